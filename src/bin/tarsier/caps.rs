@@ -1,0 +1,36 @@
+//! `tarsier caps HEX...`: one `capsh --decode` line per mask, or JSON.
+
+use crate::fail;
+use std::process::ExitCode;
+use tarsier::core::caps::{parse_mask, MaskReport};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Masks in any spelling: 00000000a80425fb, 0xa80425fb, a80425fb.
+    #[arg(required = true, allow_hyphen_values = true)]
+    masks: Vec<String>,
+    /// Print a JSON array of decoded masks instead of capsh lines.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    let mut reports = Vec::with_capacity(args.masks.len());
+    for text in &args.masks {
+        match parse_mask(text) {
+            Ok(set) => reports.push(MaskReport::new(set)),
+            Err(e) => return fail(e),
+        }
+    }
+    if args.json {
+        match serde_json::to_string_pretty(&reports) {
+            Ok(json) => println!("{json}"),
+            Err(e) => return fail(format!("could not write JSON: {e}")),
+        }
+    } else {
+        for r in &reports {
+            println!("{}", r.capsh);
+        }
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,49 @@
+//! `tarsier`: the native command-line face of the core, for terminals, scripts and CI.
+//!
+//! Each sub-command lives in its own module and returns an exit code; errors are printed as one
+//! sentence on stderr, never as a panic.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod caps;
+mod image;
+mod status;
+
+#[derive(Parser)]
+#[command(name = "tarsier", version, about = "See what is inside a container image and what a process may do.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decode capability masks exactly as `capsh --decode` prints them.
+    Caps(caps::Args),
+    /// Explain a /proc/<pid>/status dump (or /proc/<pid>/attr/current).
+    Status(status::Args),
+    /// Summarise a docker-save / OCI archive (images, layers, findings, packages).
+    Inspect(image::InspectArgs),
+    /// List one layer's entries or the merged filesystem, like `tar -tv`.
+    Ls(image::LsArgs),
+    /// Write one file's bytes from the image to stdout.
+    Cat(image::CatArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Caps(args) => caps::run(&args),
+        Command::Status(args) => status::run(&args),
+        Command::Inspect(args) => image::inspect(&args),
+        Command::Ls(args) => image::ls(&args),
+        Command::Cat(args) => image::cat(&args),
+    }
+}
+
+/// Prints `message` as the one-line error users see, and returns the failure exit code.
+pub fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("tarsier: {message}");
+    ExitCode::FAILURE
+}

@@ -1,0 +1,8 @@
+//! The pure analysis core: everything that understands bytes and text.
+//!
+//! Nothing here knows about the browser or the terminal: entry points take `&str`, `impl Read`
+//! or `impl Read + Seek` and return serde-serializable reports and typed errors. The crate's
+//! `Cargo.toml` puts every web crate under a wasm32-only table, so a native build proves this.
+
+pub mod caps;
+pub mod paste;
