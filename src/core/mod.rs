@@ -5,4 +5,8 @@
 //! `Cargo.toml` puts every web crate under a wasm32-only table, so a native build proves this.
 
 pub mod caps;
+pub mod image;
 pub mod paste;
+pub mod status;
+pub mod signals;
+pub mod apparmor;

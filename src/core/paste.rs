@@ -5,7 +5,9 @@
 //! `\r\n`, blank lines and shell prompts, and strict about the masks themselves: a line it cannot
 //! read is an error naming the line.
 
+use crate::core::apparmor::{self, AppArmorError, AppArmorLabel};
 use crate::core::caps::{parse_mask, MaskError, MaskReport};
+use crate::core::status::{self, FieldDiff, PasteKind, StatusError, StatusReport};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -31,6 +33,14 @@ pub enum PasteError {
     Line { line: usize, error: MaskError },
     /// More than [`MAX_MASKS`] masks.
     TooMany { count: usize },
+    /// More than [`MAX_PASTE_BYTES`] of text.
+    TooLarge { bytes: usize },
+    /// The first line is neither a mask, a status line nor an AppArmor label.
+    Unrecognized { line: usize, text: String },
+    /// Text that looked like a status dump but could not be read.
+    Status(StatusError),
+    /// Text that looked like an AppArmor label but could not be read.
+    AppArmor(AppArmorError),
 }
 
 impl fmt::Display for PasteError {
@@ -41,6 +51,16 @@ impl fmt::Display for PasteError {
                 "Nothing to decode: paste a capability mask such as 00000000a80425fb, or lines like \"CapEff:\t00000000a80425fb\"."
             ),
             PasteError::Line { line, error } => write!(f, "Line {line}: {error}"),
+            PasteError::Unrecognized { line, text } => write!(
+                f,
+                "Line {line}: {text:?} is not something Tarsier reads. Expected a capability mask (00000000a80425fb), a /proc/<pid>/status dump (lines like \"CapEff:\t00000000a80425fb\"), or an AppArmor label (\"docker-default (enforce)\")."
+            ),
+            PasteError::Status(e) => e.fmt(f),
+            PasteError::AppArmor(e) => e.fmt(f),
+            PasteError::TooLarge { bytes } => write!(
+                f,
+                "The paste is {bytes} bytes; at most {MAX_PASTE_BYTES} bytes are read (a /proc/<pid>/status dump is about 1.5 KB)."
+            ),
             PasteError::TooMany { count } => {
                 write!(f, "The paste holds {count} masks; at most {MAX_MASKS} are decoded at once.")
             }
@@ -131,6 +151,187 @@ fn push(
     Ok(())
 }
 
+/// What a paste turned out to be, decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum PasteReport {
+    /// One or more capability masks.
+    Masks(Vec<LabeledMask>),
+    /// One or more `/proc/<pid>/status` dumps, compared when there are two or more.
+    Status(StatusPaste),
+    /// A `/proc/<pid>/attr/current` AppArmor label.
+    AppArmor(AppArmorLabel),
+}
+
+/// Status dumps and, for two or more, the comparison of the first two.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusPaste {
+    pub dumps: Vec<StatusReport>,
+    /// Field by field, `dumps[0]` against `dumps[1]`; empty for a single dump.
+    pub comparison: Vec<FieldDiff>,
+}
+
+/// The most text one paste may hold: a `/proc/<pid>/status` dump is about 1.5 KB, so 10 MB is
+/// far beyond anything real, and is refused before any parsing.
+pub const MAX_PASTE_BYTES: usize = 10 * 1024 * 1024;
+
+/// Decodes whatever was pasted: capability masks, status dumps or an AppArmor label, told apart
+/// by content ([`status::classify`]).
+///
+/// # Errors
+/// [`PasteError`] when the text is empty, too large, or cannot be read; the message names the
+/// line and says what was expected.
+///
+/// ```
+/// use tarsier::core::paste::{analyze, PasteReport};
+/// assert!(matches!(analyze("0xa80425fb"), Ok(PasteReport::Masks(_))));
+/// assert!(matches!(analyze("Name:\tsh\nSeccomp:\t2"), Ok(PasteReport::Status(_))));
+/// assert!(matches!(analyze("docker-default (enforce)"), Ok(PasteReport::AppArmor(_))));
+/// ```
+pub fn analyze(text: &str) -> Result<PasteReport, PasteError> {
+    if text.len() > MAX_PASTE_BYTES {
+        return Err(PasteError::TooLarge { bytes: text.len() });
+    }
+    match status::classify(text) {
+        PasteKind::StatusDump => {
+            let dumps: Vec<StatusReport> =
+                status::parse_all(text).map_err(PasteError::Status)?.iter().map(status::analyze).collect();
+            let comparison = match dumps.as_slice() {
+                [left, right, ..] => status::compare(left, right),
+                _ => Vec::new(),
+            };
+            Ok(PasteReport::Status(StatusPaste { dumps, comparison }))
+        }
+        PasteKind::AppArmorLabel => apparmor::parse(text).map(PasteReport::AppArmor).map_err(PasteError::AppArmor),
+        PasteKind::Masks | PasteKind::Unknown => match parse_masks(text) {
+            Ok(masks) => Ok(PasteReport::Masks(masks)),
+            // Text whose very first line is no mask is not a list of masks at all: say what
+            // the box takes rather than why it is not hex.
+            Err(PasteError::Line { line, .. }) if line == first_data_line(text) => {
+                let content = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+                Err(PasteError::Unrecognized { line, text: truncate(content.trim(), 80) })
+            }
+            Err(e) => Err(e),
+        },
+    }
+}
+
+/// Decodes `text` and, when `pinned` holds an earlier status dump and `text` is one dump, puts
+/// the two side by side (`pinned` on the left).
+///
+/// # Errors
+/// As [`analyze`] for `text`; a pinned dump that no longer parses is ignored.
+pub fn analyze_against(text: &str, pinned: Option<&str>) -> Result<PasteReport, PasteError> {
+    let report = analyze(text)?;
+    let (Some(pinned), PasteReport::Status(now)) = (pinned, &report) else { return Ok(report) };
+    if now.dumps.len() != 1 {
+        return Ok(report);
+    }
+    let Ok(PasteReport::Status(before)) = analyze(pinned) else { return Ok(report) };
+    let Some(left) = before.dumps.into_iter().next() else { return Ok(report) };
+    let mut dumps = vec![left];
+    dumps.extend(now.dumps.iter().cloned());
+    let comparison = status::compare(&dumps[0], &dumps[1]);
+    Ok(PasteReport::Status(StatusPaste { dumps, comparison }))
+}
+
+/// The URL fragment (without `#`) that reopens `report`, decoded from `text` (and `pinned`):
+/// `caps=…` for masks (readable), `status=v1.…` (deflated, see [`status::to_fragment`]) for
+/// status dumps and AppArmor labels. `None` when the text is too large to share by link.
+pub fn fragment_for(report: &PasteReport, text: &str, pinned: Option<&str>) -> Option<String> {
+    match report {
+        PasteReport::Masks(masks) => Some(masks_to_fragment(masks)),
+        PasteReport::Status(paste) if paste.dumps.len() >= 2 && pinned.is_some() => {
+            let both = format!("{}\n{}", pinned.unwrap_or_default().trim_end(), text.trim_start());
+            status::to_fragment(&both).ok().map(|f| format!("status={f}"))
+        }
+        PasteReport::Status(_) | PasteReport::AppArmor(_) => {
+            status::to_fragment(text.trim()).ok().map(|f| format!("status={f}"))
+        }
+    }
+}
+
+/// The paste text a fragment Tarsier wrote stands for: `Ok(None)` when the fragment is not one
+/// of Tarsier's (leave the page as it is).
+///
+/// # Errors
+/// A sentence for the user when the fragment is Tarsier's but damaged.
+pub fn text_for_fragment(fragment: &str) -> Result<Option<String>, String> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    if let Some(encoded) = fragment.strip_prefix("status=") {
+        return status::from_fragment(encoded).map(Some).map_err(|e| e.to_string());
+    }
+    Ok(fragment_to_text(fragment))
+}
+
+fn first_data_line(text: &str) -> usize {
+    text.lines()
+        .position(|l| !l.trim().is_empty() && !is_prompt_line(l.trim()))
+        .map_or(1, |i| i + 1)
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
+/// The URL fragment that reopens a mask decode: `caps=a80425fb` or
+/// `caps=CapEff:00000000a80425fb,CapBnd:000001ffffffffff` (labels made of letters, digits and
+/// `_` are kept; others are dropped, so the fragment never carries arbitrary text).
+pub fn masks_to_fragment(masks: &[LabeledMask]) -> String {
+    let items: Vec<String> = masks
+        .iter()
+        .map(|m| match &m.label {
+            Some(label) if is_fragment_label(label) => format!("{label}:{}", m.report.hex),
+            _ => m.report.hex.clone(),
+        })
+        .collect();
+    format!("caps={}", items.join(","))
+}
+
+fn is_fragment_label(label: &str) -> bool {
+    !label.is_empty() && label.len() <= 32 && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Turns a `caps=…` fragment (with or without the leading `#`) back into paste text, one mask
+/// per line; `None` when the fragment is not a mask decode.
+pub fn fragment_to_text(fragment: &str) -> Option<String> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    let list = fragment.strip_prefix("caps=")?;
+    let list = percent_decode(list)?;
+    let lines: Vec<String> = list
+        .split(',')
+        .filter(|item| !item.is_empty())
+        .map(|item| match item.split_once(':') {
+            Some((label, hex)) => format!("{label}:\t{hex}"),
+            None => item.to_owned(),
+        })
+        .collect();
+    Some(lines.join("\n"))
+}
+
+/// Decodes `%XX` escapes (browsers may escape `:` or `,` in a fragment); `None` on a broken
+/// escape or non-UTF-8 result.
+pub fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,5 +367,19 @@ mod tests {
         assert!(err.err().map(|e| e.to_string()).unwrap_or_default().starts_with("Line 2:"));
         let many = "1 ".repeat(MAX_MASKS + 1);
         assert!(matches!(parse_masks(&many), Err(PasteError::TooMany { .. })));
+    }
+
+    #[test]
+    fn fragment_round_trips() {
+        let masks = parse_masks("CapEff:\t00000000a80425fb\nff\nweird label: 1").unwrap_or_default();
+        let fragment = masks_to_fragment(&masks);
+        assert_eq!(fragment, "caps=CapEff:00000000a80425fb,00000000000000ff,0000000000000001");
+        let text = fragment_to_text(&format!("#{fragment}")).unwrap_or_default();
+        let again = parse_masks(&text).unwrap_or_default();
+        assert_eq!(again.len(), 3);
+        assert_eq!(again[0].label.as_deref(), Some("CapEff"));
+        assert_eq!(fragment_to_text("#caps=CapEff%3Aa80425fb").as_deref(), Some("CapEff:\ta80425fb"));
+        assert_eq!(fragment_to_text("#status=abc"), None);
+        assert_eq!(fragment_to_text("#caps=%zz"), None);
     }
 }

@@ -1,21 +1,44 @@
-//! `tarsier inspect|ls|cat`: placeholder until the image analyzer lands.
+//! `tarsier inspect|ls|cat`: the image archive analyzer on the command line.
+//!
+//! `inspect` prints a human summary or the full JSON report (`--json`, the schema in
+//! `docs/report-schema.md`); `ls` lists one layer or the merged filesystem like `tar -tv`;
+//! `cat` writes one file's bytes to stdout.
 
 use crate::fail;
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tarsier::core::image::{
+    analyze, copy_entry, copy_merged, mode_string, verify_digests, Analysis, EntryKind, Flow,
+    ImageError, MergedStatus, Options, Progress, Report,
+};
 
 #[derive(clap::Args)]
 pub struct InspectArgs {
+    /// The archive: docker-save / OCI layout tar, optionally gzip- or zstd-compressed.
     file: PathBuf,
+    /// Print the full JSON report (every layer entry and every merged tree).
     #[arg(long)]
     json: bool,
+    /// Also check every layer and config against its sha256 digest / diff_id (a second pass).
+    #[arg(long)]
+    verify: bool,
 }
 
 #[derive(clap::Args)]
 pub struct LsArgs {
     file: PathBuf,
+    /// List one layer of the image (0 = bottom) instead of the merged filesystem.
     #[arg(long)]
     layer: Option<usize>,
+    /// The image in a multi-image archive (0 = first).
+    #[arg(long, default_value_t = 0)]
+    image: usize,
+    /// Also show deleted and hidden paths in the merged listing.
+    #[arg(long)]
+    deleted: bool,
+    /// Only this path and what is below it.
     path: Option<String>,
 }
 
@@ -23,16 +46,500 @@ pub struct LsArgs {
 pub struct CatArgs {
     file: PathBuf,
     path: String,
+    /// Read the path from this layer of the image (0 = bottom) instead of the merged filesystem.
     #[arg(long)]
     layer: Option<usize>,
+    /// The image in a multi-image archive (0 = first).
+    #[arg(long, default_value_t = 0)]
+    image: usize,
 }
 
-pub fn inspect(_args: &InspectArgs) -> ExitCode {
-    fail("the image analyzer is not built yet")
+fn open(path: &PathBuf) -> Result<(File, u64), String> {
+    let f = File::open(path).map_err(|e| format!("cannot open `{}`: {e}.", path.display()))?;
+    let len = f
+        .metadata()
+        .map_err(|e| format!("cannot read the size of `{}`: {e}.", path.display()))?
+        .len();
+    Ok((f, len))
 }
-pub fn ls(_args: &LsArgs) -> ExitCode {
-    fail("the image analyzer is not built yet")
+
+fn progress_printer() -> impl FnMut(Progress) -> Flow {
+    let tty = std::io::stderr().is_terminal();
+    move |p: Progress| {
+        if tty {
+            let pct = (p.bytes_done * 100).checked_div(p.bytes_total).unwrap_or(0);
+            eprint!(
+                "\r\x1b[K{:?} {pct:3}% {} files {}",
+                p.phase,
+                p.files_seen,
+                p.current.chars().take(60).collect::<String>()
+            );
+        }
+        Flow::Continue
+    }
 }
-pub fn cat(_args: &CatArgs) -> ExitCode {
-    fail("the image analyzer is not built yet")
+
+fn clear_progress() {
+    if std::io::stderr().is_terminal() {
+        eprint!("\r\x1b[K");
+    }
+}
+
+fn load(path: &PathBuf) -> Result<Analysis, String> {
+    let (f, len) = open(path)?;
+    let name = path.display().to_string();
+    let mut cb = progress_printer();
+    let r = analyze(f, len, &Options::named(name), &mut cb);
+    clear_progress();
+    r.map_err(|e: ImageError| e.to_string())
+}
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// `YYYY-MM-DD HH:MM` in UTC from a Unix time (Howard Hinnant's civil_from_days).
+fn format_time(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60
+    )
+}
+
+fn one_line(s: &str, max: usize) -> String {
+    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > max {
+        format!("{}…", flat.chars().take(max).collect::<String>())
+    } else {
+        flat
+    }
+}
+
+fn print_summary(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
+    let a = &r.archive;
+    writeln!(
+        out,
+        "{}: {} ({:?}, {} compression, {} members, {} files indexed)",
+        a.name,
+        human_bytes(a.size),
+        a.format,
+        format!("{:?}", a.compression).to_lowercase(),
+        a.members,
+        a.files_indexed
+    )?;
+    for img in &r.images {
+        writeln!(out)?;
+        let tags = if img.tags.is_empty() {
+            "<untagged>".to_owned()
+        } else {
+            img.tags.join(", ")
+        };
+        writeln!(out, "image {}: {tags}", img.index)?;
+        writeln!(
+            out,
+            "  config {}  {}/{}{}  created {}{}",
+            img.config_digest.as_deref().unwrap_or(&img.config_member),
+            img.os.as_deref().unwrap_or("?"),
+            img.architecture.as_deref().unwrap_or("?"),
+            img.variant
+                .as_deref()
+                .map(|v| format!("/{v}"))
+                .unwrap_or_default(),
+            img.created.as_deref().unwrap_or("?"),
+            img.author
+                .as_deref()
+                .map(|a| format!("  author {a}"))
+                .unwrap_or_default()
+        )?;
+        let c = &img.config;
+        writeln!(
+            out,
+            "  user {:?}  workdir {:?}",
+            c.user.as_deref().unwrap_or(""),
+            c.working_dir.as_deref().unwrap_or("")
+        )?;
+        if let Some(e) = &c.entrypoint {
+            writeln!(out, "  entrypoint {e:?}")?;
+        }
+        if let Some(cmd) = &c.cmd {
+            writeln!(out, "  cmd {cmd:?}")?;
+        }
+        for e in &c.env {
+            writeln!(out, "  env {e}")?;
+        }
+        if !c.exposed_ports.is_empty() {
+            writeln!(out, "  ports {}", c.exposed_ports.join(" "))?;
+        }
+        if !c.volumes.is_empty() {
+            writeln!(out, "  volumes {}", c.volumes.join(" "))?;
+        }
+        for (k, v) in &c.labels {
+            writeln!(out, "  label {k}={v}")?;
+        }
+        if let Some(s) = &c.stop_signal {
+            writeln!(out, "  stop signal {s}")?;
+        }
+        if let Some(h) = &c.healthcheck {
+            writeln!(
+                out,
+                "  healthcheck {:?} every {}s",
+                h.test,
+                h.interval_ns.unwrap_or(0) / 1_000_000_000
+            )?;
+        }
+        writeln!(out, "  layers:")?;
+        for (pos, l) in img.layers.iter().enumerate() {
+            let Some(lr) = r.layers.get(l.layer) else {
+                continue;
+            };
+            let ch = &l.changes;
+            writeln!(
+                out,
+                "    #{pos} {:>10} {:<5} {:>6} entries  +{} ~{} -{}  {}  {}",
+                human_bytes(lr.uncompressed_size),
+                format!("{:?}", lr.compression).to_lowercase(),
+                lr.entry_count,
+                ch.added,
+                ch.modified,
+                ch.deleted,
+                lr.digest
+                    .as_deref()
+                    .or(l.diff_id.as_deref())
+                    .map_or_else(|| lr.member.clone(), |d| d.chars().take(19).collect()),
+                one_line(l.created_by.as_deref().unwrap_or(""), 70)
+            )?;
+        }
+        let m = &img.merged;
+        writeln!(
+            out,
+            "  merged: {} paths ({} files, {} dirs, {} symlinks, {} hard links), {}; efficiency {:.1}%, wasted {}",
+            m.paths,
+            m.files,
+            m.dirs,
+            m.symlinks,
+            m.hardlinks,
+            human_bytes(m.total_bytes),
+            img.efficiency.score * 100.0,
+            human_bytes(img.efficiency.wasted_bytes)
+        )?;
+        if !img.findings.is_empty() {
+            writeln!(out, "  findings:")?;
+            // At most FINDINGS_PER_KIND lines per kind in the summary (`--json` has them all).
+            const FINDINGS_PER_KIND: usize = 10;
+            let mut shown: std::collections::BTreeMap<String, usize> = Default::default();
+            for f in &img.findings {
+                let key = format!("{:?}", f.kind);
+                let n = shown.entry(key).or_insert(0);
+                *n += 1;
+                if *n > FINDINGS_PER_KIND {
+                    continue;
+                }
+                let sev = format!("{:?}", f.severity).to_lowercase();
+                let kind = serde_json::to_value(f.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                let path = if f.path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" /{}", f.path)
+                };
+                writeln!(out, "    [{sev}] {kind}{path}: {}", f.detail)?;
+            }
+            for (kind, n) in shown.iter().filter(|(_, n)| **n > FINDINGS_PER_KIND) {
+                writeln!(
+                    out,
+                    "    … and {} more {kind} findings (see --json)",
+                    n - FINDINGS_PER_KIND
+                )?;
+            }
+        }
+        if !img.packages.is_empty() {
+            writeln!(out, "  packages ({}):", img.packages.len())?;
+            for p in &img.packages {
+                let changed = if p.changed_in.is_empty() {
+                    String::new()
+                } else {
+                    format!(", changed in #{:?}", p.changed_in)
+                };
+                writeln!(
+                    out,
+                    "    {} {} ({:?}, layer #{}{changed})",
+                    p.name, p.version, p.source, p.installed_in
+                )?;
+            }
+        }
+    }
+    let absent: Vec<_> = r.platforms.iter().filter(|p| !p.present).collect();
+    if !absent.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "platforms absent from the archive:")?;
+        for p in absent {
+            writeln!(
+                out,
+                "  {} {}/{}",
+                p.digest,
+                p.os.as_deref().unwrap_or("?"),
+                p.architecture.as_deref().unwrap_or("?")
+            )?;
+        }
+    }
+    if !r.warnings.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "warnings:")?;
+        for w in &r.warnings {
+            writeln!(out, "  [{}] {}", w.code, w.message)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn inspect(args: &InspectArgs) -> ExitCode {
+    let analysis = match load(&args.file) {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    let checks = if args.verify {
+        let (f, _) = match open(&args.file) {
+            Ok(x) => x,
+            Err(e) => return fail(e),
+        };
+        let mut cb = progress_printer();
+        let r = verify_digests(f, &analysis, &mut cb);
+        clear_progress();
+        match r {
+            Ok(c) => Some(c),
+            Err(e) => return fail(e),
+        }
+    } else {
+        None
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let res = if args.json {
+        #[derive(serde::Serialize)]
+        struct WithChecks<'a> {
+            #[serde(flatten)]
+            full: tarsier::core::image::FullReport<'a>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            digest_checks: Option<&'a Vec<tarsier::core::image::DigestCheck>>,
+        }
+        serde_json::to_writer_pretty(
+            &mut out,
+            &WithChecks {
+                full: analysis.full_report(),
+                digest_checks: checks.as_ref(),
+            },
+        )
+        .map_err(std::io::Error::other)
+        .and_then(|()| writeln!(out))
+    } else {
+        print_summary(&mut out, &analysis.report).and_then(|()| {
+            if let Some(c) = &checks {
+                writeln!(out)?;
+                writeln!(out, "digests:")?;
+                for d in c {
+                    writeln!(
+                        out,
+                        "  {} {} {} {}",
+                        if d.ok { "ok      " } else { "MISMATCH" },
+                        d.check,
+                        d.member,
+                        if d.ok {
+                            String::new()
+                        } else {
+                            format!("expected {} got {}", d.expected, d.actual)
+                        }
+                    )?;
+                }
+            }
+            Ok(())
+        })
+    };
+    if let Err(e) = res.and_then(|()| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return fail(format!("could not write the report: {e}."));
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn under(path: &str, prefix: &str) -> bool {
+    let prefix = prefix.trim_matches('/');
+    prefix.is_empty()
+        || path == prefix
+        || path
+            .strip_prefix(prefix)
+            .is_some_and(|r| r.starts_with('/'))
+}
+
+pub fn ls(args: &LsArgs) -> ExitCode {
+    let a = match load(&args.file) {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    let Some(img) = a.report.images.get(args.image) else {
+        return fail(format!(
+            "`{}` has no image {} (it has {}).",
+            args.file.display(),
+            args.image,
+            a.report.images.len()
+        ));
+    };
+    let prefix = args.path.clone().unwrap_or_default();
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let res: std::io::Result<()> = (|| {
+        if let Some(pos) = args.layer {
+            let Some(l) = img.layers.get(pos) else {
+                return Err(std::io::Error::other(format!(
+                    "image {} has no layer {pos} (it has {}).",
+                    args.image,
+                    img.layers.len()
+                )));
+            };
+            let page = a
+                .layer_entries(l.layer, 0, usize::MAX)
+                .map_err(std::io::Error::other)?;
+            for e in page.items.iter().filter(|e| under(&e.path, &prefix)) {
+                let owner = format!(
+                    "{}/{}",
+                    if e.uname.is_empty() {
+                        e.uid.to_string()
+                    } else {
+                        e.uname.clone()
+                    },
+                    if e.gname.is_empty() {
+                        e.gid.to_string()
+                    } else {
+                        e.gname.clone()
+                    }
+                );
+                let size = match e.device {
+                    Some((ma, mi)) => format!("{ma},{mi}"),
+                    None => e.size.to_string(),
+                };
+                let name = if e.kind == EntryKind::Dir {
+                    format!("{}/", e.path)
+                } else {
+                    e.path.clone()
+                };
+                let link = match (e.kind, &e.link_target) {
+                    (EntryKind::Symlink, Some(t)) => format!(" -> {t}"),
+                    (EntryKind::Hardlink, Some(t)) => format!(" link to {t}"),
+                    _ => String::new(),
+                };
+                let caps = e
+                    .capabilities
+                    .as_ref()
+                    .map(|c| format!("  [{}]", c.text))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "{} {owner:<12} {size:>10} {} {name}{link}{caps}",
+                    mode_string(e.kind, e.mode),
+                    format_time(e.mtime)
+                )?;
+            }
+        } else {
+            let tree = a
+                .merged_tree(args.image, args.deleted)
+                .map_err(std::io::Error::other)?;
+            for e in tree.iter().filter(|e| under(&e.path, &prefix)) {
+                let name = if e.kind == EntryKind::Dir {
+                    format!("{}/", e.path)
+                } else {
+                    e.path.clone()
+                };
+                let link = match (e.kind, &e.link_target) {
+                    (EntryKind::Symlink, Some(t)) => format!(" -> {t}"),
+                    (EntryKind::Hardlink, Some(t)) => format!(" link to {t}"),
+                    _ => String::new(),
+                };
+                let status = match e.status {
+                    MergedStatus::Present => String::new(),
+                    MergedStatus::Deleted => format!("  (deleted in layer #{})", e.layer),
+                    MergedStatus::Hidden => {
+                        format!("  (hidden by opaque dir in layer #{})", e.layer)
+                    }
+                };
+                writeln!(
+                    out,
+                    "{} {:<12} {:>10} #{:<3} {name}{link}{status}",
+                    e.mode_str,
+                    format!("{}/{}", e.uid, e.gid),
+                    e.size,
+                    e.layer
+                )?;
+            }
+        }
+        out.flush()
+    })();
+    match res {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+pub fn cat(args: &CatArgs) -> ExitCode {
+    let a = match load(&args.file) {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    let (f, _) = match open(&args.file) {
+        Ok(x) => x,
+        Err(e) => return fail(e),
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let path = args.path.trim_start_matches('/');
+    let r = match args.layer {
+        Some(pos) => match a
+            .report
+            .images
+            .get(args.image)
+            .and_then(|i| i.layers.get(pos))
+        {
+            Some(l) => copy_entry(f, &a, l.layer, path, &mut out),
+            None => {
+                return fail(format!(
+                    "`{}` has no layer {pos} in image {}.",
+                    args.file.display(),
+                    args.image
+                ))
+            }
+        },
+        None => copy_merged(f, &a, args.image, path, &mut out),
+    };
+    match r.map(|_| out.flush()) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Ok(Err(e)) => fail(format!("could not write to standard output: {e}.")),
+        Err(e) => fail(e),
+    }
 }

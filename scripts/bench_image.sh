@@ -1,0 +1,66 @@
+#!/bin/bash
+# bench_image.sh — not a test: time and peak memory of `tarsier inspect --json` on a ~1 GiB
+# docker-save archive with ≥ 100 k files, against GNU `tar -tvf` of the archive plus `tar -tv` of
+# every layer, measured in the same run. Prints both, and the ratios.
+#
+# usage: scripts/bench_image.sh [SIZE_MB=1024] [WORKDIR=/tmp/tarsier-bench]
+# The archive is built once by ../shared/fixtures/scripts/gen_big_image.sh and reused; never commit it.
+set -euo pipefail
+SIZE_MB=${1:-1024}
+WORK=${2:-/tmp/tarsier-bench}
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+GEN="$HERE/../shared/fixtures/scripts/gen_big_image.sh"
+BIG="$WORK/big-${SIZE_MB}m.tar"
+[ "$SIZE_MB" = 1024 ] && BIG="$WORK/big-1g.tar"
+mkdir -p "$WORK"
+
+if [ ! -x /usr/bin/time ]; then
+  echo "[bench] installing GNU time"; (apt-get install -y time >/dev/null 2>&1 || sudo apt-get install -y time >/dev/null)
+fi
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HERE/target-image}
+echo "[bench] building the release CLI"
+(cd "$HERE" && cargo build --release --bin tarsier >/dev/null 2>&1)
+TARSIER="$CARGO_TARGET_DIR/release/tarsier"
+
+if [ ! -s "$BIG" ]; then
+  echo "[bench] generating $BIG (a few minutes)"
+  "$GEN" "$SIZE_MB" "$BIG"
+fi
+BYTES=$(stat -c %s "$BIG")
+echo "[bench] archive: $BIG ($BYTES bytes)"
+# Warm the page cache for both contenders alike.
+cat "$BIG" > /dev/null
+
+measure() { # label, command...; prints "seconds peak_kib"
+  local out; out=$(mktemp)
+  /usr/bin/time -f "%e %M" -o "$out" "$@" > /dev/null
+  cat "$out"; rm -f "$out"
+}
+
+# Reference: tar -tvf of the outer archive, plus tar -tv of every layer streamed out of it.
+ref_script=$(mktemp)
+cat > "$ref_script" <<'REF'
+#!/bin/bash
+set -euo pipefail
+BIG=$1
+tar -tvf "$BIG" > /dev/null
+for L in $(tar -tf "$BIG" | grep -E '(\.tar|/layer\.tar)$'); do
+  if [ "$(tar -tvf "$BIG" "$L" | cut -c1)" = "l" ]; then continue; fi
+  tar -xOf "$BIG" "$L" | tar -tv > /dev/null
+done
+REF
+chmod +x "$ref_script"
+
+read -r T_TIME T_RSS < <(measure "$TARSIER" inspect --json "$BIG")
+read -r R_TIME R_RSS < <(measure "$ref_script" "$BIG")
+rm -f "$ref_script"
+FILES=$("$TARSIER" inspect "$BIG" | grep -oE '[0-9]+ files indexed' | grep -oE '^[0-9]+')
+
+echo
+echo "archive bytes:            $BYTES"
+echo "layer entries indexed:    $FILES"
+printf "tarsier inspect --json:   %8.2f s  peak RSS %8d KiB\n" "$T_TIME" "$T_RSS"
+printf "tar -tv archive+layers:   %8.2f s  peak RSS %8d KiB\n" "$R_TIME" "$R_RSS"
+awk -v a="$T_TIME" -v b="$R_TIME" -v c="$T_RSS" -v d="$R_RSS" 'BEGIN {
+  printf "time ratio (tarsier / tar): %.3f\n", (b > 0 ? a / b : 0)
+  printf "peak RSS ratio (tarsier / tar): %.2f\n", (d > 0 ? c / d : 0) }'

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Installs whatever Tarsier's build (and, with --browser, its tests) needs and is missing.
+# Safe to re-run: each step checks first, so a machine that has everything is done in seconds.
+#
+#   scripts/setup.sh            the wasm32 target, Trunk, the matching wasm-bindgen-cli, npm tools
+#   scripts/setup.sh --browser  also Debian's chromium + chromium-driver for the browser tests
+#
+# Source it (`. scripts/setup.sh`) or read scripts/env.sh for the PATH it sets.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+. scripts/env.sh
+
+TRUNK_VERSION=0.21.14
+want_browser=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) want_browser=1 ;;
+    *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" -eq 0 ]; then
+    sudo_if_needed apt-get update -qq
+    apt_updated=1
+  fi
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# 1. Rust toolchain pieces.
+command -v cargo >/dev/null || { echo "setup.sh: cargo (rustup) is required" >&2; exit 1; }
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. wasm-bindgen-cli: must equal the wasm-bindgen in Cargo.lock, or Trunk would try to download it.
+wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
+  say "installing wasm-bindgen-cli $wb_version"
+  # --locked can fail when the mirror lacks a pinned dependency; then resolve afresh.
+  cargo install --locked wasm-bindgen-cli --version "$wb_version" \
+    || cargo install --force wasm-bindgen-cli --version "$wb_version"
+fi
+
+# 3. Trunk (about 10 minutes to build from source, once).
+if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; then
+  say "installing trunk $TRUNK_VERSION (builds from source, about 10 minutes)"
+  cargo install --locked trunk --version "$TRUNK_VERSION" \
+    || cargo install --force trunk --version "$TRUNK_VERSION"
+fi
+
+# 4. Node tools: wasm-opt (npm binaryen 132) for Trunk, playwright-core and axe-core for tests.
+if ! command -v npm >/dev/null; then
+  say "installing Node.js and npm from Debian"
+  apt_install nodejs npm
+fi
+if ! [ -x node_modules/.bin/wasm-opt ] || ! [ node_modules/.package-lock.json -nt package-lock.json ]; then
+  say "installing npm tools (package-lock.json)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# 5. Debian's Chromium and its driver, for the browser tests (never a downloaded browser).
+if [ "$want_browser" -eq 1 ]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing Debian's chromium and chromium-driver"
+    apt_install chromium chromium-driver
+  fi
+  if ! [ -x /usr/sbin/capsh ] && ! command -v capsh >/dev/null; then
+    say "installing libcap2-bin (capsh, the oracle for capability tests)"
+    apt_install libcap2-bin
+  fi
+fi
+say "ready: $(trunk --version), wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'), $(node_modules/.bin/wasm-opt --version | head -n1)"

@@ -1,0 +1,209 @@
+//! The optional digest pass: sha256 of every layer blob (against its digest) and of its
+//! uncompressed tar (against the config's `diff_id`), and of every config (against its digest).
+//! See the OCI [descriptor digests](https://github.com/opencontainers/image-spec/blob/main/descriptor.md#digests)
+//! and [`rootfs.diff_ids`](https://github.com/opencontainers/image-spec/blob/main/config.md#layer-diffid).
+
+use super::archive::{io_error, with_outer};
+use super::report::DigestCheck;
+use super::source::{with_decoded, Bounded, Compression, Source};
+use super::{Analysis, Flow, ImageError, Phase, Progress, Progressor};
+use sha2::{Digest as _, Sha256};
+use std::cell::Cell;
+use std::io::{self, Read, Seek};
+use std::rc::Rc;
+
+const HASH_CHUNK: usize = 256 * 1024;
+
+struct Target {
+    offset: u64,
+    size: u64,
+    member: String,
+    /// `Some(report layer)` for layers.
+    layer: Option<usize>,
+    compression: Compression,
+    digest: Option<String>,
+    diff_id: Option<String>,
+}
+
+struct Hashing<'a, 'b> {
+    inner: &'a mut Bounded<'b>,
+    h: Sha256,
+}
+
+impl Read for Hashing<'_, '_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read_some(buf)?;
+        self.h.update(buf.get(..n).unwrap_or(&[]));
+        Ok(n)
+    }
+}
+
+fn hex(h: Sha256) -> String {
+    let out = h.finalize();
+    let mut s = String::from("sha256:");
+    for b in out {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+fn check(
+    out: &mut Vec<DigestCheck>,
+    t: &Target,
+    subject: &str,
+    which: &str,
+    expected: &Option<String>,
+    actual: &str,
+) {
+    if let Some(exp) = expected {
+        if exp.starts_with("sha256:") {
+            out.push(DigestCheck {
+                subject: subject.to_owned(),
+                check: which.to_owned(),
+                member: t.member.clone(),
+                expected: exp.clone(),
+                actual: actual.to_owned(),
+                ok: exp.eq_ignore_ascii_case(actual),
+            });
+        }
+    }
+}
+
+/// Hashes every layer and config of the analysis (a second pass over the archive).
+/// Mismatches are reported in the returned checks (`ok: false`), not as errors.
+///
+/// # Errors
+/// Read errors, a damaged compressed stream, or [`ImageError::Cancelled`] from `progress`.
+pub fn verify_digests<R: Read + Seek>(
+    reader: R,
+    a: &Analysis,
+    progress: &mut dyn FnMut(Progress) -> Flow,
+) -> Result<Vec<DigestCheck>, ImageError> {
+    let mut targets = Vec::new();
+    for (li, l) in a.report.layers.iter().enumerate() {
+        let Some(b) = a.layer_blob.get(li).and_then(|&b| a.blobs.get(b)) else {
+            continue;
+        };
+        targets.push(Target {
+            offset: b.offset,
+            size: b.size,
+            member: l.member.clone(),
+            layer: Some(li),
+            compression: b.compression,
+            digest: l.digest.clone(),
+            diff_id: l.diff_id.clone(),
+        });
+    }
+    for (off, size, member, digest) in &a.configs {
+        if !targets.iter().any(|t| t.offset == *off) {
+            targets.push(Target {
+                offset: *off,
+                size: *size,
+                member: member.clone(),
+                layer: None,
+                compression: Compression::None,
+                digest: Some(digest.clone()),
+                diff_id: None,
+            });
+        }
+    }
+    targets.sort_by_key(|t| t.offset);
+    let file = a.name.clone();
+    let tick = Rc::new(Cell::new(0));
+    let mut prog = Progressor::new(progress, tick.clone(), a.total_len, Phase::Verifying);
+    let mut out = Vec::new();
+    with_outer(
+        reader,
+        a.total_len,
+        a.outer_compression,
+        a.max_layer_bytes.saturating_mul(64),
+        &file,
+        tick,
+        &mut |outer| {
+            for t in &targets {
+                prog.current.clone_from(&t.member);
+                prog.report()?;
+                let here = outer.pos();
+                if t.offset < here {
+                    continue;
+                }
+                outer
+                    .skip(t.offset - here)
+                    .map_err(|e| io_error(&file, t.offset, "while seeking to a blob", e))?;
+                let mut body = Bounded::new(outer, t.size);
+                let ctx = format!("inside `{}`", t.member);
+                let mut hashing = Hashing {
+                    inner: &mut body,
+                    h: Sha256::new(),
+                };
+                let mut buf = vec![0u8; HASH_CHUNK];
+                let diff = if t.compression == Compression::None {
+                    loop {
+                        let n = hashing
+                            .read(&mut buf)
+                            .map_err(|e| io_error(&file, t.offset, &ctx, e))?;
+                        if n == 0 {
+                            break;
+                        }
+                        prog.maybe()?;
+                    }
+                    None
+                } else {
+                    struct ReadSrc<'x, 'a, 'b>(&'x mut Hashing<'a, 'b>, u64);
+                    impl Source for ReadSrc<'_, '_, '_> {
+                        fn read_some(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                            let n = self.0.read(buf)?;
+                            self.1 += n as u64;
+                            Ok(n)
+                        }
+                        fn skip(&mut self, _n: u64) -> io::Result<()> {
+                            Err(io::Error::new(io::ErrorKind::Unsupported, "skip"))
+                        }
+                        fn pos(&self) -> u64 {
+                            self.1
+                        }
+                    }
+                    let mut src = ReadSrc(&mut hashing, 0);
+                    let d = with_decoded(
+                        t.compression,
+                        &mut src,
+                        a.max_layer_bytes,
+                        &mut |s: &mut dyn Source| {
+                            let mut h = Sha256::new();
+                            loop {
+                                let n = s
+                                    .read_some(&mut buf)
+                                    .map_err(|e| io_error(&file, t.offset, &ctx, e))?;
+                                if n == 0 {
+                                    break;
+                                }
+                                h.update(buf.get(..n).unwrap_or(&[]));
+                                prog.maybe()?;
+                            }
+                            Ok(h)
+                        },
+                        &|e| io_error(&file, t.offset, &ctx, e),
+                    )?;
+                    // Hash whatever follows the compressed stream inside the blob.
+                    let mut rest = vec![0u8; HASH_CHUNK];
+                    loop {
+                        let n = hashing
+                            .read(&mut rest)
+                            .map_err(|e| io_error(&file, t.offset, &ctx, e))?;
+                        if n == 0 {
+                            break;
+                        }
+                    }
+                    Some(hex(d))
+                };
+                let raw = hex(std::mem::take(&mut hashing.h));
+                let subject = if t.layer.is_some() { "layer" } else { "config" };
+                check(&mut out, t, subject, "digest", &t.digest, &raw);
+                let diff_actual = diff.unwrap_or_else(|| raw.clone());
+                check(&mut out, t, subject, "diff_id", &t.diff_id, &diff_actual);
+            }
+            Ok(())
+        },
+    )?;
+    Ok(out)
+}

@@ -1,0 +1,401 @@
+//! Merging an image's layers into the filesystem a container sees, with OCI whiteouts
+//! ([layer spec](https://github.com/opencontainers/image-spec/blob/main/layer.md#whiteouts)):
+//! in each layer, opaque markers and `.wh.` whiteouts apply to lower layers first (whatever their
+//! position in the tar), then the layer's entries are added in order.
+//!
+//! Also computes per-layer added/modified/deleted counts, wasted bytes, and dive's efficiency
+//! score ([dive `filetree/efficiency.go`](https://github.com/wagoodman/dive/blob/main/dive/filetree/efficiency.go)).
+
+use super::fs_tree::{PathTree, NONE, ROOT};
+use super::layer::{Entry, LayerIndex, FLAG_DOTDOT};
+use super::report::{
+    ChangeKind, Efficiency, EntryKind, InefficientPath, LayerChanges, MergedStats, MergedStatus,
+    PathChange,
+};
+use std::collections::HashMap;
+
+/// Most inefficient paths listed in the report.
+const MAX_INEFFICIENT_LISTED: usize = 50;
+
+/// State of one path node in one image.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MNode {
+    /// 0 = untouched, else a `MergedStatus` (1 present, 2 deleted, 3 hidden).
+    pub status: u8,
+    /// Layer position of the last change.
+    pub layer: u32,
+    /// Entry index in that layer (`NONE` for implied directories and deletions).
+    pub entry: u32,
+    pub history: Vec<(u32, ChangeKind)>,
+}
+
+pub(crate) const ST_PRESENT: u8 = 1;
+pub(crate) const ST_DELETED: u8 = 2;
+pub(crate) const ST_HIDDEN: u8 = 3;
+
+impl MNode {
+    pub(crate) fn status(&self) -> Option<MergedStatus> {
+        match self.status {
+            ST_PRESENT => Some(MergedStatus::Present),
+            ST_DELETED => Some(MergedStatus::Deleted),
+            ST_HIDDEN => Some(MergedStatus::Hidden),
+            _ => None,
+        }
+    }
+}
+
+/// One image's merged tree.
+#[derive(Debug)]
+pub(crate) struct Merged {
+    /// Report-layer index per position.
+    pub layers: Vec<usize>,
+    pub nodes: Vec<MNode>,
+    pub changes: Vec<LayerChanges>,
+    pub stats: MergedStats,
+    pub efficiency: Efficiency,
+    /// Hard links whose target was absent when they were added: (position, entry index).
+    pub missing_hardlinks: Vec<(usize, u32)>,
+    /// The last entry written for a node (position, entry), even if later deleted.
+    pub last_written: HashMap<u32, (u32, u32)>,
+}
+
+fn is_content(k: EntryKind) -> bool {
+    !matches!(
+        k,
+        EntryKind::Dir | EntryKind::Whiteout | EntryKind::Opaque | EntryKind::AufsMeta
+    )
+}
+
+struct Ctx<'a> {
+    layers: &'a [&'a LayerIndex],
+    nodes: Vec<MNode>,
+    changes: Vec<LayerChanges>,
+}
+
+impl Ctx<'_> {
+    fn entry(&self, pos: u32, ei: u32) -> Option<&Entry> {
+        self.layers.get(pos as usize)?.entries.get(ei as usize)
+    }
+
+    /// Size of the file content a present node holds (0 for dirs, links, implied dirs).
+    fn content_size(&self, n: u32) -> u64 {
+        let Some(m) = self.nodes.get(n as usize) else {
+            return 0;
+        };
+        if m.entry == NONE {
+            return 0;
+        }
+        match self.entry(m.layer, m.entry) {
+            Some(e) if e.kind == EntryKind::File => e.size,
+            _ => 0,
+        }
+    }
+
+    /// Removes `n` (if `include_self`) and its present descendants; returns (paths, bytes).
+    fn remove(
+        &mut self,
+        tree: &PathTree,
+        n: u32,
+        include_self: bool,
+        pos: u32,
+        status: u8,
+        kind: ChangeKind,
+    ) -> (u64, u64) {
+        let mut targets = Vec::new();
+        if include_self {
+            targets.push(n);
+        }
+        tree.for_each_descendant(n, &mut |d| targets.push(d));
+        let mut count = 0;
+        let mut bytes = 0;
+        for t in targets {
+            let present = self
+                .nodes
+                .get(t as usize)
+                .is_some_and(|m| m.status == ST_PRESENT);
+            if !present {
+                continue;
+            }
+            let size = self.content_size(t);
+            let writer = self.nodes.get(t as usize).map_or(0, |m| m.layer);
+            if let Some(c) = self.changes.get_mut(writer as usize) {
+                c.wasted_bytes += size;
+            }
+            count += 1;
+            bytes += size;
+            if let Some(m) = self.nodes.get_mut(t as usize) {
+                m.status = status;
+                m.layer = pos;
+                m.entry = NONE;
+                m.history.push((pos, kind));
+            }
+        }
+        (count, bytes)
+    }
+}
+
+/// Merges `layers` (bottom first). `report_layers` are their indexes in the report.
+pub(crate) fn merge(tree: &PathTree, layers: &[&LayerIndex], report_layers: Vec<usize>) -> Merged {
+    let mut ctx = Ctx {
+        layers,
+        nodes: vec![MNode::default(); tree.len()],
+        changes: vec![LayerChanges::default(); layers.len()],
+    };
+    if let Some(root) = ctx.nodes.get_mut(ROOT as usize) {
+        root.status = ST_PRESENT;
+        root.entry = NONE;
+    }
+    let mut missing_hardlinks = Vec::new();
+    let mut last_written: HashMap<u32, (u32, u32)> = HashMap::new();
+    // dive: per path (cumulative size, min size, versions)
+    let mut dive: HashMap<u32, (u64, u64, u64)> = HashMap::new();
+    for (pos, li) in layers.iter().enumerate() {
+        let pos32 = u32::try_from(pos).unwrap_or(u32::MAX);
+        let mut ch = LayerChanges::default();
+        // 1. opaque markers
+        for e in li.entries.iter().filter(|e| {
+            e.kind == EntryKind::Opaque && e.flags & FLAG_DOTDOT == 0 && e.target != NONE
+        }) {
+            let (c, b) = ctx.remove(tree, e.target, false, pos32, ST_HIDDEN, ChangeKind::Hidden);
+            ch.deleted += c;
+            ch.deleted_bytes += b;
+        }
+        // 2. whiteouts
+        for e in li.entries.iter().filter(|e| {
+            e.kind == EntryKind::Whiteout && e.flags & FLAG_DOTDOT == 0 && e.target != NONE
+        }) {
+            let mut sub_bytes = 0u64;
+            let size_self = ctx.content_size(e.target);
+            // dive sizes a deleted directory by its content.
+            let mut desc = Vec::new();
+            tree.for_each_descendant(e.target, &mut |d| desc.push(d));
+            for d in desc {
+                if ctx
+                    .nodes
+                    .get(d as usize)
+                    .is_some_and(|m| m.status == ST_PRESENT)
+                {
+                    sub_bytes += ctx.content_size(d);
+                }
+            }
+            let (c, b) = ctx.remove(tree, e.target, true, pos32, ST_DELETED, ChangeKind::Deleted);
+            ch.deleted += c;
+            ch.deleted_bytes += b;
+            if c > 0 {
+                let s = size_self + sub_bytes;
+                let d = dive.entry(e.target).or_insert((0, u64::MAX, 0));
+                d.0 += s;
+                d.1 = d.1.min(s);
+                d.2 += 1;
+            }
+        }
+        // 3. additions
+        for (ei, e) in li.entries.iter().enumerate() {
+            if matches!(
+                e.kind,
+                EntryKind::Whiteout | EntryKind::Opaque | EntryKind::AufsMeta
+            ) || e.flags & FLAG_DOTDOT != 0
+            {
+                continue;
+            }
+            let ei32 = u32::try_from(ei).unwrap_or(u32::MAX);
+            // Implied parents.
+            let mut p = tree.parent(e.node);
+            let mut implied = Vec::new();
+            while p != NONE && p != ROOT {
+                let (present, is_dir) = match ctx.nodes.get(p as usize) {
+                    Some(m) if m.status == ST_PRESENT => {
+                        let dir = m.entry == NONE
+                            || ctx
+                                .entry(m.layer, m.entry)
+                                .is_some_and(|x| x.kind == EntryKind::Dir);
+                        (true, dir)
+                    }
+                    _ => (false, false),
+                };
+                if present && is_dir {
+                    break;
+                }
+                implied.push(p);
+                p = tree.parent(p);
+            }
+            for &ip in implied.iter().rev() {
+                let was_present = ctx
+                    .nodes
+                    .get(ip as usize)
+                    .is_some_and(|m| m.status == ST_PRESENT);
+                if was_present {
+                    // A non-directory replaced by an implied directory.
+                    let size = ctx.content_size(ip);
+                    let writer = ctx.nodes.get(ip as usize).map_or(0, |m| m.layer);
+                    if let Some(c) = ctx.changes.get_mut(writer as usize) {
+                        c.wasted_bytes += size;
+                    }
+                }
+                if let Some(m) = ctx.nodes.get_mut(ip as usize) {
+                    m.status = ST_PRESENT;
+                    m.layer = pos32;
+                    m.entry = NONE;
+                    m.history.push((pos32, ChangeKind::Implied));
+                }
+            }
+            if e.kind == EntryKind::Hardlink {
+                let target = e.link.as_deref().and_then(|l| tree.lookup(l));
+                let ok = target.is_some_and(|t| {
+                    ctx.nodes
+                        .get(t as usize)
+                        .is_some_and(|m| m.status == ST_PRESENT)
+                });
+                if !ok {
+                    missing_hardlinks.push((pos, ei32));
+                }
+            }
+            let (present, same_layer, old_is_dir) = match ctx.nodes.get(e.node as usize) {
+                Some(m) if m.status == ST_PRESENT => {
+                    let dir = m.entry == NONE
+                        || ctx
+                            .entry(m.layer, m.entry)
+                            .is_some_and(|x| x.kind == EntryKind::Dir);
+                    (true, m.layer == pos32 && m.entry != NONE, dir)
+                }
+                _ => (false, false, false),
+            };
+            let size = if e.kind == EntryKind::File { e.size } else { 0 };
+            if e.node == ROOT {
+                // The root always exists; a `./` entry only sets its metadata.
+            } else if present && !same_layer {
+                let old = ctx.content_size(e.node);
+                let writer = ctx.nodes.get(e.node as usize).map_or(0, |m| m.layer);
+                if let Some(c) = ctx.changes.get_mut(writer as usize) {
+                    c.wasted_bytes += old;
+                }
+                if old_is_dir && e.kind != EntryKind::Dir {
+                    let (c, b) =
+                        ctx.remove(tree, e.node, false, pos32, ST_DELETED, ChangeKind::Deleted);
+                    ch.deleted += c;
+                    ch.deleted_bytes += b;
+                }
+                ch.modified += 1;
+                ch.modified_bytes += size;
+            } else if !present {
+                ch.added += 1;
+                ch.added_bytes += size;
+            }
+            if let Some(m) = ctx.nodes.get_mut(e.node as usize) {
+                let kind = if present && !same_layer {
+                    ChangeKind::Modified
+                } else if present {
+                    // duplicate within the layer: keep one history item
+                    m.history.pop().map_or(ChangeKind::Added, |(_, k)| k)
+                } else {
+                    ChangeKind::Added
+                };
+                m.status = ST_PRESENT;
+                m.layer = pos32;
+                m.entry = ei32;
+                m.history.push((pos32, kind));
+            }
+            last_written.insert(e.node, (pos32, ei32));
+            if is_content(e.kind) {
+                let d = dive.entry(e.node).or_insert((0, u64::MAX, 0));
+                d.0 += e.size;
+                d.1 = d.1.min(e.size);
+                d.2 += 1;
+            }
+        }
+        // wasted bytes were accumulated directly into ctx.changes[writer]; merge counts.
+        if let Some(c) = ctx.changes.get_mut(pos) {
+            c.added = ch.added;
+            c.modified = ch.modified;
+            c.deleted = ch.deleted;
+            c.added_bytes = ch.added_bytes;
+            c.modified_bytes = ch.modified_bytes;
+            c.deleted_bytes = ch.deleted_bytes;
+        }
+    }
+    // Stats.
+    let mut stats = MergedStats::default();
+    for (n, m) in ctx.nodes.iter().enumerate() {
+        match m.status {
+            ST_PRESENT => {
+                if n == ROOT as usize {
+                    continue;
+                }
+                stats.paths += 1;
+                let kind = if m.entry == NONE {
+                    EntryKind::Dir
+                } else {
+                    ctx.entry(m.layer, m.entry)
+                        .map_or(EntryKind::Dir, |e| e.kind)
+                };
+                match kind {
+                    EntryKind::File => {
+                        stats.files += 1;
+                        stats.total_bytes += ctx.entry(m.layer, m.entry).map_or(0, |e| e.size);
+                    }
+                    EntryKind::Dir => stats.dirs += 1,
+                    EntryKind::Symlink => stats.symlinks += 1,
+                    EntryKind::Hardlink => stats.hardlinks += 1,
+                    _ => stats.others += 1,
+                }
+            }
+            ST_DELETED | ST_HIDDEN => stats.deleted_paths += 1,
+            _ => {}
+        }
+    }
+    // Efficiency.
+    let mut min_sum = 0u64;
+    let mut cum_sum = 0u64;
+    let mut ineff: Vec<InefficientPath> = Vec::new();
+    let mut dive_wasted = 0u64;
+    for (node, (cum, min, versions)) in &dive {
+        cum_sum += cum;
+        min_sum += if *min == u64::MAX { 0 } else { *min };
+        if *versions > 1 {
+            dive_wasted += cum;
+            ineff.push(InefficientPath {
+                path: super::fs_tree::display_bytes(&tree.path(*node)),
+                versions: *versions,
+                cumulative_bytes: *cum,
+            });
+        }
+    }
+    ineff.sort_by(|a, b| {
+        b.cumulative_bytes
+            .cmp(&a.cumulative_bytes)
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    ineff.truncate(MAX_INEFFICIENT_LISTED);
+    #[allow(clippy::cast_precision_loss)]
+    let score = if cum_sum == 0 {
+        1.0
+    } else {
+        min_sum as f64 / cum_sum as f64
+    };
+    let wasted: u64 = ctx.changes.iter().map(|c| c.wasted_bytes).sum();
+    Merged {
+        layers: report_layers,
+        nodes: ctx.nodes,
+        changes: ctx.changes,
+        stats,
+        efficiency: Efficiency {
+            score,
+            wasted_bytes: wasted,
+            dive_wasted_bytes: dive_wasted,
+            inefficient_paths: ineff,
+        },
+        missing_hardlinks,
+        last_written,
+    }
+}
+
+/// The history as report items.
+pub(crate) fn history(m: &MNode) -> Vec<PathChange> {
+    m.history
+        .iter()
+        .map(|&(l, c)| PathChange {
+            layer: l as usize,
+            change: c,
+        })
+        .collect()
+}

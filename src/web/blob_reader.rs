@@ -1,0 +1,121 @@
+//! `Read + Seek` over a browser `Blob` (a dropped `File`), for the worker.
+//!
+//! Reads go through `Blob.slice` and `FileReaderSync` (synchronous reads exist only in workers),
+//! one window at a time, so a 5 GB file is never copied into memory: the core walks tar headers
+//! and seeks over bodies, and a seek inside the current window costs nothing.
+
+use std::io::{self, Read, Seek, SeekFrom};
+use wasm_bindgen::JsCast;
+
+/// Bytes fetched per `Blob.slice` when the caller asks for less (small files then cost one slice).
+pub const WINDOW: usize = 256 * 1024;
+/// The most bytes fetched by one slice for a large read.
+pub const MAX_SLICE: usize = 8 * 1024 * 1024;
+
+/// A seekable reader over a `Blob`.
+pub struct BlobReader {
+    blob: web_sys::Blob,
+    reader: web_sys::FileReaderSync,
+    len: u64,
+    pos: u64,
+    /// The window: `buf` holds the blob's bytes from `buf_start`.
+    buf: Vec<u8>,
+    buf_start: u64,
+    /// Bytes fetched from the blob so far (for benchmarks: how much was really read).
+    pub fetched: u64,
+}
+
+impl BlobReader {
+    /// Wraps `blob`.
+    ///
+    /// # Errors
+    /// When the browser refuses to create a `FileReaderSync` (only possible outside a worker).
+    pub fn new(blob: web_sys::Blob) -> io::Result<BlobReader> {
+        let reader = web_sys::FileReaderSync::new().map_err(|e| js_error("FileReaderSync is unavailable", &e))?;
+        let size = blob.size();
+        let len = if size.is_finite() && size >= 0.0 { size as u64 } else { 0 };
+        Ok(BlobReader { blob, reader, len, pos: 0, buf: Vec::new(), buf_start: 0, fetched: 0 })
+    }
+
+    /// The blob's length in bytes.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether the blob is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn fetch(&mut self, start: u64, want: usize) -> io::Result<Vec<u8>> {
+        let end = start.saturating_add(want as u64).min(self.len);
+        if end <= start {
+            return Ok(Vec::new());
+        }
+        let slice = self
+            .blob
+            .slice_with_f64_and_f64(start as f64, end as f64)
+            .map_err(|e| js_error("could not slice the file", &e))?;
+        let buffer = self
+            .reader
+            .read_as_array_buffer(&slice)
+            .map_err(|e| js_error("could not read the file (was it moved or deleted?)", &e))?;
+        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+        self.fetched = self.fetched.saturating_add(bytes.len() as u64);
+        if (bytes.len() as u64) != end - start {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the file changed while it was being read"));
+        }
+        Ok(bytes)
+    }
+}
+
+impl Read for BlobReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if out.is_empty() || self.pos >= self.len {
+            return Ok(0);
+        }
+        let in_window = self.pos >= self.buf_start && self.pos < self.buf_start + self.buf.len() as u64;
+        if !in_window {
+            if out.len() >= WINDOW {
+                // A large read goes straight to the caller, without the window's extra copy.
+                let bytes = self.fetch(self.pos, out.len().min(MAX_SLICE))?;
+                out[..bytes.len()].copy_from_slice(&bytes);
+                self.pos += bytes.len() as u64;
+                return Ok(bytes.len());
+            }
+            self.buf = self.fetch(self.pos, WINDOW)?;
+            self.buf_start = self.pos;
+        }
+        let at = (self.pos - self.buf_start) as usize;
+        let n = out.len().min(self.buf.len() - at);
+        out[..n].copy_from_slice(&self.buf[at..at + n]);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for BlobReader {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        match target {
+            Some(t) => {
+                self.pos = t;
+                Ok(t)
+            }
+            None => Err(io::Error::new(io::ErrorKind::InvalidInput, "seek before the start of the file")),
+        }
+    }
+}
+
+fn js_error(what: &str, e: &wasm_bindgen::JsValue) -> io::Error {
+    let detail = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_default();
+    io::Error::other(format!("{what}: {detail}"))
+}

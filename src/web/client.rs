@@ -1,0 +1,211 @@
+//! The UI side of the worker: spawns it, posts requests, and turns its messages into
+//! [`Action`]s for the app's reducer.
+
+use super::protocol::{decode, encode, Request, RequestId, Response};
+use super::state::Action;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Where Trunk puts the worker's loader script (`data-loader-shim`, file hashing off), relative
+/// to the page so the site works under any base path.
+pub const WORKER_URL: &str = "./worker_loader.js";
+
+/// A running worker and the closures that keep its handlers alive.
+pub struct WorkerHandle {
+    worker: web_sys::Worker,
+    /// Messages posted before the worker said [`Response::Ready`]: a worker's wasm loads
+    /// asynchronously, and a message that arrives before its handler is installed is lost.
+    queue: Rc<RefCell<Option<Vec<JsValue>>>>,
+    _on_message: Closure<dyn Fn(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn Fn(web_sys::Event)>,
+}
+
+impl WorkerHandle {
+    /// Starts a worker whose responses are passed to `dispatch`.
+    ///
+    /// # Errors
+    /// A sentence for the user when the browser refuses to start the worker.
+    pub fn spawn(dispatch: Rc<dyn Fn(Action)>) -> Result<WorkerHandle, String> {
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Classic);
+        let worker = web_sys::Worker::new_with_options(WORKER_URL, &options)
+            .map_err(|e| format!("The browser would not start Tarsier's worker: {}", describe(&e)))?;
+        let on_message_dispatch = dispatch.clone();
+        let queue: Rc<RefCell<Option<Vec<JsValue>>>> = Rc::new(RefCell::new(Some(Vec::new())));
+        let flush_queue = queue.clone();
+        let flush_worker = worker.clone();
+        let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            match decode::<Response>(&event.data()) {
+                Ok((Response::Ready, _)) => {
+                    let pending = flush_queue.borrow_mut().take().unwrap_or_default();
+                    for message in pending {
+                        if let Err(e) = flush_worker.post_message(&message) {
+                            on_message_dispatch(Action::WorkerFailed(format!(
+                                "Could not send work to Tarsier's worker: {}",
+                                describe(&e)
+                            )));
+                        }
+                    }
+                }
+                Ok((response, _)) => on_message_dispatch(Action::Worker(response)),
+                Err(message) => on_message_dispatch(Action::WorkerFailed(message)),
+            }
+        });
+        let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let detail = event
+                .dyn_ref::<web_sys::ErrorEvent>()
+                .map(|e| e.message())
+                .unwrap_or_else(|| "it failed to load".to_owned());
+            dispatch(Action::WorkerFailed(format!("Tarsier's worker stopped: {detail}")));
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(WorkerHandle { worker, queue, _on_message: on_message, _on_error: on_error })
+    }
+
+    /// Posts a request (and optionally a file) to the worker.
+    ///
+    /// # Errors
+    /// A sentence for the user when the message cannot be sent.
+    pub fn send(&self, request: &Request, file: Option<&web_sys::File>) -> Result<(), String> {
+        let message = encode(request, file)?;
+        if let Some(queue) = self.queue.borrow_mut().as_mut() {
+            queue.push(message);
+            return Ok(());
+        }
+        self.worker
+            .post_message(&message)
+            .map_err(|e| format!("Could not send work to Tarsier's worker: {}", describe(&e)))
+    }
+}
+
+impl Drop for WorkerHandle {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+    }
+}
+
+/// Shared, lazily started worker for the app.
+#[derive(Clone, Default)]
+pub struct WorkerSlot(Rc<RefCell<Option<WorkerHandle>>>);
+
+impl PartialEq for WorkerSlot {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl WorkerSlot {
+    /// Sends `request`, starting the worker first if needed.
+    ///
+    /// # Errors
+    /// A sentence for the user when the worker cannot be started or reached.
+    pub fn send(&self, dispatch: &Rc<dyn Fn(Action)>, request: &Request, file: Option<&web_sys::File>) -> Result<(), String> {
+        let mut slot = self.0.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(WorkerHandle::spawn(dispatch.clone())?);
+        }
+        match slot.as_ref() {
+            Some(handle) => handle.send(request, file),
+            None => Err("Tarsier's worker is not running.".to_owned()),
+        }
+    }
+
+    /// Stops the worker (cancelling whatever it is doing); the next request starts a new one.
+    pub fn stop(&self) {
+        self.0.borrow_mut().take();
+    }
+}
+
+fn describe(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "unknown error".to_owned())
+}
+
+/// The image archives' workers: one per archive. The worker of the archive on screen keeps its
+/// index for queries; a new archive gets a fresh worker, which replaces it only when indexing
+/// succeeds (so a failing file never takes away what is shown), and cancelling terminates it.
+#[derive(Clone, Default)]
+pub struct ImageSessions(Rc<RefCell<SessionSlots>>);
+
+#[derive(Default)]
+struct SessionSlots {
+    current: Option<(RequestId, WorkerHandle)>,
+    pending: Option<(RequestId, WorkerHandle)>,
+}
+
+impl PartialEq for ImageSessions {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl ImageSessions {
+    /// Starts indexing `file` as `session` in a new worker, cancelling any archive still being
+    /// indexed (the newest drop wins).
+    ///
+    /// # Errors
+    /// A sentence for the user when the worker cannot be started or reached.
+    pub fn open(&self, dispatch: Rc<dyn Fn(Action)>, session: RequestId, file: &web_sys::File) -> Result<(), String> {
+        let slots = self.0.clone();
+        let routed: Rc<dyn Fn(Action)> = Rc::new(move |action: Action| match action {
+            Action::Worker(Response::ImageProgress { session, progress }) => {
+                dispatch(Action::ImageProgressAt { session, progress, now_ms: now_ms() })
+            }
+            Action::Worker(Response::ImageOpened { session, result }) => {
+                let promoted = {
+                    let mut s = slots.borrow_mut();
+                    match s.pending.take() {
+                        Some((id, handle)) if id == session => {
+                            let old = if result.is_ok() { s.current.replace((id, handle)) } else { Some((id, handle)) };
+                            Some(old)
+                        }
+                        other => {
+                            s.pending = other;
+                            None
+                        }
+                    }
+                };
+                let Some(retired) = promoted else { return };
+                // The retired worker may be the one whose handler is running now: terminate
+                // it after this handler returns.
+                wasm_bindgen_futures::spawn_local(async move { drop(retired) });
+                dispatch(Action::Worker(Response::ImageOpened { session, result }));
+            }
+            other => dispatch(other),
+        });
+        let handle = WorkerHandle::spawn(routed)?;
+        handle.send(&Request::OpenImage { session, name: file.name() }, Some(file))?;
+        self.0.borrow_mut().pending = Some((session, handle)); // drops (terminates) an older pending one
+        Ok(())
+    }
+
+    /// Stops indexing the pending archive.
+    pub fn cancel(&self) {
+        let pending = self.0.borrow_mut().pending.take();
+        drop(pending);
+    }
+
+    /// Sends a request about the archive on screen.
+    ///
+    /// # Errors
+    /// A sentence for the user when no archive is loaded or the worker is unreachable.
+    pub fn send(&self, request: &Request) -> Result<(), String> {
+        match self.0.borrow().current.as_ref() {
+            Some((_, handle)) => handle.send(request, None),
+            None => Err("No image is loaded.".to_owned()),
+        }
+    }
+}
+
+/// Milliseconds since the page started (`performance.now()`), or 0 where unavailable.
+pub fn now_ms() -> f64 {
+    gloo::utils::window().performance().map_or(0.0, |p| p.now())
+}

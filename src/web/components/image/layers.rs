@@ -1,0 +1,129 @@
+//! Layers: one row per layer of the selected image (sizes, files, changes, the full command
+//! that made it); selecting one lists its entries as a tree.
+
+use super::{caps_plus_form, short_digest};
+use crate::core::image::{EntryKind, EntryReport};
+use crate::web::app::Analyzer;
+use crate::web::components::drop_zone::human;
+use crate::web::state::{Loaded, Remote};
+use yew::prelude::*;
+
+/// Entries shown per page of a layer's listing.
+pub const PAGE: usize = 1000;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub loaded: Loaded,
+}
+
+#[function_component(Layers)]
+pub fn layers(props: &Props) -> Html {
+    let Some(analyzer) = use_context::<Analyzer>() else { return html! {} };
+    let loaded = &props.loaded;
+    let report = &loaded.report;
+    let Some(img) = report.images.get(loaded.image) else { return html! {} };
+    html! {
+        <div class="layers">
+            <table class="layer-table">
+                <thead><tr>
+                    <th scope="col">{"#"}</th><th scope="col">{"Digest"}</th><th scope="col">{"Size"}</th><th scope="col">{"Files"}</th>
+                    <th scope="col">{"Added / modified / deleted"}</th><th scope="col">{"Wasted"}</th><th scope="col">{"Created by"}</th>
+                </tr></thead>
+                <tbody>
+                { for img.layers.iter().enumerate().map(|(pos, il)| {
+                    let Some(l) = report.layers.get(il.layer) else { return html! {} };
+                    let shared = l.images.len() > 1;
+                    let selected = loaded.layer == Some(pos);
+                    let a = analyzer.clone();
+                    let digest = l.digest.clone().or_else(|| il.diff_id.clone()).unwrap_or_default();
+                    html! {
+                        <tr key={pos} class={classes!("layer-row", selected.then_some("selected"))}>
+                            <td><button type="button" class="layer-select" aria-pressed={selected.to_string()}
+                                onclick={Callback::from(move |_| a.show_layer(pos, 0))}>{ format!("Layer {pos}") }</button></td>
+                            <td title={digest.clone()}><code>{ short_digest(&digest) }</code>
+                                if shared { <span class="badge shared" title={format!("used by images {:?}", l.images)}>{"shared"}</span> }</td>
+                            <td class="num">{ human(l.uncompressed_size) }
+                                if l.compressed_size != l.uncompressed_size { <br/><span class="hint">{ format!("{} {:?}", human(l.compressed_size), l.compression).to_lowercase() }</span> }</td>
+                            <td class="num">{ l.entry_count }</td>
+                            <td class="num">{ format!("+{} ~{} −{}", il.changes.added, il.changes.modified, il.changes.deleted) }</td>
+                            <td class="num">{ human(il.changes.wasted_bytes) }</td>
+                            <td class="created-by"><pre>{ il.created_by.clone().unwrap_or_default() }</pre></td>
+                        </tr>
+                    }
+                }) }
+                </tbody>
+            </table>
+            if let Some(pos) = loaded.layer {
+                { layer_changes(loaded, pos, &analyzer) }
+            }
+        </div>
+    }
+}
+
+fn layer_changes(loaded: &Loaded, pos: usize, analyzer: &Analyzer) -> Html {
+    let body = match &loaded.layer_page {
+        Remote::NotAsked => html! {},
+        Remote::Waiting(_) => html! { <p class="pending">{"Listing…"}</p> },
+        Remote::Failed(e) => html! { <p class="error">{ e.clone() }</p> },
+        Remote::Ready(page) => {
+            let mut items: Vec<&EntryReport> = page.items.iter().collect();
+            items.sort_by(|a, b| a.path.cmp(&b.path));
+            let prev = page.offset.checked_sub(PAGE).map(|o| {
+                let a = analyzer.clone();
+                Callback::from(move |_| a.show_layer(pos, o))
+            });
+            let next_offset = page.offset + page.items.len();
+            let next = (next_offset < page.total).then(|| {
+                let a = analyzer.clone();
+                Callback::from(move |_| a.show_layer(pos, next_offset))
+            });
+            html! {
+                <>
+                    <p>{ format!("Entries {}–{} of {} (tar order pages, shown as a tree).", page.offset + 1, next_offset, page.total) }</p>
+                    <div class="row">
+                        if let Some(cb) = prev { <button type="button" onclick={cb}>{"Previous page"}</button> }
+                        if let Some(cb) = next { <button type="button" onclick={cb}>{"Next page"}</button> }
+                    </div>
+                    <ul class="layer-tree" role="tree" aria-label={format!("Layer {pos} entries")}>
+                        { for items.iter().map(|e| entry_row(e, analyzer)) }
+                    </ul>
+                </>
+            }
+        }
+    };
+    html! {
+        <section class="card layer-changes" aria-label={format!("Changes in layer {pos}")}>
+            <h3>{ format!("Layer {pos}: its entries") }</h3>
+            { body }
+        </section>
+    }
+}
+
+fn entry_row(e: &EntryReport, analyzer: &Analyzer) -> Html {
+    let depth = e.path.matches('/').count();
+    let name = e.path.rsplit('/').next().unwrap_or(&e.path).to_owned();
+    let (class, what) = match e.kind {
+        EntryKind::Whiteout => ("whiteout", format!("deletes {}", e.whiteout_target.clone().unwrap_or_default())),
+        EntryKind::Opaque => ("opaque", format!("hides what lower layers put in {}/", e.whiteout_target.clone().unwrap_or_default())),
+        EntryKind::Dir => ("dir", String::new()),
+        _ => ("", String::new()),
+    };
+    let link = e.link_target.as_ref().map(|t| format!(" → {t}")).unwrap_or_default();
+    let caps = e.capabilities.as_ref().map(|c| format!(" [{}]", caps_plus_form(&c.text))).unwrap_or_default();
+    let openable = matches!(e.kind, EntryKind::File | EntryKind::Hardlink | EntryKind::Symlink);
+    let path = e.path.clone();
+    let a = analyzer.clone();
+    html! {
+        <li role="treeitem" class={classes!("entry", class)} style={format!("padding-left: {}rem", depth as f32 * 1.2)}>
+            <code class="mode">{ e.mode_str.clone() }</code>{" "}
+            if openable {
+                <button type="button" class="link" onclick={Callback::from(move |_| a.open_file(path.clone()))}>{ name }</button>
+            } else {
+                <span class="name">{ name }</span>
+            }
+            { link }{ caps }
+            if !what.is_empty() { <span class="hint">{ format!(" — {what}") }</span> }
+            if e.kind == EntryKind::File { <span class="size">{ format!(" {}", human(e.size)) }</span> }
+        </li>
+    }
+}

@@ -1,0 +1,104 @@
+//! The image explorer: tabs over one loaded archive.
+
+pub mod file_detail;
+pub mod files;
+pub mod findings;
+pub mod layers;
+pub mod overview;
+pub mod packages;
+pub mod wasted;
+
+use crate::web::app::Analyzer;
+use crate::web::state::{ImageView, Loaded};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub loaded: Loaded,
+    pub view: ImageView,
+}
+
+/// Tabs and the current view.
+#[function_component(ImageExplorer)]
+pub fn image_explorer(props: &Props) -> Html {
+    let Some(analyzer) = use_context::<Analyzer>() else { return html! {} };
+    let loaded = &props.loaded;
+    let report = &loaded.report;
+    let on_key = {
+        let analyzer = analyzer.clone();
+        let view = props.view;
+        Callback::from(move |e: KeyboardEvent| {
+            let i = ImageView::ALL.iter().position(|v| *v == view).unwrap_or(0);
+            let n = ImageView::ALL.len();
+            let next = match e.key().as_str() {
+                "ArrowRight" => ImageView::ALL[(i + 1) % n],
+                "ArrowLeft" => ImageView::ALL[(i + n - 1) % n],
+                "Home" => ImageView::ALL[0],
+                "End" => ImageView::ALL[n - 1],
+                _ => return,
+            };
+            e.prevent_default();
+            analyzer.set_view(next);
+            if let Some(tab) = gloo::utils::document().get_element_by_id(&format!("tab-{}", next.slug())) {
+                if let Ok(tab) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(tab) {
+                    let _ = tab.focus();
+                }
+            }
+        })
+    };
+    html! {
+        <section class="explorer" aria-label="Image explorer">
+            if report.images.len() > 1 {
+                <nav class="image-switcher" aria-label="Images in this archive">
+                    <span>{ format!("{} images in this archive: ", report.images.len()) }</span>
+                    { for report.images.iter().map(|img| {
+                        let index = img.index;
+                        let name = if img.tags.is_empty() { format!("image {} (untagged)", index + 1) } else { img.tags.join(", ") };
+                        let a = analyzer.clone();
+                        html! {
+                            <button type="button" class={classes!("image-choice", (index == loaded.image).then_some("selected"))}
+                                aria-pressed={(index == loaded.image).to_string()}
+                                onclick={Callback::from(move |_| a.select_image(index))}>{ name }</button>
+                        }
+                    }) }
+                </nav>
+            }
+            <div role="tablist" aria-label="Views" class="tabs" onkeydown={on_key}>
+                { for ImageView::ALL.iter().map(|v| {
+                    let v = *v;
+                    let selected = v == props.view;
+                    let a = analyzer.clone();
+                    html! {
+                        <button type="button" role="tab" id={format!("tab-{}", v.slug())} aria-selected={selected.to_string()}
+                            aria-controls="image-panel" tabindex={if selected { "0" } else { "-1" }}
+                            onclick={Callback::from(move |_| a.set_view(v))}>{ v.label() }</button>
+                    }
+                }) }
+            </div>
+            <div role="tabpanel" id="image-panel" aria-labelledby={format!("tab-{}", props.view.slug())} tabindex="0">
+                { match props.view {
+                    ImageView::Overview => html! { <overview::Overview loaded={loaded.clone()} /> },
+                    ImageView::Layers => html! { <layers::Layers loaded={loaded.clone()} /> },
+                    ImageView::Files => html! { <files::Files loaded={loaded.clone()} /> },
+                    ImageView::Findings => html! { <findings::Findings loaded={loaded.clone()} /> },
+                    ImageView::Packages => html! { <packages::Packages loaded={loaded.clone()} /> },
+                    ImageView::Wasted => html! { <wasted::Wasted loaded={loaded.clone()} /> },
+                } }
+            </div>
+            if let Some((path, content)) = &loaded.file {
+                <file_detail::FileDetail path={AttrValue::from(path.clone())} content={content.clone()} image={loaded.image} />
+            }
+        </section>
+    }
+}
+
+/// `sha256:abcdef…` shortened to 12 hex digits for tables (the full digest stays in a title).
+pub fn short_digest(d: &str) -> String {
+    let hex = d.strip_prefix("sha256:").unwrap_or(d);
+    hex.chars().take(12).collect()
+}
+
+/// libcap's text (`cap_net_raw=ep`) in the `+` form many tools print (`cap_net_raw+ep`).
+pub fn caps_plus_form(text: &str) -> String {
+    text.split(' ').map(|group| group.replacen('=', "+", 1)).collect::<Vec<_>>().join(" ")
+}

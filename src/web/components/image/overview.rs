@@ -1,0 +1,177 @@
+//! Overview: the archive, the selected image's tags, platform, config, warnings, digest checks
+//! and the JSON export.
+
+use super::short_digest;
+use crate::core::image::{Compression, ImageReport};
+use crate::web::app::Analyzer;
+use crate::web::components::drop_zone::human;
+use crate::web::state::{Loaded, Remote};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub loaded: Loaded,
+}
+
+fn row(label: &str, value: Option<String>) -> Html {
+    match value {
+        Some(v) if !v.is_empty() => html! { <><dt>{ label.to_owned() }</dt><dd>{ v }</dd></> },
+        _ => html! {},
+    }
+}
+
+fn list(items: &[String]) -> Option<String> {
+    (!items.is_empty()).then(|| items.join(" "))
+}
+
+fn json_words(words: &Option<Vec<String>>) -> Option<String> {
+    words.as_ref().map(|w| serde_json::to_string(w).unwrap_or_default())
+}
+
+fn secs(ns: Option<i64>) -> String {
+    ns.map_or_else(|| "default".to_owned(), |n| format!("{}s", n as f64 / 1e9))
+}
+
+#[function_component(Overview)]
+pub fn overview(props: &Props) -> Html {
+    let Some(analyzer) = use_context::<Analyzer>() else { return html! {} };
+    let loaded = &props.loaded;
+    let report = &loaded.report;
+    let Some(img) = report.images.get(loaded.image) else { return html! { <p>{"This archive holds no image."}</p> } };
+    let archive = &report.archive;
+    let compression = match archive.compression {
+        Compression::None => "plain tar",
+        Compression::Gzip => "gzip-compressed tar",
+        Compression::Zstd => "zstd-compressed tar",
+    };
+    let layer_bytes: u64 = img.layers.iter().filter_map(|l| report.layers.get(l.layer)).map(|l| l.uncompressed_size).sum();
+    html! {
+        <div class="overview">
+            <section class="card image-card">
+                <h3 class="tags">{ if img.tags.is_empty() { "untagged image".to_owned() } else { img.tags.join(", ") } }</h3>
+                <dl>
+                    { row("Platform", Some(platform(img))) }
+                    { row("Created", img.created.clone()) }
+                    { row("Author", img.author.clone()) }
+                    { row("Layers", Some(img.layers.len().to_string())) }
+                    { row("Size", Some(format!("{} in {} files (merged); {} of layer data", human(img.merged.total_bytes), img.merged.files, human(layer_bytes)))) }
+                    { row("Config digest", img.config_digest.clone()) }
+                    { row("Manifest", img.manifest_digest.clone().map(|d| format!("{d} ({})", img.manifest_media_type.clone().unwrap_or_default()))) }
+                </dl>
+            </section>
+            <section class="card config">
+                <h3>{"Configuration"}</h3>
+                <dl>
+                    { row("User", Some(match img.config.user.as_deref() { None | Some("") => "(not set: root)".to_owned(), Some(u) => u.to_owned() })) }
+                    { row("Entrypoint", json_words(&img.config.entrypoint)) }
+                    { row("Cmd", json_words(&img.config.cmd)) }
+                    { row("WorkingDir", img.config.working_dir.clone()) }
+                    { row("Exposed ports", list(&img.config.exposed_ports)) }
+                    { row("Volumes", list(&img.config.volumes)) }
+                    { row("StopSignal", img.config.stop_signal.clone()) }
+                    { row("Shell", json_words(&img.config.shell)) }
+                    { row("Healthcheck", img.config.healthcheck.as_ref().map(|h| format!("{} every {}, timeout {}, start period {}, retries {}",
+                        serde_json::to_string(&h.test).unwrap_or_default(), secs(h.interval_ns), secs(h.timeout_ns), secs(h.start_period_ns),
+                        h.retries.map_or_else(|| "default".to_owned(), |r| r.to_string())))) }
+                </dl>
+                if !img.config.env.is_empty() {
+                    <h4>{"Environment"}</h4>
+                    <ul class="env">{ for img.config.env.iter().map(|e| html! { <li><code>{ e.clone() }</code></li> }) }</ul>
+                }
+                if !img.config.labels.is_empty() {
+                    <h4>{"Labels"}</h4>
+                    <table class="labels"><tbody>
+                        { for img.config.labels.iter().map(|(k, v)| html! { <tr><th scope="row"><code>{ k.clone() }</code></th><td>{ v.clone() }</td></tr> }) }
+                    </tbody></table>
+                }
+            </section>
+            <section class="card archive">
+                <h3>{"Archive"}</h3>
+                <dl>
+                    { row("File", Some(archive.name.clone())) }
+                    { row("Size", Some(format!("{} ({} bytes), {compression}", human(archive.size), archive.size))) }
+                    { row("Layout", Some(format!("{:?}", archive.format))) }
+                    { row("Members", Some(archive.members.to_string())) }
+                    { row("Files indexed", Some(archive.files_indexed.to_string())) }
+                </dl>
+                if !report.platforms.is_empty() {
+                    <h4>{"Platforms in the index"}</h4>
+                    <ul class="platforms">{ for report.platforms.iter().map(|p| html! {
+                        <li>{ format!("{}/{}{} {} {}", p.os.clone().unwrap_or_default(), p.architecture.clone().unwrap_or_default(),
+                            p.variant.as_ref().map(|v| format!("/{v}")).unwrap_or_default(), short_digest(&p.digest),
+                            if p.present { "" } else { "(absent from the archive)" }) }</li>
+                    }) }</ul>
+                }
+                <div class="row">
+                    <button type="button" id="verify-button" onclick={ let a = analyzer.clone(); Callback::from(move |_| a.verify()) }
+                        disabled={matches!(loaded.verify, Remote::Waiting(_))}>{"Verify digests"}</button>
+                    <button type="button" id="export-button" onclick={ let a = analyzer.clone(); Callback::from(move |_| a.download(None)) }>{"Export JSON report"}</button>
+                    { download_link(&loaded.download) }
+                </div>
+                { verify_view(loaded) }
+            </section>
+            if !report.warnings.is_empty() {
+                <section class="card warnings" aria-label="Warnings">
+                    <h3>{ format!("Warnings ({})", report.warnings.len()) }</h3>
+                    <ul>{ for report.warnings.iter().map(|w| html! { <li><code>{ w.code.clone() }</code>{" "}{ w.message.clone() }</li> }) }</ul>
+                </section>
+            }
+        </div>
+    }
+}
+
+fn platform(img: &ImageReport) -> String {
+    let mut s = format!("{}/{}", img.os.clone().unwrap_or_else(|| "?".into()), img.architecture.clone().unwrap_or_else(|| "?".into()));
+    if let Some(v) = &img.variant {
+        s.push('/');
+        s.push_str(v);
+    }
+    s
+}
+
+/// The link to a prepared download (also clicked automatically when it arrives).
+pub fn download_link(download: &Remote<crate::web::protocol::DownloadLink>) -> Html {
+    match download {
+        Remote::NotAsked => html! {},
+        Remote::Waiting(_) => html! { <span class="hint">{"Preparing download…"}</span> },
+        Remote::Ready(link) => html! {
+            <a class="download" href={link.url.clone()} download={link.file_name.clone()}>{ format!("Save {} ({})", link.file_name, human(link.size)) }</a>
+        },
+        Remote::Failed(e) => html! { <span class="error">{ e.clone() }</span> },
+    }
+}
+
+fn verify_view(loaded: &Loaded) -> Html {
+    match &loaded.verify {
+        Remote::NotAsked => html! {},
+        Remote::Waiting(_) => {
+            let (done, total) = loaded.verify_progress.as_deref().map_or((0, 1), |p| (p.progress.bytes_done, p.progress.bytes_total.max(1)));
+            html! {
+                <div role="status" class="verify-progress">
+                    <progress max="100" value={format!("{:.1}", done as f64 / total as f64 * 100.0)} aria-label="Digest verification progress" />
+                    <span class="hint">{ format!(" hashing… {} of {}", human(done), human(total)) }</span>
+                </div>
+            }
+        }
+        Remote::Failed(e) => html! { <p class="error">{ e.clone() }</p> },
+        Remote::Ready(checks) => {
+            let bad = checks.iter().filter(|c| !c.ok).count();
+            html! {
+                <div class="digests">
+                    <p class={classes!(if bad == 0 { "good" } else { "error" })} id="verify-summary">
+                        { if bad == 0 { format!("All {} digests match.", checks.len()) } else { format!("{bad} of {} digests do not match.", checks.len()) } }
+                    </p>
+                    <table>
+                        <thead><tr><th scope="col">{"What"}</th><th scope="col">{"Check"}</th><th scope="col">{"Member"}</th><th scope="col">{"Result"}</th></tr></thead>
+                        <tbody>{ for checks.iter().map(|c| html! {
+                            <tr class={classes!((!c.ok).then_some("differs"))}>
+                                <td>{ c.subject.clone() }</td><td>{ c.check.clone() }</td><td><code>{ c.member.clone() }</code></td>
+                                <td title={format!("expected {}, got {}", c.expected, c.actual)}>{ if c.ok { "ok".to_owned() } else { format!("mismatch: expected {}, got {}", short_digest(&c.expected), short_digest(&c.actual)) } }</td>
+                            </tr>
+                        }) }</tbody>
+                    </table>
+                </div>
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! One `/proc/<pid>/status` dump explained: verdict, identity, users, namespaces, the five
+//! capability sets, seccomp and friends, signals, CPUs, memory, and every raw field.
+
+use super::mask_view::MaskView;
+use crate::core::status::{Level, StatusReport};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub report: Rc<StatusReport>,
+}
+
+fn level_class(level: &Level) -> &'static str {
+    match level {
+        Level::Danger => "danger",
+        Level::Warn => "warn",
+        Level::Info => "info",
+        Level::Good => "good",
+    }
+}
+
+fn row(label: &str, value: Option<String>) -> Html {
+    match value {
+        Some(value) => html! { <><dt>{ label.to_owned() }</dt><dd>{ value }</dd></> },
+        None => html! {},
+    }
+}
+
+#[function_component(StatusView)]
+pub fn status_view(props: &Props) -> Html {
+    let r = &props.report;
+    let id = &r.identity;
+    let title = match (&id.name, id.pid) {
+        (Some(name), Some(pid)) => format!("{name} (PID {pid})"),
+        (Some(name), None) => name.clone(),
+        (None, Some(pid)) => format!("PID {pid}"),
+        (None, None) => "Process status".to_owned(),
+    };
+    html! {
+        <article class="status-report">
+            <h2 class="proc-title">{ title }</h2>
+            <section class="verdict card" aria-label="Verdict">
+                <h3>{"Verdict"}</h3>
+                <p class="headline">{ r.verdict.headline.clone() }</p>
+                <ul>
+                    { for r.verdict.points.iter().map(|p| html! {
+                        <li class={classes!("point", level_class(&p.level))}><span class="level">{ level_class(&p.level) }</span>{" "}{ p.text.clone() }</li>
+                    }) }
+                </ul>
+            </section>
+
+            <section class="card" aria-label="Identity and state">
+                <h3>{"Identity and state"}</h3>
+                <dl>
+                    { row("Name", id.name.clone()) }
+                    { row("PID / TGID / PPID", Some(format!("{} / {} / {}", opt(id.pid), opt(id.tgid), opt(id.ppid)))) }
+                    { row("State", id.state.as_ref().map(|s| format!("{} ({}) — {}", s.letter, s.label, s.description))) }
+                    { row("Traced", id.traced_explanation.clone()) }
+                    { row("Threads", id.threads.map(|t| t.to_string())) }
+                    { row("Kernel thread", id.kernel_thread_explanation.clone()) }
+                    { row("Umask", id.umask.as_ref().map(|u| format!("{} — {}", u.octal, u.explanation))) }
+                    { row("FDSize", id.fd_size.map(|v| v.to_string())) }
+                    { row("Context switches", match (id.voluntary_ctxt_switches, id.nonvoluntary_ctxt_switches) {
+                        (None, None) => None,
+                        (v, n) => Some(format!("{} voluntary, {} involuntary", opt64(v), opt64(n))),
+                    }) }
+                </dl>
+            </section>
+
+            <section class="card" aria-label="Users and groups">
+                <h3>{"Users and groups"}</h3>
+                <p>{ r.users.summary.clone() }</p>
+                <dl>
+                    { row("Uid (real, effective, saved, fs)", r.users.uid.as_ref().map(|u| format!("{} {} {} {} — {}", u.real, u.effective, u.saved, u.fs, u.explanation))) }
+                    { row("Gid (real, effective, saved, fs)", r.users.gid.as_ref().map(|g| format!("{} {} {} {} — {}", g.real, g.effective, g.saved, g.fs, g.explanation))) }
+                    { row("Supplementary groups", r.users.groups.as_ref().map(|g| if g.is_empty() { "none".to_owned() } else { g.iter().map(u32::to_string).collect::<Vec<_>>().join(" ") })) }
+                </dl>
+            </section>
+
+            <section class="card namespaces" aria-label="PID namespaces">
+                <h3>{"PID namespaces"}</h3>
+                <p class="ns-explanation">{ r.namespaces.explanation.clone() }</p>
+                if !r.namespaces.levels.is_empty() {
+                    <ol class="ns-chain">
+                        { for r.namespaces.levels.iter().map(|l| html! { <li>{ format!("PID {} — {}", l.pid, l.description) }</li> }) }
+                    </ol>
+                }
+            </section>
+
+            <section class="card caps-sets" aria-label="Capabilities">
+                <h3>{"Capabilities"}</h3>
+                <p>{ r.capabilities.summary.clone() }</p>
+                if !r.capabilities.dangerous_effective.is_empty() {
+                    <p class="error">{ format!("Dangerous effective capabilities: {}", r.capabilities.dangerous_effective.join(", ")) }</p>
+                }
+                { for r.capabilities.sets.iter().map(|set| html! {
+                    <div class="cap-set" key={set.key.clone()} data-key={set.key.clone()}>
+                        <h4>{ format!("{} — {} set", set.key, set.set) }</h4>
+                        <p class="hint">{ set.meaning.clone() }</p>
+                        <p>{ format!("Compared with Docker's default: {}.", set.vs_docker_default) }</p>
+                        <MaskView label={AttrValue::from(set.key.clone())} report={Rc::new(set.mask.clone())} />
+                    </div>
+                }) }
+            </section>
+
+            <section class="card security" aria-label="Seccomp, no_new_privs and speculation">
+                <h3>{"Seccomp, no_new_privs, speculation"}</h3>
+                <dl>
+                    { row("Seccomp", r.security.seccomp.as_ref().map(|s| format!("{} — {}", s.raw, s.explanation))) }
+                    { row("NoNewPrivs", r.security.no_new_privs_explanation.clone()) }
+                    { row("Speculation_Store_Bypass", r.security.speculation_store_bypass.as_ref().map(|s| format!("{} — {}", s.value, s.explanation))) }
+                    { row("SpeculationIndirectBranch", r.security.speculation_indirect_branch.as_ref().map(|s| format!("{} — {}", s.value, s.explanation))) }
+                </dl>
+            </section>
+
+            if !r.signals.masks.is_empty() {
+                <section class="card signals" aria-label="Signals">
+                    <h3>{"Signals"}</h3>
+                    if let (Some(q), Some(limit)) = (r.signals.queued, r.signals.queue_limit) {
+                        <p>{ format!("{q} signals queued for this user, limit {limit}.") }</p>
+                    }
+                    <dl>
+                        { for r.signals.masks.iter().map(|m| html! {
+                            <>
+                                <dt>{ format!("{} {}", m.key, m.hex) }</dt>
+                                <dd>
+                                    <span class="hint">{ m.meaning.clone() }</span><br/>
+                                    { if m.signals.is_empty() { "none".to_owned() } else { m.signals.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join(" ") } }
+                                </dd>
+                            </>
+                        }) }
+                    </dl>
+                </section>
+            }
+
+            if r.cpus.is_some() || r.mems.is_some() {
+                <section class="card affinity" aria-label="CPUs and memory nodes">
+                    <h3>{"CPUs and memory nodes"}</h3>
+                    <dl>
+                        { row("Cpus_allowed", r.cpus.as_ref().map(|a| a.message.clone())) }
+                        { row("Mems_allowed", r.mems.as_ref().map(|a| a.message.clone())) }
+                    </dl>
+                </section>
+            }
+
+            if !r.memory.figures.is_empty() {
+                <section class="card memory" aria-label="Memory">
+                    <h3>{"Memory"}</h3>
+                    <table>
+                        <thead><tr><th scope="col">{"Field"}</th><th scope="col">{"Size"}</th><th scope="col">{"Meaning"}</th></tr></thead>
+                        <tbody>
+                            { for r.memory.figures.iter().map(|m| html! {
+                                <tr key={m.key.clone()}><td><code>{ m.key.clone() }</code></td><td class="num">{ m.human.clone() }</td><td>{ m.meaning.clone() }</td></tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </section>
+            }
+
+            if !r.warnings.is_empty() {
+                <section class="card warnings" aria-label="Warnings">
+                    <h3>{"Warnings"}</h3>
+                    <ul>{ for r.warnings.iter().map(|w| html! { <li>{ format!("Line {} ({}): {}", w.line, w.key, w.message) }</li> }) }</ul>
+                </section>
+            }
+
+            <details class="card raw">
+                <summary>{ format!("All {} fields as pasted ({} unknown to Tarsier)", r.raw.len(), r.unknown_fields.len()) }</summary>
+                <table>
+                    <thead><tr><th scope="col">{"Line"}</th><th scope="col">{"Key"}</th><th scope="col">{"Value"}</th><th scope="col">{"Meaning"}</th></tr></thead>
+                    <tbody>
+                        { for r.raw.iter().map(|f| html! {
+                            <tr key={f.line} class={classes!((!f.known).then_some("unknown-field"))}>
+                                <td class="num">{ f.line }</td>
+                                <td><code>{ f.key.clone() }</code></td>
+                                <td><code>{ f.value.clone() }</code></td>
+                                <td>{ if f.known { f.meaning.clone() } else { "Not a field Tarsier knows; shown as pasted.".to_owned() } }
+                                    if let Some(since) = &f.since { <span class="hint">{ format!(" (since Linux {since})") }</span> }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </details>
+        </article>
+    }
+}
+
+fn opt(v: Option<u32>) -> String {
+    v.map_or_else(|| "?".to_owned(), |v| v.to_string())
+}
+
+fn opt64(v: Option<u64>) -> String {
+    v.map_or_else(|| "?".to_owned(), |v| v.to_string())
+}

@@ -1,0 +1,51 @@
+//! The browser shell: a Yew app on the UI thread and a Web Worker that runs the core.
+//!
+//! Only this module (compiled for wasm32 alone) touches web crates. The UI thread never parses:
+//! it posts a [`protocol::Request`] to the worker and renders the [`protocol::Response`]s.
+
+pub mod app;
+pub mod blob_reader;
+pub mod client;
+pub mod components;
+pub mod fragment;
+pub mod protocol;
+pub mod state;
+pub mod worker;
+
+use wasm_bindgen::JsCast;
+
+/// Mounts the app on `<main id="app">` (or the body), with a panic hook that shows a crash
+/// message in the page instead of leaving it silently frozen.
+pub fn start_app() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        show_crash(&info.to_string());
+    }));
+    let root = gloo::utils::document().get_element_by_id("app");
+    match root {
+        Some(root) => {
+            yew::Renderer::<app::App>::with_root(root).render();
+        }
+        None => {
+            yew::Renderer::<app::App>::new().render();
+        }
+    }
+}
+
+/// Starts the worker's message loop.
+pub fn start_worker() {
+    std::panic::set_hook(Box::new(console_error_panic_hook::hook));
+    worker::run();
+}
+
+fn show_crash(message: &str) {
+    let document = gloo::utils::document();
+    if let Some(el) = document.get_element_by_id("crash") {
+        el.set_text_content(Some(&format!(
+            "Tarsier hit an internal error and stopped. Reload the page to continue. ({message})"
+        )));
+        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+            el.set_hidden(false);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! Messages between the UI thread and the worker.
+//!
+//! Each message is a JS object `{ json: string, file?: File }`: the serde payload travels as JSON
+//! text (so 64-bit masks and maps cross intact, which a JS number cannot promise), and a dropped
+//! `File` travels beside it by structured clone, which shares the underlying blob, not its bytes.
+
+use crate::core::image::{DigestCheck, EntryReport, MergedEntry, Page, Progress, Report, SearchHit};
+use crate::core::paste::PasteReport;
+use serde::{Deserialize, Serialize};
+
+/// A request id: the UI shows only the answer to its latest request of a kind.
+pub type RequestId = u32;
+
+/// What the paste box decodes: text the user typed, or a shared link's fragment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum PasteInput {
+    Text(String),
+    /// A URL fragment (`caps=…`, `status=v1.…`) to turn back into text, then decode.
+    Fragment(String),
+}
+
+/// UI → worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Request {
+    /// Decode pasted text (capability masks, a status dump, an AppArmor label); with `pinned`,
+    /// an earlier dump to compare a new one against.
+    Paste { id: RequestId, input: PasteInput, pinned: Option<String> },
+    /// Index the image archive attached to the message (a `File`). Each archive gets a worker
+    /// of its own, which keeps the index for the queries below until the page replaces it.
+    OpenImage { session: RequestId, name: String },
+    /// Check every layer's and config's sha256 against its digest / diff_id.
+    Verify { id: RequestId },
+    /// The children of one directory of image `image`'s merged filesystem.
+    ListDir { id: RequestId, image: usize, path: String, include_deleted: bool },
+    /// One page of one layer's entries (`layer` indexes `Report::layers`).
+    LayerEntries { id: RequestId, layer: usize, offset: usize, limit: usize },
+    /// Merged paths matching a glob or substring.
+    Search { id: RequestId, image: usize, pattern: String, include_deleted: bool, limit: usize },
+    /// One merged path's metadata and up to `max_len` bytes of its content from `offset`.
+    ReadFile { id: RequestId, image: usize, path: String, offset: u64, max_len: usize },
+    /// A file's whole content (or the full JSON report when `path` is `None`) as a `blob:` URL
+    /// for a download link.
+    Download { id: RequestId, image: usize, path: Option<String> },
+}
+
+/// Worker → UI.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Response {
+    /// The worker has loaded and is ready for requests.
+    Ready,
+    /// The answer to [`Request::Paste`]: the report or a sentence saying what is wrong; the text
+    /// a fragment stood for (to put in the box); the fragment that reopens this decode.
+    Paste { id: RequestId, text: Option<String>, fragment: Option<String>, result: Result<PasteReport, String> },
+    /// How far indexing (or verification) has come.
+    ImageProgress { session: RequestId, progress: Progress },
+    /// Indexing finished: the report, or a sentence saying why the archive cannot be read.
+    ImageOpened { session: RequestId, result: Result<Box<Report>, String> },
+    Verified { id: RequestId, result: Result<Vec<DigestCheck>, String> },
+    Dir { id: RequestId, image: usize, path: String, result: Result<Vec<MergedEntry>, String> },
+    LayerPage { id: RequestId, layer: usize, result: Result<Page<EntryReport>, String> },
+    Found { id: RequestId, pattern: String, result: Result<Vec<SearchHit>, String> },
+    FileRead { id: RequestId, path: String, result: Result<FileContent, String> },
+    Downloadable { id: RequestId, result: Result<DownloadLink, String> },
+    /// A request the worker could not read (a bug, not user input).
+    Protocol { message: String },
+}
+
+/// Wraps a payload (and optionally a file) into the message object the other side reads.
+pub fn encode<T: Serialize>(payload: &T, file: Option<&web_sys::File>) -> Result<wasm_bindgen::JsValue, String> {
+    let json = serde_json::to_string(payload).map_err(|e| format!("could not encode a message: {e}"))?;
+    let obj = js_sys::Object::new();
+    js_sys::Reflect::set(&obj, &"json".into(), &json.into()).map_err(|_| "could not build a message".to_owned())?;
+    if let Some(file) = file {
+        js_sys::Reflect::set(&obj, &"file".into(), file).map_err(|_| "could not attach the file".to_owned())?;
+    }
+    Ok(obj.into())
+}
+
+/// Reads a message object built by [`encode`]: the payload and the attached file, if any.
+pub fn decode<T: for<'de> Deserialize<'de>>(message: &wasm_bindgen::JsValue) -> Result<(T, Option<web_sys::File>), String> {
+    use wasm_bindgen::JsCast;
+    let json = js_sys::Reflect::get(message, &"json".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or_else(|| "a message without a payload".to_owned())?;
+    let payload = serde_json::from_str(&json).map_err(|e| format!("could not decode a message: {e}"))?;
+    let file = js_sys::Reflect::get(message, &"file".into()).ok().and_then(|v| v.dyn_into::<web_sys::File>().ok());
+    Ok((payload, file))
+}
+
+/// A file's metadata and a slice of its content.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileContent {
+    pub entry: MergedEntry,
+    /// Where `bytes` starts in the file.
+    pub offset: u64,
+    pub bytes: Vec<u8>,
+}
+
+/// A `blob:` URL the page can offer as a download.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DownloadLink {
+    pub url: String,
+    pub file_name: String,
+    pub size: u64,
+}

@@ -1,0 +1,501 @@
+//! The app's one reducer: every change of what the page shows goes through [`Action`].
+
+use super::protocol::{DownloadLink, FileContent, RequestId, Response};
+use crate::core::image::{DigestCheck, EntryReport, MergedEntry, Page, Progress, Report, SearchHit};
+use crate::core::paste::PasteReport;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+use yew::Reducible;
+
+/// What the paste box shows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PasteState {
+    /// The text in the box.
+    pub text: String,
+    /// The id of the latest request; only its answer is shown.
+    pub latest: RequestId,
+    /// The last report that decoded successfully (kept on screen while a newer paste fails).
+    pub shown: Option<Rc<PasteReport>>,
+    /// The fragment that reopens `shown`.
+    pub fragment: Option<String>,
+    /// A dump kept aside: the next single dump pasted is compared against it.
+    pub pinned: Option<Pinned>,
+    /// Where the latest request stands.
+    pub status: Status,
+}
+
+/// A status dump kept for comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pinned {
+    pub text: String,
+    /// `redis-server (PID 1099)`.
+    pub title: String,
+}
+
+/// Where the latest request stands.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Status {
+    /// Nothing asked yet, or the box is empty.
+    #[default]
+    Idle,
+    /// Sent to the worker; no answer yet.
+    Pending,
+    /// The latest answer was a report, now in `shown`.
+    Done,
+    /// The latest answer was an error; `shown` still holds the previous good report.
+    Failed(String),
+}
+
+/// Which part of the page is in front.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tool {
+    /// Capability masks, status dumps, AppArmor labels.
+    #[default]
+    Process,
+    /// Container image archives.
+    Image,
+}
+
+/// The image explorer's views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ImageView {
+    #[default]
+    Overview,
+    Layers,
+    Files,
+    Findings,
+    Packages,
+    Wasted,
+}
+
+impl ImageView {
+    pub const ALL: [ImageView; 6] =
+        [ImageView::Overview, ImageView::Layers, ImageView::Files, ImageView::Findings, ImageView::Packages, ImageView::Wasted];
+
+    /// The tab label.
+    pub fn label(self) -> &'static str {
+        match self {
+            ImageView::Overview => "Overview",
+            ImageView::Layers => "Layers",
+            ImageView::Files => "Files",
+            ImageView::Findings => "Findings",
+            ImageView::Packages => "Packages",
+            ImageView::Wasted => "Wasted space",
+        }
+    }
+
+    /// The URL fragment word.
+    pub fn slug(self) -> &'static str {
+        match self {
+            ImageView::Overview => "overview",
+            ImageView::Layers => "layers",
+            ImageView::Files => "files",
+            ImageView::Findings => "findings",
+            ImageView::Packages => "packages",
+            ImageView::Wasted => "wasted",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<ImageView> {
+        ImageView::ALL.into_iter().find(|v| v.slug() == slug)
+    }
+}
+
+/// An archive being indexed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loading {
+    pub session: RequestId,
+    pub name: String,
+    pub size: u64,
+    /// `performance.now()` when it started, for the rate.
+    pub started_ms: f64,
+    pub progress: Option<Rc<ProgressShown>>,
+}
+
+/// The last progress message, with the time it arrived.
+#[derive(Debug, Clone)]
+pub struct ProgressShown {
+    pub progress: Progress,
+    pub at_ms: f64,
+}
+
+impl PartialEq for ProgressShown {
+    fn eq(&self, other: &Self) -> bool {
+        self.at_ms == other.at_ms && self.progress.bytes_done == other.progress.bytes_done && self.progress.files_seen == other.progress.files_seen
+    }
+}
+
+/// A reply the page is waiting for, or has.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Remote<T> {
+    #[default]
+    NotAsked,
+    Waiting(RequestId),
+    Ready(T),
+    Failed(String),
+}
+
+/// Shared big data, compared by identity (reports do not implement `PartialEq`, and comparing
+/// 100 k entries on every render would be wasteful anyway).
+#[derive(Debug)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> Shared<T> {
+    pub fn new(value: T) -> Self {
+        Shared(Rc::new(value))
+    }
+}
+
+/// The archive on screen and everything the page has asked its worker about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    pub session: RequestId,
+    pub report: Shared<Report>,
+    /// Selected image (multi-image archives).
+    pub image: usize,
+    /// Merged directory listings by (image, path).
+    pub dirs: BTreeMap<(usize, String), Remote<Shared<Vec<MergedEntry>>>>,
+    /// Expanded directories by (image, path).
+    pub expanded: BTreeSet<(usize, String)>,
+    pub show_deleted: bool,
+    pub sort_by_size: bool,
+    /// The file shown in detail.
+    pub file: Option<(String, Remote<Shared<FileContent>>)>,
+    /// The layer (index in the image's layers) whose changes are shown.
+    pub layer: Option<usize>,
+    pub layer_page: Remote<Shared<Page<EntryReport>>>,
+    pub search: Option<(String, Remote<Shared<Vec<SearchHit>>>)>,
+    pub verify: Remote<Shared<Vec<DigestCheck>>>,
+    pub verify_progress: Option<Rc<ProgressShown>>,
+    pub download: Remote<DownloadLink>,
+}
+
+/// The image explorer.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImageState {
+    pub loaded: Option<Loaded>,
+    pub loading: Option<Loading>,
+    /// Why the last archive could not be read (the previous one stays on screen).
+    pub error: Option<String>,
+    pub view: ImageView,
+}
+
+/// The whole page's state.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppState {
+    pub tool: Tool,
+    pub image: ImageState,
+    pub paste: PasteState,
+    /// The worker could not be started or reached.
+    pub worker_error: Option<String>,
+}
+
+/// Everything that can change the page.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// The paste box now holds `text`, sent to the worker as request `id`.
+    PasteSent { id: RequestId, text: String },
+    /// A shared link's fragment was sent to the worker as request `id`.
+    FragmentSent { id: RequestId },
+    /// The paste box was emptied.
+    PasteCleared,
+    /// Keep the current dump aside and compare the next one against it.
+    Pin(Pinned),
+    /// Stop comparing.
+    Unpin,
+    /// Show another part of the page.
+    SetTool(Tool),
+    /// An archive was handed to a new worker as `session`.
+    ImageStarted { session: RequestId, name: String, size: u64, now_ms: f64 },
+    /// The user cancelled indexing.
+    ImageCancelled,
+    /// A progress message arrived at `now_ms`.
+    ImageProgressAt { session: RequestId, progress: Progress, now_ms: f64 },
+    SetImageView(ImageView),
+    SelectImage(usize),
+    /// A request about the loaded archive was sent as `id`.
+    Asked { id: RequestId, what: Asked },
+    ToggleDir { image: usize, path: String },
+    SetShowDeleted(bool),
+    SetSortBySize(bool),
+    CloseFile,
+    CloseSearch,
+    DismissImageError,
+    /// A message from the worker.
+    Worker(Response),
+    /// The worker failed or could not be reached.
+    WorkerFailed(String),
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::PasteSent { id, text } => {
+                next.paste.text = text;
+                next.paste.latest = id;
+                next.paste.status = Status::Pending;
+            }
+            Action::FragmentSent { id } => {
+                next.paste.latest = id;
+                next.paste.status = Status::Pending;
+            }
+            Action::PasteCleared => {
+                next.paste.text.clear();
+                next.paste.status = Status::Idle;
+                next.paste.latest = self.paste.latest.wrapping_add(1); // answers in flight are stale now
+                if next.paste.pinned.is_none() {
+                    next.paste.shown = None;
+                    next.paste.fragment = None;
+                }
+            }
+            Action::Pin(pinned) => {
+                next.paste.pinned = Some(pinned);
+                next.paste.text.clear();
+                next.paste.status = Status::Idle;
+            }
+            Action::Unpin => next.paste.pinned = None,
+            Action::Worker(Response::Paste { id, text, fragment, result }) => {
+                if id != self.paste.latest {
+                    return self; // a stale answer never overwrites a newer request
+                }
+                if let Some(text) = text {
+                    next.paste.text = text;
+                }
+                match result {
+                    Ok(report) => {
+                        next.paste.shown = Some(Rc::new(report));
+                        next.paste.fragment = fragment;
+                        next.paste.status = Status::Done;
+                    }
+                    Err(message) => next.paste.status = Status::Failed(message),
+                }
+            }
+            Action::SetTool(tool) => next.tool = tool,
+            Action::ImageStarted { session, name, size, now_ms } => {
+                next.tool = Tool::Image;
+                next.image.loading = Some(Loading { session, name, size, started_ms: now_ms, progress: None });
+            }
+            Action::ImageCancelled => next.image.loading = None,
+            Action::ImageProgressAt { session, progress, now_ms } => {
+                let shown = Some(Rc::new(ProgressShown { progress, at_ms: now_ms }));
+                if let Some(loading) = next.image.loading.as_mut().filter(|l| l.session == session) {
+                    loading.progress = shown;
+                } else if let Some(loaded) = next.image.loaded.as_mut().filter(|l| l.session == session) {
+                    loaded.verify_progress = shown;
+                } else {
+                    return self;
+                }
+            }
+            Action::SetImageView(view) => next.image.view = view,
+            Action::SelectImage(image) => {
+                if let Some(loaded) = next.image.loaded.as_mut() {
+                    if image < loaded.report.images.len() {
+                        loaded.image = image;
+                        loaded.file = None;
+                        loaded.layer = None;
+                        loaded.layer_page = Remote::NotAsked;
+                        loaded.search = None;
+                    }
+                }
+            }
+            Action::Asked { id, what } => {
+                let Some(loaded) = next.image.loaded.as_mut() else { return self };
+                match what {
+                    Asked::Dir { image, path } => {
+                        loaded.dirs.insert((image, path), Remote::Waiting(id));
+                    }
+                    Asked::File { path } => loaded.file = Some((path, Remote::Waiting(id))),
+                    Asked::Layer { layer } => {
+                        loaded.layer = Some(layer);
+                        loaded.layer_page = Remote::Waiting(id);
+                    }
+                    Asked::Search { pattern } => loaded.search = Some((pattern, Remote::Waiting(id))),
+                    Asked::Verify => {
+                        loaded.verify = Remote::Waiting(id);
+                        loaded.verify_progress = None;
+                    }
+                    Asked::Download => loaded.download = Remote::Waiting(id),
+                }
+            }
+            Action::ToggleDir { image, path } => {
+                if let Some(loaded) = next.image.loaded.as_mut() {
+                    let key = (image, path);
+                    if !loaded.expanded.remove(&key) {
+                        loaded.expanded.insert(key);
+                    }
+                }
+            }
+            Action::SetShowDeleted(on) => {
+                if let Some(loaded) = next.image.loaded.as_mut() {
+                    loaded.show_deleted = on;
+                    loaded.dirs.clear(); // listings differ; they are asked for again
+                }
+            }
+            Action::SetSortBySize(on) => {
+                if let Some(loaded) = next.image.loaded.as_mut() {
+                    loaded.sort_by_size = on;
+                }
+            }
+            Action::CloseFile => {
+                if let Some(loaded) = next.image.loaded.as_mut() {
+                    loaded.file = None;
+                }
+            }
+            Action::CloseSearch => {
+                if let Some(loaded) = next.image.loaded.as_mut() {
+                    loaded.search = None;
+                }
+            }
+            Action::DismissImageError => next.image.error = None,
+            Action::Worker(Response::ImageProgress { .. }) => return self, // stamped by the client
+            Action::Worker(Response::ImageOpened { session, result }) => {
+                if next.image.loading.as_ref().map(|l| l.session) != Some(session) {
+                    return self;
+                }
+                let loading = next.image.loading.take();
+                match result {
+                    Ok(report) => {
+                        next.image.error = None;
+                        next.image.view = ImageView::Overview;
+                        next.image.loaded = Some(Loaded::new(session, *report));
+                    }
+                    Err(message) => {
+                        let name = loading.map(|l| l.name).unwrap_or_default();
+                        next.image.error = Some(format!("{name}: {message}"));
+                    }
+                }
+            }
+            Action::Worker(response) if response_is_for_loaded(&response) => {
+                let Some(loaded) = next.image.loaded.as_mut() else { return self };
+                if !loaded.file_reply(response) {
+                    return self;
+                }
+            }
+            Action::Worker(Response::Ready) => return self,
+            Action::Worker(
+                Response::Verified { .. }
+                | Response::Dir { .. }
+                | Response::LayerPage { .. }
+                | Response::Found { .. }
+                | Response::FileRead { .. }
+                | Response::Downloadable { .. },
+            ) => return self,
+            Action::Worker(Response::Protocol { message }) | Action::WorkerFailed(message) => {
+                next.worker_error = Some(message);
+                if next.paste.status == Status::Pending {
+                    next.paste.status = Status::Idle;
+                }
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+/// What a request about the loaded archive asked for (so its reply can be filed).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Asked {
+    Dir { image: usize, path: String },
+    File { path: String },
+    Layer { layer: usize },
+    Search { pattern: String },
+    Verify,
+    Download,
+}
+
+fn response_is_for_loaded(r: &Response) -> bool {
+    matches!(
+        r,
+        Response::Verified { .. }
+            | Response::Dir { .. }
+            | Response::LayerPage { .. }
+            | Response::Found { .. }
+            | Response::FileRead { .. }
+            | Response::Downloadable { .. }
+    )
+}
+
+fn settle<T>(slot: &mut Remote<T>, id: RequestId, result: Result<T, String>) -> bool {
+    if !matches!(slot, Remote::Waiting(w) if *w == id) {
+        return false;
+    }
+    *slot = match result {
+        Ok(v) => Remote::Ready(v),
+        Err(e) => Remote::Failed(e),
+    };
+    true
+}
+
+impl<T> Remote<T> {
+    /// The value, if it arrived.
+    pub fn ready(&self) -> Option<&T> {
+        match self {
+            Remote::Ready(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl Loaded {
+    fn new(session: RequestId, report: Report) -> Loaded {
+        Loaded {
+            session,
+            report: Shared::new(report),
+            image: 0,
+            dirs: BTreeMap::new(),
+            expanded: BTreeSet::new(),
+            show_deleted: true,
+            sort_by_size: false,
+            file: None,
+            layer: None,
+            layer_page: Remote::NotAsked,
+            search: None,
+            verify: Remote::NotAsked,
+            verify_progress: None,
+            download: Remote::NotAsked,
+        }
+    }
+
+    /// Files a worker reply in its slot; `false` when it is stale (a newer request replaced it).
+    fn file_reply(&mut self, response: Response) -> bool {
+        match response {
+            Response::Dir { id, image, path, result } => match self.dirs.get_mut(&(image, path)) {
+                Some(slot) => settle(slot, id, result.map(Shared::new)),
+                None => false,
+            },
+            Response::FileRead { id, path, result } => match self.file.as_mut() {
+                Some((p, slot)) if *p == path => settle(slot, id, result.map(Shared::new)),
+                _ => false,
+            },
+            Response::LayerPage { id, result, .. } => settle(&mut self.layer_page, id, result.map(Shared::new)),
+            Response::Found { id, pattern, result } => match self.search.as_mut() {
+                Some((p, slot)) if *p == pattern => settle(slot, id, result.map(Shared::new)),
+                _ => false,
+            },
+            Response::Verified { id, result } => settle(&mut self.verify, id, result.map(Shared::new)),
+            Response::Downloadable { id, result } => settle(&mut self.download, id, result),
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,89 @@
+// Shared end-to-end harness: serves the built site (dist/) from a plain static server on a free
+// loopback port, drives Debian's Chromium with playwright-core, and records every request the
+// page makes so tests can prove nothing leaves the origin.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const DIST = process.env.TARSIER_DIST ?? join(ROOT, 'dist');
+export const FIXTURES = resolve(ROOT, '../shared/fixtures');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json', '.png': 'image/png', '.ico': 'image/x-icon',
+};
+
+/** Starts a static server over `dir` under the base path `base` (e.g. '/sub/'). */
+export async function serve(dir = DIST, base = '/') {
+  await stat(join(dir, 'index.html')); // fail early with a clear error when the site is not built
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, 'http://localhost');
+      if (!url.pathname.startsWith(base)) { res.writeHead(404).end(); return; }
+      let rel = decodeURIComponent(url.pathname.slice(base.length)) || 'index.html';
+      if (rel.endsWith('/')) rel += 'index.html';
+      const file = normalize(join(dir, rel));
+      if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  return { origin: `http://127.0.0.1:${port}`, url: `http://127.0.0.1:${port}${base}`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run', '--disable-default-apps',
+];
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/**
+ * Opens `url` in a new page and records every request it (and its workers) makes.
+ * Returns { page, requests, errors }.
+ */
+export async function open(browser, url) {
+  const context = await browser.newContext();
+  const requests = [];
+  const errors = [];
+  context.on('request', (r) => requests.push(r.url()));
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(url);
+  return { page, context, requests, errors };
+}
+
+/** Requests to anything but `origin` (data: and blob: URLs stay in the tab). */
+export function foreign(requests, origin) {
+  return requests.filter((u) => !u.startsWith(origin + '/') && !u.startsWith('data:') && !u.startsWith('blob:'));
+}
+
+/** The paste box, found by its label as a user (or a screen reader) finds it. */
+export const pasteBox = (page) => page.getByRole('textbox', { name: /capability mask/i });
+
+/**
+ * Pastes text into the paste box the way a user replaces its content: select all, then one
+ * insert (the same beforeinput/input events as a paste from the clipboard).
+ */
+export async function pasteText(page, text) {
+  const box = pasteBox(page);
+  await box.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText(text);
+}

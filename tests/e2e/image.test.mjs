@@ -1,0 +1,123 @@
+// End to end: image archives from ../shared/fixtures/images dropped on the built site (a real
+// drag of a file from disk through CDP, and the file button), checked as a person sees them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { serve, launch, open, foreign, FIXTURES } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const IMAGES = join(FIXTURES, 'images');
+
+/** Drags a file from disk onto the page and drops it, as a user's mouse would (CDP). */
+async function dropFile(page, path) {
+  const cdp = await page.context().newCDPSession(page);
+  const data = { items: [], files: [path], dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop']) {
+    await cdp.send('Input.dispatchDragEvent', { type, x: 200, y: 300, data });
+  }
+  await cdp.detach();
+}
+
+async function openImage(page, path, how = 'drop') {
+  await page.getByRole('button', { name: 'Container image' }).click();
+  if (how === 'drop') await dropFile(page, path);
+  else await page.getByLabel('Choose an image archive…').setInputFiles(path);
+}
+
+const truth = async (archive) => JSON.parse(await readFile(join(IMAGES, `${archive}.truth/summary.json`), 'utf8'));
+
+/** Tags per image as the archive itself records them: manifest.json RepoTags, or the OCI index's ref names (read with GNU tar). */
+function recordedTags(archive, t) {
+  if (t.docker_manifest_json?.length) return t.docker_manifest_json.map((m) => m.RepoTags ?? []);
+  const index = JSON.parse(execFileSync('tar', ['-xOf', join(IMAGES, archive), 'index.json'], { encoding: 'utf8' }));
+  return index.manifests.map((m) => [m.annotations?.['org.opencontainers.image.ref.name']].filter(Boolean));
+}
+
+test('every fixture archive opens (drop and file button) with its tags and layer count', async () => {
+  const archives = ['a1_podman_docker-archive.tar', 'a5_podman_docker-archive.tar.gz', 'b1_podman_oci-archive.tar',
+    'c1_podman_docker-archive_multi.tar', 'd2_skopeo_oci-archive_zstd.tar', 'e1_podman_docker-archive_empty.tar',
+    'g1_podman_overlay_docker-archive_opaque.tar'];
+  const { page, requests, errors } = await open(browser, server.url);
+  for (const [i, archive] of archives.entries()) {
+    const t = await truth(archive);
+    await openImage(page, join(IMAGES, archive), i % 2 ? 'button' : 'drop');
+    await page.locator('.archive dd', { hasText: archive }).waitFor();
+    const expected = recordedTags(archive, t)[0];
+    assert.ok(expected.length > 0, `${archive} records a tag`);
+    assert.equal(await page.locator('.image-card h3.tags').textContent(), expected.join(', '), archive);
+    await page.getByRole('tab', { name: 'Layers' }).click();
+    assert.equal(await page.locator('tr.layer-row').count(), t.images[0].layer_count, archive);
+    await page.getByRole('tab', { name: 'Overview' }).click();
+  }
+  assert.deepEqual(foreign(requests, server.origin), []);
+  assert.deepEqual(errors, []);
+});
+
+test('a1: merged tree, a deleted file struck through, setuid finding, cap_net_raw+ep, file preview', async () => {
+  const { page, requests } = await open(browser, server.url);
+  await openImage(page, join(IMAGES, 'a1_podman_docker-archive.tar'));
+  await page.locator('.image-card').waitFor();
+  assert.match(await page.locator('.config').textContent(), /GREETING=hello world/);
+  await page.getByRole('tab', { name: 'Files' }).click();
+  const tree = page.getByRole('tree', { name: 'Merged filesystem' });
+  await tree.locator('[data-path="etc"]').waitFor();
+  await page.getByRole('button', { name: 'Expand app' }).click();
+  await tree.locator('[data-path="app/entrypoint.sh"]').waitFor();
+  // A deleted path is shown struck through, with the layer that removed it (etc/motd: a
+  // whiteout in layer 2, see the fixture's MANIFEST.md).
+  await page.getByRole('button', { name: 'Expand etc', exact: true }).click();
+  const motd = tree.locator('[data-path="etc/motd"]');
+  await motd.waitFor();
+  assert.equal(await motd.locator('del').textContent(), 'motd');
+  assert.match(await motd.locator('.status').first().textContent(), /deleted in layer 2/);
+  // Findings: setuid.
+  await page.getByRole('tab', { name: 'Findings' }).click();
+  assert.match(await page.locator('section.findings').textContent(), /setuid/);
+  // File capabilities in the + form, in the file detail.
+  const capRow = page.locator('tr.finding', { hasText: 'file capabilities' }).first();
+  await capRow.getByRole('button').click();
+  await page.locator('#file-detail .file-caps').first().waitFor();
+  const caps = await page.locator('#file-detail').textContent();
+  assert.match(caps, /cap_net_raw\+ep|cap_net_bind_service,cap_sys_admin\+eip/);
+  // Preview of a text file.
+  await page.getByRole('tab', { name: 'Files' }).click();
+  await page.locator('#file-search').fill('entrypoint.sh');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.locator('.search-results button', { hasText: '/app/entrypoint.sh' }).click();
+  await page.locator('#file-detail pre.preview').waitFor();
+  assert.match(await page.locator('#file-detail pre.preview').textContent(), /^\s+1  #!\/bin\/sh/);
+  assert.deepEqual(foreign(requests, server.origin), []);
+});
+
+test('c1: the multi-image switcher', async () => {
+  const { page } = await open(browser, server.url);
+  await openImage(page, join(IMAGES, 'c1_podman_docker-archive_multi.tar'));
+  await page.locator('.image-switcher').waitFor();
+  const choices = page.locator('.image-switcher button');
+  assert.equal(await choices.count(), 2);
+  const first = await page.locator('.image-card h3.tags').textContent();
+  await choices.nth(1).click();
+  assert.notEqual(await page.locator('.image-card h3.tags').textContent(), first);
+  await page.getByRole('tab', { name: 'Layers' }).click();
+  assert.ok(await page.locator('.badge.shared').count() >= 1, 'the shared base layer is marked');
+});
+
+test('a truncated archive shows a clear error and keeps the previous image on screen', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tarsier-e2e-'));
+  const whole = await readFile(join(IMAGES, 'a1_podman_docker-archive.tar'));
+  const cut = join(dir, 'truncated.tar');
+  await writeFile(cut, whole.subarray(0, 300 * 512 + 100));
+  const { page } = await open(browser, server.url);
+  await openImage(page, join(IMAGES, 'b1_podman_oci-archive.tar'));
+  await page.locator('.archive dd', { hasText: 'b1_podman_oci-archive.tar' }).waitFor();
+  await openImage(page, cut);
+  await page.locator('#image-error').waitFor();
+  assert.match(await page.locator('#image-error').textContent(), /truncated\.tar: .+/);
+  assert.equal(await page.locator('.archive dd', { hasText: 'b1_podman_oci-archive.tar' }).count(), 1);
+});

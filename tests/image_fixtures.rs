@@ -1,0 +1,843 @@
+//! Every archive in `../shared/fixtures/images/` and `../shared/fixtures/public/` against its
+//! recorded ground truth: per-layer `tar -tvv` listings, `getcap`, the flattened rootfs from
+//! `umoci unpack`, `summary.json` (config, history, diff_ids, by-type counts) and `skopeo inspect`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use tarsier::core::image::{
+    analyze, read_merged, verify_digests, Analysis, EntryKind, FindingKind, Flow, Options,
+};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
+}
+
+fn open_analysis(p: &Path) -> Analysis {
+    let f = File::open(p).unwrap();
+    let len = f.metadata().unwrap().len();
+    analyze(
+        f,
+        len,
+        &Options::named(p.display().to_string()),
+        &mut |_| Flow::Continue,
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[derive(Debug)]
+struct Tvv {
+    mode: String,
+    owner: String,
+    size: String,
+    path: String,
+    link: Option<String>,
+}
+
+fn norm(p: &str) -> String {
+    let p = p.strip_prefix("./").unwrap_or(p);
+    let p = p.trim_end_matches('/');
+    if p == "." {
+        String::new()
+    } else {
+        p.to_owned()
+    }
+}
+
+fn parse_tvv(text: &str) -> Vec<Tvv> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("  ") || line.trim().is_empty() {
+            continue;
+        }
+        // five whitespace-separated fields, then the name
+        let mut rest = line;
+        let mut f = Vec::new();
+        for _ in 0..5 {
+            rest = rest.trim_start();
+            let end = rest.find(' ').unwrap();
+            f.push(rest[..end].to_owned());
+            rest = &rest[end + 1..];
+        }
+        let mode = f[0].trim_end_matches(['*', '+', '.']).to_owned();
+        let (name, link) = match mode.chars().next() {
+            Some('l') => {
+                let (a, b) = rest.split_once(" -> ").unwrap();
+                (a, Some(b.to_owned()))
+            }
+            Some('h') => {
+                let (a, b) = rest.split_once(" link to ").unwrap();
+                (a, Some(norm(b)))
+            }
+            _ => (rest, None),
+        };
+        out.push(Tvv {
+            mode,
+            owner: f[1].clone(),
+            size: f[2].clone(),
+            path: norm(name),
+            link,
+        });
+    }
+    out
+}
+
+fn getcap(text: &str) -> BTreeMap<String, String> {
+    text.lines()
+        .filter_map(|l| l.rsplit_once(' '))
+        .map(|(p, c)| (norm(p), c.to_owned()))
+        .collect()
+}
+
+fn check_layer_listing(a: &Analysis, layer: usize, tvv: &[Tvv], ctx: &str) {
+    let page = a.layer_entries(layer, 0, usize::MAX).unwrap();
+    assert_eq!(page.items.len(), tvv.len(), "{ctx}: entry count");
+    for (e, t) in page.items.iter().zip(tvv) {
+        let c = format!("{ctx}: {}", t.path);
+        assert_eq!(e.path, t.path, "{c}: path");
+        assert_eq!(e.mode_str, t.mode, "{c}: mode/kind");
+        match e.device {
+            Some((ma, mi)) => assert_eq!(format!("{ma},{mi}"), t.size, "{c}: device"),
+            None => assert_eq!(e.size.to_string(), t.size, "{c}: size"),
+        }
+        let (u, g) = t.owner.split_once('/').unwrap();
+        if u.parse::<u64>().is_ok() {
+            assert_eq!(e.uid.to_string(), u, "{c}: uid");
+            assert_eq!(e.gid.to_string(), g, "{c}: gid");
+        } else {
+            assert_eq!(e.uname, u, "{c}: uname");
+            assert_eq!(e.gname, g, "{c}: gname");
+        }
+        match e.kind {
+            EntryKind::Symlink => assert_eq!(
+                e.link_target.as_deref(),
+                t.link.as_deref(),
+                "{c}: symlink target"
+            ),
+            EntryKind::Hardlink => assert_eq!(
+                e.link_target.as_deref().map(norm),
+                t.link.clone(),
+                "{c}: hardlink target"
+            ),
+            _ => assert!(t.link.is_none(), "{c}: unexpected link"),
+        }
+    }
+}
+
+fn check_layer_caps(a: &Analysis, layer: usize, truth: &BTreeMap<String, String>, ctx: &str) {
+    let page = a.layer_entries(layer, 0, usize::MAX).unwrap();
+    let mine: BTreeMap<String, String> = page
+        .items
+        .iter()
+        .filter_map(|e| {
+            e.capabilities
+                .as_ref()
+                .map(|c| (e.path.clone(), c.text.clone()))
+        })
+        .collect();
+    assert_eq!(&mine, truth, "{ctx}: getcap");
+}
+
+/// `mode uid:gid size path target` rows of `umoci unpack`'s flattened rootfs.
+fn check_flattened(a: &Analysis, image: usize, tsv: &str, ctx: &str) {
+    let mut truth = BTreeMap::new();
+    for line in tsv.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        truth.insert(
+            cols[3].to_owned(),
+            (
+                cols[0].to_owned(),
+                cols[1].to_owned(),
+                cols[2].to_owned(),
+                cols.get(4).copied().unwrap_or("").to_owned(),
+            ),
+        );
+    }
+    let tree = a.merged_tree(image, false).unwrap();
+    let mine: BTreeSet<&str> = tree.iter().map(|e| e.path.as_str()).collect();
+    let want: BTreeSet<&str> = truth.keys().map(String::as_str).collect();
+    assert_eq!(mine, want, "{ctx}: merged paths");
+    for e in &tree {
+        let (mode, owner, size, target) = &truth[&e.path];
+        let c = format!("{ctx}: merged {}", e.path);
+        let my_mode = if e.kind == EntryKind::Hardlink {
+            format!("-{}", &e.mode_str[1..])
+        } else {
+            e.mode_str.clone()
+        };
+        assert_eq!(&my_mode, mode, "{c}: mode");
+        assert_eq!(&format!("{}:{}", e.uid, e.gid), owner, "{c}: owner");
+        match e.kind {
+            EntryKind::File | EntryKind::Hardlink => {
+                assert_eq!(&e.size.to_string(), size, "{c}: size")
+            }
+            EntryKind::Symlink => {
+                let t = e.link_target.clone().unwrap_or_default();
+                assert_eq!(&t, target, "{c}: target");
+                assert_eq!(&t.len().to_string(), size, "{c}: symlink size");
+            }
+            _ => {}
+        }
+    }
+}
+
+fn strs(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| a.iter().map(|x| x.as_str().unwrap().to_owned()).collect())
+        .unwrap_or_default()
+}
+
+fn check_summary_image(a: &Analysis, ii: usize, s: &Value, ctx: &str) {
+    let img = &a.report.images[ii];
+    assert_eq!(
+        img.config_digest.as_deref(),
+        s["config_digest"].as_str(),
+        "{ctx}: config digest"
+    );
+    assert_eq!(
+        img.architecture.as_deref(),
+        s["architecture"].as_str(),
+        "{ctx}: arch"
+    );
+    assert_eq!(img.os.as_deref(), s["os"].as_str(), "{ctx}: os");
+    assert_eq!(
+        img.created.as_deref(),
+        s["created"].as_str(),
+        "{ctx}: created"
+    );
+    assert_eq!(
+        img.history.len() as u64,
+        s["history_entries"].as_u64().unwrap(),
+        "{ctx}: history"
+    );
+    assert_eq!(
+        img.history.iter().filter(|h| !h.empty_layer).count() as u64,
+        s["history_non_empty"].as_u64().unwrap(),
+        "{ctx}: history non-empty"
+    );
+    assert_eq!(
+        img.layers.len() as u64,
+        s["layer_count"].as_u64().unwrap(),
+        "{ctx}: layer count"
+    );
+    let diff_ids: Vec<String> = img
+        .layers
+        .iter()
+        .map(|l| l.diff_id.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(diff_ids, strs(&s["diff_ids"]), "{ctx}: diff_ids");
+    let c = &s["config"];
+    let cfg = &img.config;
+    if let Some(u) = c.get("User") {
+        assert_eq!(
+            cfg.user.as_deref().unwrap_or(""),
+            u.as_str().unwrap_or(""),
+            "{ctx}: User"
+        );
+    }
+    assert_eq!(cfg.env, strs(&c["Env"]), "{ctx}: Env");
+    if let Some(ep) = c.get("Entrypoint").filter(|v| !v.is_null()) {
+        assert_eq!(
+            cfg.entrypoint.clone().unwrap_or_default(),
+            strs(ep),
+            "{ctx}: Entrypoint"
+        );
+    }
+    if let Some(cmd) = c.get("Cmd").filter(|v| !v.is_null()) {
+        assert_eq!(cfg.cmd.clone().unwrap_or_default(), strs(cmd), "{ctx}: Cmd");
+    }
+    if let Some(w) = c.get("WorkingDir") {
+        assert_eq!(
+            cfg.working_dir.as_deref().unwrap_or(""),
+            w.as_str().unwrap_or(""),
+            "{ctx}: WorkingDir"
+        );
+    }
+    let keys = |v: Option<&Value>| -> Vec<String> {
+        v.and_then(Value::as_object)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        cfg.exposed_ports,
+        keys(c.get("ExposedPorts")),
+        "{ctx}: ExposedPorts"
+    );
+    assert_eq!(cfg.volumes, keys(c.get("Volumes")), "{ctx}: Volumes");
+    let labels: BTreeMap<String, String> = c
+        .get("Labels")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(cfg.labels, labels, "{ctx}: Labels");
+    assert_eq!(
+        cfg.stop_signal.as_deref(),
+        c.get("StopSignal").and_then(Value::as_str),
+        "{ctx}: StopSignal"
+    );
+    if let Some(h) = c.get("Healthcheck") {
+        let mine = cfg.healthcheck.as_ref().unwrap();
+        assert_eq!(mine.test, strs(&h["Test"]), "{ctx}: Healthcheck");
+        assert_eq!(
+            mine.interval_ns,
+            h["Interval"].as_i64(),
+            "{ctx}: Healthcheck interval"
+        );
+        assert_eq!(
+            mine.retries,
+            h["Retries"].as_i64(),
+            "{ctx}: Healthcheck retries"
+        );
+    }
+    // history mapped onto layers: every non-empty step names a layer, in order
+    let mapped: Vec<usize> = img.history.iter().filter_map(|h| h.layer).collect();
+    assert_eq!(
+        mapped,
+        (0..img.layers.len()).collect::<Vec<_>>(),
+        "{ctx}: history->layer map"
+    );
+    for (pos, (l, ls)) in img
+        .layers
+        .iter()
+        .zip(s["layers"].as_array().unwrap())
+        .enumerate()
+    {
+        let lr = &a.report.layers[l.layer];
+        let lc = format!("{ctx} layer {pos}");
+        assert_eq!(
+            lr.entry_count,
+            ls["entries"].as_u64().unwrap(),
+            "{lc}: entries"
+        );
+        if let Some(mt) = ls.get("mediaType").and_then(Value::as_str) {
+            assert_eq!(lr.media_type.as_deref(), Some(mt), "{lc}: media type");
+        }
+        if let Some(d) = ls.get("digest").and_then(Value::as_str) {
+            assert_eq!(lr.digest.as_deref(), Some(d), "{lc}: digest");
+        }
+        // by_type counts whiteouts as regular files
+        let bt = &ls["by_type"];
+        let n = |k: &str| bt.get(k).and_then(Value::as_u64).unwrap_or(0);
+        let k = &lr.counts;
+        assert_eq!(k.file + k.whiteout + k.opaque, n("file"), "{lc}: files");
+        assert_eq!(k.dir, n("dir"), "{lc}: dirs");
+        assert_eq!(k.symlink, n("symlink"), "{lc}: symlinks");
+        assert_eq!(k.hardlink, n("hardlink"), "{lc}: hardlinks");
+        assert_eq!(k.fifo, n("fifo"), "{lc}: fifos");
+        assert_eq!(
+            k.whiteout,
+            ls["whiteouts"].as_array().unwrap().len() as u64,
+            "{lc}: whiteouts"
+        );
+        assert_eq!(
+            k.opaque,
+            ls["opaque_whiteouts"].as_array().unwrap().len() as u64,
+            "{lc}: opaque"
+        );
+    }
+    // findings on the merged tree
+    let fl = &s["flattened"];
+    let find = |kind: FindingKind| -> Vec<String> {
+        let mut v: Vec<String> = img
+            .findings
+            .iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| f.path.clone())
+            .collect();
+        v.sort();
+        v
+    };
+    let mut su = strs(&fl["setuid"]);
+    su.sort();
+    let mut sg = strs(&fl["setgid"]);
+    sg.sort();
+    assert_eq!(find(FindingKind::Setuid), su, "{ctx}: setuid");
+    assert_eq!(find(FindingKind::Setgid), sg, "{ctx}: setgid");
+    let caps: BTreeMap<String, String> = img
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::FileCapabilities)
+        .map(|f| (f.path.clone(), f.detail.clone()))
+        .collect();
+    let want: BTreeMap<String, String> = fl["file_caps_getcap"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(caps, want, "{ctx}: caps");
+    assert_eq!(
+        a.report.images[ii].merged.paths,
+        fl["paths"].as_u64().unwrap(),
+        "{ctx}: flattened path count"
+    );
+}
+
+fn check_archive(archive: &Path) {
+    let truth = PathBuf::from(format!("{}.truth", archive.display()));
+    let ctx = archive.file_name().unwrap().to_string_lossy().to_string();
+    let a = open_analysis(archive);
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(truth.join("summary.json")).unwrap())
+            .unwrap();
+    let images = summary["images"].as_array().unwrap();
+    assert_eq!(a.report.images.len(), images.len(), "{ctx}: image count");
+    if let Some(items) = summary
+        .get("docker_manifest_json")
+        .and_then(Value::as_array)
+    {
+        for (i, item) in items.iter().enumerate() {
+            assert_eq!(
+                a.report.images[i].tags,
+                strs(&item["RepoTags"]),
+                "{ctx}: RepoTags of image {i}"
+            );
+        }
+    }
+    for (ii, s) in images.iter().enumerate() {
+        let ictx = format!("{ctx} img{ii}");
+        check_summary_image(&a, ii, s, &ictx);
+        let img = &a.report.images[ii];
+        for (pos, l) in img.layers.iter().enumerate() {
+            let tvv =
+                std::fs::read_to_string(truth.join(format!("img{ii}_layer{pos:02}.tar-tvv.txt")))
+                    .unwrap();
+            check_layer_listing(
+                &a,
+                l.layer,
+                &parse_tvv(&tvv),
+                &format!("{ictx} layer {pos}"),
+            );
+            let gc =
+                std::fs::read_to_string(truth.join(format!("img{ii}_layer{pos:02}.getcap.txt")))
+                    .unwrap_or_default();
+            check_layer_caps(&a, l.layer, &getcap(&gc), &format!("{ictx} layer {pos}"));
+        }
+        let tsv =
+            std::fs::read_to_string(truth.join(format!("img{ii}_flattened_rootfs.tsv"))).unwrap();
+        check_flattened(&a, ii, &tsv, &ictx);
+        let fgc = getcap(
+            &std::fs::read_to_string(truth.join(format!("img{ii}_flattened_getcap.txt")))
+                .unwrap_or_default(),
+        );
+        let merged_caps: BTreeMap<String, String> = a
+            .merged_tree(ii, false)
+            .unwrap()
+            .into_iter()
+            .filter_map(|e| e.capabilities.map(|c| (e.path, c)))
+            .collect();
+        assert_eq!(merged_caps, fgc, "{ictx}: flattened getcap");
+        // skopeo inspect: layer digests (compressed blob digests for OCI, diff ids for docker-archive)
+        let sk: Value = serde_json::from_str(
+            &std::fs::read_to_string(truth.join(format!("img{ii}_skopeo_inspect.json"))).unwrap(),
+        )
+        .unwrap();
+        let mine: Vec<String> = img
+            .layers
+            .iter()
+            .map(|l| {
+                a.report.layers[l.layer]
+                    .digest
+                    .clone()
+                    .or_else(|| l.diff_id.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(mine, strs(&sk["Layers"]), "{ictx}: skopeo Layers");
+        assert_eq!(
+            img.architecture.as_deref(),
+            sk["Architecture"].as_str(),
+            "{ictx}: skopeo Architecture"
+        );
+        assert_eq!(img.config.env, strs(&sk["Env"]), "{ictx}: skopeo Env");
+        if let Some(d) = sk.get("Digest").and_then(Value::as_str) {
+            if a.report.archive.format != tarsier::core::image::ArchiveFormat::DockerArchive {
+                if let Some(md) = &img.manifest_digest {
+                    assert_eq!(md, d, "{ictx}: manifest digest");
+                }
+            }
+        }
+    }
+    // JSON round trip of the full report
+    let json = serde_json::to_string(&a.full_report()).unwrap();
+    let back: tarsier::core::image::Report = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.images.len(), a.report.images.len());
+    // digests verify (mismatches would be warnings; these archives are intact)
+    let f = File::open(archive).unwrap();
+    let checks = verify_digests(f, &a, &mut |_| Flow::Continue).unwrap();
+    assert!(!checks.is_empty(), "{ctx}: no digest checks");
+    for c in &checks {
+        assert!(c.ok, "{ctx}: digest mismatch {c:?}");
+    }
+}
+
+macro_rules! fixture_test {
+    ($name:ident, $path:expr) => {
+        #[test]
+        fn $name() {
+            check_archive(&fixtures().join($path));
+        }
+    };
+}
+
+fixture_test!(a1_docker_archive, "images/a1_podman_docker-archive.tar");
+fixture_test!(
+    a5_gzipped_docker_archive,
+    "images/a5_podman_docker-archive.tar.gz"
+);
+fixture_test!(
+    b1_oci_archive_gzip_layers,
+    "images/b1_podman_oci-archive.tar"
+);
+fixture_test!(
+    c1_two_images_shared_layer,
+    "images/c1_podman_docker-archive_multi.tar"
+);
+fixture_test!(d2_oci_zstd_layers, "images/d2_skopeo_oci-archive_zstd.tar");
+fixture_test!(e1_empty_layer, "images/e1_podman_docker-archive_empty.tar");
+fixture_test!(
+    g1_opaque_whiteout,
+    "images/g1_podman_overlay_docker-archive_opaque.tar"
+);
+fixture_test!(
+    trivy_alpine_gzipped_save,
+    "public/aquasecurity__trivy/pkg/fanal/test/testdata/alpine-311.tar.gz"
+);
+fixture_test!(
+    ggcr_overwritten_file,
+    "public/google__go-containerregistry/pkg/v1/mutate/testdata/overwritten_file.tar"
+);
+fixture_test!(
+    ggcr_whiteout_image,
+    "public/google__go-containerregistry/pkg/v1/mutate/testdata/whiteout_image.tar"
+);
+fixture_test!(
+    ggcr_hello_world_docker25,
+    "public/google__go-containerregistry/pkg/v1/tarball/testdata/hello-world-v25.tar"
+);
+fixture_test!(
+    ggcr_test_bundle,
+    "public/google__go-containerregistry/pkg/v1/tarball/testdata/test_bundle.tar"
+);
+fixture_test!(
+    ggcr_test_image_1,
+    "public/google__go-containerregistry/pkg/v1/tarball/testdata/test_image_1.tar"
+);
+fixture_test!(
+    ggcr_test_link,
+    "public/google__go-containerregistry/pkg/v1/tarball/testdata/test_link.tar"
+);
+fixture_test!(
+    dive_oci_gzip,
+    "public/wagoodman__dive/.data/test-oci-gzip-image.tar"
+);
+fixture_test!(
+    dive_oci_zstd,
+    "public/wagoodman__dive/.data/test-oci-zstd-image.tar"
+);
+
+fn expect_error(path: &str, code: &str) -> String {
+    let p = fixtures().join(path);
+    let f = File::open(&p).unwrap();
+    let len = f.metadata().unwrap().len();
+    let e = analyze(f, len, &Options::named(path), &mut |_| Flow::Continue).unwrap_err();
+    assert_eq!(e.code(), code, "{path}: {e}");
+    let msg = e.to_string();
+    assert!(msg.contains(path), "message names the file: {msg}");
+    assert!(msg.ends_with('.'), "one sentence: {msg}");
+    msg
+}
+
+#[test]
+fn no_manifest_is_a_clear_error() {
+    let m = expect_error(
+        "public/google__go-containerregistry/pkg/v1/tarball/testdata/no_manifest.tar",
+        "missing_manifest",
+    );
+    assert!(m.contains("manifest.json"));
+}
+
+#[test]
+fn null_manifest_is_a_clear_error() {
+    let m = expect_error(
+        "public/google__go-containerregistry/pkg/v1/tarball/testdata/null_manifest.tar",
+        "missing_manifest",
+    );
+    assert!(m.contains("null"));
+}
+
+#[test]
+fn pre_1_10_save_without_manifest_is_a_clear_error() {
+    expect_error(
+        "public/moby__moby/integration-cli/testdata/emptyLayer.tar",
+        "missing_manifest",
+    );
+}
+
+#[test]
+fn a_tar_that_is_not_an_image_is_a_clear_error() {
+    expect_error(
+        "public/wagoodman__dive/.data/test-gzip-image.tar",
+        "missing_manifest",
+    );
+}
+
+#[test]
+fn bare_layer_with_capability_xattr() {
+    let base = fixtures()
+        .join("public/moby__moby/daemon/builder/remotecontext/internal/tarsum/testdata/xattr");
+    let f = File::open(base.join("layer.tar")).unwrap();
+    let entries = tarsier::core::image::list_layer(f, &Options::named("layer.tar")).unwrap();
+    let tvv = parse_tvv(
+        &std::fs::read_to_string(base.join("layer.tar.truth/layer.tar-tvv.txt")).unwrap(),
+    );
+    assert_eq!(entries.len(), tvv.len());
+    for (e, t) in entries.iter().zip(&tvv) {
+        assert_eq!(e.path, t.path);
+        assert_eq!(e.mode_str, t.mode);
+        assert_eq!(e.size.to_string(), t.size);
+    }
+    let caps =
+        getcap(&std::fs::read_to_string(base.join("layer.tar.truth/layer.getcap.txt")).unwrap());
+    let mine: BTreeMap<String, String> = entries
+        .iter()
+        .filter_map(|e| {
+            e.capabilities
+                .as_ref()
+                .map(|c| (e.path.clone(), c.text.clone()))
+        })
+        .collect();
+    assert_eq!(mine, caps);
+}
+
+#[test]
+fn dpkg_small_layers_merged_tree_and_packages() {
+    let base = fixtures().join("images/dpkg-small.tar.truth");
+    let a = open_analysis(&fixtures().join("images/dpkg-small.tar"));
+    assert_eq!(a.report.images.len(), 1);
+    let img = &a.report.images[0];
+    for (pos, l) in img.layers.iter().enumerate() {
+        let tvv = parse_tvv(
+            &std::fs::read_to_string(base.join(format!("layers/layer{}.tar-tvv.txt", pos + 1)))
+                .unwrap(),
+        );
+        check_layer_listing(&a, l.layer, &tvv, &format!("dpkg-small layer {pos}"));
+    }
+    // merged-rootfs.tsv: path type size mode uid gid link
+    let tree = a.merged_tree(0, false).unwrap();
+    let mut want = BTreeMap::new();
+    for line in std::fs::read_to_string(base.join("merged-rootfs.tsv"))
+        .unwrap()
+        .lines()
+    {
+        let c: Vec<&str> = line.split('\t').collect();
+        if c[0].is_empty() {
+            continue;
+        }
+        want.insert(
+            c[0].to_owned(),
+            (
+                c[1].to_owned(),
+                c[2].to_owned(),
+                c[3].to_owned(),
+                c[6].to_owned(),
+            ),
+        );
+    }
+    assert_eq!(tree.len(), want.len());
+    for e in &tree {
+        let (t, size, mode, link) = &want[&e.path];
+        assert_eq!(
+            e.mode_str
+                .chars()
+                .next()
+                .unwrap()
+                .to_string()
+                .replace('-', "f"),
+            *t,
+            "{}",
+            e.path
+        );
+        assert_eq!(format!("{:o}", e.mode & 0o7777), *mode, "{}", e.path);
+        if e.kind == EntryKind::File {
+            assert_eq!(e.size.to_string(), *size, "{}", e.path);
+        }
+        assert_eq!(
+            e.link_target.clone().unwrap_or_default(),
+            *link,
+            "{}",
+            e.path
+        );
+    }
+    // packages: final set = merged.tsv; layer of installation from layer1/layer2.tsv
+    let read_pk = |f: &str| -> BTreeMap<String, String> {
+        std::fs::read_to_string(base.join("packages").join(f))
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let c: Vec<&str> = l.split('\t').collect();
+                (c[0].to_owned(), c[1].to_owned())
+            })
+            .collect()
+    };
+    let merged = read_pk("merged.tsv");
+    let l1 = read_pk("layer1.tsv");
+    let mine: BTreeMap<String, String> = img
+        .packages
+        .iter()
+        .map(|p| (p.name.clone(), p.version.clone()))
+        .collect();
+    assert_eq!(mine, merged);
+    for p in &img.packages {
+        let expect = if l1.contains_key(&p.name) { 0 } else { 1 };
+        assert_eq!(p.installed_in, expect, "{}", p.name);
+        if let Some(v) = l1.get(&p.name) {
+            assert_eq!(p.changed_in.is_empty(), *v == p.version, "{}", p.name);
+        }
+    }
+    // reading a file through the merged view returns the recorded status file
+    let f = File::open(fixtures().join("images/dpkg-small.tar")).unwrap();
+    let bytes = read_merged(f, &a, 0, "var/lib/dpkg/status", 0, usize::MAX).unwrap();
+    assert_eq!(
+        bytes,
+        std::fs::read(base.join("packages/layer2.status")).unwrap()
+    );
+}
+
+#[test]
+fn alpine_packages_from_apk_db() {
+    let a = open_analysis(
+        &fixtures().join("public/aquasecurity__trivy/pkg/fanal/test/testdata/alpine-311.tar.gz"),
+    );
+    let img = &a.report.images[0];
+    assert!(img.packages.len() >= 10, "{:?}", img.packages);
+    assert!(img
+        .packages
+        .iter()
+        .any(|p| p.name == "musl" && p.installed_in == 0));
+    assert!(img.packages.iter().any(|p| p.name == "busybox"));
+}
+
+#[test]
+fn same_bytes_from_every_layout() {
+    // a1 (plain), a5 (gzipped archive), b1 (gzip layers), d2 (zstd layers) hold the same busybox
+    let mut first: Option<Vec<u8>> = None;
+    for p in [
+        "images/a1_podman_docker-archive.tar",
+        "images/a5_podman_docker-archive.tar.gz",
+        "images/b1_podman_oci-archive.tar",
+        "images/d2_skopeo_oci-archive_zstd.tar",
+    ] {
+        let path = fixtures().join(p);
+        let a = open_analysis(&path);
+        let whole = read_merged(
+            File::open(&path).unwrap(),
+            &a,
+            0,
+            "bin/busybox",
+            0,
+            usize::MAX,
+        )
+        .unwrap();
+        assert_eq!(whole.len(), 1_982_256, "{p}");
+        let range = read_merged(
+            File::open(&path).unwrap(),
+            &a,
+            0,
+            "bin/busybox.hardlink",
+            1000,
+            100,
+        )
+        .unwrap();
+        assert_eq!(range, whole[1000..1100], "{p}: range via hard link");
+        let via_symlink = read_merged(File::open(&path).unwrap(), &a, 0, "bin/sh", 0, 16).unwrap();
+        assert_eq!(via_symlink, whole[..16], "{p}: via symlink");
+        match &first {
+            None => first = Some(whole),
+            Some(f) => assert_eq!(f, &whole, "{p}"),
+        }
+        // a deleted file cannot be read from the merged view, but can from its layer
+        assert!(read_merged(File::open(&path).unwrap(), &a, 0, "etc/motd", 0, 10).is_err());
+        let l0 = a.report.images[0].layers[0].layer;
+        let motd = tarsier::core::image::read_entry(
+            File::open(&path).unwrap(),
+            &a,
+            l0,
+            "etc/motd",
+            0,
+            1000,
+        )
+        .unwrap();
+        assert_eq!(motd.len(), 33);
+    }
+}
+
+#[test]
+fn queries_list_dir_history_and_search() {
+    let a = open_analysis(&fixtures().join("images/a1_podman_docker-archive.tar"));
+    let etc = a.list_dir(0, "etc", true).unwrap();
+    let motd = etc.iter().find(|e| e.name == "motd").unwrap();
+    assert_eq!(motd.status, tarsier::core::image::MergedStatus::Deleted);
+    assert_eq!(motd.layer, 2);
+    let present = a.list_dir(0, "etc", false).unwrap();
+    assert!(present
+        .iter()
+        .all(|e| e.status == tarsier::core::image::MergedStatus::Present));
+    let hits = a.search(0, "*.conf", false, 10);
+    assert!(hits.iter().all(|h| h.path.ends_with(".conf")) && !hits.is_empty());
+    let capped = a.search(0, "bin", false, 2);
+    assert_eq!(capped.len(), 2);
+    let img = &a.report.images[0];
+    assert!(img.efficiency.score > 0.0 && img.efficiency.score <= 1.0);
+    assert!(img.efficiency.wasted_bytes > 0);
+    assert!(img
+        .findings
+        .iter()
+        .any(|f| f.kind == FindingKind::WorldWritableSticky && f.path == "tmp"));
+}
+
+#[test]
+fn opaque_directory_hides_lower_content() {
+    let a = open_analysis(&fixtures().join("images/g1_podman_overlay_docker-archive_opaque.tar"));
+    let d = a.list_dir(0, "etc/config.d", true).unwrap();
+    let names: Vec<(&str, tarsier::core::image::MergedStatus)> =
+        d.iter().map(|e| (e.name.as_str(), e.status)).collect();
+    use tarsier::core::image::MergedStatus::*;
+    assert_eq!(
+        names,
+        vec![
+            ("a.conf", Hidden),
+            ("b.conf", Hidden),
+            ("ovl.conf", Present)
+        ]
+    );
+}
+
+#[test]
+fn progress_is_reported_and_cancel_stops() {
+    let p = fixtures().join("images/a1_podman_docker-archive.tar");
+    let f = File::open(&p).unwrap();
+    let len = f.metadata().unwrap().len();
+    let mut calls = 0;
+    let mut last = 0;
+    analyze(f, len, &Options::named("a1"), &mut |pr| {
+        calls += 1;
+        assert!(pr.bytes_done >= last || pr.phase != tarsier::core::image::Phase::Indexing);
+        last = pr.bytes_done;
+        assert_eq!(pr.bytes_total, len);
+        Flow::Continue
+    })
+    .unwrap();
+    assert!(calls >= 3, "{calls}");
+    let f = File::open(&p).unwrap();
+    let e = analyze(f, len, &Options::named("a1"), &mut |_| Flow::Cancel).unwrap_err();
+    assert_eq!(e.code(), "cancelled");
+}

@@ -1,0 +1,436 @@
+//! Hostile and damaged archives built in code: truncation at many offsets, size-field overflow,
+//! non-octal numbers, path traversal, a layer listed twice, absent layers, a gzip bomb, non-UTF-8
+//! names, bad JSON, short reads. Each gives a typed error or a warning, never a panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Cursor, Read, Seek, SeekFrom, Write};
+use std::time::Instant;
+use tarsier::core::image::{analyze, read_entry, Analysis, FindingKind, Flow, ImageError, Options};
+
+fn header(name: &[u8], size: u64, typeflag: u8, mode: u32, link: &[u8]) -> [u8; 512] {
+    let mut h = [0u8; 512];
+    h[..name.len().min(100)].copy_from_slice(&name[..name.len().min(100)]);
+    h[100..108].copy_from_slice(format!("{mode:07o}\0").as_bytes());
+    h[108..116].copy_from_slice(b"0000000\0");
+    h[116..124].copy_from_slice(b"0000000\0");
+    h[124..136].copy_from_slice(format!("{size:011o}\0").as_bytes());
+    h[136..148].copy_from_slice(b"00000000000\0");
+    h[156] = typeflag;
+    h[157..157 + link.len().min(100)].copy_from_slice(&link[..link.len().min(100)]);
+    h[257..263].copy_from_slice(b"ustar\0");
+    h[263..265].copy_from_slice(b"00");
+    fix_checksum(&mut h);
+    h
+}
+
+fn fix_checksum(h: &mut [u8; 512]) {
+    h[148..156].copy_from_slice(b"        ");
+    let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+    h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+}
+
+fn push(out: &mut Vec<u8>, h: [u8; 512], body: &[u8]) {
+    out.extend_from_slice(&h);
+    out.extend_from_slice(body);
+    out.resize(out.len().div_ceil(512) * 512, 0);
+}
+
+fn file(out: &mut Vec<u8>, name: &[u8], body: &[u8]) {
+    push(out, header(name, body.len() as u64, b'0', 0o644, b""), body);
+}
+
+fn finish(mut out: Vec<u8>) -> Vec<u8> {
+    out.extend_from_slice(&[0u8; 1024]);
+    out
+}
+
+fn simple_layer(files: &[(&[u8], &[u8])]) -> Vec<u8> {
+    let mut l = Vec::new();
+    for (n, b) in files {
+        file(&mut l, n, b);
+    }
+    finish(l)
+}
+
+/// A docker-archive with the given layers (each a member `lN.tar`) and manifest layer list.
+fn image_with(layers: &[Vec<u8>], manifest_layers: &[&str]) -> Vec<u8> {
+    let diff_ids: Vec<String> = (0..manifest_layers.len())
+        .map(|i| format!("\"sha256:{i:064x}\""))
+        .collect();
+    let history: Vec<String> = (0..manifest_layers.len())
+        .map(|i| format!("{{\"created_by\":\"step {i}\"}}"))
+        .collect();
+    let config = format!(
+        "{{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{{\"Env\":[\"DB_PASSWORD=hunter2\"]}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{}]}},\"history\":[{}]}}",
+        diff_ids.join(","),
+        history.join(",")
+    );
+    let manifest = format!(
+        "[{{\"Config\":\"config.json\",\"RepoTags\":[\"x:1\"],\"Layers\":[{}]}}]",
+        manifest_layers
+            .iter()
+            .map(|l| format!("\"{l}\""))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let mut out = Vec::new();
+    for (i, l) in layers.iter().enumerate() {
+        file(&mut out, format!("l{i}.tar").as_bytes(), l);
+    }
+    file(&mut out, b"config.json", config.as_bytes());
+    file(&mut out, b"manifest.json", manifest.as_bytes());
+    finish(out)
+}
+
+fn run(bytes: &[u8]) -> Result<Analysis, ImageError> {
+    run_opts(bytes, &Options::named("hostile.tar"))
+}
+
+fn run_opts(bytes: &[u8], opts: &Options) -> Result<Analysis, ImageError> {
+    analyze(Cursor::new(bytes), bytes.len() as u64, opts, &mut |_| {
+        Flow::Continue
+    })
+}
+
+fn base_image() -> Vec<u8> {
+    let l0 = simple_layer(&[
+        (b"etc/", b""),
+        (b"etc/passwd", b"root:x:0:0::/root:/bin/sh\n"),
+        (b"big", &[7u8; 3000]),
+    ]);
+    let l1 = simple_layer(&[(b"etc/.wh.passwd", b""), (b"new", b"hello")]);
+    image_with(&[l0, l1], &["l0.tar", "l1.tar"])
+}
+
+#[test]
+fn base_image_is_fine() {
+    let a = run(&base_image()).unwrap();
+    let img = &a.report.images[0];
+    assert_eq!(img.layers.len(), 2);
+    assert!(
+        a.merged_entry(0, "etc/passwd").unwrap().status
+            == tarsier::core::image::MergedStatus::Deleted
+    );
+    assert!(img
+        .findings
+        .iter()
+        .any(|f| f.kind == FindingKind::SecretEnv));
+    assert!(img
+        .findings
+        .iter()
+        .any(|f| f.kind == FindingKind::RunsAsRoot));
+}
+
+#[test]
+fn truncated_at_every_offset_errors_or_warns_never_panics() {
+    let full = base_image();
+    let start = Instant::now();
+    for cut in
+        (1..full.len())
+            .step_by(37)
+            .chain([512, 1024, 1536, full.len() - 1024, full.len() - 1])
+    {
+        match run(&full[..cut]) {
+            Ok(a) => assert!(
+                !a.report.warnings.is_empty() || cut >= full.len() - 1024,
+                "cut {cut}: silent success"
+            ),
+            Err(e) => {
+                let m = e.to_string();
+                assert!(m.contains("hostile.tar"), "cut {cut}: {m}");
+            }
+        }
+    }
+    assert!(start.elapsed().as_secs() < 30);
+}
+
+#[test]
+fn truncated_real_fixture_and_gzip() {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/images/a1_podman_docker-archive.tar");
+    let full = std::fs::read(&p).unwrap();
+    for cut in [
+        100,
+        512,
+        513,
+        4096,
+        700_000,
+        2_027_000,
+        2_040_000,
+        full.len() - 600,
+    ] {
+        let r = run(&full[..cut]);
+        assert!(r.is_err(), "cut {cut}");
+        assert!(
+            matches!(
+                r.unwrap_err().code(),
+                "truncated" | "not_an_archive" | "missing_manifest"
+            ),
+            "cut {cut}"
+        );
+    }
+    let gz = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/fixtures/images/a5_podman_docker-archive.tar.gz"),
+    )
+    .unwrap();
+    for cut in [10, 20_000, 500_000, gz.len() - 2000] {
+        let e = run(&gz[..cut]).unwrap_err();
+        assert!(
+            matches!(e.code(), "truncated" | "corrupt" | "io"),
+            "gz cut {cut}: {e}"
+        );
+    }
+}
+
+#[test]
+fn size_field_overflow_and_non_octal() {
+    // outer member whose size claims 8 GiB
+    let mut out = Vec::new();
+    let mut h = header(b"manifest.json", 0, b'0', 0o644, b"");
+    h[124..136].copy_from_slice(b"77777777777\0");
+    fix_checksum(&mut h);
+    out.extend_from_slice(&h);
+    out.extend_from_slice(&[b'{'; 600]);
+    let e = run(&out).unwrap_err();
+    assert_eq!(e.code(), "truncated", "{e}");
+    // base-256 size larger than u64
+    let mut h = header(b"x", 0, b'0', 0o644, b"");
+    h[124] = 0x80;
+    for b in &mut h[125..136] {
+        *b = 0xff;
+    }
+    fix_checksum(&mut h);
+    let mut out = h.to_vec();
+    out.extend_from_slice(&[0u8; 1024]);
+    let e = run(&out).unwrap_err();
+    assert_eq!(e.code(), "corrupt", "{e}");
+    // non-octal mode in the outer archive
+    let mut h = header(b"manifest.json", 2, b'0', 0o644, b"");
+    h[100..108].copy_from_slice(b"0z44\0\0\0\0");
+    fix_checksum(&mut h);
+    let mut out = Vec::new();
+    push(&mut out, h, b"[]");
+    let e = run(&finish(out)).unwrap_err();
+    assert_eq!(e.code(), "corrupt", "{e}");
+    assert!(e.to_string().contains("byte 0"), "{e}");
+    // non-octal size inside a layer: a warning, the rest of the image still analyzed
+    let mut l = Vec::new();
+    file(&mut l, b"ok", b"fine");
+    let mut h = header(b"bad", 1, b'0', 0o644, b"");
+    h[124..136].copy_from_slice(b"12x45678901\0");
+    fix_checksum(&mut h);
+    push(&mut l, h, b"x");
+    let img = image_with(&[finish(l)], &["l0.tar"]);
+    let a = run(&img).unwrap();
+    assert!(
+        a.report.warnings.iter().any(|w| w.code == "damaged_layer"),
+        "{:?}",
+        a.report.warnings
+    );
+    assert!(a.merged_entry(0, "ok").is_some());
+}
+
+#[test]
+fn path_traversal_names_are_flagged_not_merged() {
+    let l = simple_layer(&[
+        (b"../../etc/evil", b"x"),
+        (b"/abs/file", b"y"),
+        (b"./a/../../b", b"z"),
+    ]);
+    let a = run(&image_with(&[l], &["l0.tar"])).unwrap();
+    let img = &a.report.images[0];
+    let trav: Vec<&str> = img
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::PathTraversal)
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(trav.len(), 2, "{trav:?}");
+    assert!(a.merged_entry(0, "abs/file").is_some());
+    assert!(a
+        .merged_tree(0, true)
+        .unwrap()
+        .iter()
+        .all(|e| !e.path.contains("..")));
+}
+
+#[test]
+fn a_layer_listed_twice_warns() {
+    let l0 = simple_layer(&[(b"f", b"1")]);
+    let a = run(&image_with(&[l0], &["l0.tar", "l0.tar"])).unwrap();
+    assert!(a
+        .report
+        .warnings
+        .iter()
+        .any(|w| w.code == "layer_listed_twice"));
+    assert_eq!(a.report.layers.len(), 1);
+    assert_eq!(a.report.images[0].layers.len(), 2);
+}
+
+#[test]
+fn manifest_naming_absent_layers_is_an_error() {
+    let l0 = simple_layer(&[(b"f", b"1")]);
+    let e = run(&image_with(&[l0], &["l0.tar", "missing.tar"])).unwrap_err();
+    assert_eq!(e.code(), "missing_member");
+    assert!(e.to_string().contains("missing.tar"), "{e}");
+}
+
+#[test]
+fn bad_json_names_member_and_position() {
+    let mut out = Vec::new();
+    file(&mut out, b"manifest.json", b"[{\"Config\": \"c.json\",,}]");
+    let e = run(&finish(out)).unwrap_err();
+    assert_eq!(e.code(), "bad_json");
+    let m = e.to_string();
+    assert!(m.contains("manifest.json") && m.contains("line 1"), "{m}");
+}
+
+#[test]
+fn not_a_tar_and_empty_input() {
+    assert_eq!(run(b"").unwrap_err().code(), "not_an_archive");
+    let junk: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
+    assert_eq!(run(&junk).unwrap_err().code(), "not_an_archive");
+    assert_eq!(run(&[0x1f, 0x8b, 0, 0]).unwrap_err().code(), "truncated");
+}
+
+#[test]
+fn gzip_bomb_is_capped_by_the_named_limit() {
+    // A gzip layer holding one 64 MiB file of zeros (about 64 KiB compressed).
+    let mut l = Vec::new();
+    l.extend_from_slice(&header(b"zeros", 64 << 20, b'0', 0o644, b""));
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(&l).unwrap();
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..64 {
+        enc.write_all(&zeros).unwrap();
+    }
+    enc.write_all(&[0u8; 1024]).unwrap();
+    let gz = enc.finish().unwrap();
+    let img = image_with(&[gz], &["l0.tar"]);
+    let mut opts = Options::named("bomb.tar");
+    opts.max_layer_bytes = 1 << 20;
+    let start = Instant::now();
+    let a = run_opts(&img, &opts).unwrap();
+    assert!(start.elapsed().as_secs() < 10);
+    let w = a
+        .report
+        .warnings
+        .iter()
+        .find(|w| w.code == "damaged_layer")
+        .expect("limit warning");
+    assert!(w.message.contains("limit"), "{}", w.message);
+}
+
+#[test]
+fn non_utf8_names_are_kept_and_escaped() {
+    let l = simple_layer(&[(b"dir/bad\xffname", b"payload")]);
+    let bytes = image_with(&[l], &["l0.tar"]);
+    let a = run(&bytes).unwrap();
+    let page = a.layer_entries(0, 0, 10).unwrap();
+    let e = &page.items[0];
+    assert_eq!(e.path, "dir/bad\\xffname");
+    assert!(e.path_b64.is_some());
+    let listed = a.list_dir(0, "dir", false).unwrap();
+    assert_eq!(listed[0].name, "bad\\xffname");
+    let body = read_entry(Cursor::new(&bytes), &a, 0, "dir/bad\\xffname", 0, 100).unwrap();
+    assert_eq!(body, b"payload");
+}
+
+#[test]
+fn gnu_long_names_pax_records_and_duplicates() {
+    let long = "d/".repeat(80) + "file.txt";
+    let mut l = Vec::new();
+    push(
+        &mut l,
+        header(b"././@LongLink", long.len() as u64 + 1, b'L', 0o644, b""),
+        format!("{long}\0").as_bytes(),
+    );
+    file(&mut l, b"truncated-name", b"long");
+    let pax = "30 SCHILY.xattr.user.test=abc\n";
+    let path_rec = format!("{} path=pax/{}\n", 0, "p".repeat(150));
+    // fix the PAX length field (length includes itself)
+    let body_len = path_rec.len() - 1;
+    let mut n = body_len + body_len.to_string().len();
+    if (n).to_string().len() != body_len.to_string().len() {
+        n += 1;
+    }
+    let path_rec = format!("{n} path=pax/{}\n", "p".repeat(150));
+    let pax_body = format!("{pax}{path_rec}");
+    push(
+        &mut l,
+        header(b"PaxHeader/x", pax_body.len() as u64, b'x', 0o644, b""),
+        pax_body.as_bytes(),
+    );
+    file(&mut l, b"short", b"pax");
+    file(&mut l, b"dup", b"1");
+    file(&mut l, b"dup", b"22");
+    let a = run(&image_with(&[finish(l)], &["l0.tar"])).unwrap();
+    let page = a.layer_entries(0, 0, 10).unwrap();
+    assert_eq!(page.items[0].path, long);
+    assert_eq!(page.items[1].path, format!("pax/{}", "p".repeat(150)));
+    assert_eq!(page.items[1].xattrs[0].name, "user.test");
+    let img = &a.report.images[0];
+    assert!(img
+        .findings
+        .iter()
+        .any(|f| f.kind == FindingKind::DuplicateEntry && f.path == "dup"));
+    assert_eq!(a.merged_entry(0, "dup").unwrap().size, 2);
+}
+
+/// A reader that returns at most 7 bytes per call.
+struct Trickle(Cursor<Vec<u8>>);
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(7);
+        self.0.read(&mut buf[..n])
+    }
+}
+impl Seek for Trickle {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        self.0.seek(pos)
+    }
+}
+
+#[test]
+fn short_reads_give_the_same_analysis() {
+    let bytes = base_image();
+    let a = run(&bytes).unwrap();
+    let b = analyze(
+        Trickle(Cursor::new(bytes.clone())),
+        bytes.len() as u64,
+        &Options::named("hostile.tar"),
+        &mut |_| Flow::Continue,
+    )
+    .unwrap();
+    assert_eq!(
+        serde_json::to_string(&a.full_report()).unwrap(),
+        serde_json::to_string(&b.full_report()).unwrap()
+    );
+    let body = read_entry(Trickle(Cursor::new(bytes)), &b, 0, "big", 100, 50).unwrap();
+    assert_eq!(body, vec![7u8; 50]);
+}
+
+#[test]
+fn hardlink_to_missing_target_and_escaping_symlink() {
+    let mut l = Vec::new();
+    push(&mut l, header(b"etc/", 0, b'5', 0o755, b""), b"");
+    push(&mut l, header(b"etc/hl", 0, b'1', 0o644, b"nowhere"), b"");
+    push(
+        &mut l,
+        header(b"etc/esc", 0, b'2', 0o777, b"../../../host"),
+        b"",
+    );
+    push(&mut l, header(b"tmpw", 0, b'5', 0o777, b""), b"");
+    let a = run(&image_with(&[finish(l)], &["l0.tar"])).unwrap();
+    let f = &a.report.images[0].findings;
+    assert!(f
+        .iter()
+        .any(|x| x.kind == FindingKind::HardlinkMissingTarget && x.path == "etc/hl"));
+    assert!(f
+        .iter()
+        .any(|x| x.kind == FindingKind::SymlinkEscapesRoot && x.path == "etc/esc"));
+    assert!(f
+        .iter()
+        .any(|x| x.kind == FindingKind::WorldWritable && x.path == "tmpw"));
+}

@@ -1,0 +1,346 @@
+//! `/proc/<pid>/status` over every real dump in `../shared/fixtures/proc/`, checked against the
+//! recorded ground truth: `proc/SOURCES.md` (parsed, not copied), `oracle/capsh_decode.tsv`,
+//! `oracle/signals.tsv` and `oracle/kill-l_bash_builtin.txt`, and — when it is installed — live
+//! `capsh --decode`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tarsier::core::caps::CapSet;
+use tarsier::core::signals;
+use tarsier::core::status::{self, analyze, compare, parse, parse_all, classify, PasteKind, ProcStatus, SeccompMode};
+
+const PROC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/proc");
+const ORACLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/oracle");
+
+fn read(path: impl AsRef<Path>) -> String {
+    let path = path.as_ref();
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every dump: local/*.status and seed/*.status.
+fn dumps() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in ["local", "seed"] {
+        for entry in std::fs::read_dir(format!("{PROC}/{dir}")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "status") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    assert!(out.len() >= 26, "expected the fixture dumps, found {}", out.len());
+    out
+}
+
+/// The table in SOURCES.md: file name → column name → cell.
+fn sources() -> BTreeMap<String, BTreeMap<String, String>> {
+    let text = read(format!("{PROC}/SOURCES.md"));
+    let mut header: Vec<String> = Vec::new();
+    let mut rows = BTreeMap::new();
+    for line in text.lines() {
+        if !line.starts_with('|') {
+            continue;
+        }
+        let cells: Vec<String> = line.trim_matches('|').split('|').map(|c| c.trim().trim_matches('`').to_owned()).collect();
+        if cells.first().is_some_and(|c| c == "file") {
+            header = cells;
+        } else if cells.first().is_some_and(|c| c.ends_with(".status")) {
+            assert_eq!(cells.len(), header.len(), "{line}");
+            rows.insert(cells[0].clone(), header.iter().cloned().zip(cells).collect());
+        }
+    }
+    assert!(rows.len() >= 25, "SOURCES.md table not found");
+    rows
+}
+
+/// capsh's name for each single bit, from the oracle; plus the whole-mask lines.
+fn capsh_oracle() -> (Vec<String>, BTreeMap<u64, String>) {
+    let mut names = vec![String::new(); 64];
+    let mut whole = BTreeMap::new();
+    for line in read(format!("{ORACLE}/capsh_decode.tsv")).lines() {
+        let (hex, out) = line.split_once('\t').unwrap();
+        let value = u64::from_str_radix(hex, 16).unwrap();
+        whole.insert(value, out.to_owned());
+        if value.count_ones() == 1 {
+            names[value.trailing_zeros() as usize] = out.split_once('=').unwrap().1.to_owned();
+        }
+    }
+    assert!(names.iter().all(|n| !n.is_empty()));
+    (names, whole)
+}
+
+/// What capsh prints for `mask`, built from the oracle's single-bit lines.
+fn capsh_expected(mask: u64, names: &[String]) -> String {
+    let list: Vec<&str> = (0..64).filter(|b| mask & (1 << b) != 0).map(|b| names[b].as_str()).collect();
+    format!("0x{mask:016x}={}", list.join(","))
+}
+
+fn live_capsh(mask: u64) -> Option<String> {
+    let capsh = Path::new("/usr/sbin/capsh");
+    if !capsh.exists() {
+        return None;
+    }
+    let out = std::process::Command::new(capsh).arg(format!("--decode={mask:016x}")).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim_end().to_owned())
+}
+
+fn caps(s: &ProcStatus) -> [(&'static str, Option<CapSet>); 5] {
+    [("CapInh", s.cap_inh), ("CapPrm", s.cap_prm), ("CapEff", s.cap_eff), ("CapBnd", s.cap_bnd), ("CapAmb", s.cap_amb)]
+}
+
+#[test]
+fn every_dump_parses_completely_and_keeps_every_line() {
+    for path in dumps() {
+        let text = read(&path);
+        let s = parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(s.warnings.is_empty(), "{}: {:?}", path.display(), s.warnings);
+        // Every non-blank line is a raw field, with its value intact (colons included).
+        let lines: Vec<(usize, &str)> = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).collect();
+        assert_eq!(s.raw.len(), lines.len(), "{}", path.display());
+        for ((n, line), f) in lines.iter().zip(&s.raw) {
+            let (key, value) = line.split_once(':').unwrap();
+            assert_eq!((f.line, f.key.as_str(), f.value.as_str()), (n + 1, key, value.trim()), "{}", path.display());
+        }
+        assert!(s.unknown_fields().is_empty(), "{}: {:?}", path.display(), s.unknown_fields());
+        let r = analyze(&s);
+        assert_eq!(r.raw.len(), s.raw.len());
+        assert!(!r.verdict.headline.contains("unknown") || path.ends_with("redis-server.status"), "{}: {}", path.display(), r.verdict.headline);
+        serde_json::to_string(&r).unwrap();
+        assert_eq!(classify(&text), PasteKind::StatusDump);
+    }
+}
+
+#[test]
+fn values_match_sources_md() {
+    let table = sources();
+    let local: Vec<PathBuf> = dumps().into_iter().filter(|p| p.parent().is_some_and(|d| d.ends_with("local"))).collect();
+    for path in &local {
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let row = table.get(&file).unwrap_or_else(|| panic!("{file} is not in SOURCES.md"));
+        let s = parse(&read(path)).unwrap();
+        let cell = |k: &str| row.get(k).unwrap_or_else(|| panic!("column {k}")).as_str();
+
+        let state = s.state.as_ref().unwrap();
+        assert_eq!(format!("{} ({})", state.letter, state.label), cell("State"), "{file}");
+        assert!(state.known);
+        let uid = s.uid.unwrap();
+        assert_eq!(format!("{} {} {} {}", uid.real, uid.effective, uid.saved, uid.fs), cell("Uid"), "{file}");
+        let groups = s.groups.clone().unwrap().iter().map(u32::to_string).collect::<Vec<_>>().join(" ");
+        assert_eq!(if groups.is_empty() { "-".to_owned() } else { groups }, cell("Groups"), "{file}");
+        let nspid = s.ns_pid.clone().unwrap().iter().map(u32::to_string).collect::<Vec<_>>().join(" ");
+        assert_eq!(nspid, cell("NSpid"), "{file}");
+        for (key, value) in caps(&s) {
+            assert_eq!(value.unwrap().to_proc_hex(), cell(key), "{file} {key}");
+        }
+        assert_eq!(s.no_new_privs.map(u8::from).unwrap().to_string(), cell("NoNewPrivs"), "{file}");
+        let seccomp = match s.seccomp.clone().unwrap() {
+            SeccompMode::Disabled => "0".to_owned(),
+            SeccompMode::Strict => "1".to_owned(),
+            SeccompMode::Filter => "2".to_owned(),
+            SeccompMode::Unknown(v) => v,
+        };
+        assert_eq!(seccomp, cell("Seccomp"), "{file}");
+        assert_eq!(s.tracer_pid.unwrap().to_string(), cell("TracerPid"), "{file}");
+        assert_eq!(s.threads.unwrap().to_string(), cell("Threads"), "{file}");
+        for (key, value) in [("SigBlk", s.sig_blk), ("SigIgn", s.sig_ign), ("SigPnd", s.sig_pnd)] {
+            assert_eq!(format!("{:016x}", value.unwrap()), cell(key), "{file} {key}");
+        }
+
+        // The report says the same things.
+        let r = analyze(&s);
+        assert_eq!(r.identity.traced, Some(cell("TracerPid") != "0"), "{file}");
+        assert_eq!(r.namespaces.nested_depth, Some(cell("NSpid").split(' ').count() - 1));
+        assert_eq!(r.security.no_new_privs, Some(cell("NoNewPrivs") == "1"));
+        assert_eq!(r.cpus.as_ref().and_then(|c| c.consistent), Some(true), "{file}");
+        assert_eq!(r.mems.as_ref().and_then(|c| c.consistent), Some(true), "{file}");
+    }
+    assert_eq!(local.len(), table.len(), "SOURCES.md and local/ list different files");
+}
+
+#[test]
+fn every_cap_set_decodes_exactly_as_capsh() {
+    let (names, whole) = capsh_oracle();
+    let mut live_checked = 0;
+    for path in dumps() {
+        let s = parse(&read(&path)).unwrap();
+        let r = analyze(&s);
+        for ((key, value), set) in caps(&s).into_iter().zip(&r.capabilities.sets) {
+            let value = value.unwrap();
+            assert_eq!(set.key, key);
+            assert_eq!(set.mask.capsh, capsh_expected(value.0, &names), "{} {key}", path.display());
+            if let Some(exact) = whole.get(&value.0) {
+                assert_eq!(&set.mask.capsh, exact, "{} {key}", path.display());
+            }
+            if let Some(live) = live_capsh(value.0) {
+                assert_eq!(set.mask.capsh, live, "{} {key} (live capsh)", path.display());
+                live_checked += 1;
+            }
+        }
+    }
+    eprintln!("checked {live_checked} masks against live capsh");
+}
+
+#[test]
+fn signal_names_match_kill_l() {
+    let mut rows = 0;
+    for line in read(format!("{ORACLE}/signals.tsv")).lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let n: u8 = cols[0].parse().unwrap();
+        let sig = signals::signal(n).unwrap();
+        if cols[1] == "(not listed)" {
+            assert!(!sig.in_kill_l, "{n}");
+            assert_eq!(cols[2], "(empty)");
+        } else {
+            assert_eq!(sig.name, cols[1], "{n}");
+            assert_eq!(format!("SIG{}", cols[2]), cols[1]);
+            assert!(sig.in_kill_l);
+        }
+        rows += 1;
+    }
+    assert_eq!(rows, 64);
+    // The raw `kill -l` table: "N) NAME" cells.
+    let table = read(format!("{ORACLE}/kill-l_bash_builtin.txt"));
+    let mut seen = 0;
+    for cell in table.split(['\t', '\n']).map(str::trim).filter(|c| !c.is_empty()) {
+        let (n, name) = cell.split_once(") ").unwrap();
+        assert_eq!(signals::name(n.trim().parse().unwrap()).as_deref(), Some(name), "{cell}");
+        seen += 1;
+    }
+    assert_eq!(seen, 62);
+}
+
+#[test]
+fn signal_masks_of_every_dump_decode_consistently() {
+    let names: BTreeMap<u8, String> = read(format!("{ORACLE}/signals.tsv"))
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            (c[0].parse().unwrap(), c[1].to_owned())
+        })
+        .collect();
+    for path in dumps() {
+        let r = analyze(&parse(&read(&path)).unwrap());
+        assert_eq!(r.signals.masks.len(), 5, "{}", path.display());
+        for m in &r.signals.masks {
+            assert_eq!(m.signals.len() as u32, m.value.count_ones());
+            for sig in &m.signals {
+                assert!(m.value & (1 << (sig.number - 1)) != 0);
+                if sig.in_kill_l {
+                    assert_eq!(&sig.name, &names[&sig.number]);
+                }
+            }
+        }
+    }
+    // threads_signals: SIGHUP ignored, SIGTERM caught, SIGUSR1 and SIGUSR2 blocked and pending.
+    let r = analyze(&parse(&read(format!("{PROC}/local/threads_signals.status"))).unwrap());
+    let mask = |k: &str| -> Vec<String> {
+        r.signals.masks.iter().find(|m| m.key == k).unwrap().signals.iter().map(|s| s.name.clone()).collect()
+    };
+    assert!(mask("SigIgn").contains(&"SIGHUP".to_owned()));
+    assert!(mask("SigCgt").contains(&"SIGTERM".to_owned()));
+    assert_eq!(mask("SigBlk"), ["SIGUSR1", "SIGUSR2"]);
+    let pending: Vec<String> = [mask("SigPnd"), mask("ShdPnd")].concat();
+    assert!(pending.contains(&"SIGUSR1".to_owned()) && pending.contains(&"SIGUSR2".to_owned()), "{pending:?}");
+    // kthreadd ignores every signal.
+    let k = analyze(&parse(&read(format!("{PROC}/local/host_kthreadd.status"))).unwrap());
+    assert_eq!(k.signals.masks.iter().find(|m| m.key == "SigIgn").unwrap().signals.len(), 64);
+}
+
+#[test]
+fn special_processes_are_explained() {
+    let load = |f: &str| analyze(&parse(&read(format!("{PROC}/local/{f}"))).unwrap());
+
+    let k = load("host_kthreadd.status");
+    assert_eq!(k.identity.kthread, Some(true));
+    assert!(k.memory.no_address_space && k.memory.figures.is_empty());
+
+    let nested = load("unshare_pidns_hostproc.status");
+    assert_eq!(nested.namespaces.nested_depth, Some(1));
+    assert_eq!(nested.namespaces.innermost_pid, Some(1));
+    assert!(nested.namespaces.explanation.contains("PID 1 inside a nested PID namespace"), "{}", nested.namespaces.explanation);
+
+    let traced = load("strace_traced.status");
+    assert_eq!(traced.identity.tracer_pid, Some(26207));
+    assert!(traced.verdict.points.iter().any(|p| p.text.contains("traced by PID 26207")));
+
+    let stopped = load("stopped.status");
+    assert_eq!(stopped.identity.state.as_ref().map(|s| s.letter.as_str()), Some("T"));
+
+    let umask = load("host_umask077.status");
+    assert_eq!(umask.identity.umask.as_ref().map(|u| u.octal.as_str()), Some("0077"));
+
+    let docker = load("podman_docker_default_caps.status");
+    assert_eq!(docker.verdict.headline, "runs as root with 14 effective capabilities (Docker default), seccomp filtering on (1 filter), no_new_privs off");
+    let sysadmin = load("podman_capadd_sysadmin_nnp.status");
+    assert!(sysadmin.capabilities.dangerous_effective.contains(&"cap_sys_admin".to_owned()));
+    assert!(sysadmin.capabilities.dangerous_effective.contains(&"cap_net_admin".to_owned()));
+    assert!(sysadmin.verdict.headline.ends_with("no_new_privs on"));
+    let strict = load("seccomp_strict.status");
+    assert!(strict.verdict.headline.contains("seccomp strict mode"));
+    let user = load("setpriv_uid1000_groups_ambient.status");
+    assert_eq!(user.users.groups.as_deref(), Some(&[4, 24, 27, 1001][..]));
+    assert!(user.verdict.headline.starts_with("runs as uid 1000 with 1 effective capability"));
+    let host = load("host_self.status");
+    assert!(host.capabilities.effective_vs_docker_default.as_deref() == Some("all but cap_sys_resource"));
+    assert_eq!(host.memory.figures.iter().find(|m| m.key == "VmRSS").map(|m| (m.bytes, m.human.as_str())), Some((1816 * 1024, "1.8 MiB")));
+    assert_eq!(host.identity.untag_mask.as_deref(), Some("0xffffffffffffffff"));
+}
+
+#[test]
+fn seed_with_spaces_and_apparmor_label() {
+    let s = parse(&read(format!("{PROC}/seed/redis-server.status"))).unwrap();
+    assert_eq!(s.name.as_deref(), Some("redis-server"));
+    assert_eq!(s.umask, None);
+    assert_eq!(s.uid.map(|u| u.effective), Some(999));
+    assert_eq!(s.groups.as_deref(), Some(&[1000, 1000][..]));
+    assert_eq!(s.ns_pid.as_deref(), Some(&[1099, 1][..]));
+    assert_eq!(s.memory.vm_pmd, Some(12 * 1024));
+    assert_eq!(s.seccomp, Some(SeccompMode::Filter));
+    assert_eq!(s.cap_bnd, Some(tarsier::core::caps::DOCKER_DEFAULT));
+    assert_eq!(s.mems_allowed.as_ref().map(|m| m.to_list()), Some("0".to_owned()));
+
+    let text = read(format!("{PROC}/seed/apparmor-attr-current.txt"));
+    assert_eq!(classify(&text), PasteKind::AppArmorLabel);
+    let label = tarsier::core::apparmor::parse(&text).unwrap();
+    assert_eq!(label.profiles[0].name, "docker-default");
+    assert_eq!(label.profiles[0].mode, tarsier::core::apparmor::AppArmorMode::Enforce);
+    assert!(label.confined);
+}
+
+#[test]
+fn host_versus_container_comparison() {
+    let host = analyze(&parse(&read(format!("{PROC}/local/host_self.status"))).unwrap());
+    let ctr = analyze(&parse(&read(format!("{PROC}/local/podman_default.status"))).unwrap());
+    let diff = compare(&host, &ctr);
+    let row = |k: &str| diff.iter().find(|d| d.key == k).unwrap();
+    assert!(!row("Name").differs);
+    assert!(row("CapEff").differs);
+    assert!(row("CapEff").removed.contains(&"cap_sys_admin".to_owned()));
+    assert!(row("CapEff").added.is_empty());
+    assert!(row("Seccomp").differs);
+    assert_eq!(row("NSpid").right.as_deref(), Some("1"));
+    assert_eq!(diff.len(), host.raw.len());
+
+    // Two dumps pasted together.
+    let both = format!("$ cat /proc/self/status\n{}\n$ podman run … cat /proc/self/status\n{}", read(format!("{PROC}/local/host_self.status")), read(format!("{PROC}/local/podman_default.status")));
+    let dumps = parse_all(&both).unwrap();
+    assert_eq!(dumps.len(), 2);
+    assert_eq!(dumps[1].seccomp, Some(SeccompMode::Filter));
+    assert!(matches!(parse(&both), Err(status::StatusError::SeveralDumps { count: 2, .. })));
+}
+
+#[test]
+fn fragments_round_trip_every_dump() {
+    for path in dumps() {
+        let text = read(&path);
+        let frag = status::to_fragment(&text).unwrap();
+        assert!(frag.len() < 2000, "{}: {}", path.display(), frag.len());
+        assert!(frag.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)));
+        assert_eq!(status::from_fragment(&frag).unwrap(), text);
+        assert_eq!(status::from_fragment(&format!("#{frag}")).unwrap(), text);
+    }
+}

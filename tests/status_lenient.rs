@@ -1,0 +1,207 @@
+//! How `/proc/<pid>/status` text may arrive (CRLF, prompts, grep subsets, spaces, blank lines),
+//! how garbage is refused (a sentence with a line number), size limits, fragments, and the CLI.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use tarsier::core::status::{self, classify, parse, FragmentError, PasteKind, ProcStatus, StatusError};
+
+const HOST: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/proc/local/host_self.status"));
+const REDIS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/proc/seed/redis-server.status");
+
+/// The typed model without line numbers and with inner white space of raw values collapsed
+/// (raw values keep what was pasted), to compare parses of differently laid-out text.
+fn model(mut s: ProcStatus) -> ProcStatus {
+    for f in &mut s.raw {
+        f.line = 0;
+        f.value = f.value.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    s
+}
+
+#[test]
+fn layouts_parse_to_the_same_model() {
+    let reference = model(parse(HOST).unwrap());
+    let variants = [
+        HOST.replace('\n', "\r\n"),
+        format!("$ cat /proc/self/status\n{HOST}root@box:~# "),
+        format!("\n\n   \n{HOST}\n\n\n"),
+        HOST.replace('\t', "    "),
+        HOST.replace(":\t", ": "),
+        HOST.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n"),
+        HOST.lines().collect::<Vec<_>>().join("\n\n"),
+        format!("\u{feff}{HOST}"),
+        HOST.lines().map(|l| format!("/proc/self/status:{l}")).collect::<Vec<_>>().join("\n"),
+    ];
+    for (i, text) in variants.iter().enumerate() {
+        let got = parse(text).unwrap_or_else(|e| panic!("variant {i}: {e}"));
+        assert!(got.warnings.is_empty(), "variant {i}: {:?}", got.warnings);
+        assert_eq!(model(got), reference, "variant {i}");
+    }
+}
+
+#[test]
+fn grep_subsets_and_partial_dumps() {
+    let caps: String = HOST.lines().filter(|l| l.starts_with("Cap")).map(|l| format!("{l}\n")).collect();
+    let s = parse(&format!("$ grep ^Cap /proc/self/status\n{caps}")).unwrap();
+    let full = parse(HOST).unwrap();
+    assert_eq!((s.cap_inh, s.cap_prm, s.cap_eff, s.cap_bnd, s.cap_amb), (full.cap_inh, full.cap_prm, full.cap_eff, full.cap_bnd, full.cap_amb));
+    assert_eq!(s.name, None);
+    assert_eq!(classify(&caps), PasteKind::Masks);
+    // A single CapEff line, as the mask decoder also takes it.
+    assert_eq!(parse("CapEff:\t00000000a80425fb").unwrap().cap_eff.map(|c| c.len()), Some(14));
+    // The first half of a dump, cut mid-line.
+    let half = &HOST[..HOST.len() / 2];
+    let s = parse(half).unwrap();
+    assert_eq!(s.name.as_deref(), Some("cat"));
+    let r = status::analyze(&s);
+    assert!(r.verdict.headline.contains("capabilities unknown"));
+}
+
+#[test]
+fn unknown_keys_and_colons_are_kept() {
+    let text = format!("{HOST}Future_field:\tx:y: z\nName_with_colon_value:\t10:20:30\n");
+    let s = parse(&text).unwrap();
+    let unknown = s.unknown_fields();
+    assert_eq!(unknown.len(), 2);
+    assert_eq!(unknown[0].value, "x:y: z");
+    assert_eq!(unknown[1].value, "10:20:30");
+    let r = status::analyze(&s);
+    assert_eq!(r.unknown_fields.len(), 2);
+    assert!(r.raw.iter().any(|f| f.key == "Future_field" && !f.known && f.section == "unknown"));
+    // A process name may contain a colon.
+    assert_eq!(parse("Name:\tkworker/0:1H").unwrap().name.as_deref(), Some("kworker/0:1H"));
+}
+
+#[test]
+fn garbage_gets_a_sentence_with_a_line_number() {
+    assert_eq!(parse(""), Err(StatusError::Empty));
+    assert_eq!(parse(" \n\t\r\n$ cat /proc/1/status\n"), Err(StatusError::Empty));
+    let err = parse("hello world").unwrap_err();
+    assert!(matches!(err, StatusError::NotKeyValue { line: 1, .. }));
+    let msg = err.to_string();
+    assert!(msg.starts_with("Line 1 is not a \"Key:\tvalue\" line") && msg.ends_with('.'), "{msg}");
+
+    let mut lines: Vec<&str> = HOST.lines().collect();
+    lines.insert(9, "this line does not belong here");
+    let err = parse(&lines.join("\n")).unwrap_err();
+    assert!(matches!(err, StatusError::NotKeyValue { line: 10, .. }), "{err:?}");
+    assert!(err.to_string().contains("Line 10"));
+
+    let err = parse("foo: bar\nbaz: qux").unwrap_err();
+    assert!(matches!(err, StatusError::NoKnownFields { line: 1, .. }), "{err:?}");
+    assert!(err.to_string().contains("\"foo\""));
+
+    assert!(matches!(parse("{\"json\": true}"), Err(StatusError::NotKeyValue { line: 1, .. })));
+    assert!(matches!(parse("\u{0}\u{1}\u{2}binary"), Err(StatusError::NotKeyValue { .. })));
+    assert!(matches!(parse("00000000a80425fb"), Err(StatusError::NotKeyValue { line: 1, .. })));
+    assert_eq!(classify("00000000a80425fb"), PasteKind::Masks);
+    assert_eq!(classify("foo bar"), PasteKind::Unknown);
+}
+
+#[test]
+fn ten_megabytes_are_refused_at_once() {
+    let big = HOST.repeat(10 * 1024 * 1024 / HOST.len() + 1);
+    assert!(big.len() > 10_000_000);
+    assert!(matches!(parse(&big), Err(StatusError::TooLarge { .. })));
+    assert!(matches!(status::parse_all(&big), Err(StatusError::TooLarge { .. })));
+    let _ = classify(&big); // bounded: must return, whatever it says
+    let err = parse(&"a".repeat(10_000_000)).unwrap_err();
+    assert!(err.to_string().contains("at most"));
+    // Under the byte limit but too many lines.
+    assert!(matches!(parse(&"\n".repeat(status::MAX_LINES + 10)), Err(StatusError::TooManyLines { .. })));
+    // Many dumps.
+    let many = HOST.repeat(status::MAX_DUMPS + 1);
+    assert!(matches!(status::parse_all(&many), Err(StatusError::TooManyDumps { .. })));
+    // A huge CPU range costs nothing.
+    let s = parse("Cpus_allowed_list:\t0-4294967295").unwrap();
+    assert_eq!(s.cpus_allowed_list.map(|c| c.count()), Some(1 << 32));
+}
+
+#[test]
+fn wide_and_inconsistent_cpu_masks() {
+    let wide = format!("Cpus_allowed:\t{}\nCpus_allowed_list:\t0-8191", ["ffffffff"; 256].join(","));
+    let r = status::analyze(&parse(&wide).unwrap());
+    let cpus = r.cpus.unwrap();
+    assert_eq!(cpus.consistent, Some(true));
+    assert_eq!(cpus.mask_count, Some(8192));
+    let r = status::analyze(&parse("Cpus_allowed:\t3\nCpus_allowed_list:\t0-2").unwrap());
+    assert_eq!(r.cpus.as_ref().and_then(|c| c.consistent), Some(false));
+    assert!(r.verdict.points.iter().any(|p| p.text.contains("disagree")));
+}
+
+#[test]
+fn corrupt_fragments_are_errors() {
+    let frag = status::to_fragment(HOST).unwrap();
+    assert!(matches!(status::from_fragment("x1.abc"), Err(FragmentError::UnknownVersion)));
+    assert!(matches!(status::from_fragment("v1.a*b"), Err(FragmentError::NotBase64 { .. })));
+    let truncated = &frag[..frag.len() / 2];
+    assert!(status::from_fragment(truncated).is_err());
+    let mut flipped: Vec<char> = frag.chars().collect();
+    let mid = flipped.len() / 2;
+    flipped[mid] = if flipped[mid] == 'A' { 'B' } else { 'A' };
+    let flipped: String = flipped.into_iter().collect();
+    // A flipped character either fails to decode or decodes to different text; never the original.
+    assert_ne!(status::from_fragment(&flipped).ok().as_deref(), Some(HOST));
+    assert!(matches!(status::to_fragment(&"x".repeat(status::MAX_FRAGMENT_TEXT_BYTES + 1)), Err(FragmentError::TextTooLarge { .. })));
+    // A small fragment that would inflate far beyond the limit stops at the limit.
+    use std::io::Read;
+    let mut bomb = Vec::new();
+    flate2::read::DeflateEncoder::new(std::io::repeat(b'0').take(4 << 20), flate2::Compression::best()).read_to_end(&mut bomb).unwrap();
+    use base64::Engine as _;
+    let bomb = format!("v1.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bomb));
+    assert!(bomb.len() <= status::MAX_FRAGMENT_CHARS, "{}", bomb.len());
+    assert!(matches!(status::from_fragment(&bomb), Err(FragmentError::TextTooLarge { .. })));
+    assert!(status::from_fragment("v1.").is_err() || status::from_fragment("v1.").unwrap().is_empty());
+}
+
+fn tarsier(args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tarsier"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    pipe.write_all(stdin.unwrap_or_default().as_bytes()).unwrap();
+    drop(pipe);
+    let out = child.wait_with_output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn cli_human_json_and_errors() {
+    let (ok, out, _) = tarsier(&["status", REDIS], None);
+    assert!(ok);
+    for section in ["== Verdict", "== Identity", "== Users and groups", "== Namespaces", "== Memory", "== Capabilities", "== Security", "== Signals", "== CPUs"] {
+        assert!(out.contains(section), "{section} missing:\n{out}");
+    }
+    assert!(out.contains("0x00000000a80425fb=cap_chown,"));
+
+    let (ok, out, _) = tarsier(&["status", "-", "--json"], Some(HOST));
+    assert!(ok);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["raw"].as_array().map(Vec::len), Some(HOST.lines().count()));
+    assert_eq!(json["capabilities"]["sets"][2]["key"], "CapEff");
+    let back: status::StatusReport = serde_json::from_str(&out).unwrap();
+    assert_eq!(back.identity.name.as_deref(), Some("cat"));
+
+    let (ok, out, _) = tarsier(&["status", "--json"], Some("docker-default (enforce)\n"));
+    assert!(ok);
+    assert!(out.contains("\"docker-default\""));
+
+    let (ok, out, _) = tarsier(&["status"], Some(&format!("{HOST}{HOST}")));
+    assert!(ok);
+    assert!(out.contains("Differences between dump 1 and dump 2 (0 of"));
+
+    let (ok, out, err) = tarsier(&["status"], Some("hello\nworld"));
+    assert!(!ok && out.is_empty());
+    assert!(err.starts_with("tarsier: Line 1 is not") && err.trim_end().lines().count() == 1, "{err}");
+
+    let (ok, _, err) = tarsier(&["status", "/nonexistent/status"], None);
+    assert!(!ok && err.contains("cannot open"));
+
+    let (ok, _, err) = tarsier(&["status"], Some("00000000a80425fb"));
+    assert!(!ok && err.contains("tarsier caps"), "{err}");
+}
