@@ -50,7 +50,8 @@ impl Analyzer {
         let size = if size.is_finite() && size >= 0.0 { size as u64 } else { 0 };
         self.state.dispatch(Action::ImageStarted { session, name: file.name(), size, now_ms: now_ms() });
         if let Err(message) = self.images.open(self.dispatcher(), session, &file) {
-            self.state.dispatch(Action::Worker(super::protocol::Response::ImageOpened { session, result: Err(message) }));
+            let stats = super::protocol::WorkerStats::default();
+            self.state.dispatch(Action::Worker(super::protocol::Response::ImageOpened { session, result: Err(message), stats }));
         }
     }
 

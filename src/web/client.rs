@@ -159,7 +159,7 @@ impl ImageSessions {
             Action::Worker(Response::ImageProgress { session, progress }) => {
                 dispatch(Action::ImageProgressAt { session, progress, now_ms: now_ms() })
             }
-            Action::Worker(Response::ImageOpened { session, result }) => {
+            Action::Worker(Response::ImageOpened { session, result, stats }) => {
                 let promoted = {
                     let mut s = slots.borrow_mut();
                     match s.pending.take() {
@@ -177,7 +177,7 @@ impl ImageSessions {
                 // The retired worker may be the one whose handler is running now: terminate
                 // it after this handler returns.
                 wasm_bindgen_futures::spawn_local(async move { drop(retired) });
-                dispatch(Action::Worker(Response::ImageOpened { session, result }));
+                dispatch(Action::Worker(Response::ImageOpened { session, result, stats }));
             }
             other => dispatch(other),
         });

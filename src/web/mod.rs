@@ -21,6 +21,7 @@ pub fn start_app() {
         console_error_panic_hook::hook(info);
         show_crash(&info.to_string());
     }));
+    register_service_worker();
     let root = gloo::utils::document().get_element_by_id("app");
     match root {
         Some(root) => {
@@ -30,6 +31,22 @@ pub fn start_app() {
             yew::Renderer::<app::App>::new().render();
         }
     }
+}
+
+/// Registers `sw.js` (which caches the site for offline use) where the browser allows service
+/// workers (secure contexts: https or localhost). Failure only means no offline copy.
+fn register_service_worker() {
+    let navigator = gloo::utils::window().navigator();
+    let has = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
+    if !has {
+        return;
+    }
+    let promise = navigator.service_worker().register("./sw.js");
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            web_sys::console::warn_2(&"Tarsier: no offline copy (service worker not registered):".into(), &e);
+        }
+    });
 }
 
 /// Starts the worker's message loop.

@@ -54,7 +54,7 @@ pub enum Response {
     /// How far indexing (or verification) has come.
     ImageProgress { session: RequestId, progress: Progress },
     /// Indexing finished: the report, or a sentence saying why the archive cannot be read.
-    ImageOpened { session: RequestId, result: Result<Box<Report>, String> },
+    ImageOpened { session: RequestId, result: Result<Box<Report>, String>, stats: WorkerStats },
     Verified { id: RequestId, result: Result<Vec<DigestCheck>, String> },
     Dir { id: RequestId, image: usize, path: String, result: Result<Vec<MergedEntry>, String> },
     LayerPage { id: RequestId, layer: usize, result: Result<Page<EntryReport>, String> },
@@ -103,4 +103,15 @@ pub struct DownloadLink {
     pub url: String,
     pub file_name: String,
     pub size: u64,
+}
+
+/// What indexing cost, measured in the worker (shown to the user, read by the benchmark).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct WorkerStats {
+    /// Wall time from the request to the result, in milliseconds.
+    pub elapsed_ms: f64,
+    /// The worker's WebAssembly memory when done (wasm memory never shrinks: this is its peak).
+    pub wasm_memory_bytes: u64,
+    /// Bytes actually read from the file (headers and windows, not skipped bodies).
+    pub bytes_read: u64,
 }

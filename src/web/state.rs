@@ -1,6 +1,6 @@
 //! The app's one reducer: every change of what the page shows goes through [`Action`].
 
-use super::protocol::{DownloadLink, FileContent, RequestId, Response};
+use super::protocol::{DownloadLink, FileContent, RequestId, Response, WorkerStats};
 use crate::core::image::{DigestCheck, EntryReport, MergedEntry, Page, Progress, Report, SearchHit};
 use crate::core::paste::PasteReport;
 use std::collections::{BTreeMap, BTreeSet};
@@ -169,6 +169,8 @@ impl<T> Shared<T> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
     pub session: RequestId,
+    /// What indexing cost.
+    pub stats: WorkerStats,
     pub report: Shared<Report>,
     /// Selected image (multi-image archives).
     pub image: usize,
@@ -370,7 +372,7 @@ impl Reducible for AppState {
             }
             Action::DismissImageError => next.image.error = None,
             Action::Worker(Response::ImageProgress { .. }) => return self, // stamped by the client
-            Action::Worker(Response::ImageOpened { session, result }) => {
+            Action::Worker(Response::ImageOpened { session, result, stats }) => {
                 if next.image.loading.as_ref().map(|l| l.session) != Some(session) {
                     return self;
                 }
@@ -379,7 +381,7 @@ impl Reducible for AppState {
                     Ok(report) => {
                         next.image.error = None;
                         next.image.view = ImageView::Overview;
-                        next.image.loaded = Some(Loaded::new(session, *report));
+                        next.image.loaded = Some(Loaded::new(session, *report, stats));
                     }
                     Err(message) => {
                         let name = loading.map(|l| l.name).unwrap_or_default();
@@ -458,9 +460,10 @@ impl<T> Remote<T> {
 }
 
 impl Loaded {
-    fn new(session: RequestId, report: Report) -> Loaded {
+    fn new(session: RequestId, report: Report, stats: WorkerStats) -> Loaded {
         Loaded {
             session,
+            stats,
             report: Shared::new(report),
             image: 0,
             dirs: BTreeMap::new(),

@@ -6,7 +6,7 @@
 //! and its index for later queries (listings, previews, downloads, digest checks).
 
 use super::blob_reader::BlobReader;
-use super::protocol::{decode, encode, DownloadLink, FileContent, PasteInput, Request, RequestId, Response};
+use super::protocol::{decode, encode, DownloadLink, FileContent, PasteInput, Request, RequestId, Response, WorkerStats};
 use crate::core::image::{self, Analysis, Flow, Options, Progress};
 use crate::core::paste;
 use std::cell::RefCell;
@@ -49,11 +49,14 @@ fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web
     match request {
         Request::Paste { id, input, pinned } => paste_response(id, input, pinned),
         Request::OpenImage { session, name } => {
+            let started = js_sys::Date::now();
+            let mut bytes_read = 0;
             let result = match file {
-                Some(file) => open_image(scope, session, file, &name).map(Box::new),
+                Some(file) => open_image(scope, session, file, &name, &mut bytes_read).map(Box::new),
                 None => Err("No file reached the worker.".to_owned()),
             };
-            Response::ImageOpened { session, result }
+            let stats = WorkerStats { elapsed_ms: js_sys::Date::now() - started, wasm_memory_bytes: wasm_memory_bytes(), bytes_read };
+            Response::ImageOpened { session, result, stats }
         }
         Request::Verify { id } => {
             let result = with_session(|s| {
@@ -120,14 +123,53 @@ fn throttled(scope: &DedicatedWorkerGlobalScope, session: RequestId) -> impl FnM
     }
 }
 
-fn open_image(scope: &DedicatedWorkerGlobalScope, session: RequestId, file: web_sys::File, name: &str) -> Result<image::Report, String> {
-    let reader = reader(&file)?;
-    let len = reader.len();
+fn open_image(
+    scope: &DedicatedWorkerGlobalScope,
+    session: RequestId,
+    file: web_sys::File,
+    name: &str,
+    bytes_read: &mut u64,
+) -> Result<image::Report, String> {
+    let reader = CountingReader { inner: reader(&file)?, fetched: bytes_read };
+    let len = reader.inner.len();
     let mut progress = throttled(scope, session);
     let analysis = image::analyze(reader, len, &Options::named(name), &mut progress).map_err(|e| e.to_string())?;
     let report = analysis.report.clone();
     SESSION.with(|s| *s.borrow_mut() = Some(Session { file, analysis }));
     Ok(report)
+}
+
+/// Passes reads through and, when dropped, records how many bytes the blob reader fetched.
+struct CountingReader<'a> {
+    inner: BlobReader,
+    fetched: &'a mut u64,
+}
+
+impl std::io::Read for CountingReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.inner.read(buf)
+    }
+}
+
+impl std::io::Seek for CountingReader<'_> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(to)
+    }
+}
+
+impl Drop for CountingReader<'_> {
+    fn drop(&mut self) {
+        *self.fetched = self.inner.fetched;
+    }
+}
+
+/// The size of this worker's WebAssembly memory in bytes.
+fn wasm_memory_bytes() -> u64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .ok()
+        .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
+        .map_or(0, |b| b.byte_length() as u64)
 }
 
 fn with_session<T>(f: impl FnOnce(&Session) -> Result<T, String>) -> Result<T, String> {

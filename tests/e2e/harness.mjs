@@ -63,6 +63,12 @@ export async function open(browser, url) {
   const errors = [];
   context.on('request', (r) => requests.push(r.url()));
   const page = await context.newPage();
+  // Record Content-Security-Policy violations (the init script is injected by the browser's
+  // debugging protocol, which the page's CSP does not govern).
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(url);
@@ -86,4 +92,9 @@ export async function pasteText(page, text) {
   await box.click();
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.insertText(text);
+}
+
+/** Content-Security-Policy violations the page reported so far. */
+export async function cspViolations(page) {
+  return page.evaluate(() => window.__csp ?? []);
 }

@@ -6,7 +6,7 @@ import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, open, foreign, FIXTURES } from './harness.mjs';
+import { serve, launch, open, foreign, FIXTURES, ROOT } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -65,7 +65,7 @@ test('a1: merged tree, a deleted file struck through, setuid finding, cap_net_ra
   await page.locator('.image-card').waitFor();
   assert.match(await page.locator('.config').textContent(), /GREETING=hello world/);
   await page.getByRole('tab', { name: 'Files' }).click();
-  const tree = page.getByRole('tree', { name: 'Merged filesystem' });
+  const tree = page.locator('ul.tree[aria-label="Merged filesystem"]');
   await tree.locator('[data-path="etc"]').waitFor();
   await page.getByRole('button', { name: 'Expand app' }).click();
   await tree.locator('[data-path="app/entrypoint.sh"]').waitFor();
@@ -120,4 +120,86 @@ test('a truncated archive shows a clear error and keeps the previous image on sc
   await page.locator('#image-error').waitFor();
   assert.match(await page.locator('#image-error').textContent(), /truncated\.tar: .+/);
   assert.equal(await page.locator('.archive dd', { hasText: 'b1_podman_oci-archive.tar' }).count(), 1);
+});
+
+/** A docker-archive whose gzip layer inflates to `gib` GiB of zeros: slow enough to watch and cancel. */
+function slowArchive(dir, gib) {
+  const out = join(dir, `slow-${gib}g.tar`);
+  const py = `
+import gzip, hashlib, io, json, sys, tarfile
+size = int(float(sys.argv[2]) * (1 << 30))
+class Zeros(io.RawIOBase):
+    def __init__(self, n): self.n = n
+    def readable(self): return True
+    def readinto(self, b):
+        k = min(len(b), self.n); b[:k] = bytes(k); self.n -= k; return k
+layer = io.BytesIO()
+with gzip.GzipFile(fileobj=layer, mode='wb', compresslevel=1, mtime=0) as gz:
+    with tarfile.open(fileobj=gz, mode='w|') as t:
+        i = tarfile.TarInfo('zeros.bin'); i.size = size; t.addfile(i, io.BufferedReader(Zeros(size), 1 << 20))
+body = layer.getvalue()
+config = json.dumps({'architecture': 'amd64', 'os': 'linux', 'config': {}, 'rootfs': {'type': 'layers', 'diff_ids': []}}).encode()
+cname = hashlib.sha256(config).hexdigest() + '.json'
+manifest = json.dumps([{'Config': cname, 'RepoTags': ['slow:1'], 'Layers': ['layer.tar.gz']}]).encode()
+with tarfile.open(sys.argv[1], 'w') as t:
+    for name, data in [('layer.tar.gz', body), (cname, config), ('manifest.json', manifest)]:
+        i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
+`;
+  execFileSync('python3', ['-c', py, out, String(gib)]);
+  return out;
+}
+
+test('Cancel stops indexing and keeps the image on screen; the newest drop wins', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tarsier-slow-'));
+  const slow = slowArchive(dir, 4);
+  const { page } = await open(browser, server.url);
+  await openImage(page, join(IMAGES, 'a1_podman_docker-archive.tar'));
+  await page.locator('.archive dd', { hasText: 'a1_podman_docker-archive.tar' }).waitFor();
+  await openImage(page, slow);
+  const progress = page.locator('.progress[role="status"]');
+  await progress.waitFor();
+  assert.match(await progress.textContent(), /Indexing slow-4g\.tar/);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await progress.waitFor({ state: 'detached' });
+  assert.equal(await page.locator('.archive dd', { hasText: 'a1_podman_docker-archive.tar' }).count(), 1);
+  assert.equal(await page.locator('#image-error').count(), 0);
+  // A slow archive, then another file dropped while it is read: the newer one is shown, and the
+  // slow one never replaces it.
+  await openImage(page, slow);
+  await progress.waitFor();
+  await openImage(page, join(IMAGES, 'b1_podman_oci-archive.tar'));
+  await page.locator('.archive dd', { hasText: 'b1_podman_oci-archive.tar' }).waitFor();
+  await progress.waitFor({ state: 'detached' });
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('.archive dd', { hasText: 'slow-4g.tar' }).count(), 0);
+});
+
+test('export: the JSON report equals `tarsier inspect --json`; one file downloads intact', async () => {
+  const archive = join(IMAGES, 'a1_podman_docker-archive.tar');
+  const bin = process.env.TARSIER_BIN ?? join(ROOT, 'target/debug/tarsier');
+  const cli = JSON.parse(execFileSync(bin, ['inspect', '--json', archive], { maxBuffer: 1 << 28, encoding: 'utf8' }));
+  const { page } = await open(browser, server.url);
+  await openImage(page, archive);
+  await page.locator('.image-card').waitFor();
+  await page.getByRole('button', { name: 'Export JSON report' }).click();
+  const link = page.locator('a.download');
+  await link.waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  assert.equal(download.suggestedFilename(), 'a1_podman_docker-archive.tar.tarsier.json');
+  const exported = JSON.parse(await readFile(await download.path(), 'utf8'));
+  cli.archive.name = exported.archive.name; // the CLI names the path it was given
+  assert.deepEqual(exported, cli);
+  // One file's bytes, as `tarsier cat` gives them (the native tests check those against GNU tar).
+  await page.getByRole('tab', { name: 'Files' }).click();
+  await page.locator('#file-search').fill('entrypoint.sh');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.locator('.search-results button', { hasText: '/app/entrypoint.sh' }).click();
+  await page.getByRole('button', { name: 'Download this file' }).click();
+  const fileLink = page.locator('a.download', { hasText: 'entrypoint.sh' });
+  await fileLink.waitFor();
+  const [fileDownload] = await Promise.all([page.waitForEvent('download'), fileLink.click()]);
+  const got = await readFile(await fileDownload.path());
+  const expected = execFileSync(bin, ['cat', archive, 'app/entrypoint.sh']);
+  assert.ok(got.length > 0);
+  assert.deepEqual(got, expected);
 });

@@ -40,7 +40,7 @@ pub fn status_view(props: &Props) -> Html {
     html! {
         <article class="status-report">
             <h2 class="proc-title">{ title }</h2>
-            <section class="verdict card" aria-label="Verdict">
+            <section class="verdict card">
                 <h3>{"Verdict"}</h3>
                 <p class="headline">{ r.verdict.headline.clone() }</p>
                 <ul>
@@ -50,7 +50,7 @@ pub fn status_view(props: &Props) -> Html {
                 </ul>
             </section>
 
-            <section class="card" aria-label="Identity and state">
+            <section class="card">
                 <h3>{"Identity and state"}</h3>
                 <dl>
                     { row("Name", id.name.clone()) }
@@ -68,7 +68,7 @@ pub fn status_view(props: &Props) -> Html {
                 </dl>
             </section>
 
-            <section class="card" aria-label="Users and groups">
+            <section class="card">
                 <h3>{"Users and groups"}</h3>
                 <p>{ r.users.summary.clone() }</p>
                 <dl>
@@ -78,7 +78,7 @@ pub fn status_view(props: &Props) -> Html {
                 </dl>
             </section>
 
-            <section class="card namespaces" aria-label="PID namespaces">
+            <section class="card namespaces">
                 <h3>{"PID namespaces"}</h3>
                 <p class="ns-explanation">{ r.namespaces.explanation.clone() }</p>
                 if !r.namespaces.levels.is_empty() {
@@ -88,7 +88,7 @@ pub fn status_view(props: &Props) -> Html {
                 }
             </section>
 
-            <section class="card caps-sets" aria-label="Capabilities">
+            <section class="card caps-sets">
                 <h3>{"Capabilities"}</h3>
                 <p>{ r.capabilities.summary.clone() }</p>
                 if !r.capabilities.dangerous_effective.is_empty() {
@@ -104,7 +104,7 @@ pub fn status_view(props: &Props) -> Html {
                 }) }
             </section>
 
-            <section class="card security" aria-label="Seccomp, no_new_privs and speculation">
+            <section class="card security">
                 <h3>{"Seccomp, no_new_privs, speculation"}</h3>
                 <dl>
                     { row("Seccomp", r.security.seccomp.as_ref().map(|s| format!("{} — {}", s.raw, s.explanation))) }
@@ -115,7 +115,7 @@ pub fn status_view(props: &Props) -> Html {
             </section>
 
             if !r.signals.masks.is_empty() {
-                <section class="card signals" aria-label="Signals">
+                <section class="card signals">
                     <h3>{"Signals"}</h3>
                     if let (Some(q), Some(limit)) = (r.signals.queued, r.signals.queue_limit) {
                         <p>{ format!("{q} signals queued for this user, limit {limit}.") }</p>
@@ -135,7 +135,7 @@ pub fn status_view(props: &Props) -> Html {
             }
 
             if r.cpus.is_some() || r.mems.is_some() {
-                <section class="card affinity" aria-label="CPUs and memory nodes">
+                <section class="card affinity">
                     <h3>{"CPUs and memory nodes"}</h3>
                     <dl>
                         { row("Cpus_allowed", r.cpus.as_ref().map(|a| a.message.clone())) }
@@ -145,7 +145,7 @@ pub fn status_view(props: &Props) -> Html {
             }
 
             if !r.memory.figures.is_empty() {
-                <section class="card memory" aria-label="Memory">
+                <section class="card memory">
                     <h3>{"Memory"}</h3>
                     <table>
                         <thead><tr><th scope="col">{"Field"}</th><th scope="col">{"Size"}</th><th scope="col">{"Meaning"}</th></tr></thead>
@@ -159,7 +159,7 @@ pub fn status_view(props: &Props) -> Html {
             }
 
             if !r.warnings.is_empty() {
-                <section class="card warnings" aria-label="Warnings">
+                <section class="card warnings">
                     <h3>{"Warnings"}</h3>
                     <ul>{ for r.warnings.iter().map(|w| html! { <li>{ format!("Line {} ({}): {}", w.line, w.key, w.message) }</li> }) }</ul>
                 </section>

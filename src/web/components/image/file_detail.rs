@@ -5,7 +5,7 @@ use super::caps_plus_form;
 use crate::core::image::{ChangeKind, EntryKind, MergedStatus};
 use crate::web::app::Analyzer;
 use crate::web::components::drop_zone::human;
-use crate::web::protocol::FileContent;
+use crate::web::protocol::{DownloadLink, FileContent};
 use crate::web::state::{Remote, Shared};
 use yew::prelude::*;
 
@@ -17,11 +17,19 @@ pub struct Props {
     pub path: AttrValue,
     pub content: Remote<Shared<FileContent>>,
     pub image: usize,
+    /// The last download prepared (shown beside the button).
+    pub download: Remote<DownloadLink>,
 }
 
 #[function_component(FileDetail)]
 pub fn file_detail(props: &Props) -> Html {
     let Some(analyzer) = use_context::<Analyzer>() else { return html! {} };
+    // Bring the detail into view when another file is opened (it sits below long trees).
+    use_effect_with(props.path.clone(), |_| {
+        if let Some(el) = gloo::utils::document().get_element_by_id("file-detail") {
+            el.scroll_into_view();
+        }
+    });
     let close = {
         let a = analyzer.clone();
         Callback::from(move |_| a.close_file())
@@ -30,7 +38,7 @@ pub fn file_detail(props: &Props) -> Html {
         Remote::NotAsked => html! {},
         Remote::Waiting(_) => html! { <p class="pending">{"Reading…"}</p> },
         Remote::Failed(e) => html! { <p class="error">{ e.clone() }</p> },
-        Remote::Ready(c) => view_content(c, &analyzer),
+        Remote::Ready(c) => view_content(c, &analyzer, &props.download),
     };
     html! {
         <section class="card file-detail" aria-label="File detail" id="file-detail">
@@ -40,7 +48,7 @@ pub fn file_detail(props: &Props) -> Html {
     }
 }
 
-fn view_content(c: &FileContent, analyzer: &Analyzer) -> Html {
+fn view_content(c: &FileContent, analyzer: &Analyzer, download_state: &Remote<DownloadLink>) -> Html {
     let e = &c.entry;
     let history: Vec<String> = e
         .history
@@ -91,6 +99,7 @@ fn view_content(c: &FileContent, analyzer: &Analyzer) -> Html {
             if readable {
                 <div class="row">
                     <button type="button" id="download-file" onclick={download}>{"Download this file"}</button>
+                    { super::overview::download_link(download_state) }
                 </div>
                 { preview(&c.bytes, c.offset) }
                 if has_more { <button type="button" onclick={more}>{ format!("Next {} KiB", PREVIEW / 1024) }</button> }

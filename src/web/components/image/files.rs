@@ -123,7 +123,7 @@ pub fn files(props: &Props) -> Html {
             { search_results(loaded, &analyzer) }
             { match *filter {
                 Filter::Tree => html! {
-                    <ul class="tree" role="tree" aria-label="Merged filesystem">
+                    <ul class="tree" aria-label="Merged filesystem">
                         { dir_children(loaded, "", 0, &analyzer, &shown) }
                     </ul>
                 },
@@ -176,8 +176,8 @@ fn search_results(loaded: &Loaded, analyzer: &Analyzer) -> Html {
 fn dir_children(loaded: &Loaded, path: &str, depth: usize, analyzer: &Analyzer, shown: &UseStateHandle<BTreeMap<String, usize>>) -> Html {
     let key = (loaded.image, path.to_owned());
     match loaded.dirs.get(&key) {
-        None | Some(Remote::NotAsked) | Some(Remote::Waiting(_)) => html! { <li class="pending" role="none">{"Listing…"}</li> },
-        Some(Remote::Failed(e)) => html! { <li class="error" role="none">{ e.clone() }</li> },
+        None | Some(Remote::NotAsked) | Some(Remote::Waiting(_)) => html! { <li class="pending">{"Listing…"}</li> },
+        Some(Remote::Failed(e)) => html! { <li class="error">{ e.clone() }</li> },
         Some(Remote::Ready(children)) => {
             let mut items: Vec<&MergedEntry> = children.iter().collect();
             if loaded.sort_by_size {
@@ -198,9 +198,9 @@ fn dir_children(loaded: &Loaded, path: &str, depth: usize, analyzer: &Analyzer, 
                 <>
                     { for items.into_iter().take(limit).map(|e| node(loaded, e, depth, analyzer, shown)) }
                     if rest > 0 {
-                        <li role="none"><button type="button" onclick={more}>{ format!("Show {} more of {rest}", rest.min(SLICE)) }</button></li>
+                        <li><button type="button" onclick={more}>{ format!("Show {} more of {rest}", rest.min(SLICE)) }</button></li>
                     }
-                    if children.is_empty() { <li class="hint" role="none">{"(empty)"}</li> }
+                    if children.is_empty() { <li class="hint">{"(empty)"}</li> }
                 </>
             }
         }
@@ -231,11 +231,11 @@ fn node(loaded: &Loaded, e: &MergedEntry, depth: usize, analyzer: &Analyzer, sho
     };
     let open = Callback::from(move |_| a.open_file(path.clone()));
     html! {
-        <li role="treeitem" aria-expanded={is_dir.then(|| expanded.to_string())} class={classes!("node", gone.then_some("deleted"))}
+        <li class={classes!("node", gone.then_some("deleted"))}
             data-path={e.path.clone()} key={e.path.clone()}>
-            <div class="node-row" style={format!("padding-left: {}rem", depth as f32 * 1.1)}>
+            <div class="node-row">
                 if is_dir && !gone {
-                    <button type="button" class="twisty" aria-label={format!("{} {}", if expanded { "Collapse" } else { "Expand" }, e.name)} onclick={toggle}>{ if expanded { "▾" } else { "▸" } }</button>
+                    <button type="button" class="twisty" aria-expanded={expanded.to_string()} aria-label={format!("{} {}", if expanded { "Collapse" } else { "Expand" }, e.name)} onclick={toggle}>{ if expanded { "▾" } else { "▸" } }</button>
                 } else {
                     <span class="twisty-space" aria-hidden="true"></span>
                 }
@@ -249,7 +249,7 @@ fn node(loaded: &Loaded, e: &MergedEntry, depth: usize, analyzer: &Analyzer, sho
                 if let Some(c) = &e.capabilities { <span class="badge">{ super::caps_plus_form(c) }</span> }
             </div>
             if expanded {
-                <ul role="group">{ dir_children(loaded, &e.path, depth + 1, analyzer, shown) }</ul>
+                <ul>{ dir_children(loaded, &e.path, depth + 1, analyzer, shown) }</ul>
             }
         </li>
     }

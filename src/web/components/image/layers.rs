@@ -84,7 +84,7 @@ fn layer_changes(loaded: &Loaded, pos: usize, analyzer: &Analyzer) -> Html {
                         if let Some(cb) = prev { <button type="button" onclick={cb}>{"Previous page"}</button> }
                         if let Some(cb) = next { <button type="button" onclick={cb}>{"Next page"}</button> }
                     </div>
-                    <ul class="layer-tree" role="tree" aria-label={format!("Layer {pos} entries")}>
+                    <ul class="layer-tree" aria-label={format!("Layer {pos} entries")}>
                         { for items.iter().map(|e| entry_row(e, analyzer)) }
                     </ul>
                 </>
@@ -114,7 +114,7 @@ fn entry_row(e: &EntryReport, analyzer: &Analyzer) -> Html {
     let path = e.path.clone();
     let a = analyzer.clone();
     html! {
-        <li role="treeitem" class={classes!("entry", class)} style={format!("padding-left: {}rem", depth as f32 * 1.2)}>
+        <li class={classes!("entry", class, format!("depth-{}", depth.min(12)))}>
             <code class="mode">{ e.mode_str.clone() }</code>{" "}
             if openable {
                 <button type="button" class="link" onclick={Callback::from(move |_| a.open_file(path.clone()))}>{ name }</button>

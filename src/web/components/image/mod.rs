@@ -86,7 +86,7 @@ pub fn image_explorer(props: &Props) -> Html {
                 } }
             </div>
             if let Some((path, content)) = &loaded.file {
-                <file_detail::FileDetail path={AttrValue::from(path.clone())} content={content.clone()} image={loaded.image} />
+                <file_detail::FileDetail path={AttrValue::from(path.clone())} content={content.clone()} image={loaded.image} download={loaded.download.clone()} />
             }
         </section>
     }

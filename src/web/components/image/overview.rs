@@ -85,7 +85,8 @@ pub fn overview(props: &Props) -> Html {
                     </tbody></table>
                 }
             </section>
-            <section class="card archive">
+            <section class="card archive" data-elapsed-ms={format!("{:.0}", loaded.stats.elapsed_ms)}
+                data-wasm-memory={loaded.stats.wasm_memory_bytes.to_string()} data-bytes-read={loaded.stats.bytes_read.to_string()}>
                 <h3>{"Archive"}</h3>
                 <dl>
                     { row("File", Some(archive.name.clone())) }
@@ -93,6 +94,8 @@ pub fn overview(props: &Props) -> Html {
                     { row("Layout", Some(format!("{:?}", archive.format))) }
                     { row("Members", Some(archive.members.to_string())) }
                     { row("Files indexed", Some(archive.files_indexed.to_string())) }
+                    { row("Indexed in", Some(format!("{:.2} s, reading {} of the file; worker memory {}", loaded.stats.elapsed_ms / 1000.0,
+                        human(loaded.stats.bytes_read), human(loaded.stats.wasm_memory_bytes)))) }
                 </dl>
                 if !report.platforms.is_empty() {
                     <h4>{"Platforms in the index"}</h4>

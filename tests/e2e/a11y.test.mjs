@@ -1,0 +1,108 @@
+// End to end: accessibility. axe-core (npm) on every main view with no violations; the page is
+// usable by keyboard alone (tabs, tree, file button), with a visible focus.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { serve, launch, open, pasteText, FIXTURES } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/** Runs axe on the whole page (evaluated through the debugging protocol, outside the page's CSP). */
+async function axe(page, what) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  assert.deepEqual(summary, [], `axe violations on ${what}`);
+}
+
+async function dropFile(page, path) {
+  const cdp = await page.context().newCDPSession(page);
+  const data = { items: [], files: [path], dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x: 200, y: 300, data });
+  await cdp.detach();
+}
+
+for (const scheme of ['light', 'dark']) {
+  test(`process views have no axe violations (${scheme})`, async () => {
+    const { page } = await open(browser, server.url);
+    await page.emulateMedia({ colorScheme: scheme });
+    await axe(page, 'the empty page');
+    await pasteText(page, 'CapEff:\t000001ffffffffff\nCapBnd:\t00000000a80425fb');
+    await page.locator('article.mask').first().waitFor();
+    await page.getByText('Build a mask from capabilities').click();
+    await axe(page, 'decoded masks and the builder');
+    await pasteText(page, await readFile(join(FIXTURES, 'proc/local/host_self.status'), 'utf8'));
+    await page.locator('article.status-report').waitFor();
+    await page.locator('details.raw summary').click();
+    await axe(page, 'a status dump');
+    await page.getByRole('button', { name: 'Compare with another dump' }).click();
+    await pasteText(page, await readFile(join(FIXTURES, 'proc/local/podman_default.status'), 'utf8'));
+    await page.locator('section.comparison').waitFor();
+    await axe(page, 'the comparison');
+    await pasteText(page, 'docker-default (enforce)');
+    await page.locator('article.apparmor').waitFor();
+    await axe(page, 'an AppArmor label');
+  });
+
+  test(`image views have no axe violations (${scheme})`, async () => {
+    const { page } = await open(browser, server.url);
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.getByRole('button', { name: 'Container image' }).click();
+    await axe(page, 'the empty image tool');
+    await dropFile(page, join(FIXTURES, 'images/c1_podman_docker-archive_multi.tar'));
+    await page.locator('.image-card').waitFor();
+    await axe(page, 'the overview');
+    for (const tab of ['Layers', 'Files', 'Findings', 'Packages', 'Wasted space']) {
+      await page.getByRole('tab', { name: tab }).click();
+      if (tab === 'Layers') { await page.getByRole('button', { name: 'Layer 1' }).click(); await page.locator('.layer-tree').waitFor(); }
+      if (tab === 'Files') {
+        await page.locator('ul.tree [data-path="etc"]').waitFor();
+        await page.getByRole('button', { name: 'Expand etc', exact: true }).click();
+        await page.locator('ul.tree [data-path="etc/passwd"] button.name').click();
+        await page.locator('#file-detail pre.preview').waitFor();
+      }
+      await axe(page, `the ${tab} view`);
+    }
+  });
+}
+
+test('keyboard alone: tool switch, file button, tabs with arrow keys, tree, visible focus', async () => {
+  const { page } = await open(browser, server.url);
+  // Tab to the "Container image" tool button and press Enter.
+  let reached = false;
+  for (let i = 0; i < 20 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement?.textContent === 'Container image');
+  }
+  assert.ok(reached, 'the image tool is reachable by Tab');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, 'none', 'focus is visible');
+  await page.keyboard.press('Enter');
+  // The file input is the next stop: keyboard users open the file chooser from it.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'image-file');
+  await page.locator('#image-file').setInputFiles(join(FIXTURES, 'images/a1_podman_docker-archive.tar'));
+  await page.locator('.image-card').waitFor();
+  await page.getByRole('tab', { name: 'Overview' }).focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Layers');
+  assert.equal(await page.getByRole('tab', { name: 'Layers' }).getAttribute('aria-selected'), 'true');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getByRole('tab', { name: 'Files' }).getAttribute('aria-selected'), 'true');
+  assert.match(new URL(page.url()).hash, /^#image\/files$/);
+  assert.match(await page.title(), /Files — Tarsier$/);
+  const expand = page.getByRole('button', { name: 'Expand app', exact: true });
+  await expand.focus();
+  await page.keyboard.press('Enter');
+  // The same button now collapses, and says so.
+  assert.equal(await page.getByRole('button', { name: 'Collapse app', exact: true }).getAttribute('aria-expanded'), 'true');
+  await page.locator('ul.tree [data-path="app/entrypoint.sh"] button.name').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#file-detail pre.preview').waitFor();
+});
