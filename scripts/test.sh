@@ -22,7 +22,7 @@ cargo clippy --locked --lib --bins --target wasm32-unknown-unknown -- -D warning
 
 step "browser unit tests (wasm-bindgen-test in headless Chromium)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --locked --target wasm32-unknown-unknown --test web
+  cargo test --locked --target wasm32-unknown-unknown --test web --test worker
 
 step "release build (trunk build --release)"
 trunk build --release

@@ -11,7 +11,7 @@ use super::components::image::layers::PAGE;
 use super::components::image::ImageExplorer;
 use super::components::mask_view::MaskList;
 use super::components::paste_box::PasteBox;
-use super::components::status_view::StatusView;
+use super::components::status_view::{process_title, StatusView};
 use super::fragment;
 use super::protocol::{PasteInput, Request};
 use super::state::{Action, AppState, Asked, ImageView, Pinned, Status, Tool};
@@ -189,21 +189,12 @@ impl Analyzer {
     /// Keeps the current dump aside; the next dump pasted is compared against it.
     pub fn pin(&self, report: &StatusReport) {
         let text = self.state.paste.text.clone();
-        self.state.dispatch(Action::Pin(Pinned { text, title: title(report) }));
+        self.state.dispatch(Action::Pin(Pinned { text, title: process_title(report) }));
     }
 
     /// Stops comparing.
     pub fn unpin(&self) {
         self.state.dispatch(Action::Unpin);
-    }
-}
-
-fn title(r: &StatusReport) -> String {
-    match (&r.identity.name, r.identity.pid) {
-        (Some(n), Some(p)) => format!("{n} (PID {p})"),
-        (Some(n), None) => n.clone(),
-        (None, Some(p)) => format!("PID {p}"),
-        (None, None) => "the first dump".to_owned(),
     }
 }
 
@@ -393,8 +384,8 @@ fn page_title(shown: Option<&PasteReport>) -> String {
     match shown {
         Some(PasteReport::Masks(masks)) => format!("{} capability mask{} — Tarsier", masks.len(), if masks.len() == 1 { "" } else { "s" }),
         Some(PasteReport::Status(s)) => match s.dumps.as_slice() {
-            [one] => format!("{} — Tarsier", title(one)),
-            [a, b, ..] => format!("{} vs {} — Tarsier", title(a), title(b)),
+            [one] => format!("{} — Tarsier", process_title(one)),
+            [a, b, ..] => format!("{} vs {} — Tarsier", process_title(a), process_title(b)),
             [] => "Tarsier".to_owned(),
         },
         Some(PasteReport::AppArmor(_)) => "AppArmor label — Tarsier".to_owned(),

@@ -78,3 +78,17 @@ test('ticking capabilities builds the /proc mask', async () => {
   await page.locator('article.mask').waitFor();
   assert.match(await page.locator('article.mask .capsh code').textContent(), /^0x00000000a82425fa=cap_dac_override,/);
 });
+
+test('the built site works from any directory of a static host', async () => {
+  const sub = await serve(undefined, '/some/deep/path/');
+  try {
+    const { page, requests, errors } = await open(browser, sub.url);
+    await pasteText(page, '0x3000');
+    await page.locator('article.mask').waitFor();
+    assert.equal(await page.locator('article.mask .capsh code').textContent(), '0x0000000000003000=cap_net_admin,cap_net_raw');
+    assert.deepEqual(requests.filter((u) => !u.startsWith(sub.url)), [], 'every file is fetched below the base path');
+    assert.deepEqual(errors, []);
+  } finally {
+    await sub.close();
+  }
+});

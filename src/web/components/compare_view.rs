@@ -1,5 +1,6 @@
 //! Two status dumps side by side, differences highlighted.
 
+use super::status_view::process_title;
 use crate::core::status::{FieldDiff, StatusReport};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -11,21 +12,12 @@ pub struct Props {
     pub diffs: Rc<Vec<FieldDiff>>,
 }
 
-fn title(r: &StatusReport) -> String {
-    match (&r.identity.name, r.identity.pid) {
-        (Some(n), Some(p)) => format!("{n} (PID {p})"),
-        (Some(n), None) => n.clone(),
-        (None, Some(p)) => format!("PID {p}"),
-        (None, None) => "dump".to_owned(),
-    }
-}
-
 #[function_component(CompareView)]
 pub fn compare_view(props: &Props) -> Html {
     let differing = props.diffs.iter().filter(|d| d.differs).count();
     html! {
         <section class="card comparison" aria-label="Comparison">
-            <h2>{ format!("Comparison: {} vs {}", title(&props.left), title(&props.right)) }</h2>
+            <h2>{ format!("Comparison: {} vs {}", process_title(&props.left), process_title(&props.right)) }</h2>
             <div class="verdicts">
                 <p><strong>{"Left: "}</strong>{ props.left.verdict.headline.clone() }</p>
                 <p><strong>{"Right: "}</strong>{ props.right.verdict.headline.clone() }</p>

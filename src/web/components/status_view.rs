@@ -27,16 +27,21 @@ fn row(label: &str, value: Option<String>) -> Html {
     }
 }
 
-#[function_component(StatusView)]
-pub fn status_view(props: &Props) -> Html {
-    let r = &props.report;
-    let id = &r.identity;
-    let title = match (&id.name, id.pid) {
+/// `redis-server (PID 1099)`, or as much of it as the dump has.
+pub fn process_title(r: &StatusReport) -> String {
+    match (&r.identity.name, r.identity.pid) {
         (Some(name), Some(pid)) => format!("{name} (PID {pid})"),
         (Some(name), None) => name.clone(),
         (None, Some(pid)) => format!("PID {pid}"),
         (None, None) => "Process status".to_owned(),
-    };
+    }
+}
+
+#[function_component(StatusView)]
+pub fn status_view(props: &Props) -> Html {
+    let r = &props.report;
+    let id = &r.identity;
+    let title = process_title(r);
     html! {
         <article class="status-report">
             <h2 class="proc-title">{ title }</h2>
