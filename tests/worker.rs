@@ -6,7 +6,7 @@
 
 use std::io::{Cursor, Read, Seek, SeekFrom};
 use tarsier::core::image::{analyze, read_merged, Flow, Options};
-use tarsier::web::blob_reader::{BlobReader, WINDOW};
+use tarsier::web::blob_reader::{BlobReader, MAX_SLICE, WINDOW};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
@@ -67,4 +67,38 @@ fn a_truncated_archive_is_an_error_in_the_browser_too() {
     let result = analyze(BlobReader::new(blob(cut)).unwrap(), cut.len() as u64, &Options::named("cut.tar"), &mut |_| Flow::Continue);
     let message = result.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(message.contains("cut.tar"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn read_ahead_grows_on_sequential_reads_and_resets_after_a_jump() {
+    // 12 MiB of a position-dependent pattern: any misplaced byte shows.
+    let data: Vec<u8> = (0..12u32 * 1024 * 1024).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let mut reader = BlobReader::new(blob(&data)).unwrap();
+    let mut cursor = Cursor::new(&data[..]);
+    let mut step = 0u64;
+    let mut a = vec![0u8; 512];
+    let mut b = vec![0u8; 512];
+    // Header-sized sequential reads with occasional skips, as the tar walker does.
+    while cursor.position() < data.len() as u64 {
+        step += 1;
+        if step % 997 == 0 {
+            let skip = SeekFrom::Current(1_500_000);
+            assert_eq!(reader.seek(skip).unwrap(), cursor.seek(skip).unwrap());
+        }
+        let n = cursor.read(&mut b).unwrap();
+        let mut got = 0;
+        while got < n {
+            let k = reader.read(&mut a[got..n]).unwrap();
+            assert!(k > 0, "short read at {}", cursor.position());
+            got += k;
+        }
+        assert_eq!(a[..n], b[..n], "at {}", cursor.position());
+        if n == 0 {
+            break;
+        }
+    }
+    // About a quarter is read (510 KB between 1.5 MB skips); the rest is skipped, not fetched.
+    assert!(reader.fetched >= data.len() as u64 / 5, "the reads were really fetched: {}", reader.fetched);
+    assert!(reader.fetched <= data.len() as u64 / 2, "skipped bodies are not fetched: {}", reader.fetched);
+    assert!(reader.fetched <= data.len() as u64 + (MAX_SLICE as u64), "no large over-read: {}", reader.fetched);
 }
