@@ -20,6 +20,9 @@ step "clippy (unwrap/expect denied outside tests)"
 cargo clippy --locked --all-targets -- -D warnings
 cargo clippy --locked --lib --bins --target wasm32-unknown-unknown -- -D warnings
 
+step "fuzz smoke (cargo-fuzz, 20 s per target; skipped without nightly)"
+bash scripts/fuzz_smoke.sh
+
 step "browser unit tests (wasm-bindgen-test in headless Chromium)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --locked --target wasm32-unknown-unknown --test web --test worker

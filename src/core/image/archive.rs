@@ -74,11 +74,17 @@ pub(crate) fn io_error(file: &str, pos: u64, context: &str, e: io::Error) -> Ima
             .get_ref()
             .is_some_and(|x| x.is::<super::source::LimitHit>()) =>
         {
+            let hit = e
+                .get_ref()
+                .and_then(|x| x.downcast_ref::<super::source::LimitHit>());
             ImageError::LimitExceeded {
                 file: file.to_owned(),
                 pos,
-                what: format!("the decompressed data {context}"),
-                limit: 0,
+                what: format!(
+                    "{} {context}",
+                    hit.map_or("the decompressed size", |h| h.what)
+                ),
+                limit: hit.map_or(0, |h| h.limit),
             }
         }
         _ => ImageError::Io {
@@ -167,6 +173,7 @@ pub(crate) fn with_outer<R: Read + Seek, T>(
             f(&mut s)
         }
         Compression::Gzip => {
+            let tick_c = tick.clone();
             let dec = flate2::read::MultiGzDecoder::new(std::io::BufReader::with_capacity(
                 super::SEEK_WINDOW,
                 Counting {
@@ -174,10 +181,11 @@ pub(crate) fn with_outer<R: Read + Seek, T>(
                     tick,
                 },
             ));
-            let mut s = StreamSource::new(dec, limit);
+            let mut s = StreamSource::with_ratio_guard(dec, limit, tick_c);
             f(&mut s)
         }
         Compression::Zstd => {
+            let tick_c = tick.clone();
             let counting = std::io::BufReader::with_capacity(
                 super::SEEK_WINDOW,
                 Counting {
@@ -185,15 +193,9 @@ pub(crate) fn with_outer<R: Read + Seek, T>(
                     tick,
                 },
             );
-            let dec = ruzstd::decoding::StreamingDecoder::new(counting).map_err(|e| {
-                ImageError::Corrupt {
-                    file: file.to_owned(),
-                    pos: 0,
-                    context: "in the zstd frame header".into(),
-                    reason: e.to_string(),
-                }
-            })?;
-            let mut s = StreamSource::new(dec, limit);
+            let dec = super::source::zstd_decoder(counting)
+                .map_err(|e| io_error(file, 0, "in the zstd frame header", e))?;
+            let mut s = StreamSource::with_ratio_guard(dec, limit, tick_c);
             f(&mut s)
         }
     }
@@ -325,7 +327,7 @@ impl Scan<'_> {
     }
 }
 
-fn parse_json<T: DeserializeOwned>(
+pub(crate) fn parse_json<T: DeserializeOwned>(
     file: &str,
     member: &str,
     bytes: &[u8],

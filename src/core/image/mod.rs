@@ -57,7 +57,9 @@ pub use query::{
     copy_entry, copy_merged, list_layer, read_entry, read_merged, FullReport, MAX_READ_LEN,
 };
 pub use report::*;
-pub use source::{Compression, SEEK_WINDOW};
+pub use source::{
+    Compression, BOMB_CHECK_AFTER, MAX_EXPANSION_RATIO, MAX_ZSTD_WINDOW, SEEK_WINDOW,
+};
 pub use tar_index::{MAX_LONG_NAME, MAX_PAX_HEADER};
 pub use xattr::{caps_text, decode_file_caps, FileCaps};
 
@@ -247,5 +249,45 @@ impl<'a> Progressor<'a> {
             Flow::Continue => Ok(()),
             Flow::Cancel => Err(ImageError::Cancelled),
         }
+    }
+}
+
+/// Fuzzing entry (not an API): parses `bytes` as each JSON document the archive reader reads
+/// (`manifest.json`, an OCI index or manifest, an image config) and builds the model from a
+/// config, exactly as [`analyze`] does. Used by `fuzz/fuzz_targets/json.rs`.
+#[doc(hidden)]
+pub fn fuzz_json(bytes: &[u8]) {
+    use config::{RawDockerManifestItem, RawImageConfig, RawManifest};
+    if let Ok(Some(items)) =
+        archive::parse_json::<Option<Vec<RawDockerManifestItem>>>("fuzz", "manifest.json", bytes)
+    {
+        for d in items
+            .iter()
+            .filter_map(|i| i.layer_sources.as_ref())
+            .flat_map(|s| s.keys())
+        {
+            let _ = config::digest_blob_path(d);
+        }
+    }
+    if let Ok(m) = archive::parse_json::<RawManifest>("fuzz", "index.json", bytes) {
+        let descs = m
+            .manifests
+            .iter()
+            .chain(m.layers.iter())
+            .flatten()
+            .chain(m.config.iter());
+        for d in descs {
+            if let Some(digest) = &d.digest {
+                if let Some(p) = config::digest_blob_path(digest) {
+                    let _ = config::digest_from_member(&p);
+                }
+            }
+        }
+    }
+    if let Ok(c) = archive::parse_json::<RawImageConfig>("fuzz", "config.json", bytes) {
+        let _ = config::container_config(c.config.as_ref());
+        let hist = c.history.unwrap_or_default();
+        let layers = c.rootfs.and_then(|r| r.diff_ids).map_or(0, |d| d.len());
+        let _ = config::history(&hist, layers);
     }
 }

@@ -16,6 +16,18 @@ use std::rc::Rc;
 pub const SEEK_WINDOW: usize = 256 * 1024;
 /// Scratch buffer used to discard bytes of a forward-only stream.
 const SKIP_CHUNK: usize = 64 * 1024;
+/// Decompressed bytes a stream may produce before its expansion ratio is checked: real layers
+/// can legitimately expand a lot (a preallocated, zero-filled database or disk image), so the
+/// check starts only past 1 GiB — a layer of more than 1 GiB at over 200× is a bomb, not an image.
+pub const BOMB_CHECK_AFTER: u64 = 1024 * 1024 * 1024;
+/// Most decompressed bytes per compressed byte accepted past [`BOMB_CHECK_AFTER`]. Real layers
+/// expand 2–20×; deflate tops out near 1032× and zstd far higher, so a stream beyond this is a
+/// decompression bomb, stopped before it costs minutes of CPU (kilobytes → tens of GB).
+pub const MAX_EXPANSION_RATIO: u64 = 200;
+/// Largest zstd window a frame may declare (the reference decoder's default limit, window log
+/// 27). The decoder keeps a whole window of history in memory, so a frame declaring a 2 TiB
+/// window could make it hold all of its output.
+pub const MAX_ZSTD_WINDOW: u64 = 128 * 1024 * 1024;
 
 /// Where the analyzer is in the raw input: shared so progress can be read from any nesting depth.
 pub(crate) type Tick = Rc<Cell<u64>>;
@@ -168,6 +180,8 @@ pub(crate) struct StreamSource<D> {
     scratch: Vec<u8>,
     /// Decompressed bytes allowed through this stream (gzip-bomb cap).
     limit: u64,
+    /// Compressed bytes consumed so far, when known: checked against [`MAX_EXPANSION_RATIO`].
+    compressed: Option<Tick>,
 }
 
 impl<D: Read> StreamSource<D> {
@@ -177,24 +191,59 @@ impl<D: Read> StreamSource<D> {
             pos: 0,
             scratch: Vec::new(),
             limit,
+            compressed: None,
         }
+    }
+
+    /// A decompressed stream whose input size is counted in `compressed`, so that a stream
+    /// expanding more than [`MAX_EXPANSION_RATIO`] times is stopped as a bomb.
+    pub(crate) fn with_ratio_guard(dec: D, limit: u64, compressed: Tick) -> Self {
+        StreamSource {
+            compressed: Some(compressed),
+            ..StreamSource::new(dec, limit)
+        }
+    }
+
+    fn check_ratio(&self) -> io::Result<()> {
+        if let Some(c) = &self.compressed {
+            if self.pos > BOMB_CHECK_AFTER && self.pos / c.get().max(1) > MAX_EXPANSION_RATIO {
+                return Err(io::Error::other(LimitHit {
+                    what: "the expansion ratio of the compressed data (a decompression bomb?)",
+                    limit: MAX_EXPANSION_RATIO,
+                }));
+            }
+        }
+        Ok(())
     }
 }
 
-/// The error a [`StreamSource`] returns when its decompressed-size cap is hit.
-pub(crate) fn limit_error() -> io::Error {
-    io::Error::other(LimitHit)
-}
-
-/// Marker carried in an `io::Error` so callers can turn it into `ImageError::LimitExceeded`.
+/// Marker carried in an `io::Error` so callers can turn it into `ImageError::LimitExceeded`:
+/// which limit was hit and its value.
 #[derive(Debug)]
-pub(crate) struct LimitHit;
+pub(crate) struct LimitHit {
+    pub(crate) what: &'static str,
+    pub(crate) limit: u64,
+}
 impl std::fmt::Display for LimitHit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("decompressed size limit reached")
+        write!(f, "{} is over the limit of {}", self.what, self.limit)
     }
 }
 impl std::error::Error for LimitHit {}
+
+/// Counts bytes pulled through a reader into a shared counter.
+struct CountingRead<R> {
+    inner: R,
+    count: Tick,
+}
+
+impl<R: Read> Read for CountingRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get().saturating_add(n as u64));
+        Ok(n)
+    }
+}
 
 impl<D: Read> Source for StreamSource<D> {
     fn read_some(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -206,7 +255,10 @@ impl<D: Read> Source for StreamSource<D> {
             let mut probe = [0u8; 1];
             return match self.dec.read(&mut probe)? {
                 0 => Ok(0),
-                _ => Err(limit_error()),
+                _ => Err(io::Error::other(LimitHit {
+                    what: "the decompressed size",
+                    limit: self.limit,
+                })),
             };
         }
         let room = usize::try_from(self.limit - self.pos).unwrap_or(usize::MAX);
@@ -220,6 +272,7 @@ impl<D: Read> Source for StreamSource<D> {
             }
         };
         self.pos += n as u64;
+        self.check_ratio()?;
         Ok(n)
     }
 
@@ -418,6 +471,74 @@ impl Compression {
     }
 }
 
+/// The window a zstd frame header declares ([RFC 8878 §3.1.1.1]), or `None` if `head` does not
+/// hold a whole frame header.
+///
+/// [RFC 8878 §3.1.1.1]: https://www.rfc-editor.org/rfc/rfc8878#section-3.1.1.1
+pub(crate) fn zstd_declared_window(head: &[u8]) -> Option<u64> {
+    let fhd = *head.get(4)?;
+    let single_segment = fhd & 0x20 != 0;
+    let dict_len = [0usize, 1, 2, 4][usize::from(fhd & 3)];
+    let fcs_len = match fhd >> 6 {
+        0 => usize::from(single_segment),
+        1 => 2,
+        2 => 4,
+        _ => 8,
+    };
+    if !single_segment {
+        let wd = *head.get(5)?;
+        let log = 10 + u32::from(wd >> 3);
+        let base = 1u64.checked_shl(log)?;
+        return base.checked_add((base / 8).saturating_mul(u64::from(wd & 7)));
+    }
+    // A single-segment frame's window is its content size.
+    let at = 5 + dict_len;
+    let fcs = head.get(at..at + fcs_len)?;
+    let mut v = 0u64;
+    for (i, b) in fcs.iter().enumerate() {
+        v |= u64::from(*b) << (8 * i);
+    }
+    Some(if fcs_len == 2 { v + 256 } else { v })
+}
+
+/// Keeps a copy of the first bytes read through it (a zstd frame header, at most 18 bytes).
+pub(crate) struct HeaderTap<R> {
+    inner: R,
+    head: Rc<std::cell::RefCell<Vec<u8>>>,
+}
+
+impl<R: Read> Read for HeaderTap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut head = self.head.borrow_mut();
+        let want = 18usize.saturating_sub(head.len()).min(n);
+        head.extend_from_slice(buf.get(..want).unwrap_or(&[]));
+        Ok(n)
+    }
+}
+
+/// A zstd decoder over `r`, refusing a frame that declares a window over [`MAX_ZSTD_WINDOW`]
+/// (a [`LimitHit`]) before any of it is decoded.
+pub(crate) fn zstd_decoder<R: Read>(
+    r: R,
+) -> io::Result<ruzstd::decoding::StreamingDecoder<HeaderTap<R>, ruzstd::decoding::FrameDecoder>> {
+    let head = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let tap = HeaderTap {
+        inner: r,
+        head: head.clone(),
+    };
+    let dec = ruzstd::decoding::StreamingDecoder::new(tap)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+    let window = zstd_declared_window(&head.borrow());
+    if window.is_none_or(|w| w > MAX_ZSTD_WINDOW) {
+        return Err(io::Error::other(LimitHit {
+            what: "the window the zstd frame header declares",
+            limit: MAX_ZSTD_WINDOW,
+        }));
+    }
+    Ok(dec)
+}
+
 /// Runs `f` over a decompressed view of `src` (already positioned after no bytes were consumed:
 /// `src` replays its prefix). `limit` caps the decompressed bytes.
 pub(crate) fn with_decoded<T>(
@@ -436,15 +557,86 @@ pub(crate) fn with_decoded<T>(
     match compression {
         Compression::None => f(src),
         Compression::Gzip => {
-            let dec = flate2::read::MultiGzDecoder::new(ReadAdapter(src));
-            let mut s = StreamSource::new(dec, limit);
+            let count = Tick::default();
+            let input = CountingRead {
+                inner: ReadAdapter(src),
+                count: count.clone(),
+            };
+            let dec = flate2::read::MultiGzDecoder::new(input);
+            let mut s = StreamSource::with_ratio_guard(dec, limit, count);
             f(&mut s)
         }
         Compression::Zstd => {
-            let dec = ruzstd::decoding::StreamingDecoder::new(ReadAdapter(src))
-                .map_err(|e| on_err(io::Error::new(io::ErrorKind::InvalidData, e.to_string())))?;
-            let mut s = StreamSource::new(dec, limit);
+            let count = Tick::default();
+            let input = CountingRead {
+                inner: ReadAdapter(src),
+                count: count.clone(),
+            };
+            let dec = zstd_decoder(input).map_err(on_err)?;
+            let mut s = StreamSource::with_ratio_guard(dec, limit, count);
             f(&mut s)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn zstd_window_is_read_from_the_frame_header() {
+        let magic = [0x28, 0xb5, 0x2f, 0xfd];
+        // Window descriptor: exponent 13, mantissa 0 → 2^23; mantissa 4 → 2^23 * 1.5.
+        let h = [&magic[..], &[0x00, 13 << 3]].concat();
+        assert_eq!(zstd_declared_window(&h), Some(1 << 23));
+        let h = [&magic[..], &[0x00, (13 << 3) | 4]].concat();
+        assert_eq!(zstd_declared_window(&h), Some((1 << 23) + (1 << 22)));
+        // Exponent 31: 2 TiB.
+        let h = [&magic[..], &[0x00, 31 << 3]].concat();
+        assert_eq!(zstd_declared_window(&h), Some(1 << 41));
+        // Single segment, 8-byte content size: the window is the content size.
+        let h = [&magic[..], &[0xe0], &u64::MAX.to_le_bytes()[..]].concat();
+        assert_eq!(zstd_declared_window(&h), Some(u64::MAX));
+        // Single segment, 2-byte content size (+256), after a 1-byte dictionary id.
+        let h = [&magic[..], &[0x61, 7, 0x10, 0x00]].concat();
+        assert_eq!(zstd_declared_window(&h), Some(0x10 + 256));
+        assert_eq!(zstd_declared_window(&magic), None);
+    }
+
+    #[test]
+    fn a_zstd_frame_declaring_a_huge_window_is_refused_before_decoding() {
+        // Frame header with a 2 TiB window, then one raw block of 5 bytes.
+        let mut f = vec![0x28, 0xb5, 0x2f, 0xfd, 0x00, 31 << 3];
+        f.extend_from_slice(&((5u32 << 3) | 1).to_le_bytes()[..3]);
+        f.extend_from_slice(b"hello");
+        let err = zstd_decoder(f.as_slice()).err().expect("refused");
+        assert!(err.get_ref().is_some_and(|e| e.is::<LimitHit>()), "{err}");
+        // The same with a 1 MiB window decodes.
+        f[5] = 10 << 3;
+        let mut out = Vec::new();
+        zstd_decoder(f.as_slice())
+            .unwrap()
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out, b"hello");
+    }
+
+    #[test]
+    fn a_stream_expanding_past_the_ratio_is_stopped() {
+        // A "decoder" of endless zeros that claims to have read 1 MiB of compressed input.
+        let skip = BOMB_CHECK_AFTER + (8 << 20);
+        let count = Tick::new(Cell::new(1 << 20));
+        let mut s = StreamSource::with_ratio_guard(io::repeat(0), u64::MAX, count);
+        let err = s.skip(skip).unwrap_err();
+        assert!(err.get_ref().is_some_and(|e| e.is::<LimitHit>()), "{err}");
+        assert!(err.to_string().contains("expansion ratio"), "{err}");
+        // Input for a ratio of 150 for the same output: fine.
+        let count = Tick::new(Cell::new(skip / 150));
+        let mut s = StreamSource::with_ratio_guard(io::repeat(0), u64::MAX, count);
+        s.skip(skip).unwrap();
+        // Without a counter (a plain tar) there is no ratio to check.
+        let mut s = StreamSource::new(io::repeat(0), u64::MAX);
+        s.skip(skip).unwrap();
     }
 }
