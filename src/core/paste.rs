@@ -171,9 +171,10 @@ pub struct StatusPaste {
     pub comparison: Vec<FieldDiff>,
 }
 
-/// The most text one paste may hold: a `/proc/<pid>/status` dump is about 1.5 KB, so 10 MB is
-/// far beyond anything real, and is refused before any parsing.
-pub const MAX_PASTE_BYTES: usize = 10 * 1024 * 1024;
+/// The most text one paste may hold: a `/proc/<pid>/status` dump is about 1.5 KB and 256 masks
+/// under 20 KB, so 1 MiB (the status reader's own limit) is far beyond anything real; more is
+/// refused before any parsing — the page refuses it before it even enters the paste box.
+pub const MAX_PASTE_BYTES: usize = crate::core::status::MAX_INPUT_BYTES;
 
 /// Decodes whatever was pasted: capability masks, status dumps or an AppArmor label, told apart
 /// by content ([`status::classify`]).

@@ -179,6 +179,12 @@ impl Analyzer {
         self.send(&Request::Paste { id, input: PasteInput::Text(text), pinned: self.pinned_text() });
     }
 
+    /// Refuses a paste too large to be a status dump or masks, without touching the box.
+    pub fn oversize(&self, bytes: usize) {
+        let message = crate::core::paste::PasteError::TooLarge { bytes }.to_string();
+        self.state.dispatch(Action::PasteRejected(message));
+    }
+
     /// Reopens a shared link's decode.
     pub fn open_fragment(&self, fragment: String) {
         let id = self.next_id();
@@ -307,6 +313,10 @@ pub fn app() -> Html {
         let analyzer = analyzer.clone();
         Callback::from(move |text: String| analyzer.paste(text))
     };
+    let on_oversize = {
+        let analyzer = analyzer.clone();
+        Callback::from(move |bytes: usize| analyzer.oversize(bytes))
+    };
     let on_build = {
         let analyzer = analyzer.clone();
         Callback::from(move |hex: String| analyzer.paste(hex))
@@ -354,7 +364,7 @@ pub fn app() -> Html {
                         <ImageExplorer loaded={loaded.clone()} view={state.image.view} />
                     }
                 } else {
-                <PasteBox text={AttrValue::from(paste.text.clone())} on_change={on_paste} />
+                <PasteBox text={AttrValue::from(paste.text.clone())} on_change={on_paste} {on_oversize} />
                 if let Some(pinned) = &paste.pinned {
                     <p class="card pinned" role="status">
                         { format!("Comparing against {}. Paste a second dump to see them side by side. ", pinned.title) }

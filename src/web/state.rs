@@ -220,6 +220,8 @@ pub enum Action {
     FragmentSent { id: RequestId },
     /// The paste box was emptied.
     PasteCleared,
+    /// A paste was refused before any request (too large); what is shown stays.
+    PasteRejected(String),
     /// Keep the current dump aside and compare the next one against it.
     Pin(Pinned),
     /// Stop comparing.
@@ -271,6 +273,10 @@ impl Reducible for AppState {
                     next.paste.shown = None;
                     next.paste.fragment = None;
                 }
+            }
+            Action::PasteRejected(message) => {
+                next.paste.latest = self.paste.latest.wrapping_add(1); // answers in flight are stale now
+                next.paste.status = Status::Failed(message);
             }
             Action::Pin(pinned) => {
                 next.paste.pinned = Some(pinned);

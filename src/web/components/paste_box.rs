@@ -1,5 +1,7 @@
 //! The paste box: a labelled text area whose every edit is reported to the parent.
 
+use crate::core::paste::MAX_PASTE_BYTES;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -9,15 +11,36 @@ pub struct Props {
     pub text: AttrValue,
     /// Called with the whole new text on every edit.
     pub on_change: Callback<String>,
+    /// Called with the size of a paste or edit over [`MAX_PASTE_BYTES`], which is kept out of
+    /// the box: laying out 10 MB in a text area alone freezes a tab for seconds.
+    #[prop_or_default]
+    pub on_oversize: Callback<usize>,
 }
 
 #[function_component(PasteBox)]
 pub fn paste_box(props: &Props) -> Html {
     let on_input = {
         let on_change = props.on_change.clone();
+        let on_oversize = props.on_oversize.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
-                on_change.emit(area.value());
+                let text = area.value();
+                if text.len() > MAX_PASTE_BYTES {
+                    on_oversize.emit(text.len());
+                } else {
+                    on_change.emit(text);
+                }
+            }
+        })
+    };
+    let on_paste = {
+        let on_oversize = props.on_oversize.clone();
+        Callback::from(move |e: Event| {
+            let Some(e) = e.dyn_ref::<web_sys::ClipboardEvent>() else { return };
+            let size = e.clipboard_data().and_then(|d| d.get_data("text").ok()).map_or(0, |t| t.len());
+            if size > MAX_PASTE_BYTES {
+                e.prevent_default();
+                on_oversize.emit(size);
             }
         })
     };
@@ -41,6 +64,7 @@ pub fn paste_box(props: &Props) -> Html {
                 placeholder="CapEff:\t00000000a80425fb"
                 value={props.text.clone()}
                 oninput={on_input}
+                onpaste={on_paste}
             />
             <div class="row">
                 <button type="button" onclick={on_clear} disabled={props.text.is_empty()}>{"Clear"}</button>
