@@ -517,26 +517,133 @@ impl<R: Read> Read for HeaderTap<R> {
     }
 }
 
-/// A zstd decoder over `r`, refusing a frame that declares a window over [`MAX_ZSTD_WINDOW`]
-/// (a [`LimitHit`]) before any of it is decoded.
-pub(crate) fn zstd_decoder<R: Read>(
-    r: R,
-) -> io::Result<ruzstd::decoding::StreamingDecoder<HeaderTap<R>, ruzstd::decoding::FrameDecoder>> {
-    let head = Rc::new(std::cell::RefCell::new(Vec::new()));
-    let tap = HeaderTap {
-        inner: r,
-        head: head.clone(),
-    };
-    let dec = ruzstd::decoding::StreamingDecoder::new(tap)
-        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
-    let window = zstd_declared_window(&head.borrow());
-    if window.is_none_or(|w| w > MAX_ZSTD_WINDOW) {
-        return Err(io::Error::other(LimitHit {
-            what: "the window the zstd frame header declares",
-            limit: MAX_ZSTD_WINDOW,
-        }));
+/// A zstd decoder over `r`: every frame of the stream in turn (zstd:chunked layers are many
+/// frames, and skippable frames carry their metadata), refusing any frame that declares a window
+/// over [`MAX_ZSTD_WINDOW`] (a [`LimitHit`]) before it is decoded. The first frame's header is
+/// read here, so a bad one is an error at once.
+pub(crate) fn zstd_decoder<R: Read>(r: R) -> io::Result<ZstdFrames<R>> {
+    let src = Rc::new(std::cell::RefCell::new(Pushback { pending: Vec::new(), inner: r }));
+    let mut frames = ZstdFrames { src, dec: None, frames: 0 };
+    if !frames.next_frame()? {
+        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "no zstd frame in the data"));
     }
-    Ok(dec)
+    Ok(frames)
+}
+
+/// Most frames one zstd stream may hold (zstd:chunked makes one per file chunk).
+pub const MAX_ZSTD_FRAMES: u64 = 10_000_000;
+
+/// Bytes put back in front of a reader (a frame's magic number, read to tell what comes next).
+pub(crate) struct Pushback<R> {
+    pending: Vec<u8>,
+    inner: R,
+}
+
+/// A handle on the shared [`Pushback`]: the current frame's decoder reads through one, and
+/// [`ZstdFrames`] keeps another to look at what follows the frame.
+pub(crate) struct SharedRead<R>(Rc<std::cell::RefCell<Pushback<R>>>);
+
+impl<R: Read> Read for SharedRead<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let mut p = self.0.borrow_mut();
+        if !p.pending.is_empty() {
+            let n = buf.len().min(p.pending.len());
+            buf[..n].copy_from_slice(&p.pending[..n]);
+            p.pending.drain(..n);
+            return Ok(n);
+        }
+        p.inner.read(buf)
+    }
+}
+
+type FrameDecoder<R> = ruzstd::decoding::StreamingDecoder<HeaderTap<SharedRead<R>>, ruzstd::decoding::FrameDecoder>;
+
+/// The frames of a zstd stream, decoded one after another as one byte stream.
+pub(crate) struct ZstdFrames<R: Read> {
+    src: Rc<std::cell::RefCell<Pushback<R>>>,
+    dec: Option<FrameDecoder<R>>,
+    frames: u64,
+}
+
+impl<R: Read> ZstdFrames<R> {
+    /// Starts the next data frame, skipping skippable frames; `false` at a clean end of data.
+    fn next_frame(&mut self) -> io::Result<bool> {
+        loop {
+            let mut magic = [0u8; 4];
+            let got = read_up_to(&mut SharedRead(self.src.clone()), &mut magic)?;
+            if got == 0 {
+                return Ok(false);
+            }
+            if got < 4 {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the data ends inside a zstd frame's magic number"));
+            }
+            self.frames += 1;
+            if self.frames > MAX_ZSTD_FRAMES {
+                return Err(io::Error::other(LimitHit { what: "the number of zstd frames", limit: MAX_ZSTD_FRAMES }));
+            }
+            if u32::from_le_bytes(magic) & 0xFFFF_FFF0 == 0x184D_2A50 {
+                // A skippable frame: a 4-byte little-endian length, then that many bytes.
+                let mut len = [0u8; 4];
+                if read_up_to(&mut SharedRead(self.src.clone()), &mut len)? < 4 {
+                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the data ends inside a skippable zstd frame"));
+                }
+                let len = u64::from(u32::from_le_bytes(len));
+                let skipped = io::copy(&mut SharedRead(self.src.clone()).take(len), &mut io::sink())?;
+                if skipped < len {
+                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the data ends inside a skippable zstd frame"));
+                }
+                continue;
+            }
+            self.src.borrow_mut().pending.splice(0..0, magic);
+            let head = Rc::new(std::cell::RefCell::new(Vec::new()));
+            let tap = HeaderTap { inner: SharedRead(self.src.clone()), head: head.clone() };
+            let dec = ruzstd::decoding::StreamingDecoder::new(tap)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
+            let window = zstd_declared_window(&head.borrow());
+            if window.is_none_or(|w| w > MAX_ZSTD_WINDOW) {
+                return Err(io::Error::other(LimitHit {
+                    what: "the window the zstd frame header declares",
+                    limit: MAX_ZSTD_WINDOW,
+                }));
+            }
+            self.dec = Some(dec);
+            return Ok(true);
+        }
+    }
+}
+
+impl<R: Read> Read for ZstdFrames<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            if let Some(dec) = self.dec.as_mut() {
+                let n = dec.read(buf)?;
+                if n > 0 {
+                    return Ok(n);
+                }
+                self.dec = None;
+            }
+            if !self.next_frame()? {
+                return Ok(0);
+            }
+        }
+    }
+}
+
+/// Reads until `buf` is full or the data ends; returns the bytes read.
+fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
 }
 
 /// Runs `f` over a decompressed view of `src` (already positioned after no bytes were consumed:
@@ -602,6 +709,23 @@ mod tests {
         let h = [&magic[..], &[0x61, 7, 0x10, 0x00]].concat();
         assert_eq!(zstd_declared_window(&h), Some(0x10 + 256));
         assert_eq!(zstd_declared_window(&magic), None);
+    }
+
+    #[test]
+    fn every_zstd_frame_is_decoded_and_skippable_frames_are_skipped() {
+        use ruzstd::encoding::{compress_to_vec, CompressionLevel};
+        let a = compress_to_vec(&b"first frame, "[..], CompressionLevel::Fastest);
+        let b = compress_to_vec(&b"second frame"[..], CompressionLevel::Fastest);
+        let mut skippable = vec![0x5e, 0x2a, 0x4d, 0x18];
+        skippable.extend_from_slice(&7u32.to_le_bytes());
+        skippable.extend_from_slice(b"ignored");
+        let stream = [a.clone(), skippable.clone(), b.clone(), skippable].concat();
+        let mut out = Vec::new();
+        zstd_decoder(stream.as_slice()).unwrap().read_to_end(&mut out).unwrap();
+        assert_eq!(out, b"first frame, second frame");
+        // Garbage after the last frame is an error, not silently dropped.
+        let bad = [a, vec![1, 2]].concat();
+        assert!(zstd_decoder(bad.as_slice()).unwrap().read_to_end(&mut Vec::new()).is_err());
     }
 
     #[test]
