@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { serve, launch, open, pasteText, FIXTURES } from './harness.mjs';
+import { serve, launch, open, pasteText, FIXTURES, dropFile } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -19,13 +19,6 @@ async function axe(page, what) {
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
   assert.deepEqual(summary, [], `axe violations on ${what}`);
-}
-
-async function dropFile(page, path) {
-  const cdp = await page.context().newCDPSession(page);
-  const data = { items: [], files: [path], dragOperationsMask: 1 };
-  for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x: 200, y: 300, data });
-  await cdp.detach();
 }
 
 for (const scheme of ['light', 'dark']) {

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, launch, open, foreign, cspViolations, pasteBox, FIXTURES, ROOT } from './harness.mjs';
+import { serve, launch, open, foreign, cspViolations, pasteBox, FIXTURES, ROOT, dropFile } from './harness.mjs';
 
 let server, browser, corpus;
 before(async () => {
@@ -17,13 +17,6 @@ before(async () => {
   browser = await launch();
 });
 after(async () => { await browser?.close(); await server?.close(); });
-
-async function dropFile(page, path) {
-  const cdp = await page.context().newCDPSession(page);
-  const data = { items: [], files: [path], dragOperationsMask: 1 };
-  for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x: 200, y: 300, data });
-  await cdp.detach();
-}
 
 /** The page answers within a second: the UI thread is not blocked. */
 async function responsive(page) {

@@ -98,3 +98,13 @@ export async function pasteText(page, text) {
 export async function cspViolations(page) {
   return page.evaluate(() => window.__csp ?? []);
 }
+
+/** Drags a file from disk onto the page and drops it, as a user's mouse would (CDP). */
+export async function dropFile(page, path) {
+  const cdp = await page.context().newCDPSession(page);
+  const data = { items: [], files: [path], dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop']) {
+    await cdp.send('Input.dispatchDragEvent', { type, x: 200, y: 300, data });
+  }
+  await cdp.detach();
+}

@@ -6,23 +6,13 @@ import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, open, foreign, FIXTURES, ROOT } from './harness.mjs';
+import { serve, launch, open, foreign, FIXTURES, ROOT, dropFile } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 const IMAGES = join(FIXTURES, 'images');
-
-/** Drags a file from disk onto the page and drops it, as a user's mouse would (CDP). */
-async function dropFile(page, path) {
-  const cdp = await page.context().newCDPSession(page);
-  const data = { items: [], files: [path], dragOperationsMask: 1 };
-  for (const type of ['dragEnter', 'dragOver', 'drop']) {
-    await cdp.send('Input.dispatchDragEvent', { type, x: 200, y: 300, data });
-  }
-  await cdp.detach();
-}
 
 async function openImage(page, path, how = 'drop') {
   await page.getByRole('button', { name: 'Container image' }).click();

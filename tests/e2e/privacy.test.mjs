@@ -7,20 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, launch, open, foreign, pasteText, cspViolations, DIST, FIXTURES } from './harness.mjs';
+import { serve, launch, open, foreign, pasteText, cspViolations, DIST, FIXTURES, dropFile } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 const IMAGES = join(FIXTURES, 'images');
-
-async function dropFile(page, path) {
-  const cdp = await page.context().newCDPSession(page);
-  const data = { items: [], files: [path], dragOperationsMask: 1 };
-  for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x: 200, y: 300, data });
-  await cdp.detach();
-}
 
 /** A docker-archive whose only layer holds files named with HTML and JavaScript (made with Python's tarfile). */
 function hostileArchive(dir) {
