@@ -443,16 +443,7 @@ pub fn ls(args: &LsArgs) -> ExitCode {
                     Some((ma, mi)) => format!("{ma},{mi}"),
                     None => e.size.to_string(),
                 };
-                let name = if e.kind == EntryKind::Dir {
-                    format!("{}/", e.path)
-                } else {
-                    e.path.clone()
-                };
-                let link = match (e.kind, &e.link_target) {
-                    (EntryKind::Symlink, Some(t)) => format!(" -> {t}"),
-                    (EntryKind::Hardlink, Some(t)) => format!(" link to {t}"),
-                    _ => String::new(),
-                };
+                let (name, link) = name_and_link(e.kind, &e.path, e.link_target.as_deref());
                 let caps = e
                     .capabilities
                     .as_ref()
@@ -470,16 +461,7 @@ pub fn ls(args: &LsArgs) -> ExitCode {
                 .merged_tree(args.image, args.deleted)
                 .map_err(std::io::Error::other)?;
             for e in tree.iter().filter(|e| under(&e.path, &prefix)) {
-                let name = if e.kind == EntryKind::Dir {
-                    format!("{}/", e.path)
-                } else {
-                    e.path.clone()
-                };
-                let link = match (e.kind, &e.link_target) {
-                    (EntryKind::Symlink, Some(t)) => format!(" -> {t}"),
-                    (EntryKind::Hardlink, Some(t)) => format!(" link to {t}"),
-                    _ => String::new(),
-                };
+                let (name, link) = name_and_link(e.kind, &e.path, e.link_target.as_deref());
                 let status = match e.status {
                     MergedStatus::Present => String::new(),
                     MergedStatus::Deleted => format!("  (deleted in layer #{})", e.layer),
@@ -542,4 +524,16 @@ pub fn cat(args: &CatArgs) -> ExitCode {
         Ok(Err(e)) => fail(format!("could not write to standard output: {e}.")),
         Err(e) => fail(e),
     }
+}
+
+/// The name column of a `tar -tv`-like line (`dir/` for directories) and its link suffix
+/// (` -> target` for symlinks, ` link to target` for hard links, as GNU tar prints them).
+fn name_and_link(kind: EntryKind, path: &str, link_target: Option<&str>) -> (String, String) {
+    let name = if kind == EntryKind::Dir { format!("{path}/") } else { path.to_owned() };
+    let link = match (kind, link_target) {
+        (EntryKind::Symlink, Some(t)) => format!(" -> {t}"),
+        (EntryKind::Hardlink, Some(t)) => format!(" link to {t}"),
+        _ => String::new(),
+    };
+    (name, link)
 }
