@@ -4,6 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
+// The calls live in `tarsier::core::fuzz`, shared with the native replay of regressions.
 fuzz_target!(|data: &[u8]| {
-    tarsier::core::image::fuzz_json(data);
+    let _ = tarsier::core::fuzz::run("json", data);
 });

@@ -2,15 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tarsier::core::image::{list_layer, Options};
 
+// The calls live in `tarsier::core::fuzz`, shared with the native replay of regressions.
 fuzz_target!(|data: &[u8]| {
-    let opts = Options {
-        name: "layer.tar".into(),
-        max_layer_bytes: 4 * 1024 * 1024,
-        max_layer_entries: 20_000,
-    };
-    if let Ok(entries) = list_layer(data, &opts) {
-        let _ = serde_json::to_vec(&entries);
-    }
+    let _ = tarsier::core::fuzz::run("layer", data);
 });

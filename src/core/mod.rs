@@ -10,3 +10,5 @@ pub mod paste;
 pub mod status;
 pub mod signals;
 pub mod apparmor;
+#[doc(hidden)]
+pub mod fuzz;
