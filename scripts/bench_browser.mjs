@@ -23,24 +23,18 @@
 // just before the CDP drop to the card appearing), worker_elapsed_ms, wasm_memory_bytes,
 // bytes_read, page_heap_peak_bytes, worker_js_heap_bytes, foreign_requests, errors, run, runs.
 import { stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import { resolve, basename } from 'node:path';
 import { serve, launch, open, foreign } from '../tests/e2e/harness.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  if (i < 0) return dflt;
-  const v = args[i + 1];
-  args.splice(i, 2);
-  return v;
-};
-const runs = Number(opt('--runs', '1'));
-const timeoutMin = Number(opt('--timeout-min', '30'));
-if (args.length !== 1 || !(runs >= 1)) {
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '1' }, 'timeout-min': { type: 'string', default: '30' } } });
+const runs = Number(values.runs);
+const timeoutMin = Number(values['timeout-min']);
+if (positionals.length !== 1 || !(runs >= 1)) {
   console.error('usage: node scripts/bench_browser.mjs ARCHIVE [--runs N] [--timeout-min M]');
   process.exit(2);
 }
-const archive = resolve(args[0]);
+const archive = resolve(positionals[0]);
 const archiveBytes = (await stat(archive)).size;
 
 async function once(browser, server, run) {

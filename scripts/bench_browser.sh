@@ -64,20 +64,8 @@ fi
 [ -s "$SITE/index.html" ] || { echo "no site at $SITE (run without --no-build)" >&2; exit 1; }
 [ -x "$TARSIER" ] || { echo "no $TARSIER (run without --no-build)" >&2; exit 1; }
 
-# The reference listing as one script, so one timer covers it all.
-REF=$(mktemp)
-trap 'rm -f "$REF"' EXIT
-cat > "$REF" <<'EOF'
-#!/bin/bash
-set -euo pipefail
-BIG=$1
-tar -tvf "$BIG" > /dev/null
-for L in $(tar -tf "$BIG" | grep -E '(\.tar|/layer\.tar)$'); do
-  if [ "$(tar -tvf "$BIG" "$L" | cut -c1)" = "l" ]; then continue; fi
-  tar -xOf "$BIG" "$L" | tar -tv > /dev/null
-done
-EOF
-chmod +x "$REF"
+# The reference listing, one script so one timer covers it all.
+REF="$HERE/scripts/tar_reference.sh"
 
 timed() { # command...  → "seconds peak_kib" of the second of two runs
   local out; out=$(mktemp)

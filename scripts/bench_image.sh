@@ -38,22 +38,10 @@ measure() { # label, command...; prints "seconds peak_kib"
 }
 
 # Reference: tar -tvf of the outer archive, plus tar -tv of every layer streamed out of it.
-ref_script=$(mktemp)
-cat > "$ref_script" <<'REF'
-#!/bin/bash
-set -euo pipefail
-BIG=$1
-tar -tvf "$BIG" > /dev/null
-for L in $(tar -tf "$BIG" | grep -E '(\.tar|/layer\.tar)$'); do
-  if [ "$(tar -tvf "$BIG" "$L" | cut -c1)" = "l" ]; then continue; fi
-  tar -xOf "$BIG" "$L" | tar -tv > /dev/null
-done
-REF
-chmod +x "$ref_script"
+ref_script="$HERE/scripts/tar_reference.sh"
 
 read -r T_TIME T_RSS < <(measure "$TARSIER" inspect --json "$BIG")
 read -r R_TIME R_RSS < <(measure "$ref_script" "$BIG")
-rm -f "$ref_script"
 FILES=$("$TARSIER" inspect "$BIG" | grep -oE '[0-9]+ files indexed' | grep -oE '^[0-9]+')
 
 echo

@@ -3,84 +3,12 @@
 //! names, bad JSON, short reads. Each gives a typed error or a warning, never a panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+use common::*;
+
 use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 use std::time::Instant;
 use tarsier::core::image::{analyze, read_entry, Analysis, FindingKind, Flow, ImageError, Options};
-
-fn header(name: &[u8], size: u64, typeflag: u8, mode: u32, link: &[u8]) -> [u8; 512] {
-    let mut h = [0u8; 512];
-    h[..name.len().min(100)].copy_from_slice(&name[..name.len().min(100)]);
-    h[100..108].copy_from_slice(format!("{mode:07o}\0").as_bytes());
-    h[108..116].copy_from_slice(b"0000000\0");
-    h[116..124].copy_from_slice(b"0000000\0");
-    h[124..136].copy_from_slice(format!("{size:011o}\0").as_bytes());
-    h[136..148].copy_from_slice(b"00000000000\0");
-    h[156] = typeflag;
-    h[157..157 + link.len().min(100)].copy_from_slice(&link[..link.len().min(100)]);
-    h[257..263].copy_from_slice(b"ustar\0");
-    h[263..265].copy_from_slice(b"00");
-    fix_checksum(&mut h);
-    h
-}
-
-fn fix_checksum(h: &mut [u8; 512]) {
-    h[148..156].copy_from_slice(b"        ");
-    let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
-    h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
-}
-
-fn push(out: &mut Vec<u8>, h: [u8; 512], body: &[u8]) {
-    out.extend_from_slice(&h);
-    out.extend_from_slice(body);
-    out.resize(out.len().div_ceil(512) * 512, 0);
-}
-
-fn file(out: &mut Vec<u8>, name: &[u8], body: &[u8]) {
-    push(out, header(name, body.len() as u64, b'0', 0o644, b""), body);
-}
-
-fn finish(mut out: Vec<u8>) -> Vec<u8> {
-    out.extend_from_slice(&[0u8; 1024]);
-    out
-}
-
-fn simple_layer(files: &[(&[u8], &[u8])]) -> Vec<u8> {
-    let mut l = Vec::new();
-    for (n, b) in files {
-        file(&mut l, n, b);
-    }
-    finish(l)
-}
-
-/// A docker-archive with the given layers (each a member `lN.tar`) and manifest layer list.
-fn image_with(layers: &[Vec<u8>], manifest_layers: &[&str]) -> Vec<u8> {
-    let diff_ids: Vec<String> = (0..manifest_layers.len())
-        .map(|i| format!("\"sha256:{i:064x}\""))
-        .collect();
-    let history: Vec<String> = (0..manifest_layers.len())
-        .map(|i| format!("{{\"created_by\":\"step {i}\"}}"))
-        .collect();
-    let config = format!(
-        "{{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{{\"Env\":[\"DB_PASSWORD=hunter2\"]}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{}]}},\"history\":[{}]}}",
-        diff_ids.join(","),
-        history.join(",")
-    );
-    let manifest = format!(
-        "[{{\"Config\":\"config.json\",\"RepoTags\":[\"x:1\"],\"Layers\":[{}]}}]",
-        manifest_layers
-            .iter()
-            .map(|l| format!("\"{l}\""))
-            .collect::<Vec<_>>()
-            .join(",")
-    );
-    let mut out = Vec::new();
-    for (i, l) in layers.iter().enumerate() {
-        file(&mut out, format!("l{i}.tar").as_bytes(), l);
-    }
-    file(&mut out, b"config.json", config.as_bytes());
-    file(&mut out, b"manifest.json", manifest.as_bytes());
-    finish(out)
-}
 
 fn run(bytes: &[u8]) -> Result<Analysis, ImageError> {
     run_opts(bytes, &Options::named("hostile.tar"))
@@ -433,4 +361,54 @@ fn hardlink_to_missing_target_and_escaping_symlink() {
     assert!(f
         .iter()
         .any(|x| x.kind == FindingKind::WorldWritable && x.path == "tmpw"));
+}
+
+/// One 24 MiB file of incompressible bytes in a gzip layer: inflating its body takes a while, and
+/// progress must keep coming (and Cancel must work) inside that one entry, not only between
+/// entries.
+#[test]
+fn progress_and_cancel_inside_one_long_compressed_body() {
+    const BODY: usize = 24 << 20;
+    let mut raw = Vec::with_capacity(BODY + 2048);
+    raw.extend_from_slice(&header(b"blob.bin", BODY as u64, b'0', 0o644, b""));
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    while raw.len() < 512 + BODY {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        raw.extend_from_slice(&x.to_le_bytes());
+    }
+    raw.extend_from_slice(&[0u8; 1024]);
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(&raw).unwrap();
+    let img = image_with(&[enc.finish().unwrap()], &["l0.tar"]);
+    let opts = Options::named("long-body.tar");
+
+    // Progress: reports keep arriving while the single entry's body is inflated.
+    let mut inside = Vec::new();
+    let a = analyze(Cursor::new(&img), img.len() as u64, &opts, &mut |p| {
+        if p.files_seen == 1 && p.current.contains("l0.tar") {
+            inside.push(p.bytes_done);
+        }
+        Flow::Continue
+    })
+    .unwrap();
+    assert_eq!(a.report.layers[0].entry_count, 1);
+    assert!(a.report.warnings.is_empty(), "{:?}", a.report.warnings);
+    assert!(inside.len() >= 4, "only {} progress reports inside the body: {inside:?}", inside.len());
+    assert!(inside.windows(2).all(|w| w[0] <= w[1]), "bytes go forward: {inside:?}");
+
+    // Cancel: asked for half way through the body, honoured before the body ends.
+    let mut last = 0;
+    let err = analyze(Cursor::new(&img), img.len() as u64, &opts, &mut |p| {
+        last = p.bytes_done;
+        if p.files_seen == 1 && p.bytes_done > (BODY / 2) as u64 {
+            Flow::Cancel
+        } else {
+            Flow::Continue
+        }
+    })
+    .unwrap_err();
+    assert_eq!(err.code(), "cancelled");
+    assert!(last < (BODY as u64) * 3 / 4, "cancelled at {last}");
 }

@@ -17,8 +17,10 @@ use wasm_bindgen::JsCast;
 /// cost one slice).
 pub const WINDOW: usize = 256 * 1024;
 /// The most bytes fetched by one slice: the read-ahead cap on sequential reads, and the cap of a
-/// large read that goes straight to the caller.
-pub const MAX_SLICE: usize = 4 * 1024 * 1024;
+/// large read that goes straight to the caller. Reading 200 MiB of a cached file in a worker
+/// took ~450 ms in 4 MiB slices and ~350 ms in 16–32 MiB ones (docs/benchmarks.md); the window
+/// is the worker's biggest single allocation, well inside its memory budget.
+pub const MAX_SLICE: usize = 32 * 1024 * 1024;
 
 /// A seekable reader over a `Blob`.
 pub struct BlobReader {
@@ -26,8 +28,10 @@ pub struct BlobReader {
     reader: web_sys::FileReaderSync,
     len: u64,
     pos: u64,
-    /// The window: `buf` holds the blob's bytes from `buf_start`.
+    /// The window: `buf[..buf_len]` holds the blob's bytes from `buf_start`. `buf` only grows
+    /// (its length is the largest window so far), so a fetch never zero-fills it again.
     buf: Vec<u8>,
+    buf_len: usize,
     buf_start: u64,
     /// Where the last fetch ended: a fetch starting there is sequential and grows the read-ahead.
     last_end: u64,
@@ -46,7 +50,7 @@ impl BlobReader {
         let reader = web_sys::FileReaderSync::new().map_err(|e| js_error("FileReaderSync is unavailable", &e))?;
         let size = blob.size();
         let len = if size.is_finite() && size >= 0.0 { size as u64 } else { 0 };
-        Ok(BlobReader { blob, reader, len, pos: 0, buf: Vec::new(), buf_start: 0, last_end: u64::MAX, ahead: WINDOW, fetched: 0 })
+        Ok(BlobReader { blob, reader, len, pos: 0, buf: Vec::new(), buf_len: 0, buf_start: 0, last_end: u64::MAX, ahead: WINDOW, fetched: 0 })
     }
 
     /// The blob's length in bytes.
@@ -98,7 +102,7 @@ impl Read for BlobReader {
         if out.is_empty() || self.pos >= self.len {
             return Ok(0);
         }
-        let in_window = self.pos >= self.buf_start && self.pos < self.buf_start + self.buf.len() as u64;
+        let in_window = self.pos >= self.buf_start && self.pos < self.buf_start + self.buf_len as u64;
         if !in_window {
             let ahead = self.next_ahead(self.pos);
             if out.len() >= ahead {
@@ -109,15 +113,21 @@ impl Read for BlobReader {
                 self.pos += got as u64;
                 return Ok(got);
             }
-            self.buf.clear();
+            self.buf_len = 0;
             let view = self.fetch(self.pos, ahead)?;
-            // The window's allocation is reused from fetch to fetch.
-            self.buf.resize(view.length() as usize, 0);
-            view.copy_to(&mut self.buf);
+            let got = view.length() as usize;
+            if self.buf.len() < got {
+                // Straight to the largest window this blob can need: growing step by step
+                // would zero-fill and copy it again at every doubling.
+                let most = usize::try_from(self.len).unwrap_or(MAX_SLICE).min(MAX_SLICE);
+                self.buf.resize(got.max(most), 0);
+            }
+            view.copy_to(&mut self.buf[..got]);
+            self.buf_len = got;
             self.buf_start = self.pos;
         }
         let at = (self.pos - self.buf_start) as usize;
-        let n = out.len().min(self.buf.len() - at);
+        let n = out.len().min(self.buf_len - at);
         out[..n].copy_from_slice(&self.buf[at..at + n]);
         self.pos += n as u64;
         Ok(n)

@@ -12,6 +12,9 @@ use wasm_bindgen::JsCast;
 /// to the page so the site works under any base path.
 pub const WORKER_URL: &str = "./worker_loader.js";
 
+/// What a worker's owner does with each response (and the raw message, which may carry bytes).
+pub type OnMessage = Rc<dyn Fn(Result<Response, String>, &JsValue)>;
+
 /// A running worker and the closures that keep its handlers alive.
 pub struct WorkerHandle {
     worker: web_sys::Worker,
@@ -28,29 +31,48 @@ impl WorkerHandle {
     /// # Errors
     /// A sentence for the user when the browser refuses to start the worker.
     pub fn spawn(dispatch: Rc<dyn Fn(Action)>) -> Result<WorkerHandle, String> {
+        let on_error = dispatch.clone();
+        WorkerHandle::spawn_with(
+            Rc::new(move |response, _message| match response {
+                Ok(response) => dispatch(Action::Worker(response)),
+                Err(message) => dispatch(Action::WorkerFailed(message)),
+            }),
+            Rc::new(move |message| on_error(Action::WorkerFailed(message))),
+        )
+    }
+
+    /// Starts a worker (from the page, or from another worker: the URL is relative to the
+    /// script that starts it, and both live side by side). `on_message` gets each response with
+    /// the raw message (which may carry bytes, see [`super::protocol::attached_bytes`]);
+    /// `on_error` gets a sentence when the worker fails or a message cannot be sent.
+    ///
+    /// # Errors
+    /// A sentence for the user when the browser refuses to start the worker.
+    pub fn spawn_with(
+        on_message: OnMessage,
+        on_error: Rc<dyn Fn(String)>,
+    ) -> Result<WorkerHandle, String> {
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Classic);
         let worker = web_sys::Worker::new_with_options(WORKER_URL, &options)
             .map_err(|e| format!("The browser would not start Tarsier's worker: {}", describe(&e)))?;
-        let on_message_dispatch = dispatch.clone();
         let queue: Rc<RefCell<Option<Vec<JsValue>>>> = Rc::new(RefCell::new(Some(Vec::new())));
         let flush_queue = queue.clone();
         let flush_worker = worker.clone();
+        let send_error = on_error.clone();
         let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            match decode::<Response>(&event.data()) {
+            let data = event.data();
+            match decode::<Response>(&data) {
                 Ok((Response::Ready, _)) => {
                     let pending = flush_queue.borrow_mut().take().unwrap_or_default();
                     for message in pending {
                         if let Err(e) = flush_worker.post_message(&message) {
-                            on_message_dispatch(Action::WorkerFailed(format!(
-                                "Could not send work to Tarsier's worker: {}",
-                                describe(&e)
-                            )));
+                            send_error(format!("Could not send work to Tarsier's worker: {}", describe(&e)));
                         }
                     }
                 }
-                Ok((response, _)) => on_message_dispatch(Action::Worker(response)),
-                Err(message) => on_message_dispatch(Action::WorkerFailed(message)),
+                Ok((response, _)) => on_message(Ok(response), &data),
+                Err(message) => on_message(Err(message), &data),
             }
         });
         let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
@@ -58,7 +80,7 @@ impl WorkerHandle {
                 .dyn_ref::<web_sys::ErrorEvent>()
                 .map(|e| e.message())
                 .unwrap_or_else(|| "it failed to load".to_owned());
-            dispatch(Action::WorkerFailed(format!("Tarsier's worker stopped: {detail}")));
+            on_error(format!("Tarsier's worker stopped: {detail}"));
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -182,7 +204,9 @@ impl ImageSessions {
             other => dispatch(other),
         });
         let handle = WorkerHandle::spawn(routed)?;
-        handle.send(&Request::OpenImage { session, name: file.name() }, Some(file))?;
+        let cores = gloo::utils::window().navigator().hardware_concurrency();
+        let cores = if cores.is_finite() && cores >= 1.0 { cores as usize } else { 0 };
+        handle.send(&Request::OpenImage { session, name: file.name(), cores }, Some(file))?;
         self.0.borrow_mut().pending = Some((session, handle)); // drops (terminates) an older pending one
         Ok(())
     }

@@ -10,6 +10,7 @@ pub mod components;
 pub mod fragment;
 pub mod protocol;
 pub mod state;
+pub mod pool;
 pub mod worker;
 
 use wasm_bindgen::JsCast;

@@ -3,8 +3,10 @@
 //! Each message is a JS object `{ json: string, file?: File }`: the serde payload travels as JSON
 //! text (so 64-bit masks and maps cross intact, which a JS number cannot promise), and a dropped
 //! `File` travels beside it by structured clone, which shares the underlying blob, not its bytes.
+//! A layer index packed by a helper worker travels as `bytes` (an `ArrayBuffer`, transferred,
+//! not copied).
 
-use crate::core::image::{DigestCheck, EntryReport, MergedEntry, Page, Progress, Report, SearchHit};
+use crate::core::image::{DigestCheck, EntryReport, MemberSpan, MergedEntry, Page, Progress, Report, SearchHit};
 use crate::core::paste::PasteReport;
 use serde::{Deserialize, Serialize};
 
@@ -27,7 +29,9 @@ pub enum Request {
     Paste { id: RequestId, input: PasteInput, pinned: Option<String> },
     /// Index the image archive attached to the message (a `File`). Each archive gets a worker
     /// of its own, which keeps the index for the queries below until the page replaces it.
-    OpenImage { session: RequestId, name: String },
+    /// `cores`: the page's `navigator.hardwareConcurrency`, which decides how many helper
+    /// workers may index layers in parallel (0: unknown).
+    OpenImage { session: RequestId, name: String, cores: usize },
     /// Check every layer's and config's sha256 against its digest / diff_id.
     Verify { id: RequestId },
     /// The children of one directory of image `image`'s merged filesystem.
@@ -41,6 +45,9 @@ pub enum Request {
     /// A file's whole content (or the full JSON report when `path` is `None`) as a `blob:` URL
     /// for a download link.
     Download { id: RequestId, image: usize, path: Option<String> },
+    /// To a helper worker started by an archive's worker: index the layer member at `span` of
+    /// the attached file on its own and answer [`Response::MemberIndexed`].
+    IndexMember { name: String, span: MemberSpan },
 }
 
 /// Worker → UI.
@@ -61,6 +68,12 @@ pub enum Response {
     Found { id: RequestId, pattern: String, result: Result<Vec<SearchHit>, String> },
     FileRead { id: RequestId, path: String, result: Result<FileContent, String> },
     Downloadable { id: RequestId, result: Result<DownloadLink, String> },
+    /// A helper's progress inside its member: bytes of the member and entries done so far.
+    MemberProgress { offset: u64, bytes: u64, files: u64 },
+    /// A helper's answer to [`Request::IndexMember`]: the packed index rides beside as bytes,
+    /// absent when the member is not a layer (the archive's worker then reads it itself).
+    /// `fetched`: bytes the helper read from the file for it.
+    MemberIndexed { offset: u64, fetched: u64 },
     /// A request the worker could not read (a bug, not user input).
     Protocol { message: String },
 }
@@ -74,6 +87,24 @@ pub fn encode<T: Serialize>(payload: &T, file: Option<&web_sys::File>) -> Result
         js_sys::Reflect::set(&obj, &"file".into(), file).map_err(|_| "could not attach the file".to_owned())?;
     }
     Ok(obj.into())
+}
+
+/// Wraps a payload with bytes attached; also returns the transfer list that hands the bytes'
+/// buffer over instead of copying it.
+pub fn encode_with_bytes<T: Serialize>(payload: &T, bytes: &[u8]) -> Result<(wasm_bindgen::JsValue, js_sys::Array), String> {
+    let message = encode(payload, None)?;
+    let array = js_sys::Uint8Array::from(bytes);
+    js_sys::Reflect::set(&message, &"bytes".into(), &array).map_err(|_| "could not attach bytes".to_owned())?;
+    Ok((message, js_sys::Array::of1(&array.buffer())))
+}
+
+/// The bytes attached to a message by [`encode_with_bytes`], if any.
+pub fn attached_bytes(message: &wasm_bindgen::JsValue) -> Option<Vec<u8>> {
+    use wasm_bindgen::JsCast;
+    js_sys::Reflect::get(message, &"bytes".into())
+        .ok()
+        .and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok())
+        .map(|a| a.to_vec())
 }
 
 /// Reads a message object built by [`encode`]: the payload and the attached file, if any.
@@ -112,6 +143,11 @@ pub struct WorkerStats {
     pub elapsed_ms: f64,
     /// The worker's WebAssembly memory when done (wasm memory never shrinks: this is its peak).
     pub wasm_memory_bytes: u64,
-    /// Bytes actually read from the file (headers and windows, not skipped bodies).
+    /// Bytes actually read from the file (headers and windows, not skipped bodies), by this
+    /// worker and its helpers.
     pub bytes_read: u64,
+    /// Helper workers that indexed compressed layers in parallel (0: none were started).
+    pub helpers: usize,
+    /// Layers those helpers indexed and this worker adopted.
+    pub helper_layers: usize,
 }

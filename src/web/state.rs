@@ -401,7 +401,8 @@ impl Reducible for AppState {
                     return self;
                 }
             }
-            Action::Worker(Response::Ready) => return self,
+            // Helper-worker traffic never reaches the page.
+            Action::Worker(Response::Ready | Response::MemberProgress { .. } | Response::MemberIndexed { .. }) => return self,
             Action::Worker(
                 Response::Verified { .. }
                 | Response::Dir { .. }

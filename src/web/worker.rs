@@ -6,10 +6,12 @@
 //! and its index for later queries (listings, previews, downloads, digest checks).
 
 use super::blob_reader::BlobReader;
-use super::protocol::{decode, encode, DownloadLink, FileContent, PasteInput, Request, RequestId, Response, WorkerStats};
+use super::pool;
+use super::protocol::{decode, encode, encode_with_bytes, DownloadLink, FileContent, PasteInput, Request, RequestId, Response, WorkerStats};
 use crate::core::image::{self, Analysis, Flow, Options, Progress};
 use crate::core::paste;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::DedicatedWorkerGlobalScope;
@@ -35,7 +37,20 @@ pub fn run() {
     let reply_scope = scope.clone();
     let handler = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
         let response = match decode::<Request>(&event.data()) {
-            Ok((request, file)) => handle(&reply_scope, request, file),
+            Ok((Request::OpenImage { session, name, cores }, file)) => {
+                // Indexing may wait for helper workers: it answers when done.
+                let scope = reply_scope.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let response = open_image_response(&scope, session, &name, cores, file).await;
+                    post(&scope, &response);
+                });
+                return;
+            }
+            Ok((Request::IndexMember { name, span }, file)) => {
+                index_member(&reply_scope, &name, span, file);
+                return;
+            }
+            Ok((request, _)) => handle(&reply_scope, request),
             Err(message) => Response::Protocol { message },
         };
         post(&reply_scope, &response);
@@ -45,18 +60,11 @@ pub fn run() {
     post(&scope, &Response::Ready);
 }
 
-fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web_sys::File>) -> Response {
+fn handle(scope: &DedicatedWorkerGlobalScope, request: Request) -> Response {
     match request {
         Request::Paste { id, input, pinned } => paste_response(id, input, pinned),
-        Request::OpenImage { session, name } => {
-            let started = js_sys::Date::now();
-            let mut bytes_read = 0;
-            let result = match file {
-                Some(file) => open_image(scope, session, file, &name, &mut bytes_read).map(Box::new),
-                None => Err("No file reached the worker.".to_owned()),
-            };
-            let stats = WorkerStats { elapsed_ms: js_sys::Date::now() - started, wasm_memory_bytes: wasm_memory_bytes(), bytes_read };
-            Response::ImageOpened { session, result, stats }
+        Request::OpenImage { .. } | Request::IndexMember { .. } => {
+            Response::Protocol { message: "an image request reached the synchronous handler".into() }
         }
         Request::Verify { id } => {
             let result = with_session(|s| {
@@ -112,31 +120,181 @@ fn reader(file: &web_sys::File) -> Result<BlobReader, String> {
 
 /// A progress callback that posts at most one message per [`PROGRESS_INTERVAL_MS`].
 fn throttled(scope: &DedicatedWorkerGlobalScope, session: RequestId) -> impl FnMut(Progress) -> Flow + '_ {
-    let mut last = f64::NEG_INFINITY;
+    let mut throttle = Throttle::default();
     move |progress: Progress| {
-        let now = js_sys::Date::now();
-        if now - last >= PROGRESS_INTERVAL_MS {
-            last = now;
+        if throttle.due() {
             post(scope, &Response::ImageProgress { session, progress });
         }
         Flow::Continue
     }
 }
 
-fn open_image(
+async fn open_image_response(
+    scope: &DedicatedWorkerGlobalScope,
+    session: RequestId,
+    name: &str,
+    cores: usize,
+    file: Option<web_sys::File>,
+) -> Response {
+    let started = js_sys::Date::now();
+    let mut bytes_read = 0;
+    let mut helpers = (0, 0);
+    let result = match file {
+        Some(file) => open_image(scope, session, file, name, cores, &mut bytes_read, &mut helpers).await.map(Box::new),
+        None => Err("No file reached the worker.".to_owned()),
+    };
+    let (helpers, helper_layers) = helpers;
+    let stats = WorkerStats { elapsed_ms: js_sys::Date::now() - started, wasm_memory_bytes: wasm_memory_bytes(), bytes_read, helpers, helper_layers };
+    Response::ImageOpened { session, result, stats }
+}
+
+/// Indexes the archive. With compressed layers and more than one core, helper workers inflate
+/// and index those (see [`super::pool`]) while this worker indexes the big uncompressed layers
+/// itself; then the analysis runs here, adopting all of that instead of reading it again.
+async fn open_image(
     scope: &DedicatedWorkerGlobalScope,
     session: RequestId,
     file: web_sys::File,
     name: &str,
+    cores: usize,
     bytes_read: &mut u64,
+    helpers_used: &mut (usize, usize),
 ) -> Result<image::Report, String> {
+    let opts = Options::named(name);
+    let len = reader(&file)?.len();
+    let candidates = image::parallel_candidates(reader(&file)?, len, &opts, image::PARALLEL_MIN_MEMBER);
+    let (compressed, plain): (Vec<_>, Vec<_>) =
+        candidates.into_iter().partition(|c| c.compression != image::Compression::None);
+    let cores = if cores > 0 {
+        cores
+    } else {
+        let own = scope.navigator().hardware_concurrency();
+        if own.is_finite() && own >= 1.0 { own as usize } else { 1 }
+    };
+    let helpers = pool::helper_count(compressed.len(), plain.len(), cores);
+    // What the helpers and this worker have done before the analysis proper: shown as one
+    // progress, and kept as a floor so the bar never goes back when the analysis then passes
+    // over the members already indexed.
+    let helper_done = Rc::new(Cell::new(pool::PoolProgress::default()));
+    let own_done = Rc::new(Cell::new(pool::PoolProgress::default()));
+    let members = compressed.len() + plain.len();
+    let show = {
+        let scope = scope.clone();
+        let (helper_done, own_done) = (helper_done.clone(), own_done.clone());
+        let throttle = RefCell::new(Throttle::default());
+        move || {
+            if throttle.borrow_mut().due() {
+                let (h, o) = (helper_done.get(), own_done.get());
+                let progress = Progress {
+                    phase: image::Phase::Indexing,
+                    bytes_done: h.bytes + o.bytes,
+                    bytes_total: len,
+                    files_seen: h.files + o.files,
+                    current: format!("layers, {helpers} in helper workers ({} of {members} done)", h.members + o.members),
+                };
+                post(&scope, &Response::ImageProgress { session, progress });
+            }
+        }
+    };
+    let show = Rc::new(show);
+    let mut prepared = pool::Prepared::default();
+    if helpers > 0 {
+        let on_helper_progress: Rc<dyn Fn(pool::PoolProgress)> = {
+            let (helper_done, show) = (helper_done.clone(), show.clone());
+            Rc::new(move |p| {
+                helper_done.set(p);
+                show();
+            })
+        };
+        let spans = compressed.iter().map(|c| c.span).collect();
+        let running = pool::start(&file, name, spans, helpers, on_helper_progress);
+        // Meanwhile, the uncompressed ones here (the helpers' messages wait until this yields).
+        for c in &plain {
+            let reader = CountingReader { inner: reader(&file)?, fetched: &mut prepared.fetched };
+            let base = own_done.get();
+            let mut progress = |p: Progress| {
+                let bytes = p.bytes_done.saturating_sub(c.span.offset).min(c.span.size);
+                own_done.set(pool::PoolProgress { bytes: base.bytes + bytes, files: base.files + p.files_seen, members: base.members });
+                show();
+                Flow::Continue
+            };
+            let layer = image::index_member(reader, len, c.span, &opts, &mut progress).map_err(|e| e.to_string())?;
+            let files = layer.as_ref().map_or(0, |l| l.entries() as u64);
+            own_done.set(pool::PoolProgress { bytes: base.bytes + c.span.size, files: base.files + files, members: base.members + 1 });
+            prepared.layers.extend(layer);
+        }
+        let helped = running.finish().await;
+        *helpers_used = (helped.helpers, helped.layers.len());
+        prepared.fetched += helped.fetched;
+        prepared.layers.extend(helped.layers);
+    }
     let reader = CountingReader { inner: reader(&file)?, fetched: bytes_read };
-    let len = reader.inner.len();
-    let mut progress = throttled(scope, session);
-    let analysis = image::analyze(reader, len, &Options::named(name), &mut progress).map_err(|e| e.to_string())?;
+    let mut post_progress = throttled(scope, session);
+    let mut progress = |mut p: Progress| {
+        let (h, o) = (helper_done.get(), own_done.get());
+        p.bytes_done = p.bytes_done.max(h.bytes + o.bytes);
+        p.files_seen = p.files_seen.max(h.files + o.files);
+        post_progress(p)
+    };
+    let analysis = image::analyze_prepared(reader, len, &opts, &mut progress, prepared.layers).map_err(|e| e.to_string())?;
+    *bytes_read += prepared.fetched;
     let report = analysis.report.clone();
     SESSION.with(|s| *s.borrow_mut() = Some(Session { file, analysis }));
     Ok(report)
+}
+
+/// In a helper worker: indexes one member and posts [`Response::MemberIndexed`] with the packed
+/// index (transferred), or without it when the member is not a layer or indexing it failed.
+fn index_member(scope: &DedicatedWorkerGlobalScope, name: &str, span: image::MemberSpan, file: Option<web_sys::File>) {
+    let mut fetched = 0;
+    let packed = file.and_then(|file| {
+        let reader = CountingReader { inner: reader(&file).ok()?, fetched: &mut fetched };
+        let len = reader.inner.len();
+        let mut throttle = Throttle::default();
+        let mut progress = |p: Progress| {
+            if throttle.due() {
+                let bytes = p.bytes_done.saturating_sub(span.offset).min(span.size);
+                post(scope, &Response::MemberProgress { offset: span.offset, bytes, files: p.files_seen });
+            }
+            Flow::Continue
+        };
+        image::index_member(reader, len, span, &Options::named(name), &mut progress).ok().flatten().map(|p| p.to_bytes())
+    });
+    let response = Response::MemberIndexed { offset: span.offset, fetched };
+    match packed {
+        Some(bytes) => match encode_with_bytes(&response, &bytes) {
+            Ok((message, transfer)) => {
+                if let Err(e) = scope.post_message_with_transfer(&message, &transfer) {
+                    web_sys::console::error_2(&"tarsier helper: could not post an index".into(), &e);
+                    post(scope, &response);
+                }
+            }
+            Err(_) => post(scope, &response),
+        },
+        None => post(scope, &response),
+    }
+}
+
+/// Lets something through at most once per [`PROGRESS_INTERVAL_MS`].
+struct Throttle {
+    last: f64,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        Throttle { last: f64::NEG_INFINITY }
+    }
+}
+
+impl Throttle {
+    fn due(&mut self) -> bool {
+        let now = js_sys::Date::now();
+        let due = now - self.last >= PROGRESS_INTERVAL_MS;
+        if due {
+            self.last = now;
+        }
+        due
+    }
 }
 
 /// Passes reads through and, when dropped, records how many bytes the blob reader fetched.

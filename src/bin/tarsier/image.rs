@@ -8,9 +8,11 @@ use crate::fail;
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
 use std::process::ExitCode;
 use tarsier::core::image::{
-    analyze, copy_entry, copy_merged, mode_string, verify_digests, Analysis, EntryKind, Flow,
+    analyze_prepared, copy_entry, copy_merged, index_member, mode_string, parallel_candidates, verify_digests,
+    Analysis, EntryKind, Flow, PreIndexed, PARALLEL_MIN_MEMBER,
     ImageError, MergedStatus, Options, Progress, Report,
 };
 
@@ -24,6 +26,10 @@ pub struct InspectArgs {
     /// Also check every layer and config against its sha256 digest / diff_id (a second pass).
     #[arg(long)]
     verify: bool,
+    /// Threads that index big layers in parallel (default: one per core, at most 8; 1 reads
+    /// the archive in one pass). The result is the same either way.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
+    threads: Option<u16>,
 }
 
 #[derive(clap::Args)]
@@ -85,13 +91,54 @@ fn clear_progress() {
     }
 }
 
-fn load(path: &PathBuf) -> Result<Analysis, String> {
+fn load(path: &PathBuf, threads: Option<u16>) -> Result<Analysis, String> {
     let (f, len) = open(path)?;
-    let name = path.display().to_string();
+    let opts = Options::named(path.display().to_string());
+    let threads = match threads {
+        Some(n) => usize::from(n),
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_THREADS),
+    };
+    let prepared = if threads > 1 { prepare(path, len, &opts, threads) } else { Vec::new() };
     let mut cb = progress_printer();
-    let r = analyze(f, len, &Options::named(name), &mut cb);
+    let r = analyze_prepared(f, len, &opts, &mut cb, prepared);
     clear_progress();
     r.map_err(|e: ImageError| e.to_string())
+}
+
+/// Most threads indexing layers at once.
+const MAX_THREADS: usize = 8;
+
+/// Indexes the big layers of an uncompressed archive on `threads` threads, largest first, for
+/// [`analyze_prepared`] (which indexes anything left out itself, and gives the same result).
+fn prepare(path: &PathBuf, len: u64, opts: &Options, threads: usize) -> Vec<PreIndexed> {
+    let Ok(f) = File::open(path) else {
+        return Vec::new();
+    };
+    let mut spans: Vec<_> = parallel_candidates(std::io::BufReader::new(f), len, opts, PARALLEL_MIN_MEMBER)
+        .into_iter()
+        .map(|c| c.span)
+        .collect();
+    if spans.len() < 2 {
+        return Vec::new();
+    }
+    spans.sort_by_key(|s| s.size); // popped from the end: largest first
+    let queue = Mutex::new(spans);
+    let done = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                let Ok(f) = File::open(path) else { return };
+                loop {
+                    let next = queue.lock().unwrap_or_else(PoisonError::into_inner).pop();
+                    let Some(span) = next else { break };
+                    if let Ok(Some(p)) = index_member(&f, len, span, opts, &mut |_| Flow::Continue) {
+                        done.lock().unwrap_or_else(PoisonError::into_inner).push(p);
+                    }
+                }
+            });
+        }
+    });
+    done.into_inner().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn human_bytes(n: u64) -> String {
@@ -319,7 +366,7 @@ fn print_summary(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
 }
 
 pub fn inspect(args: &InspectArgs) -> ExitCode {
-    let analysis = match load(&args.file) {
+    let analysis = match load(&args.file, args.threads) {
         Ok(a) => a,
         Err(e) => return fail(e),
     };
@@ -398,7 +445,7 @@ fn under(path: &str, prefix: &str) -> bool {
 }
 
 pub fn ls(args: &LsArgs) -> ExitCode {
-    let a = match load(&args.file) {
+    let a = match load(&args.file, None) {
         Ok(a) => a,
         Err(e) => return fail(e),
     };
@@ -489,7 +536,7 @@ pub fn ls(args: &LsArgs) -> ExitCode {
 }
 
 pub fn cat(args: &CatArgs) -> ExitCode {
-    let a = match load(&args.file) {
+    let a = match load(&args.file, None) {
         Ok(a) => a,
         Err(e) => return fail(e),
     };

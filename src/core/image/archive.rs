@@ -8,6 +8,7 @@
 use super::config::{self, RawDescriptor, RawDockerManifestItem, RawImageConfig, RawManifest};
 use super::fs_tree::display_bytes;
 use super::layer::{index_layer, LayerCtx, LayerIndex, StrTable};
+use super::parallel::PreIndexed;
 use super::merge;
 use super::report::*;
 use super::source::{
@@ -126,7 +127,7 @@ fn fault_error(file: &str, f: TarFault, context: &str) -> ImageError {
 }
 
 /// Sniffs the outer compression from the first bytes.
-fn sniff_outer<R: Read + Seek>(reader: &mut R, file: &str) -> Result<Compression, ImageError> {
+pub(crate) fn sniff_outer<R: Read + Seek>(reader: &mut R, file: &str) -> Result<Compression, ImageError> {
     let mut head = [0u8; 4];
     reader
         .seek(SeekFrom::Start(0))
@@ -210,6 +211,8 @@ struct Scan<'p> {
     blobs: Vec<Blob>,
     progress: Progressor<'p>,
     capture_budget: u64,
+    /// Layers indexed beforehand, by the offset of their member's data.
+    prepared: HashMap<u64, PreIndexed>,
 }
 
 fn normalize_member(raw: &[u8]) -> String {
@@ -252,32 +255,46 @@ impl Scan<'_> {
         let comp = Compression::sniff(&head);
         let is_tar = comp == Compression::None && n == 512 && looks_like_tar_header(&head);
         if comp != Compression::None || is_tar {
-            let mut pre = Prefixed::new(head, body);
-            let file = self.file.clone();
-            let ctx_text = format!("inside layer `{path}`");
-            let tree = &mut self.tree;
-            let strings = &mut self.strings;
-            let progress = &mut self.progress;
-            let budget = &mut self.capture_budget;
-            let max_entries = self.opts.max_layer_entries;
-            let res = with_decoded(
-                comp,
-                &mut pre,
-                self.opts.max_layer_bytes,
-                &mut |s: &mut dyn Source| {
-                    let mut on_entry = || progress.entry();
-                    let mut ctx = LayerCtx {
-                        tree,
-                        strings,
-                        on_entry: &mut on_entry,
-                        capture_budget: budget,
-                        max_entries,
-                        file: &file,
+            let prepared = self
+                .prepared
+                .remove(&e.data_pos)
+                .filter(|p| p.span.size == e.size && p.compression == comp);
+            let res = match prepared {
+                // Indexed beforehand (by another worker or thread): adopt it, skip the body.
+                Some(p) => p.adopt(
+                    &mut self.tree,
+                    &mut self.strings,
+                    &mut self.capture_budget,
+                    &mut self.progress,
+                    &self.file,
+                ),
+                None => {
+                    let progress = &mut self.progress;
+                    let mut on_progress = |entries: u64| {
+                        if entries > 0 {
+                            progress.entry()
+                        } else {
+                            progress.maybe()
+                        }
                     };
-                    index_layer(s, &mut ctx)
-                },
-                &|err| io_error(&file, e.data_pos, &ctx_text, err),
-            );
+                    index_layer_member(
+                        comp,
+                        head,
+                        body,
+                        &self.opts,
+                        e.data_pos,
+                        &path,
+                        LayerCtx {
+                            tree: &mut self.tree,
+                            strings: &mut self.strings,
+                            on_progress: &mut on_progress,
+                            capture_budget: &mut self.capture_budget,
+                            max_entries: self.opts.max_layer_entries,
+                            file: &self.file,
+                        },
+                    )
+                }
+            };
             let (index, error) = match res {
                 Ok(idx) => (idx, None),
                 Err(ImageError::Cancelled) => return Err(ImageError::Cancelled),
@@ -325,6 +342,29 @@ impl Scan<'_> {
         }
         Ok(())
     }
+}
+
+/// Indexes one layer member whose first bytes (already read from `body`) are `head`:
+/// decompresses it if `comp` says so and walks its tar.
+pub(crate) fn index_layer_member(
+    comp: Compression,
+    head: Vec<u8>,
+    body: &mut Bounded<'_>,
+    opts: &Options,
+    data_pos: u64,
+    path: &str,
+    mut ctx: LayerCtx<'_>,
+) -> Result<LayerIndex, ImageError> {
+    let mut pre = Prefixed::new(head, body);
+    let ctx_text = format!("inside layer `{path}`");
+    let file = ctx.file;
+    with_decoded(
+        comp,
+        &mut pre,
+        opts.max_layer_bytes,
+        &mut |s: &mut dyn Source| index_layer(s, &mut ctx),
+        &|err| io_error(file, data_pos, &ctx_text, err),
+    )
 }
 
 pub(crate) fn parse_json<T: DeserializeOwned>(
@@ -567,10 +607,27 @@ fn walk_oci(
 /// structure, holds no manifest, names absent layers, has bad JSON, exceeds a limit, or was
 /// cancelled. Damage inside a layer becomes a warning with the entries before it kept.
 pub fn analyze<R: Read + Seek>(
+    reader: R,
+    total_len: u64,
+    opts: &Options,
+    progress: &mut dyn FnMut(Progress) -> Flow,
+) -> Result<Analysis, ImageError> {
+    analyze_prepared(reader, total_len, opts, progress, Vec::new())
+}
+
+/// [`analyze`], adopting layers already indexed by [`index_member`](super::index_member)
+/// (in other workers or threads) instead of reading them again. The result is the same as
+/// [`analyze`]'s; a prepared layer that does not match its member (other offset, size or
+/// compression) is ignored and the member is indexed here.
+///
+/// # Errors
+/// As [`analyze`].
+pub fn analyze_prepared<R: Read + Seek>(
     mut reader: R,
     total_len: u64,
     opts: &Options,
     progress: &mut dyn FnMut(Progress) -> Flow,
+    prepared: Vec<PreIndexed>,
 ) -> Result<Analysis, ImageError> {
     let file = opts.name.clone();
     if total_len == 0 {
@@ -590,6 +647,7 @@ pub fn analyze<R: Read + Seek>(
         blobs: Vec::new(),
         progress: Progressor::new(progress, tick.clone(), total_len, Phase::Indexing),
         capture_budget: MAX_CAPTURE_TOTAL,
+        prepared: prepared.into_iter().map(|p| (p.span.offset, p)).collect(),
     };
     scan.progress.report()?;
     let end = with_outer(

@@ -7,9 +7,9 @@
 use super::fs_tree::{PathTree, NONE};
 use super::report::{EntryKind, KindCounts};
 use super::source::{read_full, Bounded, Source};
-use super::tar_index::{typeflag, walk, TarEntry, WalkEnd, WalkError};
+use super::tar_index::{io_fault, typeflag, walk, TarEntry, TarFault, WalkEnd, WalkError};
 use super::ImageError;
-use std::collections::HashMap;
+use hashbrown::{HashMap, HashSet};
 
 /// Largest file body captured for later parsing (package databases, passwd).
 pub const MAX_CAPTURE_FILE: u64 = 32 * 1024 * 1024;
@@ -50,23 +50,39 @@ pub struct Entry {
     pub extra: Option<Box<EntryExtra>>,
 }
 
-/// Small-string interner for user and group names.
+/// Small-string interner for user and group names (keyed by the raw bytes, so a hit costs one
+/// hash of a short name and no conversion).
+/// The last two names looked up are remembered: entries mostly repeat their neighbours' owner.
 #[derive(Debug, Default)]
 pub struct StrTable {
     strings: Vec<String>,
-    ids: HashMap<String, u32>,
+    /// The raw bytes of each name, by id.
+    raw: Vec<Box<[u8]>>,
+    ids: HashMap<Box<[u8]>, u32>,
+    recent: [Option<u32>; 2],
 }
 
 impl StrTable {
     pub fn intern(&mut self, b: &[u8]) -> u32 {
-        let s = String::from_utf8_lossy(b);
-        if let Some(&id) = self.ids.get(s.as_ref()) {
+        for id in self.recent.into_iter().flatten() {
+            if self.strings.get(id as usize).is_some_and(|s| s.as_bytes() == b) {
+                return id;
+            }
+        }
+        if let Some(&id) = self.ids.get(b) {
+            self.recent = [Some(id), self.recent[0]];
             return id;
         }
         let id = u32::try_from(self.strings.len()).unwrap_or(0);
-        self.strings.push(s.to_string());
-        self.ids.insert(s.into_owned(), id);
+        self.strings.push(String::from_utf8_lossy(b).into_owned());
+        self.ids.insert(Box::from(b), id);
+        self.raw.push(Box::from(b));
+        self.recent = [Some(id), self.recent[0]];
         id
+    }
+    /// The raw names in id order.
+    pub fn raw(&self) -> impl Iterator<Item = &[u8]> {
+        self.raw.iter().map(|b| &b[..])
     }
     pub fn get(&self, id: u32) -> &str {
         self.strings.get(id as usize).map_or("", String::as_str)
@@ -86,6 +102,9 @@ pub struct LayerIndex {
     /// A fault that cut the listing short (the entries before it are kept).
     pub damage: Option<String>,
 }
+
+/// A body longer than this is skipped in steps of this size, with a progress call after each.
+pub const PROGRESS_SKIP_STEP: u64 = 4 * 1024 * 1024;
 
 /// Paths whose bodies are captured while indexing.
 pub fn is_captured_path(path: &[u8]) -> bool {
@@ -112,7 +131,10 @@ fn candidate_name(name: &[u8]) -> bool {
 pub(crate) struct LayerCtx<'a> {
     pub tree: &'a mut PathTree,
     pub strings: &'a mut StrTable,
-    pub on_entry: &'a mut dyn FnMut() -> Result<(), ImageError>,
+    /// Progress: called with 1 for every entry, and with 0 between chunks of a long body that
+    /// is skipped (on a compressed layer that means inflating it, which can take seconds), so
+    /// progress and cancellation keep working inside one huge file.
+    pub on_progress: &'a mut dyn FnMut(u64) -> Result<(), ImageError>,
     pub capture_budget: &'a mut u64,
     pub max_entries: u64,
     pub file: &'a str,
@@ -166,16 +188,18 @@ pub(crate) fn index_layer(
     ctx: &mut LayerCtx<'_>,
 ) -> Result<LayerIndex, ImageError> {
     let mut idx = LayerIndex::default();
-    // Duplicate detection: node -> last entry index in this layer.
-    let mut seen: HashMap<u32, u32> = HashMap::new();
+    // Duplicate detection: the nodes seen so far in this layer.
+    let mut seen: HashSet<u32> = HashSet::new();
+    let mut skip_fault: Option<TarFault> = None;
     let file = ctx.file.to_owned();
     let result = {
         let idx = &mut idx;
         let seen = &mut seen;
+        let skip_fault = &mut skip_fault;
         walk(src, &mut |e: &TarEntry,
                         body: &mut Bounded<'_>|
          -> Result<(), ImageError> {
-            (ctx.on_entry)()?;
+            (ctx.on_progress)(1)?;
             if idx.entries.len() as u64 >= ctx.max_entries {
                 return Err(ImageError::LimitExceeded {
                     file: file.clone(),
@@ -192,24 +216,21 @@ pub(crate) fn index_layer(
                     limit: super::fs_tree::MAX_NODES as u64,
                 });
             };
-            let base = ctx.tree.name(node).to_vec();
-            let kind = kind_of(e, &base);
+            let base = ctx.tree.name(node);
+            let kind = kind_of(e, base);
+            let capture = kind == EntryKind::File && candidate_name(base);
             let parent = ctx.tree.parent(node);
             let target = match kind {
-                EntryKind::Whiteout => {
-                    let name = base.get(4..).unwrap_or(&[]);
-                    if parent == NONE {
-                        NONE
-                    } else {
-                        ctx.tree.child(parent, name).unwrap_or(NONE)
-                    }
+                EntryKind::Whiteout if parent != NONE => {
+                    let name = base.get(4..).unwrap_or(&[]).to_vec();
+                    ctx.tree.child(parent, &name).unwrap_or(NONE)
                 }
                 EntryKind::Opaque => parent,
                 _ => NONE,
             };
             let mut flags = if dotdot { FLAG_DOTDOT } else { 0 };
             let ei = u32::try_from(idx.entries.len()).unwrap_or(u32::MAX);
-            if seen.insert(node, ei).is_some() {
+            if !seen.insert(node) {
                 flags |= FLAG_DUPLICATE;
             }
             count(&mut idx.counts, kind);
@@ -248,8 +269,7 @@ pub(crate) fn index_layer(
                 link,
                 extra,
             });
-            if kind == EntryKind::File
-                && candidate_name(&base)
+            if capture
                 && e.size <= MAX_CAPTURE_FILE
                 && e.size <= *ctx.capture_budget
             {
@@ -269,10 +289,24 @@ pub(crate) fn index_layer(
                     idx.captured.push((ei, buf));
                 }
             }
+            // Skip a long body here in steps (the walker would skip it in one go). A fault on
+            // the way is the same damage the walker would have reported.
+            while body.remaining() > PROGRESS_SKIP_STEP {
+                if let Err(err) = body.skip(PROGRESS_SKIP_STEP) {
+                    let at = e.data_pos.saturating_add(body.pos());
+                    *skip_fault = Some(io_fault(at, "inside a member's body", err));
+                    return Err(ImageError::Cancelled);
+                }
+                (ctx.on_progress)(0)?;
+            }
             Ok(())
         })
     };
     idx.uncompressed_size = src.pos();
+    if let Some(f) = skip_fault {
+        idx.damage = Some(super::fault_text(&f));
+        return Ok(idx);
+    }
     match result {
         Ok(WalkEnd::Marker) => {}
         Ok(WalkEnd::EofWithoutMarker) => {

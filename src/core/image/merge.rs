@@ -12,7 +12,7 @@ use super::report::{
     ChangeKind, Efficiency, EntryKind, InefficientPath, LayerChanges, MergedStats, MergedStatus,
     PathChange,
 };
-use std::collections::HashMap;
+use hashbrown::HashMap;
 
 /// Most inefficient paths listed in the report.
 const MAX_INEFFICIENT_LISTED: usize = 50;

@@ -42,13 +42,18 @@ mod fs_tree;
 mod layer;
 mod merge;
 mod packages;
+mod parallel;
 mod query;
 mod report;
 mod source;
 mod tar_index;
 mod xattr;
 
-pub use archive::analyze;
+pub use archive::{analyze, analyze_prepared};
+pub use parallel::{
+    helper_count, index_member, parallel_candidates, Candidate, MemberSpan, PreIndexed, MAX_HELPERS,
+    PARALLEL_MIN_MEMBER,
+};
 pub use digest::verify_digests;
 pub use error::ImageError;
 pub use fs_tree::display_bytes;

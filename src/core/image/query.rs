@@ -669,11 +669,11 @@ pub fn list_layer<R: Read>(
         &mut pre,
         opts.max_layer_bytes,
         &mut |s: &mut dyn Source| {
-            let mut tick = || Ok(());
+            let mut tick = |_| Ok(());
             let mut ctx = LayerCtx {
                 tree: &mut tree,
                 strings: &mut strings,
-                on_entry: &mut tick,
+                on_progress: &mut tick,
                 capture_budget: &mut budget,
                 max_entries: opts.max_layer_entries,
                 file: &file,

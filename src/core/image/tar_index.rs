@@ -103,7 +103,7 @@ pub(crate) enum WalkError<E> {
     Callback(E),
 }
 
-fn io_fault(pos: u64, what: &str, e: io::Error) -> TarFault {
+pub(crate) fn io_fault(pos: u64, what: &str, e: io::Error) -> TarFault {
     if e.kind() == io::ErrorKind::UnexpectedEof {
         TarFault::Truncated {
             pos,
@@ -182,16 +182,40 @@ fn num_u64(h: &[u8; 512], start: usize, len: usize, name: &str) -> Result<u64, S
 
 fn checksum_ok(h: &[u8; 512]) -> Result<bool, String> {
     let stored = parse_number(field(h, 148, 8)).map_err(|e| format!("checksum: {e}"))?;
-    // The checksum field itself counts as eight spaces. Plain slice loops: this runs once per
-    // header, a million times for a layer of a million files, also in debug builds.
-    let (mut unsigned, mut signed) = (8 * i32::from(b' '), 8 * i32::from(b' '));
-    for part in [&h[..148], &h[156..]] {
-        for &b in part {
-            unsigned += i32::from(b);
-            signed += i32::from(b as i8);
+    // The checksum field itself counts as eight spaces. This runs once per header (a million
+    // times for a layer of a million files), so the bytes are summed eight at a time: each u64
+    // word is split into four 16-bit lanes (a lane holds at most 64 × 2 × 255 < 65536), and the
+    // count of bytes ≥ 0x80 gives the signed sum that some old tars wrote.
+    const LO: u64 = 0x00ff_00ff_00ff_00ff;
+    const HIGH_BITS: u64 = 0x0101_0101_0101_0101;
+    let (mut lanes, mut high) = (0u64, 0u64);
+    for (i, chunk) in h.chunks_exact(8).enumerate() {
+        let mut w = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or([b' '; 8]));
+        if i == 148 / 8 {
+            // bytes 144..152: keep 144..148, count 148..152 as spaces
+            w = (w & 0xffff_ffff) | 0x2020_2020_0000_0000;
+        } else if i == 152 / 8 {
+            // bytes 152..160: 152..156 are the rest of the checksum field
+            w = (w & 0xffff_ffff_0000_0000) | 0x2020_2020;
         }
+        lanes += (w & LO) + ((w >> 8) & LO);
+        high += (w >> 7) & HIGH_BITS;
     }
-    Ok(stored == i128::from(unsigned) || stored == i128::from(signed))
+    let fold = |x: u64, width: u32, mask: u64| -> i64 {
+        let mut sum = 0u64;
+        let mut v = x;
+        while v != 0 {
+            sum += v & mask;
+            v >>= width;
+        }
+        i64::try_from(sum).unwrap_or(i64::MAX)
+    };
+    let unsigned = fold(lanes, 16, 0xffff);
+    if stored == i128::from(unsigned) {
+        return Ok(true);
+    }
+    let signed = unsigned - 256 * fold(high, 8, 0xff);
+    Ok(stored == i128::from(signed))
 }
 
 /// True if the 512 bytes look like a tar header (valid checksum), used to sniff content.
@@ -407,9 +431,11 @@ pub(crate) fn walk<E>(
         }
         // A real member: build it from the header plus pending overrides.
         let is_posix = field(&header, 257, 6) == b"ustar\0";
-        let mut path = Vec::new();
+        // The entry's buffers are reused from member to member (no allocation per header).
+        let path = &mut entry.path;
+        path.clear();
         if let Some(p) = pending.path.take().or_else(|| long_name.take()) {
-            path = p;
+            *path = p;
         } else {
             let prefix = if is_posix {
                 cstr(field(&header, 345, 155))
@@ -423,12 +449,13 @@ pub(crate) fn walk<E>(
             path.extend_from_slice(cstr(field(&header, 0, 100)));
         }
         long_name = None;
-        entry.path = path;
-        entry.link = pending
-            .link
-            .take()
-            .or_else(|| long_link.take())
-            .unwrap_or_else(|| cstr(field(&header, 157, 100)).to_vec());
+        match pending.link.take().or_else(|| long_link.take()) {
+            Some(l) => entry.link = l,
+            None => {
+                entry.link.clear();
+                entry.link.extend_from_slice(cstr(field(&header, 157, 100)));
+            }
+        }
         long_link = None;
         entry.typeflag = tf;
         entry.size = pending.size.take().unwrap_or(size);
@@ -451,20 +478,20 @@ pub(crate) fn walk<E>(
             }
         };
         let has_magic = field(&header, 257, 5) == b"ustar";
-        entry.uname = pending.uname.take().unwrap_or_else(|| {
-            if has_magic {
-                cstr(field(&header, 265, 32)).to_vec()
-            } else {
-                Vec::new()
+        for (slot, over, at) in [
+            (&mut entry.uname, pending.uname.take(), 265),
+            (&mut entry.gname, pending.gname.take(), 297),
+        ] {
+            match over {
+                Some(v) => *slot = v,
+                None => {
+                    slot.clear();
+                    if has_magic {
+                        slot.extend_from_slice(cstr(field(&header, at, 32)));
+                    }
+                }
             }
-        });
-        entry.gname = pending.gname.take().unwrap_or_else(|| {
-            if has_magic {
-                cstr(field(&header, 297, 32)).to_vec()
-            } else {
-                Vec::new()
-            }
-        });
+        }
         if has_magic && (tf == typeflag::CHR || tf == typeflag::BLK) {
             entry.dev_major = u32::try_from(num_u64(&header, 329, 8, "devmajor").map_err(corrupt)?)
                 .unwrap_or(u32::MAX);
@@ -502,6 +529,38 @@ pub(crate) fn walk<E>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The word-at-a-time checksum equals the byte loop of the spec, signed and unsigned.
+    #[test]
+    fn checksum_matches_byte_loop() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..2000 {
+            let mut h = [0u8; 512];
+            for b in h.iter_mut() {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                *b = if round % 3 == 0 { (seed & 0x7f) as u8 } else { seed as u8 };
+            }
+            let (mut unsigned, mut signed) = (256i64, 256i64);
+            for (i, &b) in h.iter().enumerate() {
+                if !(148..156).contains(&i) {
+                    unsigned += i64::from(b);
+                    signed += i64::from(b as i8);
+                }
+            }
+            let want = if round % 2 == 0 { unsigned } else { signed };
+            if want < 0 {
+                continue; // not writable as an octal field
+            }
+            let field = format!("{want:06o}\0 ");
+            h[148..156].copy_from_slice(&field.as_bytes()[field.len() - 8..]);
+            assert!(checksum_ok(&h).unwrap(), "round {round}: {want}");
+            let off = format!("{:06o}\0 ", want + 1);
+            h[148..156].copy_from_slice(&off.as_bytes()[off.len() - 8..]);
+            assert!(!checksum_ok(&h).unwrap() || unsigned == want + 1 || signed == want + 1);
+        }
+    }
 
     #[test]
     fn octal_and_base256() {

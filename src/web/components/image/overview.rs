@@ -86,7 +86,8 @@ pub fn overview(props: &Props) -> Html {
                 }
             </section>
             <section class="card archive" data-elapsed-ms={format!("{:.0}", loaded.stats.elapsed_ms)}
-                data-wasm-memory={loaded.stats.wasm_memory_bytes.to_string()} data-bytes-read={loaded.stats.bytes_read.to_string()}>
+                data-wasm-memory={loaded.stats.wasm_memory_bytes.to_string()} data-bytes-read={loaded.stats.bytes_read.to_string()}
+                data-helpers={loaded.stats.helpers.to_string()} data-helper-layers={loaded.stats.helper_layers.to_string()}>
                 <h3>{"Archive"}</h3>
                 <dl>
                     { row("File", Some(archive.name.clone())) }
@@ -94,8 +95,13 @@ pub fn overview(props: &Props) -> Html {
                     { row("Layout", Some(format!("{:?}", archive.format))) }
                     { row("Members", Some(archive.members.to_string())) }
                     { row("Files indexed", Some(archive.files_indexed.to_string())) }
-                    { row("Indexed in", Some(format!("{:.2} s, reading {} of the file; worker memory {}", loaded.stats.elapsed_ms / 1000.0,
-                        human(loaded.stats.bytes_read), human(loaded.stats.wasm_memory_bytes)))) }
+                    { row("Indexed in", Some(format!("{:.2} s, reading {} of the file; worker memory {}{}", loaded.stats.elapsed_ms / 1000.0,
+                        human(loaded.stats.bytes_read), human(loaded.stats.wasm_memory_bytes),
+                        match (loaded.stats.helpers, loaded.stats.helper_layers) {
+                            (0, _) => String::new(),
+                            (1, l) => format!("; {l} compressed layers inflated by 1 helper worker"),
+                            (n, l) => format!("; {l} compressed layers inflated by {n} helper workers in parallel"),
+                        }))) }
                 </dl>
                 if !report.platforms.is_empty() {
                     <h4>{"Platforms in the index"}</h4>

@@ -1,0 +1,168 @@
+//! Parallel indexing gives the same result as indexing in one go: for every real fixture archive,
+//! and for the adversarial corpus (`scripts/make_adversarial.py`), every member is indexed on its
+//! own with `index_member`, packed with `to_bytes` and unpacked with `from_bytes` (the trip
+//! between workers), and adopted by `analyze_prepared`; the full JSON report, or the error, must
+//! equal what `analyze` gives.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use common::*;
+use std::io::Write;
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use tarsier::core::image::{
+    analyze, analyze_prepared, index_member, parallel_candidates, Analysis, Flow, ImageError, Options,
+    PreIndexed,
+};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
+}
+
+fn archives_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let mut items: Vec<_> = rd.flatten().map(|e| e.path()).collect();
+    items.sort();
+    for p in items {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        if p.is_dir() {
+            if !name.ends_with(".truth") {
+                archives_under(&p, out);
+            }
+        } else if [".tar", ".tar.gz", ".tgz", ".tar.zst", ".gz", ".zst", ".bin"].iter().any(|s| name.ends_with(s)) {
+            out.push(p);
+        }
+    }
+}
+
+fn outcome(r: Result<Analysis, ImageError>) -> String {
+    match r {
+        Ok(a) => serde_json::to_string(&a.full_report()).unwrap(),
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+/// Prepares every member (no size floor), through bytes, and returns (prepared, result).
+fn parallel(bytes: &[u8], opts: &Options) -> (usize, String) {
+    let spans = parallel_candidates(Cursor::new(bytes), bytes.len() as u64, opts, 0);
+    let mut prepared = Vec::new();
+    for c in spans {
+        if let Some(p) = index_member(Cursor::new(bytes), bytes.len() as u64, c.span, opts, &mut |_| Flow::Continue).unwrap() {
+            let packed = p.to_bytes();
+            let back = PreIndexed::from_bytes(&packed).unwrap();
+            assert_eq!(back.to_bytes(), packed, "packing round-trips");
+            prepared.push(back);
+        }
+    }
+    let n = prepared.len();
+    (n, outcome(analyze_prepared(Cursor::new(bytes), bytes.len() as u64, opts, &mut |_| Flow::Continue, prepared)))
+}
+
+fn same_result(path: &Path) -> usize {
+    let bytes = std::fs::read(path).unwrap();
+    let opts = Options::named(path.file_name().unwrap().to_string_lossy());
+    let serial = outcome(analyze(Cursor::new(&bytes), bytes.len() as u64, &opts, &mut |_| Flow::Continue));
+    let (n, par) = parallel(&bytes, &opts);
+    assert!(serial == par, "{}: parallel result differs\nserial:   {:.600}\nparallel: {:.600}", path.display(), serial, par);
+    n
+}
+
+#[test]
+fn fixtures_index_the_same_in_parallel() {
+    let mut files = Vec::new();
+    archives_under(&fixtures().join("images"), &mut files);
+    archives_under(&fixtures().join("public"), &mut files);
+    assert!(files.len() >= 8, "fixtures missing: {files:?}");
+    let mut layers = 0;
+    for f in &files {
+        layers += same_result(f);
+    }
+    // The uncompressed archives' layers really went through the parallel path.
+    assert!(layers >= 20, "only {layers} layers were prepared");
+}
+
+/// Layers whose owners, paths, whiteouts and odd members overlap, so that a prepared layer's own
+/// ids (paths, user names) differ from the analysis' and must be translated.
+#[test]
+fn overlapping_layers_index_the_same_in_parallel() {
+    let mut l0 = Vec::new();
+    for (name, kind, mode, link, owner) in [
+        (&b"etc/"[..], b'5', 0o755, &b""[..], &b"root"[..]),
+        (b"etc/passwd", b'0', 0o644, b"", b"alice"),
+        (b"usr/bin/tool", b'0', 0o4755, b"", b"alice"),
+        (b"usr/bin/hard", b'1', 0o755, b"usr/bin/tool", b"bob"),
+        (b"dev/null", b'3', 0o666, b"", b"root"),
+        (b"../escape", b'0', 0o644, b"", b"eve"),
+        (b"etc/passwd", b'0', 0o600, b"", b"carol"),
+    ] {
+        push(&mut l0, header_owned(name, 0, kind, mode, link, owner), b"");
+    }
+    pax(&mut l0, &[("SCHILY.xattr.security.capability", &[1, 0, 0, 2, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])]);
+    push(&mut l0, header_owned(b"usr/bin/ping", 5, b'0', 0o755, b"", b"alice"), b"ping\n");
+    let l0 = finish(l0);
+    let mut l1 = Vec::new();
+    for (name, owner) in [(&b"etc/.wh.passwd"[..], &b"dave"[..]), (b"usr/.wh..wh..opq", b"bob"), (b"usr/lib/new", b"frank"), (b"etc/group", b"alice")] {
+        push(&mut l1, header_owned(name, 3, b'0', 0o644, b"", owner), b"abc");
+    }
+    let l1 = finish(l1);
+    let mut l2 = Vec::new();
+    push(&mut l2, header_owned(b"usr/lib/.wh.new", 0, b'0', 0o644, b"", b"gina"), b"");
+    push(&mut l2, header_owned(b"opt/app/run", 4, b'0', 0o777, b"", b"frank"), b"#!sh");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&finish(l2)).unwrap();
+    let img = image_with(&[l0, l1, gz.finish().unwrap()], &["l0.tar", "l1.tar", "l2.tar"]);
+    let opts = Options::named("overlap.tar");
+    let serial = outcome(analyze(Cursor::new(&img), img.len() as u64, &opts, &mut |_| Flow::Continue));
+    for owner in ["alice", "bob", "carol", "dave", "frank", "gina", "cap_net_raw"] {
+        assert!(serial.contains(owner), "{owner} missing from the report");
+    }
+    let (n, par) = parallel(&img, &opts);
+    assert_eq!(n, 3, "all three layers prepared");
+    assert!(serial == par, "parallel result differs\nserial:   {serial:.2000}\nparallel: {par:.2000}");
+}
+
+#[test]
+fn adversarial_corpus_indexes_the_same_in_parallel() {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("parallel-adversarial");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/make_adversarial.py");
+    let ok = Command::new("python3")
+        .arg(&script)
+        .arg(&out)
+        .arg("--fixtures")
+        .arg(fixtures())
+        .arg("--entries")
+        .arg("20000")
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("SKIP: could not generate the adversarial corpus (python3 or fixtures missing)");
+        return;
+    }
+    let mut files = Vec::new();
+    let mut dirs = vec![out.clone()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                // Pastes are not archives.
+                if !p.ends_with("paste") {
+                    dirs.push(p);
+                }
+                continue;
+            }
+            // Skip the giant inputs (bombs, huge files): the point here is damaged headers and
+            // odd members, not limits.
+            if p.extension().is_some_and(|x| x == "txt") || e.metadata().unwrap().len() > 64 << 20 {
+                continue;
+            }
+            files.push(p);
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 50, "corpus too small: {}", files.len());
+    for f in &files {
+        same_result(f);
+    }
+}
