@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A short run of every cargo-fuzz target (fuzz/fuzz_targets/*) for CI: builds them with the
 # nightly toolchain, replays the seeds (fuzz/corpus/<target>/seed-*), the crash regressions
-# (tests/fixtures/fuzz-regressions/<target>/) and, for the archive and layer targets, the real
+# (tests/fixtures/fuzz-regressions/<target>/) and, for the archive and parallel targets, the real
 # fixture images, then fuzzes each for FUZZ_SECONDS (default 20). Exits non-zero on any crash,
 # timeout or out-of-memory. Without a nightly toolchain it says so and exits 0.
 #
@@ -15,7 +15,7 @@ cd "$root"
 CARGO_FUZZ_VERSION=0.13.2
 seconds=${FUZZ_SECONDS:-20}
 fixtures=${TARSIER_FIXTURES:-$root/../shared/fixtures}
-all_targets=(archive layer json status apparmor paste)
+all_targets=(archive layer json status apparmor paste parallel packed)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 
@@ -46,7 +46,7 @@ for t in "${targets[@]}"; do
   for f in fuzz/corpus/"$t"/seed-* tests/fixtures/fuzz-regressions/"$t"/*; do
     [ -f "$f" ] && inputs+=("$f")
   done
-  if [ "$t" = archive ] && [ -d "$fixtures/images" ]; then
+  if { [ "$t" = archive ] || [ "$t" = parallel ]; } && [ -d "$fixtures/images" ]; then
     for f in "$fixtures"/images/*.tar "$fixtures"/images/*.tar.gz; do [ -f "$f" ] && inputs+=("$f"); done
   fi
   if [ "$t" = status ] || [ "$t" = paste ]; then

@@ -5,12 +5,15 @@
 //! Each function swallows the analysis errors (hostile input is expected to fail) and returns
 //! only a failure to serialize a report that did succeed, which is a bug.
 
-use crate::core::image::{self, analyze, list_layer, read_entry, read_merged, Flow, Options};
+use crate::core::image::{
+    self, analyze, analyze_prepared, index_member, list_layer, parallel_candidates, read_entry, read_merged, Flow,
+    Options, PreIndexed,
+};
 use crate::core::{apparmor, caps, paste, status};
 use std::io::Cursor;
 
 /// Every fuzz target's name, as `fuzz/fuzz_targets/<name>.rs` and the corpus folders call it.
-pub const TARGETS: &[&str] = &["archive", "layer", "json", "status", "apparmor", "paste"];
+pub const TARGETS: &[&str] = &["archive", "layer", "json", "status", "apparmor", "paste", "parallel", "packed"];
 
 /// Small limits so one run stays fast and a bomb is cut off early.
 pub fn options(name: &str) -> Options {
@@ -29,6 +32,8 @@ pub fn run(name: &str, data: &[u8]) -> Option<Result<(), serde_json::Error>> {
         "status" => status_dump(data),
         "apparmor" => apparmor_label(data),
         "paste" => paste_box(data),
+        "parallel" => parallel(data),
+        "packed" => packed(data),
         _ => return None,
     })
 }
@@ -120,5 +125,38 @@ pub fn paste_box(data: &[u8]) -> Result<(), serde_json::Error> {
     }
     let _ = paste::text_for_fragment(&text);
     let _ = paste::percent_decode(&text);
+    Ok(())
+}
+
+/// Differential: every member indexed on its own (packed and unpacked on the way, as between
+/// workers) and adopted must give exactly what one pass gives, report and error alike. A
+/// difference panics, which the fuzzer reports as a crash.
+pub fn parallel(data: &[u8]) -> Result<(), serde_json::Error> {
+    let len = data.len() as u64;
+    let opts = options("fuzz.tar");
+    let outcome = |r: Result<image::Analysis, image::ImageError>| match r {
+        Ok(a) => serde_json::to_string(&a.full_report()),
+        Err(e) => Ok(format!("error: {e}")),
+    };
+    let serial = outcome(analyze(Cursor::new(data), len, &opts, &mut |_| Flow::Continue))?;
+    let mut prepared = Vec::new();
+    for c in parallel_candidates(Cursor::new(data), len, &opts, 0) {
+        if let Ok(Some(p)) = index_member(Cursor::new(data), len, c.span, &opts, &mut |_| Flow::Continue) {
+            if let Ok(back) = PreIndexed::from_bytes(&p.to_bytes()) {
+                prepared.push(back);
+            }
+        }
+    }
+    let parallel = outcome(analyze_prepared(Cursor::new(data), len, &opts, &mut |_| Flow::Continue, prepared))?;
+    assert!(serial == parallel, "parallel indexing differs from one pass");
+    Ok(())
+}
+
+/// A packed layer index as it arrives from a helper worker: unpacking garbage is an error,
+/// and what unpacks packs back to the same bytes.
+pub fn packed(data: &[u8]) -> Result<(), serde_json::Error> {
+    if let Ok(p) = PreIndexed::from_bytes(data) {
+        assert!(p.to_bytes() == data, "a packed index does not round-trip");
+    }
     Ok(())
 }

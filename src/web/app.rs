@@ -78,6 +78,10 @@ impl Analyzer {
     }
 
     pub fn set_tool(&self, tool: Tool) {
+        if tool == Tool::Image {
+            // Load an archive worker while the user picks a file.
+            self.images.warm();
+        }
         self.state.dispatch(Action::SetTool(tool));
     }
 
@@ -279,10 +283,13 @@ pub fn app() -> Html {
             let window = gloo::utils::window();
             let options = gloo::events::EventListenerOptions::enable_prevent_default();
             let over_flag = dragging.clone();
+            let warm = analyzer.clone();
             let over = gloo::events::EventListener::new_with_options(&window, "dragover", options, move |e| {
                 e.prevent_default(); // allows the drop
                 if !*over_flag {
                     over_flag.set(true);
+                    // A file is on its way: have a worker loaded by the time it lands.
+                    warm.images.warm();
                 }
             });
             let leave_flag = dragging.clone();

@@ -18,8 +18,8 @@ use wasm_bindgen::JsCast;
 pub const WINDOW: usize = 256 * 1024;
 /// The most bytes fetched by one slice: the read-ahead cap on sequential reads, and the cap of a
 /// large read that goes straight to the caller. Reading 200 MiB of a cached file in a worker
-/// took ~450 ms in 4 MiB slices and ~350 ms in 16–32 MiB ones (docs/benchmarks.md); the window
-/// is the worker's biggest single allocation, well inside its memory budget.
+/// took ~450 ms in 4 MiB slices and ~350 ms in 16–32 MiB ones, and 64 MiB gained nothing more
+/// (docs/benchmarks.md). The window lives in the worker's JS heap, not in wasm memory.
 pub const MAX_SLICE: usize = 32 * 1024 * 1024;
 
 /// A seekable reader over a `Blob`.
@@ -28,9 +28,11 @@ pub struct BlobReader {
     reader: web_sys::FileReaderSync,
     len: u64,
     pos: u64,
-    /// The window: `buf[..buf_len]` holds the blob's bytes from `buf_start`. `buf` only grows
-    /// (its length is the largest window so far), so a fetch never zero-fills it again.
-    buf: Vec<u8>,
+    /// The window: the last fetched bytes, left where `FileReaderSync` put them (a JS
+    /// `ArrayBuffer`), and copied from there straight into each caller's buffer. Holding the
+    /// window in wasm memory instead cost a zero-fill of it and a second copy of every byte
+    /// (~100 ms of the 1 GiB benchmark).
+    window: js_sys::Uint8Array,
     buf_len: usize,
     buf_start: u64,
     /// Where the last fetch ended: a fetch starting there is sequential and grows the read-ahead.
@@ -50,7 +52,7 @@ impl BlobReader {
         let reader = web_sys::FileReaderSync::new().map_err(|e| js_error("FileReaderSync is unavailable", &e))?;
         let size = blob.size();
         let len = if size.is_finite() && size >= 0.0 { size as u64 } else { 0 };
-        Ok(BlobReader { blob, reader, len, pos: 0, buf: Vec::new(), buf_len: 0, buf_start: 0, last_end: u64::MAX, ahead: WINDOW, fetched: 0 })
+        Ok(BlobReader { blob, reader, len, pos: 0, window: js_sys::Uint8Array::new_with_length(0), buf_len: 0, buf_start: 0, last_end: u64::MAX, ahead: WINDOW, fetched: 0 })
     }
 
     /// The blob's length in bytes.
@@ -114,21 +116,14 @@ impl Read for BlobReader {
                 return Ok(got);
             }
             self.buf_len = 0;
-            let view = self.fetch(self.pos, ahead)?;
-            let got = view.length() as usize;
-            if self.buf.len() < got {
-                // Straight to the largest window this blob can need: growing step by step
-                // would zero-fill and copy it again at every doubling.
-                let most = usize::try_from(self.len).unwrap_or(MAX_SLICE).min(MAX_SLICE);
-                self.buf.resize(got.max(most), 0);
-            }
-            view.copy_to(&mut self.buf[..got]);
-            self.buf_len = got;
+            self.window = self.fetch(self.pos, ahead)?;
+            self.buf_len = self.window.length() as usize;
             self.buf_start = self.pos;
         }
         let at = (self.pos - self.buf_start) as usize;
         let n = out.len().min(self.buf_len - at);
-        out[..n].copy_from_slice(&self.buf[at..at + n]);
+        // Offsets inside a window of at most MAX_SLICE bytes fit in u32.
+        self.window.subarray(at as u32, (at + n) as u32).copy_to(&mut out[..n]);
         self.pos += n as u64;
         Ok(n)
     }

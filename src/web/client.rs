@@ -161,6 +161,25 @@ pub struct ImageSessions(Rc<RefCell<SessionSlots>>);
 struct SessionSlots {
     current: Option<(RequestId, WorkerHandle)>,
     pending: Option<(RequestId, WorkerHandle)>,
+    /// A worker started ahead of time (its wasm compiled and instantiated while the user picks
+    /// a file), with the slot that routes its messages once it gets a session.
+    spare: Option<(WorkerHandle, Router)>,
+}
+
+/// Where a spare worker's messages go once it is given a session.
+type Router = Rc<RefCell<Option<Rc<dyn Fn(Action)>>>>;
+
+/// Starts a worker whose messages go wherever `router` says (nowhere until it is set).
+fn routed_worker() -> Result<(WorkerHandle, Router), String> {
+    let router: Router = Rc::new(RefCell::new(None));
+    let to = router.clone();
+    let dispatch: Rc<dyn Fn(Action)> = Rc::new(move |action| {
+        let target = to.borrow().clone();
+        if let Some(target) = target {
+            target(action);
+        }
+    });
+    Ok((WorkerHandle::spawn(dispatch)?, router))
 }
 
 impl PartialEq for ImageSessions {
@@ -203,12 +222,26 @@ impl ImageSessions {
             }
             other => dispatch(other),
         });
-        let handle = WorkerHandle::spawn(routed)?;
+        let spare = self.0.borrow_mut().spare.take();
+        let (handle, router) = match spare {
+            Some(spare) => spare,
+            None => routed_worker()?,
+        };
+        *router.borrow_mut() = Some(routed);
         let cores = gloo::utils::window().navigator().hardware_concurrency();
         let cores = if cores.is_finite() && cores >= 1.0 { cores as usize } else { 0 };
         handle.send(&Request::OpenImage { session, name: file.name(), cores }, Some(file))?;
         self.0.borrow_mut().pending = Some((session, handle)); // drops (terminates) an older pending one
         Ok(())
+    }
+
+    /// Starts a spare worker now, if there is none, so the next archive does not wait for one
+    /// to load. Failure is silent: `open` then starts one (and reports why it cannot).
+    pub fn warm(&self) {
+        let mut slots = self.0.borrow_mut();
+        if slots.spare.is_none() {
+            slots.spare = routed_worker().ok();
+        }
     }
 
     /// Stops indexing the pending archive.
