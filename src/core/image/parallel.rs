@@ -323,8 +323,8 @@ impl PreIndexed {
             x => return Err(format!("unknown compression {x}")),
         };
         let uncompressed_size = r.u64()?;
-        let no_end_marker = r.u8()? != 0;
-        let damage = r.opt_bytes()?.map(|b| String::from_utf8_lossy(b).into_owned());
+        let no_end_marker = r.flag()?;
+        let damage = r.opt_bytes()?.map(text).transpose()?;
         let mut c = [0u64; 10];
         for v in &mut c {
             *v = r.u64()?;
@@ -379,18 +379,18 @@ impl PreIndexed {
             let mtime = r.u64()? as i64;
             let data_offset = r.u64()?;
             let link = r.opt_bytes()?.map(Box::from);
-            let extra = match r.u8()? {
-                0 => None,
-                _ => {
+            let extra = match r.flag()? {
+                false => None,
+                true => {
                     let n = r.len(8)?;
                     let mut xattrs = Vec::with_capacity(n);
                     for _ in 0..n {
-                        let k = String::from_utf8_lossy(r.bytes()?).into_owned();
+                        let k = text(r.bytes()?)?;
                         xattrs.push((k, r.bytes()?.to_vec()));
                     }
-                    let device = match r.u8()? {
-                        0 => None,
-                        _ => Some((r.u32()?, r.u32()?)),
+                    let device = match r.flag()? {
+                        false => None,
+                        true => Some((r.u32()?, r.u32()?)),
                     };
                     let raw_path = r.opt_bytes()?.map(<[u8]>::to_vec);
                     Some(Box::new(EntryExtra {
@@ -446,6 +446,11 @@ impl PreIndexed {
     }
 }
 
+/// Text that must be valid UTF-8 (it was a Rust `String` when packed).
+fn text(b: &[u8]) -> Result<String, String> {
+    String::from_utf8(b.to_vec()).map_err(|_| "packed text is not UTF-8".to_owned())
+}
+
 /// Marks (and versions) a packed index.
 const MAGIC: &[u8] = b"TARSIER-LAYER-INDEX-1\n";
 
@@ -466,6 +471,9 @@ fn kind_code(k: EntryKind) -> (u8, u8) {
 }
 
 fn kind_from(code: u8, other: u8) -> Result<EntryKind, String> {
+    if code != 10 && other != 0 {
+        return Err(format!("entry kind {code} with a type byte"));
+    }
     Ok(match code {
         0 => EntryKind::File,
         1 => EntryKind::Dir,
@@ -549,9 +557,17 @@ impl<'a> Reader<'a> {
         self.take(n)
     }
     fn opt_bytes(&mut self) -> Result<Option<&'a [u8]>, String> {
+        match self.flag()? {
+            false => Ok(None),
+            true => Ok(Some(self.bytes()?)),
+        }
+    }
+    /// A 0/1 byte (anything else is not what [`Writer`] writes).
+    fn flag(&mut self) -> Result<bool, String> {
         match self.u8()? {
-            0 => Ok(None),
-            _ => Ok(Some(self.bytes()?)),
+            0 => Ok(false),
+            1 => Ok(true),
+            x => Err(format!("a flag byte is {x}")),
         }
     }
 }
