@@ -148,7 +148,7 @@ async fn open_image_response(
     Response::ImageOpened { session, result, stats }
 }
 
-/// Indexes the archive. With compressed layers and more than one core, helper workers inflate
+/// Indexes the archive. With compressed layers and cores to spare, helper workers inflate
 /// and index those (see [`super::pool`]) while this worker indexes the big uncompressed layers
 /// itself; then the analysis runs here, adopting all of that instead of reading it again.
 async fn open_image(
