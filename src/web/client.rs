@@ -167,16 +167,28 @@ struct SessionSlots {
 }
 
 /// Where a spare worker's messages go once it is given a session.
-type Router = Rc<RefCell<Option<Rc<dyn Fn(Action)>>>>;
+type Router = Rc<RefCell<RouterSlot>>;
+
+#[derive(Default)]
+struct RouterSlot {
+    to: Option<Rc<dyn Fn(Action)>>,
+    /// The worker failed before it was given a session (it is then not used).
+    failed: bool,
+}
 
 /// Starts a worker whose messages go wherever `router` says (nowhere until it is set).
 fn routed_worker() -> Result<(WorkerHandle, Router), String> {
-    let router: Router = Rc::new(RefCell::new(None));
+    let router: Router = Rc::new(RefCell::new(RouterSlot::default()));
     let to = router.clone();
     let dispatch: Rc<dyn Fn(Action)> = Rc::new(move |action| {
-        let target = to.borrow().clone();
-        if let Some(target) = target {
-            target(action);
+        let target = to.borrow().to.clone();
+        match target {
+            Some(target) => target(action),
+            None => {
+                if matches!(action, Action::WorkerFailed(_)) {
+                    to.borrow_mut().failed = true;
+                }
+            }
         }
     });
     Ok((WorkerHandle::spawn(dispatch)?, router))
@@ -222,12 +234,13 @@ impl ImageSessions {
             }
             other => dispatch(other),
         });
-        let spare = self.0.borrow_mut().spare.take();
+        // A spare that failed to load is dropped: a fresh worker reports its own failure.
+        let spare = self.0.borrow_mut().spare.take().filter(|(_, router)| !router.borrow().failed);
         let (handle, router) = match spare {
             Some(spare) => spare,
             None => routed_worker()?,
         };
-        *router.borrow_mut() = Some(routed);
+        router.borrow_mut().to = Some(routed);
         let cores = gloo::utils::window().navigator().hardware_concurrency();
         let cores = if cores.is_finite() && cores >= 1.0 { cores as usize } else { 0 };
         handle.send(&Request::OpenImage { session, name: file.name(), cores }, Some(file))?;

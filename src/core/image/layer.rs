@@ -50,8 +50,9 @@ pub struct Entry {
     pub extra: Option<Box<EntryExtra>>,
 }
 
-/// Small-string interner for user and group names (keyed by the raw bytes, so a hit costs one
-/// hash of a short name and no conversion).
+/// Small-string interner for user and group names, keyed by the raw bytes (a hit costs one hash
+/// of a short name and no conversion).
+///
 /// The last two names looked up are remembered: entries mostly repeat their neighbours' owner.
 #[derive(Debug, Default)]
 pub struct StrTable {
@@ -65,7 +66,9 @@ pub struct StrTable {
 impl StrTable {
     pub fn intern(&mut self, b: &[u8]) -> u32 {
         for id in self.recent.into_iter().flatten() {
-            if self.strings.get(id as usize).is_some_and(|s| s.as_bytes() == b) {
+            // Compared with the raw bytes, as the map is: two names that differ only in bytes
+            // that are not UTF-8 show alike but stay two names.
+            if self.raw.get(id as usize).is_some_and(|r| **r == *b) {
                 return id;
             }
         }
@@ -322,4 +325,30 @@ pub(crate) fn index_layer(
         Err(WalkError::Tar(f)) => idx.damage = Some(super::fault_text(&f)),
     }
     Ok(idx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StrTable;
+
+    /// A name that is not UTF-8 and the UTF-8 name it displays as stay two names, whichever
+    /// comes first and however often they alternate (the remembered names included).
+    #[test]
+    fn names_are_told_apart_by_their_bytes() {
+        let raw: &[u8] = b"a\xff";
+        let shown = "a\u{fffd}".as_bytes();
+        for order in [[raw, shown], [shown, raw]] {
+            let mut t = StrTable::default();
+            let first = t.intern(order[0]);
+            let second = t.intern(order[1]);
+            assert_ne!(first, second);
+            for _ in 0..3 {
+                assert_eq!(t.intern(order[0]), first);
+                assert_eq!(t.intern(order[1]), second);
+                assert_eq!(t.intern(b"root"), 2);
+            }
+            assert_eq!(t.get(first), t.get(second), "both show as a\u{fffd}");
+            assert_eq!(t.raw().collect::<Vec<_>>(), [order[0], order[1], b"root"]);
+        }
+    }
 }
