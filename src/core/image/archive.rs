@@ -16,7 +16,7 @@ use super::source::{
     StreamSource, Tick,
 };
 use super::tar_index::{
-    looks_like_tar_header, typeflag, walk, TarEntry, TarFault, WalkEnd, WalkError,
+    looks_like_tar_header, typeflag, walk, Step, TarEntry, TarFault, WalkEnd, WalkError,
 };
 use super::{
     fault_text, Analysis, Flow, ImageError, Options, Phase, Progress, Progressor,
@@ -658,8 +658,9 @@ pub fn analyze_prepared<R: Read + Seek>(
         &file,
         tick.clone(),
         &mut |src| {
-            let res = walk(src, &mut |e: &TarEntry, body: &mut Bounded<'_>| {
-                scan.on_member(e, body)
+            let res = walk(src, &mut |step: Step<'_, '_>| match step {
+                Step::Member(e, body) => scan.on_member(e, body),
+                Step::Skipping => scan.progress.maybe(),
             });
             match res {
                 Ok(end) => Ok(end),

@@ -6,8 +6,8 @@
 
 use super::fs_tree::{PathTree, NONE};
 use super::report::{EntryKind, KindCounts};
-use super::source::{read_full, Bounded, Source};
-use super::tar_index::{io_fault, typeflag, walk, TarEntry, TarFault, WalkEnd, WalkError};
+use super::source::{read_full, Source};
+use super::tar_index::{typeflag, walk, Step, TarEntry, WalkEnd, WalkError};
 use super::ImageError;
 use hashbrown::{HashMap, HashSet};
 
@@ -106,9 +106,6 @@ pub struct LayerIndex {
     pub damage: Option<String>,
 }
 
-/// A body longer than this is skipped in steps of this size, with a progress call after each.
-pub const PROGRESS_SKIP_STEP: u64 = 4 * 1024 * 1024;
-
 /// Paths whose bodies are captured while indexing.
 pub fn is_captured_path(path: &[u8]) -> bool {
     matches!(
@@ -134,9 +131,8 @@ fn candidate_name(name: &[u8]) -> bool {
 pub(crate) struct LayerCtx<'a> {
     pub tree: &'a mut PathTree,
     pub strings: &'a mut StrTable,
-    /// Progress: called with 1 for every entry, and with 0 between chunks of a long body that
-    /// is skipped (on a compressed layer that means inflating it, which can take seconds), so
-    /// progress and cancellation keep working inside one huge file.
+    /// Progress: called with 1 for every entry, and with 0 between steps of skipping a long
+    /// body (see [`tar_index::SKIP_STEP`](super::tar_index::SKIP_STEP)).
     pub on_progress: &'a mut dyn FnMut(u64) -> Result<(), ImageError>,
     pub capture_budget: &'a mut u64,
     pub max_entries: u64,
@@ -193,15 +189,15 @@ pub(crate) fn index_layer(
     let mut idx = LayerIndex::default();
     // Duplicate detection: the nodes seen so far in this layer.
     let mut seen: HashSet<u32> = HashSet::new();
-    let mut skip_fault: Option<TarFault> = None;
     let file = ctx.file.to_owned();
     let result = {
         let idx = &mut idx;
         let seen = &mut seen;
-        let skip_fault = &mut skip_fault;
-        walk(src, &mut |e: &TarEntry,
-                        body: &mut Bounded<'_>|
-         -> Result<(), ImageError> {
+        walk(src, &mut |step: Step<'_, '_>| -> Result<(), ImageError> {
+            let (e, body) = match step {
+                Step::Member(e, body) => (e, body),
+                Step::Skipping => return (ctx.on_progress)(0),
+            };
             (ctx.on_progress)(1)?;
             if idx.entries.len() as u64 >= ctx.max_entries {
                 return Err(ImageError::LimitExceeded {
@@ -292,24 +288,10 @@ pub(crate) fn index_layer(
                     idx.captured.push((ei, buf));
                 }
             }
-            // Skip a long body here in steps (the walker would skip it in one go). A fault on
-            // the way is the same damage the walker would have reported.
-            while body.remaining() > PROGRESS_SKIP_STEP {
-                if let Err(err) = body.skip(PROGRESS_SKIP_STEP) {
-                    let at = e.data_pos.saturating_add(body.pos());
-                    *skip_fault = Some(io_fault(at, "inside a member's body", err));
-                    return Err(ImageError::Cancelled);
-                }
-                (ctx.on_progress)(0)?;
-            }
             Ok(())
         })
     };
     idx.uncompressed_size = src.pos();
-    if let Some(f) = skip_fault {
-        idx.damage = Some(super::fault_text(&f));
-        return Ok(idx);
-    }
     match result {
         Ok(WalkEnd::Marker) => {}
         Ok(WalkEnd::EofWithoutMarker) => {

@@ -22,7 +22,7 @@ use super::fs_tree::{PathTree, NONE, ROOT};
 use super::layer::{Entry, EntryExtra, LayerCtx, LayerIndex, StrTable};
 use super::report::{EntryKind, KindCounts};
 use super::source::{read_full, Bounded, Compression, SeekSource, Tick};
-use super::tar_index::{looks_like_tar_header, typeflag, walk, TarEntry};
+use super::tar_index::{looks_like_tar_header, typeflag, walk, Step};
 use super::{Flow, ImageError, Options, Phase, Progress, Progressor, MAX_CAPTURE_TOTAL};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Seek};
@@ -66,7 +66,8 @@ pub fn parallel_candidates<R: Read + Seek>(
         return out;
     }
     let mut src = SeekSource::new(reader, total_len, 0, Tick::default());
-    let _ = walk(&mut src, &mut |e: &TarEntry, body: &mut Bounded<'_>| {
+    let _ = walk(&mut src, &mut |step: Step<'_, '_>| {
+        let Step::Member(e, body) = step else { return Ok(()) };
         if out.len() >= MAX_CANDIDATES {
             return Err(());
         }

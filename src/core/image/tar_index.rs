@@ -61,6 +61,20 @@ pub(crate) struct TarEntry {
     pub data_pos: u64,
 }
 
+/// A body the callback left unread is skipped in steps of this size, with a
+/// [`Step::Skipping`] call after each: on a compressed stream, skipping means inflating, and one
+/// huge body can take seconds, so progress and cancellation must keep working inside it.
+pub const SKIP_STEP: u64 = 4 * 1024 * 1024;
+
+/// What the walker hands its callback.
+pub(crate) enum Step<'a, 'b> {
+    /// A member: its headers (after long-name and PAX records are applied) and a bounded view
+    /// of its body.
+    Member(&'a TarEntry, &'a mut Bounded<'b>),
+    /// Still skipping the rest of the last member's body (see [`SKIP_STEP`]).
+    Skipping,
+}
+
 /// Why the walk stopped (when it did not fail).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum WalkEnd {
@@ -103,7 +117,7 @@ pub(crate) enum WalkError<E> {
     Callback(E),
 }
 
-pub(crate) fn io_fault(pos: u64, what: &str, e: io::Error) -> TarFault {
+fn io_fault(pos: u64, what: &str, e: io::Error) -> TarFault {
     if e.kind() == io::ErrorKind::UnexpectedEof {
         TarFault::Truncated {
             pos,
@@ -358,11 +372,12 @@ fn skip_padding(src: &mut dyn Source, size: u64) -> Result<(), TarFault> {
     Ok(())
 }
 
-/// Walks every member of the tar stream in `src`, calling `on_entry` with its headers and a
-/// bounded view of its body. Long-name and PAX records are folded into the entry they precede.
+/// Walks every member of the tar stream in `src`, calling `on_step` with each member's headers
+/// and a bounded view of its body, and while skipping what of a long body it left unread.
+/// Long-name and PAX records are folded into the entry they precede.
 pub(crate) fn walk<E>(
     src: &mut dyn Source,
-    on_entry: &mut dyn FnMut(&TarEntry, &mut Bounded<'_>) -> Result<(), E>,
+    on_step: &mut dyn FnMut(Step<'_, '_>) -> Result<(), E>,
 ) -> Result<WalkEnd, WalkError<E>> {
     let mut header = [0u8; 512];
     let mut entry = TarEntry::default();
@@ -508,17 +523,23 @@ pub(crate) fn walk<E>(
         let size = entry.size;
         {
             let mut body = Bounded::new(src, size);
-            on_entry(&entry, &mut body).map_err(WalkError::Callback)?;
-            let rest = body.remaining();
-            if rest > 0 {
+            on_step(Step::Member(&entry, &mut body)).map_err(WalkError::Callback)?;
+            loop {
+                let rest = body.remaining();
+                if rest == 0 {
+                    break;
+                }
                 let p = body.pos();
-                body.skip(rest).map_err(|e| {
+                body.skip(rest.min(SKIP_STEP)).map_err(|e| {
                     WalkError::Tar(io_fault(
                         entry.data_pos.saturating_add(p),
                         "inside a member's body",
                         e,
                     ))
                 })?;
+                if body.remaining() > 0 {
+                    on_step(Step::Skipping).map_err(WalkError::Callback)?;
+                }
             }
         }
         skip_padding(src, size).map_err(WalkError::Tar)?;
