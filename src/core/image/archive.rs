@@ -154,16 +154,21 @@ pub(crate) fn sniff_outer<R: Read + Seek>(reader: &mut R, file: &str) -> Result<
     Ok(Compression::sniff(head.get(..got).unwrap_or(&[])))
 }
 
-/// Runs `f` over the outer tar stream (decompressed if needed), from its start.
+/// A compressed archive may decompress to at most this many times the one-layer cap.
+const OUTER_LIMIT_IN_LAYERS: u64 = 64;
+
+/// Runs `f` over the outer tar stream (decompressed if needed, up to
+/// [`OUTER_LIMIT_IN_LAYERS`] × `max_layer_bytes`), from its start.
 pub(crate) fn with_outer<R: Read + Seek, T>(
     mut reader: R,
     total_len: u64,
     compression: Compression,
-    limit: u64,
+    max_layer_bytes: u64,
     file: &str,
     tick: Tick,
     f: &mut dyn FnMut(&mut dyn Source) -> Result<T, ImageError>,
 ) -> Result<T, ImageError> {
+    let limit = max_layer_bytes.saturating_mul(OUTER_LIMIT_IN_LAYERS);
     reader
         .seek(SeekFrom::Start(0))
         .map_err(|e| io_error(file, 0, "while seeking to the start", e))?;
@@ -252,9 +257,7 @@ impl Scan<'_> {
         let n = read_full(body, &mut head)
             .map_err(|err| io_error(&self.file, e.data_pos, &format!("inside `{path}`"), err))?;
         head.truncate(n);
-        let comp = Compression::sniff(&head);
-        let is_tar = comp == Compression::None && n == 512 && looks_like_tar_header(&head);
-        if comp != Compression::None || is_tar {
+        if let Some(comp) = layer_compression(&head) {
             let prepared = self
                 .prepared
                 .remove(&e.data_pos)
@@ -270,13 +273,7 @@ impl Scan<'_> {
                 ),
                 None => {
                     let progress = &mut self.progress;
-                    let mut on_progress = |entries: u64| {
-                        if entries > 0 {
-                            progress.entry()
-                        } else {
-                            progress.maybe()
-                        }
-                    };
+                    let mut on_progress = |entries: u64| progress.advance(entries);
                     index_layer_member(
                         comp,
                         head,
@@ -341,6 +338,15 @@ impl Scan<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// What a member's first bytes (at most 512) say about it as a layer: its compression, or `None`
+/// when it is neither compressed nor a plain tar (a config, a manifest, anything else).
+pub(crate) fn layer_compression(head: &[u8]) -> Option<Compression> {
+    match Compression::sniff(head) {
+        Compression::None => looks_like_tar_header(head).then_some(Compression::None),
+        compressed => Some(compressed),
     }
 }
 
@@ -654,7 +660,7 @@ pub fn analyze_prepared<R: Read + Seek>(
         reader,
         total_len,
         compression,
-        opts.max_layer_bytes.saturating_mul(64),
+        opts.max_layer_bytes,
         &file,
         tick.clone(),
         &mut |src| {

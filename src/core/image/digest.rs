@@ -3,7 +3,7 @@
 //! See the OCI [descriptor digests](https://github.com/opencontainers/image-spec/blob/main/descriptor.md#digests)
 //! and [`rootfs.diff_ids`](https://github.com/opencontainers/image-spec/blob/main/config.md#layer-diffid).
 
-use super::archive::{io_error, with_outer};
+use super::archive::io_error;
 use super::report::DigestCheck;
 use super::source::{with_decoded, Bounded, Compression, Source};
 use super::{Analysis, Flow, ImageError, Phase, Progress, Progressor};
@@ -112,98 +112,90 @@ pub fn verify_digests<R: Read + Seek>(
     let tick = Rc::new(Cell::new(0));
     let mut prog = Progressor::new(progress, tick.clone(), a.total_len, Phase::Verifying);
     let mut out = Vec::new();
-    with_outer(
-        reader,
-        a.total_len,
-        a.outer_compression,
-        a.max_layer_bytes.saturating_mul(64),
-        &file,
-        tick,
-        &mut |outer| {
-            for t in &targets {
-                prog.current.clone_from(&t.member);
-                prog.report()?;
-                let here = outer.pos();
-                if t.offset < here {
-                    continue;
-                }
-                outer
-                    .skip(t.offset - here)
-                    .map_err(|e| io_error(&file, t.offset, "while seeking to a blob", e))?;
-                let mut body = Bounded::new(outer, t.size);
-                let ctx = format!("inside `{}`", t.member);
-                let mut hashing = Hashing {
-                    inner: &mut body,
-                    h: Sha256::new(),
-                };
-                let mut buf = vec![0u8; HASH_CHUNK];
-                let diff = if t.compression == Compression::None {
-                    loop {
-                        let n = hashing
-                            .read(&mut buf)
-                            .map_err(|e| io_error(&file, t.offset, &ctx, e))?;
-                        if n == 0 {
-                            break;
-                        }
-                        prog.maybe()?;
-                    }
-                    None
-                } else {
-                    struct ReadSrc<'x, 'a, 'b>(&'x mut Hashing<'a, 'b>, u64);
-                    impl Source for ReadSrc<'_, '_, '_> {
-                        fn read_some(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-                            let n = self.0.read(buf)?;
-                            self.1 += n as u64;
-                            Ok(n)
-                        }
-                        fn skip(&mut self, _n: u64) -> io::Result<()> {
-                            Err(io::Error::new(io::ErrorKind::Unsupported, "skip"))
-                        }
-                        fn pos(&self) -> u64 {
-                            self.1
-                        }
-                    }
-                    let mut src = ReadSrc(&mut hashing, 0);
-                    let d = with_decoded(
-                        t.compression,
-                        &mut src,
-                        a.max_layer_bytes,
-                        &mut |s: &mut dyn Source| {
-                            let mut h = Sha256::new();
-                            loop {
-                                let n = s
-                                    .read_some(&mut buf)
-                                    .map_err(|e| io_error(&file, t.offset, &ctx, e))?;
-                                if n == 0 {
-                                    break;
-                                }
-                                h.update(buf.get(..n).unwrap_or(&[]));
-                                prog.maybe()?;
-                            }
-                            Ok(h)
-                        },
-                        &|e| io_error(&file, t.offset, &ctx, e),
-                    )?;
-                    // Hash whatever follows the compressed stream inside the blob.
-                    let mut rest = vec![0u8; HASH_CHUNK];
-                    loop {
-                        let n = hashing
-                            .read(&mut rest)
-                            .map_err(|e| io_error(&file, t.offset, &ctx, e))?;
-                        if n == 0 {
-                            break;
-                        }
-                    }
-                    Some(hex(d))
-                };
-                let raw = hex(std::mem::take(&mut hashing.h));
-                let subject = if t.layer.is_some() { "layer" } else { "config" };
-                check(&mut out, t, subject, "digest", &t.digest, &raw);
-                let diff_actual = diff.unwrap_or_else(|| raw.clone());
-                check(&mut out, t, subject, "diff_id", &t.diff_id, &diff_actual);
+    a.with_outer(reader, tick, &mut |outer| {
+        for t in &targets {
+            prog.current.clone_from(&t.member);
+            prog.report()?;
+            let here = outer.pos();
+            if t.offset < here {
+                continue;
             }
-            Ok(())
-        },
-    )?;
+            outer
+                .skip(t.offset - here)
+                .map_err(|e| io_error(&file, t.offset, "while seeking to a blob", e))?;
+            let mut body = Bounded::new(outer, t.size);
+            let ctx = format!("inside `{}`", t.member);
+            let mut hashing = Hashing {
+                inner: &mut body,
+                h: Sha256::new(),
+            };
+            let mut buf = vec![0u8; HASH_CHUNK];
+            let diff = if t.compression == Compression::None {
+                loop {
+                    let n = hashing
+                        .read(&mut buf)
+                        .map_err(|e| io_error(&file, t.offset, &ctx, e))?;
+                    if n == 0 {
+                        break;
+                    }
+                    prog.maybe()?;
+                }
+                None
+            } else {
+                struct ReadSrc<'x, 'a, 'b>(&'x mut Hashing<'a, 'b>, u64);
+                impl Source for ReadSrc<'_, '_, '_> {
+                    fn read_some(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                        let n = self.0.read(buf)?;
+                        self.1 += n as u64;
+                        Ok(n)
+                    }
+                    fn skip(&mut self, _n: u64) -> io::Result<()> {
+                        Err(io::Error::new(io::ErrorKind::Unsupported, "skip"))
+                    }
+                    fn pos(&self) -> u64 {
+                        self.1
+                    }
+                }
+                let mut src = ReadSrc(&mut hashing, 0);
+                let d = with_decoded(
+                    t.compression,
+                    &mut src,
+                    a.max_layer_bytes,
+                    &mut |s: &mut dyn Source| {
+                        let mut h = Sha256::new();
+                        loop {
+                            let n = s
+                                .read_some(&mut buf)
+                                .map_err(|e| io_error(&file, t.offset, &ctx, e))?;
+                            if n == 0 {
+                                break;
+                            }
+                            h.update(buf.get(..n).unwrap_or(&[]));
+                            prog.maybe()?;
+                        }
+                        Ok(h)
+                    },
+                    &|e| io_error(&file, t.offset, &ctx, e),
+                )?;
+                // Hash whatever follows the compressed stream inside the blob.
+                let mut rest = vec![0u8; HASH_CHUNK];
+                loop {
+                    let n = hashing
+                        .read(&mut rest)
+                        .map_err(|e| io_error(&file, t.offset, &ctx, e))?;
+                    if n == 0 {
+                        break;
+                    }
+                }
+                Some(hex(d))
+            };
+            let raw = hex(std::mem::take(&mut hashing.h));
+            let subject = if t.layer.is_some() { "layer" } else { "config" };
+            check(&mut out, t, subject, "digest", &t.digest, &raw);
+            let diff_actual = diff.unwrap_or_else(|| raw.clone());
+            check(&mut out, t, subject, "diff_id", &t.diff_id, &diff_actual);
+        }
+        Ok(())
+    })?;
     Ok(out)
 }

@@ -174,6 +174,19 @@ impl std::fmt::Debug for Analysis {
     }
 }
 
+impl Analysis {
+    /// Runs `f` over the analyzed archive's outer tar stream again (read from `reader`, which
+    /// must give the same bytes), for a query or the verification pass.
+    pub(crate) fn with_outer<R: std::io::Read + std::io::Seek, T>(
+        &self,
+        reader: R,
+        tick: source::Tick,
+        f: &mut dyn FnMut(&mut dyn source::Source) -> Result<T, ImageError>,
+    ) -> Result<T, ImageError> {
+        archive::with_outer(reader, self.total_len, self.outer_compression, self.max_layer_bytes, &self.name, tick, f)
+    }
+}
+
 /// Text of a tar fault, for warnings.
 pub(crate) fn fault_text(f: &tar_index::TarFault) -> String {
     match f {
@@ -222,9 +235,10 @@ impl<'a> Progressor<'a> {
         }
     }
 
-    /// Counts one entry and reports if due.
-    pub(crate) fn entry(&mut self) -> Result<(), ImageError> {
-        self.files += 1;
+    /// Counts `entries` more entries (0 while a long body is skipped) and reports if due: the
+    /// `on_progress` of a layer being indexed.
+    pub(crate) fn advance(&mut self, entries: u64) -> Result<(), ImageError> {
+        self.files += entries;
         self.maybe()
     }
 

@@ -17,12 +17,12 @@
 //! budget ([`MAX_CAPTURE_TOTAL`](super::MAX_CAPTURE_TOTAL), 256 MiB of package databases and
 //! passwd files), so a layer holding more than that could keep a different subset.
 
-use super::archive::{index_layer_member, sniff_outer};
+use super::archive::{index_layer_member, layer_compression, sniff_outer};
 use super::fs_tree::{PathTree, NONE, ROOT};
 use super::layer::{Entry, EntryExtra, LayerCtx, LayerIndex, StrTable};
 use super::report::{EntryKind, KindCounts};
 use super::source::{read_full, Bounded, Compression, SeekSource, Tick};
-use super::tar_index::{looks_like_tar_header, typeflag, walk, Step};
+use super::tar_index::{typeflag, walk, Step};
 use super::{Flow, ImageError, Options, Phase, Progress, Progressor, MAX_CAPTURE_TOTAL};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Seek};
@@ -125,22 +125,14 @@ pub fn index_member<R: Read + Seek>(
         return Ok(None);
     };
     head.truncate(n);
-    let comp = Compression::sniff(&head);
-    let is_tar = comp == Compression::None && n == 512 && looks_like_tar_header(&head);
-    if comp == Compression::None && !is_tar {
+    let Some(comp) = layer_compression(&head) else {
         return Ok(None);
-    }
+    };
     let mut tree = PathTree::new();
     let mut strings = StrTable::default();
     let mut budget = MAX_CAPTURE_TOTAL;
     let mut prog = Progressor::new(progress, tick, total_len, Phase::Indexing);
-    let mut on_progress = |entries: u64| {
-        if entries > 0 {
-            prog.entry()
-        } else {
-            prog.maybe()
-        }
-    };
+    let mut on_progress = |entries: u64| prog.advance(entries);
     let res = index_layer_member(
         comp,
         head,
@@ -224,8 +216,7 @@ impl PreIndexed {
             }
             keep
         });
-        progress.files += index.entries.len() as u64;
-        progress.maybe()?;
+        progress.advance(index.entries.len() as u64)?;
         Ok(index)
     }
 

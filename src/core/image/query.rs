@@ -2,7 +2,7 @@
 //! capped search) and reading entry bodies on demand: a byte range by seeking for plain layers in
 //! a plain archive, by re-streaming for compressed ones.
 
-use super::archive::{io_error, with_outer};
+use super::archive::io_error;
 use super::fs_tree::{display_bytes, NONE, ROOT};
 use super::layer::Entry;
 use super::merge::{history, ST_PRESENT};
@@ -492,32 +492,24 @@ fn with_body<R: Read + Seek, T>(
     let file = a.name.clone();
     let tick = Rc::new(Cell::new(0));
     let ctx = format!("inside layer `{}`", blob.path);
-    with_outer(
-        reader,
-        a.total_len,
-        a.outer_compression,
-        a.max_layer_bytes.saturating_mul(64),
-        &file,
-        tick,
-        &mut |outer| {
-            outer
-                .skip(blob.offset)
-                .map_err(|err| io_error(&file, blob.offset, "while seeking to a layer", err))?;
-            let mut body = Bounded::new(outer, blob.size);
-            with_decoded(
-                blob.compression,
-                &mut body,
-                a.max_layer_bytes,
-                &mut |s: &mut dyn Source| {
-                    s.skip(data_offset)
-                        .map_err(|err| io_error(&file, data_offset, &ctx, err))?;
-                    let mut b = Bounded::new(s, size);
-                    f(&mut b, size)
-                },
-                &|err| io_error(&file, blob.offset, &ctx, err),
-            )
-        },
-    )
+    a.with_outer(reader, tick, &mut |outer| {
+        outer
+            .skip(blob.offset)
+            .map_err(|err| io_error(&file, blob.offset, "while seeking to a layer", err))?;
+        let mut body = Bounded::new(outer, blob.size);
+        with_decoded(
+            blob.compression,
+            &mut body,
+            a.max_layer_bytes,
+            &mut |s: &mut dyn Source| {
+                s.skip(data_offset)
+                    .map_err(|err| io_error(&file, data_offset, &ctx, err))?;
+                let mut b = Bounded::new(s, size);
+                f(&mut b, size)
+            },
+            &|err| io_error(&file, blob.offset, &ctx, err),
+        )
+    })
 }
 
 /// Reads up to `max_len` bytes (at most [`MAX_READ_LEN`]) from `offset` of the body of `path` in
