@@ -21,20 +21,29 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
 }
 
-fn archives_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
-    let mut items: Vec<_> = rd.flatten().map(|e| e.path()).collect();
-    items.sort();
-    for p in items {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
-        if p.is_dir() {
-            if !name.ends_with(".truth") {
-                archives_under(&p, out);
+/// The files below `dir`, sorted: descending into the directories `enter` accepts, keeping the
+/// files `keep` accepts.
+fn files_under(dir: &Path, enter: &dyn Fn(&Path) -> bool, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        for p in rd.flatten().map(|e| e.path()) {
+            if p.is_dir() {
+                if enter(&p) {
+                    dirs.push(p);
+                }
+            } else if keep(&p) {
+                out.push(p);
             }
-        } else if [".tar", ".tar.gz", ".tgz", ".tar.zst", ".gz", ".zst", ".bin"].iter().any(|s| name.ends_with(s)) {
-            out.push(p);
         }
     }
+    out.sort();
+    out
+}
+
+fn name_of(p: &Path) -> &str {
+    p.file_name().and_then(|n| n.to_str()).unwrap_or_default()
 }
 
 fn outcome(r: Result<Analysis, ImageError>) -> String {
@@ -71,9 +80,11 @@ fn same_result(path: &Path) -> usize {
 
 #[test]
 fn fixtures_index_the_same_in_parallel() {
-    let mut files = Vec::new();
-    archives_under(&fixtures().join("images"), &mut files);
-    archives_under(&fixtures().join("public"), &mut files);
+    // Every archive, not the recorded ground truth beside it.
+    let enter = |d: &Path| !name_of(d).ends_with(".truth");
+    let keep = |f: &Path| [".tar", ".tar.gz", ".tgz", ".tar.zst", ".gz", ".zst", ".bin"].iter().any(|s| name_of(f).ends_with(s));
+    let mut files = files_under(&fixtures().join("images"), &enter, &keep);
+    files.extend(files_under(&fixtures().join("public"), &enter, &keep));
     assert!(files.len() >= 8, "fixtures missing: {files:?}");
     let mut layers = 0;
     for f in &files {
@@ -140,27 +151,14 @@ fn adversarial_corpus_indexes_the_same_in_parallel() {
         eprintln!("SKIP: could not generate the adversarial corpus (python3 or fixtures missing)");
         return;
     }
-    let mut files = Vec::new();
-    let mut dirs = vec![out.clone()];
-    while let Some(d) = dirs.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                // Pastes are not archives.
-                if !p.ends_with("paste") {
-                    dirs.push(p);
-                }
-                continue;
-            }
-            // Skip the giant inputs (bombs, huge files): the point here is damaged headers and
-            // odd members, not limits.
-            if p.extension().is_some_and(|x| x == "txt") || e.metadata().unwrap().len() > 64 << 20 {
-                continue;
-            }
-            files.push(p);
-        }
-    }
-    files.sort();
+    let files = files_under(
+        &out,
+        // Pastes are not archives.
+        &|d| !d.ends_with("paste"),
+        // Skip the giant inputs (bombs, huge files): the point here is damaged headers and odd
+        // members, not limits.
+        &|f| f.extension().is_none_or(|x| x != "txt") && f.metadata().is_ok_and(|m| m.len() <= 64 << 20),
+    );
     assert!(files.len() >= 50, "corpus too small: {}", files.len());
     for f in &files {
         same_result(f);
