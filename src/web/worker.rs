@@ -161,16 +161,23 @@ async fn open_image(
     helpers_used: &mut (usize, usize),
 ) -> Result<image::Report, String> {
     let opts = Options::named(name);
-    let len = reader(&file)?.len();
-    let candidates = image::parallel_candidates(reader(&file)?, len, &opts, image::PARALLEL_MIN_MEMBER);
-    let (compressed, plain): (Vec<_>, Vec<_>) =
-        candidates.into_iter().partition(|c| c.compression != image::Compression::None);
+    let mut file_reader = reader(&file)?;
+    let len = file_reader.len();
     let cores = if cores > 0 {
         cores
     } else {
         let own = scope.navigator().hardware_concurrency();
         if own.is_finite() && own >= 1.0 { own as usize } else { 1 }
     };
+    // The pass over the archive's headers that finds big members is only worth it where a
+    // helper could run at all (no machine with two cores or fewer gets one).
+    let candidates = if pool::helper_count(pool::MAX_HELPERS, 0, cores) > 0 {
+        image::parallel_candidates(&mut file_reader, len, &opts, image::PARALLEL_MIN_MEMBER)
+    } else {
+        Vec::new()
+    };
+    let (compressed, plain): (Vec<_>, Vec<_>) =
+        candidates.into_iter().partition(|c| c.compression != image::Compression::None);
     let helpers = pool::helper_count(compressed.len(), plain.len(), cores);
     // What the helpers and this worker have done before the analysis proper: shown as one
     // progress, and kept as a floor so the bar never goes back when the analysis then passes
@@ -228,7 +235,7 @@ async fn open_image(
         prepared.fetched += helped.fetched;
         prepared.layers.extend(helped.layers);
     }
-    let reader = CountingReader { inner: reader(&file)?, fetched: bytes_read };
+    let reader = CountingReader { inner: file_reader, fetched: bytes_read };
     let mut post_progress = throttled(scope, session);
     let mut progress = |mut p: Progress| {
         let (h, o) = (helper_done.get(), own_done.get());
