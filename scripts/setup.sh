@@ -66,15 +66,20 @@ if ! [ -x node_modules/.bin/wasm-opt ] || ! [ node_modules/.package-lock.json -n
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# 5. Debian's Chromium and its driver, for the browser tests (never a downloaded browser).
+# 5. For the tests: Debian's Chromium and its driver (never a downloaded browser), and the
+#    outside oracles the tests compare Tarsier with (the tests fail, naming the package, without
+#    them): GNU tar, gzip and zstd, skopeo, umoci, getcap/capsh (libcap2-bin), dpkg-query, python3.
 if [ "$want_browser" -eq 1 ]; then
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    say "installing Debian's chromium and chromium-driver"
-    apt_install chromium chromium-driver
-  fi
-  if ! [ -x /usr/sbin/capsh ] && ! command -v capsh >/dev/null; then
-    say "installing libcap2-bin (capsh, the oracle for capability tests)"
-    apt_install libcap2-bin
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  for pair in tar:tar gzip:gzip zstd:zstd skopeo:skopeo umoci:umoci dpkg-query:dpkg python3:python3; do
+    command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+  done
+  { [ -x /usr/sbin/capsh ] && [ -x /usr/sbin/getcap ]; } || command -v getcap >/dev/null || missing+=(libcap2-bin)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing from Debian: ${missing[*]}"
+    apt_install "${missing[@]}"
   fi
 fi
 say "ready: $(trunk --version), wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'), $(node_modules/.bin/wasm-opt --version | head -n1)"

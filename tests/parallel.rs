@@ -147,10 +147,7 @@ fn adversarial_corpus_indexes_the_same_in_parallel() {
         .arg("20000")
         .status()
         .is_ok_and(|s| s.success());
-    if !ok {
-        eprintln!("SKIP: could not generate the adversarial corpus (python3 or fixtures missing)");
-        return;
-    }
+    assert!(ok, "could not generate the adversarial corpus: python3 (apt-get install python3) and ../shared/fixtures are needed");
     let files = files_under(
         &out,
         // Pastes are not archives.

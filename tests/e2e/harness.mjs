@@ -3,6 +3,8 @@
 // page makes so tests can prove nothing leaves the origin.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -107,4 +109,37 @@ export async function dropFile(page, path) {
     await cdp.send('Input.dispatchDragEvent', { type, x: 200, y: 300, data });
   }
   await cdp.detach();
+}
+
+/**
+ * The outside oracle's truth for an archive (`scripts/oracle/truth.py`: GNU tar, skopeo, umoci,
+ * getcap, dpkg-query, dive's formula), cached where the native tests cache it.
+ */
+export function truthOf(archive) {
+  const name = archive.split('/').pop();
+  const out = join(ROOT, 'target/tmp/oracle', name);
+  try {
+    execFileSync('python3', [join(ROOT, 'scripts/oracle/truth.py'), archive, out], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (e) {
+    throw new Error(`the oracle failed on ${name}: ${e.stderr ?? e.message}`);
+  }
+  return JSON.parse(readFileSync(join(out, 'truth.json'), 'utf8'));
+}
+
+/**
+ * Bytes as the page prints them (`core::status::human_bytes`): `N B` below 1 KiB, else one
+ * decimal in binary units, rounded half to even as Rust's `{:.1}` rounds an exact value.
+ */
+export function humanBytes(n) {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let b = BigInt(n);
+  if (b < 1024n) return `${b} B`;
+  let div = 1024n;
+  let unit = 0;
+  while (b >= div * 1024n && unit + 1 < units.length) { div *= 1024n; unit += 1; }
+  const scaled = b * 10n;
+  let tenths = scaled / div;
+  const rem = scaled % div;
+  if (rem * 2n > div || (rem * 2n === div && tenths % 2n === 1n)) tenths += 1n;
+  return `${tenths / 10n}.${tenths % 10n} ${units[unit]}`;
 }

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use tarsier::core::image::{
     analyze_prepared, copy_entry, copy_merged, index_member, mode_string, parallel_candidates, verify_digests,
     Analysis, EntryKind, Flow, PreIndexed, PARALLEL_MIN_MEMBER,
-    ImageError, MergedStatus, Options, Progress, Report,
+    ImageError, MergedStatus, Options, Progress, Report, utc_minutes,
 };
 
 #[derive(clap::Args)]
@@ -154,27 +154,6 @@ fn human_bytes(n: u64) -> String {
     } else {
         format!("{v:.1} {}", UNITS[u])
     }
-}
-
-/// `YYYY-MM-DD HH:MM` in UTC from a Unix time (Howard Hinnant's civil_from_days).
-fn format_time(t: i64) -> String {
-    let days = t.div_euclid(86_400);
-    let secs = t.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
-        secs / 3600,
-        secs % 3600 / 60
-    )
 }
 
 fn one_line(s: &str, max: usize) -> String {
@@ -500,7 +479,7 @@ pub fn ls(args: &LsArgs) -> ExitCode {
                     out,
                     "{} {owner:<12} {size:>10} {} {name}{link}{caps}",
                     mode_string(e.kind, e.mode),
-                    format_time(e.mtime)
+                    utc_minutes(e.mtime)
                 )?;
             }
         } else {
@@ -516,9 +495,11 @@ pub fn ls(args: &LsArgs) -> ExitCode {
                         format!("  (hidden by opaque dir in layer #{})", e.layer)
                     }
                 };
+                // A directory no layer lists has no date of its own.
+                let date = e.mtime.map_or_else(|| format!("{:16}", "-"), utc_minutes);
                 writeln!(
                     out,
-                    "{} {:<12} {:>10} #{:<3} {name}{link}{status}",
+                    "{} {:<12} {:>10} {date} #{:<3} {name}{link}{status}",
                     e.mode_str,
                     format!("{}/{}", e.uid, e.gid),
                     e.size,

@@ -9,13 +9,10 @@
 use super::fs_tree::{PathTree, NONE, ROOT};
 use super::layer::{Entry, LayerIndex, FLAG_DOTDOT};
 use super::report::{
-    ChangeKind, Efficiency, EntryKind, InefficientPath, LayerChanges, MergedStats, MergedStatus,
+    ChangeKind, Efficiency, EntryKind, LayerChanges, MergedStats, MergedStatus,
     PathChange,
 };
 use hashbrown::HashMap;
-
-/// Most inefficient paths listed in the report.
-const MAX_INEFFICIENT_LISTED: usize = 50;
 
 /// State of one path node in one image.
 #[derive(Debug, Clone, Default)]
@@ -57,13 +54,6 @@ pub(crate) struct Merged {
     pub missing_hardlinks: Vec<(usize, u32)>,
     /// The last entry written for a node (position, entry), even if later deleted.
     pub last_written: HashMap<u32, (u32, u32)>,
-}
-
-fn is_content(k: EntryKind) -> bool {
-    !matches!(
-        k,
-        EntryKind::Dir | EntryKind::Whiteout | EntryKind::Opaque | EntryKind::AufsMeta
-    )
 }
 
 struct Ctx<'a> {
@@ -147,8 +137,6 @@ pub(crate) fn merge(tree: &PathTree, layers: &[&LayerIndex], report_layers: Vec<
     }
     let mut missing_hardlinks = Vec::new();
     let mut last_written: HashMap<u32, (u32, u32)> = HashMap::new();
-    // dive: per path (cumulative size, min size, versions)
-    let mut dive: HashMap<u32, (u64, u64, u64)> = HashMap::new();
     for (pos, li) in layers.iter().enumerate() {
         let pos32 = u32::try_from(pos).unwrap_or(u32::MAX);
         let mut ch = LayerChanges::default();
@@ -164,30 +152,9 @@ pub(crate) fn merge(tree: &PathTree, layers: &[&LayerIndex], report_layers: Vec<
         for e in li.entries.iter().filter(|e| {
             e.kind == EntryKind::Whiteout && e.flags & FLAG_DOTDOT == 0 && e.target != NONE
         }) {
-            let mut sub_bytes = 0u64;
-            let size_self = ctx.content_size(e.target);
-            // dive sizes a deleted directory by its content.
-            let mut desc = Vec::new();
-            tree.for_each_descendant(e.target, &mut |d| desc.push(d));
-            for d in desc {
-                if ctx
-                    .nodes
-                    .get(d as usize)
-                    .is_some_and(|m| m.status == ST_PRESENT)
-                {
-                    sub_bytes += ctx.content_size(d);
-                }
-            }
             let (c, b) = ctx.remove(tree, e.target, true, pos32, ST_DELETED, ChangeKind::Deleted);
             ch.deleted += c;
             ch.deleted_bytes += b;
-            if c > 0 {
-                let s = size_self + sub_bytes;
-                let d = dive.entry(e.target).or_insert((0, u64::MAX, 0));
-                d.0 += s;
-                d.1 = d.1.min(s);
-                d.2 += 1;
-            }
         }
         // 3. additions
         for (ei, e) in li.entries.iter().enumerate() {
@@ -296,12 +263,6 @@ pub(crate) fn merge(tree: &PathTree, layers: &[&LayerIndex], report_layers: Vec<
                 m.history.push((pos32, kind));
             }
             last_written.insert(e.node, (pos32, ei32));
-            if is_content(e.kind) {
-                let d = dive.entry(e.node).or_insert((0, u64::MAX, 0));
-                d.0 += e.size;
-                d.1 = d.1.min(e.size);
-                d.2 += 1;
-            }
         }
         // wasted bytes were accumulated directly into ctx.changes[writer]; merge counts.
         if let Some(c) = ctx.changes.get_mut(pos) {
@@ -343,35 +304,7 @@ pub(crate) fn merge(tree: &PathTree, layers: &[&LayerIndex], report_layers: Vec<
             _ => {}
         }
     }
-    // Efficiency.
-    let mut min_sum = 0u64;
-    let mut cum_sum = 0u64;
-    let mut ineff: Vec<InefficientPath> = Vec::new();
-    let mut dive_wasted = 0u64;
-    for (node, (cum, min, versions)) in &dive {
-        cum_sum += cum;
-        min_sum += if *min == u64::MAX { 0 } else { *min };
-        if *versions > 1 {
-            dive_wasted += cum;
-            ineff.push(InefficientPath {
-                path: super::fs_tree::display_bytes(&tree.path(*node)),
-                versions: *versions,
-                cumulative_bytes: *cum,
-            });
-        }
-    }
-    ineff.sort_by(|a, b| {
-        b.cumulative_bytes
-            .cmp(&a.cumulative_bytes)
-            .then_with(|| a.path.cmp(&b.path))
-    });
-    ineff.truncate(MAX_INEFFICIENT_LISTED);
-    #[allow(clippy::cast_precision_loss)]
-    let score = if cum_sum == 0 {
-        1.0
-    } else {
-        min_sum as f64 / cum_sum as f64
-    };
+    let dive = super::efficiency::dive_figures(tree, layers);
     let wasted: u64 = ctx.changes.iter().map(|c| c.wasted_bytes).sum();
     Merged {
         layers: report_layers,
@@ -379,10 +312,10 @@ pub(crate) fn merge(tree: &PathTree, layers: &[&LayerIndex], report_layers: Vec<
         changes: ctx.changes,
         stats,
         efficiency: Efficiency {
-            score,
+            score: dive.score,
             wasted_bytes: wasted,
-            dive_wasted_bytes: dive_wasted,
-            inefficient_paths: ineff,
+            dive_wasted_bytes: dive.wasted_bytes,
+            inefficient_paths: dive.inefficient_paths,
         },
         missing_hardlinks,
         last_written,

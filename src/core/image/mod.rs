@@ -36,6 +36,7 @@
 mod archive;
 mod config;
 mod digest;
+mod efficiency;
 mod error;
 mod findings;
 mod fs_tree;

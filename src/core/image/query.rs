@@ -105,15 +105,14 @@ impl Analysis {
         })
     }
 
-    /// The last entry for `path` in a layer, as its index.
+    /// The last entry for `path` in a layer, as its index. Whiteout markers are entries too:
+    /// their bodies (empty in a well-formed layer) read like any file's.
     pub fn find_in_layer(&self, layer: usize, path: &str) -> Option<u32> {
         let node = self.lookup(path)?;
         let entries = self.entries_of(layer).ok()?;
         entries
             .iter()
-            .rposition(|e| {
-                e.node == node && !matches!(e.kind, EntryKind::Whiteout | EntryKind::Opaque)
-            })
+            .rposition(|e| e.node == node)
             .and_then(|i| u32::try_from(i).ok())
     }
 
@@ -196,6 +195,7 @@ impl Analysis {
             mode_str: mode_string(kind, mode),
             uid,
             gid,
+            mtime: entry.map(|e| e.mtime),
             link_target: link.map(display_bytes),
             layer: pos,
             history: history(n),

@@ -290,6 +290,9 @@ pub struct MergedEntry {
     pub mode_str: String,
     pub uid: u64,
     pub gid: u64,
+    /// Modification time (Unix seconds) from the entry that wrote it; `None` for a directory no
+    /// layer lists (only implied by the paths below it).
+    pub mtime: Option<i64>,
     pub link_target: Option<String>,
     /// Position of the layer that last wrote it (or deleted/hid it).
     pub layer: usize,
@@ -452,6 +455,28 @@ pub struct SearchHit {
     pub kind: EntryKind,
     pub size: u64,
     pub layer: usize,
+}
+
+/// A Unix time as `YYYY-MM-DD HH:MM` in UTC, the way `TZ=UTC tar -tv` prints dates (Howard
+/// Hinnant's `civil_from_days`).
+///
+/// ```
+/// assert_eq!(tarsier::core::image::utc_minutes(1_700_000_000), "2023-11-14 22:13");
+/// assert_eq!(tarsier::core::image::utc_minutes(-1), "1969-12-31 23:59");
+/// ```
+pub fn utc_minutes(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
 }
 
 /// `ls -l` style mode string.

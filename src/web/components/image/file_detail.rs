@@ -85,6 +85,7 @@ fn view_content(c: &FileContent, analyzer: &Analyzer, download_state: &Remote<Do
                 <dt>{"Mode"}</dt><dd><code>{ e.mode_str.clone() }</code>{ format!(" ({:04o})", e.mode & 0o7777) }</dd>
                 <dt>{"Size"}</dt><dd>{ format!("{} ({} bytes)", human(e.size), e.size) }</dd>
                 <dt>{"Owner"}</dt><dd>{ format!("{}:{}", e.uid, e.gid) }</dd>
+                <dt>{"Modified"}</dt><dd class="mtime">{ e.mtime.map_or_else(|| "(no entry of its own: a directory the layers only imply)".to_owned(), |t| format!("{} UTC", crate::core::image::utc_minutes(t))) }</dd>
                 if let Some(t) = &e.link_target { <dt>{"Link target"}</dt><dd><code>{ t.clone() }</code></dd> }
                 if let Some(caps) = &e.capabilities {
                     <dt>{"File capabilities"}</dt><dd class="file-caps"><code>{ caps_plus_form(caps) }</code>{ format!(" (getcap prints {caps})") }</dd>

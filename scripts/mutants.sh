@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Mutation testing of the core and the CLI with cargo-mutants (method and score: docs/testing.md).
+#
+#   scripts/mutants.sh --sample        CI: one fixed shard of the mutants (a few minutes); every
+#                                      mutant in it must be caught, or the run fails
+#   scripts/mutants.sh --full [ARGS]   every mutant (hours on 2 cores); prints the score and
+#                                      leaves cargo-mutants' report in target/mutants.out/
+#
+# The mutants are tested in a copy of the project next to it (../.tarsier-mutants), so the
+# working tree is never mutated and the tests still find ../shared/fixtures. Builds use the
+# `mutants` profile (no debug info) and the mold linker when installed: linking the test
+# binaries is most of each mutant's cost.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+[ -f scripts/env.sh ] && . scripts/env.sh
+
+MUTANTS_VERSION=27.1.0
+# The CI sample: shard SAMPLE_SHARD of SAMPLE_SHARDS (round robin over the ~2,200 mutants).
+SAMPLE_SHARDS=${SAMPLE_SHARDS:-300}
+SAMPLE_SHARD=${SAMPLE_SHARD:-0}
+
+mode=${1:-}
+shift || true
+case "$mode" in
+  --sample|--full) ;;
+  *) echo "usage: scripts/mutants.sh --sample | --full [cargo-mutants args]" >&2; exit 2 ;;
+esac
+
+if [ "$(cargo mutants --version 2>/dev/null | awk '{print $2}')" != "$MUTANTS_VERSION" ]; then
+  echo "mutants: installing cargo-mutants $MUTANTS_VERSION (about 5 minutes, once)"
+  cargo install --locked cargo-mutants --version "$MUTANTS_VERSION" \
+    || cargo install --force cargo-mutants --version "$MUTANTS_VERSION"
+fi
+
+# A copy beside the project (rsync would be nicer; cp keeps the dependencies to coreutils).
+work="$(dirname "$root")/.tarsier-mutants"
+mkdir -p "$work"
+find "$work" -mindepth 1 -maxdepth 1 ! -name target -exec rm -rf {} +
+tar -C "$root" --exclude=./target --exclude=./node_modules --exclude=./dist --exclude=./fuzz/target -cf - . | tar -C "$work" -xf -
+cd "$work"
+
+if command -v mold >/dev/null; then
+  export RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=-fuse-ld=mold"
+fi
+export CARGO_TERM_COLOR=never
+
+args=(--in-place --no-shuffle --output "$work/target")
+if [ "$mode" = --sample ]; then
+  args+=(--shard "$SAMPLE_SHARD/$SAMPLE_SHARDS")
+fi
+set +e
+cargo mutants "${args[@]}" "$@"
+status=$?
+set -e
+
+out="$work/target/mutants.out"
+# The score: caught / viable (caught + missed + timeouts); unviable mutants do not build.
+python3 - "$out/outcomes.json" "$mode" <<'PY'
+import json, os, sys
+path, mode = sys.argv[1], sys.argv[2]
+data = json.load(open(path))
+counts = {}
+for o in data["outcomes"]:
+    if o["scenario"] == "Baseline":
+        continue
+    s = o["summary"]
+    counts[s] = counts.get(s, 0) + 1
+caught = counts.get("CaughtMutant", 0)
+missed = counts.get("MissedMutant", 0)
+timeout = counts.get("Timeout", 0)
+unviable = counts.get("Unviable", 0)
+viable = caught + missed + timeout
+score = 100.0 * (caught + timeout) / viable if viable else 100.0
+line = f"{viable} viable mutants ({unviable} unviable): {caught} caught, {timeout} timed out, {missed} missed; score {score:.1f}%"
+print("mutants:", line)
+summary = os.environ.get("TARSIER_SUMMARY")
+if summary:
+    with open(summary, "a") as f:
+        f.write(f"mutants ({mode[2:]})\t{line}\t{'ok' if missed == 0 or mode == '--full' else 'FAILED'}\n")
+PY
+if [ "$mode" = --full ]; then
+  rm -rf "$root/target/mutants.out"
+  mkdir -p "$root/target"
+  cp -r "$out" "$root/target/mutants.out"
+  echo "mutants: report in target/mutants.out/ (missed.txt lists the mutants no test caught)"
+fi
+# cargo-mutants exits 2 when a mutant was missed, 3 on timeouts, 4 when the baseline failed.
+if [ "$mode" = --sample ] && [ "$status" -ne 0 ]; then
+  echo "mutants: a mutant in the CI sample was not caught (or the baseline failed): see $out/missed.txt" >&2
+  exit 1
+fi
+exit 0

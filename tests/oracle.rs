@@ -1,0 +1,599 @@
+//! Every figure a user sees about an image archive, against an outside oracle.
+//!
+//! `scripts/oracle/truth.py` asks real tools about each fixture — GNU tar (member list, each
+//! layer's `tar -tvv` listing with dates, each file's bytes as `tar -x` writes them), skopeo
+//! (manifest, config and layer digests), umoci (the merged root filesystem), getcap,
+//! dpkg-query — and recomputes dive's efficiency and Tarsier's per-layer changes from the tar
+//! listings by rules it states. Nothing in it uses Tarsier. Here, the same figures as Tarsier
+//! shows them are checked against that truth, through every surface a user reads them from:
+//!
+//! * the report the browser exports and `tarsier inspect --json` prints (the core's
+//!   `full_report`, and the CLI's own output);
+//! * the human summary of `tarsier inspect`;
+//! * `tarsier ls` of every layer (dates, sizes, modes, owners, link targets, as `tar -tv`
+//!   prints them) and of the merged filesystem (against umoci's);
+//! * the bytes of every regular file of every layer and of the merged tree, through the core's
+//!   byte reader and through `tarsier cat`.
+//!
+//! A missing tool is a failure naming the Debian package to install (the oracle says which).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use tarsier::core::image::{analyze, copy_entry, copy_merged, Analysis, Flow, Options};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
+}
+
+/// The oracle's truth for an archive (made once per archive and script version, then cached
+/// under the target directory).
+fn truth(archive: &Path) -> Value {
+    static LOCK: Mutex<()> = Mutex::new(());
+    let name = archive.file_name().unwrap().to_string_lossy().to_string();
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("oracle").join(&name);
+    let _guard = LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/oracle/truth.py");
+    let run = Command::new("python3").arg(&script).arg(archive).arg(&out).output();
+    let run = run.unwrap_or_else(|e| panic!("cannot run python3 ({e}): apt-get install python3"));
+    assert!(
+        run.status.success(),
+        "the oracle failed on {name}:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    serde_json::from_str(&std::fs::read_to_string(out.join("truth.json")).unwrap()).unwrap()
+}
+
+fn analysis(archive: &Path) -> Analysis {
+    let f = File::open(archive).unwrap();
+    let len = f.metadata().unwrap().len();
+    analyze(f, len, &Options::named(archive.display().to_string()), &mut |_| Flow::Continue)
+        .unwrap_or_else(|e| panic!("{}: {e}", archive.display()))
+}
+
+/// Runs the CLI; its stdout, which must come with exit code 0.
+fn cli(args: &[&str]) -> Vec<u8> {
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "tarsier {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+fn hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A `Write` that hashes what it is given.
+struct HashWriter(Sha256);
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}"))
+}
+
+fn u(v: &Value) -> u64 {
+    v.as_u64().unwrap_or_else(|| panic!("not a u64: {v}"))
+}
+
+/// `YYYY-MM-DD HH:MM:SS` (UTC, as `TZ=UTC tar --full-time` prints it) to Unix seconds.
+fn unix_time(full: &str) -> i64 {
+    let (date, time) = full.split_once(' ').unwrap();
+    let d: Vec<i64> = date.split('-').map(|x| x.parse().unwrap()).collect();
+    let t: Vec<i64> = time.split(':').map(|x| x.parse().unwrap()).collect();
+    // Howard Hinnant's days_from_civil.
+    let (y, m) = if d[1] <= 2 { (d[0] - 1, d[1] + 9) } else { (d[0], d[1] - 3) };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5 + d[2] - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    days * 86_400 + t[0] * 3600 + t[1] * 60 + t[2]
+}
+
+/// The oracle's kind of a layer entry, as Tarsier names it (tar lists whiteouts as files).
+fn tarsier_kind(e: &Value) -> String {
+    let base = s(&e["path"]).rsplit('/').next().unwrap_or("");
+    match s(&e["kind"]) {
+        "file" if base == ".wh..wh..opq" => "opaque".into(),
+        "file" if base.starts_with(".wh..wh.") => "aufs_meta".into(),
+        "file" if base.starts_with(".wh.") => "whiteout".into(),
+        k => k.into(),
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// The report (export / `inspect --json`)
+
+fn check_report(r: &Value, t: &Value, ctx: &str) {
+    let a = &r["archive"];
+    assert_eq!(u(&a["size"]), u(&t["archive"]["size"]), "{ctx}: archive size");
+    assert_eq!(a["compression"], t["archive"]["compression"], "{ctx}: archive compression");
+    assert_eq!(u(&a["members"]), u(&t["archive"]["members"]), "{ctx}: members of the outer tar");
+    assert_eq!(a["format"], t["format"], "{ctx}: layout");
+    let images = t["images"].as_array().unwrap();
+    assert_eq!(r["images"].as_array().unwrap().len(), images.len(), "{ctx}: image count");
+    let mut files_indexed = 0;
+    for (i, ti) in images.iter().enumerate() {
+        let ri = &r["images"][i];
+        let c = format!("{ctx} image {i}");
+        assert_eq!(ri["tags"], ti["tags"], "{c}: tags");
+        assert_eq!(ri["manifest_digest"], ti["manifest_digest"], "{c}: manifest digest");
+        assert_eq!(ri["config_digest"], ti["config_digest"], "{c}: config digest");
+        assert_eq!(ti["config_digest"], ti["manifest_config_digest"], "{c}: the oracle's two config digests");
+        for k in ["os", "architecture", "variant", "created"] {
+            assert_eq!(ri[k], ti[k], "{c}: {k}");
+        }
+        assert_eq!(ri["config"]["env"], ti["env"], "{c}: Env (skopeo inspect)");
+        check_layers(r, ri, ti, &c);
+        check_efficiency(&ri["efficiency"], &ti["efficiency"], &c);
+        check_merged_stats(&ri["merged"], ti, &c);
+        check_packages(&ri["packages"], &ti["packages"], &c);
+        check_findings(&ri["findings"], &ti["findings"], &c);
+        check_merged_tree(&r["merged_trees"][i], ti, &c);
+    }
+    for l in r["layers"].as_array().unwrap() {
+        files_indexed += u(&l["entry_count"]);
+    }
+    assert_eq!(u(&a["files_indexed"]), files_indexed, "{ctx}: files indexed = entries of every layer");
+}
+
+fn check_layers(r: &Value, ri: &Value, ti: &Value, c: &str) {
+    let tl = ti["layers"].as_array().unwrap();
+    let il = ri["layers"].as_array().unwrap();
+    assert_eq!(il.len(), tl.len(), "{c}: layer count");
+    for (k, (l, t)) in il.iter().zip(tl).enumerate() {
+        let c = format!("{c} layer {k}");
+        let lr = &r["layers"][u(&l["layer"]) as usize];
+        // The config's diff_id, which must also be the sha256 of the layer as gzip/zstd inflate it.
+        assert_eq!(l["diff_id"], ti["diff_ids"][k], "{c}: diff_id");
+        assert_eq!(t["diff_id"], t["config_diff_id"], "{c}: the tar's sha256 is the config's diff_id");
+        assert_eq!(lr["diff_id"], l["diff_id"], "{c}: diff_id in the layer list");
+        // skopeo's layer digests: blob digests of an OCI layout, diff_ids of a docker-archive.
+        let skopeo = s(&t["digest"]);
+        if s(&t["member"]).starts_with("blobs/") {
+            assert_eq!(lr["digest"].as_str(), Some(skopeo), "{c}: blob digest");
+        } else {
+            let shown = lr["digest"].as_str().or(l["diff_id"].as_str());
+            assert_eq!(shown, Some(skopeo), "{c}: digest");
+        }
+        assert_eq!(lr["compression"], t["compression"], "{c}: compression");
+        assert_eq!(u(&lr["compressed_size"]), u(&t["compressed_size"]), "{c}: size in the archive");
+        assert_eq!(u(&lr["uncompressed_size"]), u(&t["uncompressed_size"]), "{c}: uncompressed size");
+        let entries = t["entries"].as_array().unwrap();
+        assert_eq!(u(&lr["entry_count"]), entries.len() as u64, "{c}: entries");
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        for e in entries {
+            let k = match tarsier_kind(e).as_str() {
+                "aufs_meta" | "socket" => "other".to_owned(),
+                k => k.to_owned(),
+            };
+            *counts.entry(k).or_default() += 1;
+        }
+        for (k, v) in lr["counts"].as_object().unwrap() {
+            assert_eq!(u(v), counts.get(k).copied().unwrap_or(0), "{c}: {k} entries");
+        }
+        assert_eq!(l["changes"], t_changes(ti, k), "{c}: changes (added/modified/deleted, bytes, wasted)");
+        if let Some(full) = r.get("layer_entries") {
+            check_listing(&full[u(&l["layer"]) as usize], entries, &c);
+        }
+    }
+}
+
+fn t_changes(ti: &Value, k: usize) -> Value {
+    ti["changes"][k].clone()
+}
+
+/// One layer's entries as the report lists them, against `tar -tvv`.
+fn check_listing(mine: &Value, truth: &[Value], c: &str) {
+    let mine = mine.as_array().unwrap();
+    assert_eq!(mine.len(), truth.len(), "{c}: listing length");
+    for (m, t) in mine.iter().zip(truth) {
+        let c = format!("{c}: {}", s(&t["path"]));
+        assert_eq!(m["path"], t["path"], "{c}: path");
+        let kind = m["kind"].as_str().map(str::to_owned).unwrap_or_else(|| "other".into());
+        assert_eq!(kind, tarsier_kind(t), "{c}: kind");
+        assert_eq!(m["mode_str"], t["mode_str"], "{c}: mode");
+        assert_eq!(m["uid"], t["uid"], "{c}: uid");
+        assert_eq!(m["gid"], t["gid"], "{c}: gid");
+        assert_eq!(m["uname"], t["uname"], "{c}: user name");
+        assert_eq!(m["gname"], t["gname"], "{c}: group name");
+        match t["device"].as_str() {
+            Some(dev) => {
+                let d = &m["device"];
+                assert_eq!(format!("{},{}", d[0], d[1]), dev.replace(' ', ""), "{c}: device");
+            }
+            None => assert_eq!(m["size"], t["size"], "{c}: size"),
+        }
+        assert_eq!(m["mtime"].as_i64(), Some(unix_time(s(&t["full_time"]))), "{c}: date");
+        if matches!(s(&t["kind"]), "symlink" | "hardlink") {
+            assert_eq!(m["link_target"], t["link"], "{c}: link target");
+        }
+        let caps = m["capabilities"].get("text").cloned().unwrap_or(Value::Null);
+        assert_eq!(caps, t.get("caps").cloned().unwrap_or(Value::Null), "{c}: file capabilities");
+    }
+}
+
+fn check_efficiency(e: &Value, t: &Value, c: &str) {
+    let (mine, want) = (e["score"].as_f64().unwrap(), t["score"].as_f64().unwrap());
+    assert!((mine - want).abs() < 1e-12, "{c}: efficiency score {mine} (dive's formula: {want})");
+    assert_eq!(u(&e["wasted_bytes"]), u(&t["wasted_bytes"]), "{c}: wasted bytes");
+    assert_eq!(u(&e["dive_wasted_bytes"]), u(&t["dive_wasted_bytes"]), "{c}: dive's wasted bytes");
+    let want: Vec<&Value> = t["inefficient_paths"].as_array().unwrap().iter().take(50).collect();
+    let mine: Vec<&Value> = e["inefficient_paths"].as_array().unwrap().iter().collect();
+    assert_eq!(mine, want, "{c}: inefficient paths");
+}
+
+fn check_merged_stats(m: &Value, ti: &Value, c: &str) {
+    let merged = ti["merged"].as_array().unwrap();
+    let count = |k: &str| merged.iter().filter(|e| e["kind"] == k).count() as u64;
+    assert_eq!(u(&m["paths"]), merged.len() as u64, "{c}: merged paths");
+    assert_eq!(u(&m["files"]) + u(&m["hardlinks"]), count("file"), "{c}: files (hard links included)");
+    assert_eq!(u(&m["dirs"]), count("dir"), "{c}: directories");
+    assert_eq!(u(&m["symlinks"]), count("symlink"), "{c}: symlinks");
+    let mut inodes = HashMap::new();
+    for e in merged.iter().filter(|e| e["kind"] == "file") {
+        inodes.insert(u(&e["inode"]), u(&e["size"]));
+    }
+    assert_eq!(u(&m["total_bytes"]), inodes.values().sum::<u64>(), "{c}: bytes of the merged files");
+}
+
+fn check_packages(mine: &Value, want: &Value, c: &str) {
+    let norm = |v: &Value| -> Vec<(String, String, String, Value, u64, Value)> {
+        let mut out: Vec<_> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    s(&p["name"]).to_owned(),
+                    s(&p["version"]).to_owned(),
+                    s(&p["source"]).to_owned(),
+                    p["architecture"].clone(),
+                    u(&p["installed_in"]),
+                    p["changed_in"].clone(),
+                )
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.0, &a.2).cmp(&(&b.0, &b.2)));
+        out
+    };
+    assert_eq!(norm(mine), norm(want), "{c}: packages (name, version, source, arch, layers)");
+}
+
+fn check_findings(f: &Value, t: &Value, c: &str) {
+    let of = |kind: &str| -> BTreeSet<String> {
+        f.as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["kind"] == kind)
+            .map(|x| s(&x["path"]).to_owned())
+            .collect()
+    };
+    let set = |v: &Value| -> BTreeSet<String> {
+        v.as_array().unwrap().iter().map(|x| s(x).to_owned()).collect()
+    };
+    for kind in ["setuid", "setgid", "world_writable", "world_writable_sticky"] {
+        assert_eq!(of(kind), set(&t[kind]), "{c}: {kind} findings");
+    }
+    let caps: BTreeMap<String, String> = f
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["kind"] == "file_capabilities")
+        .map(|x| (s(&x["path"]).to_owned(), s(&x["detail"]).to_owned()))
+        .collect();
+    let want: BTreeMap<String, String> = t["file_capabilities"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), s(v).to_owned()))
+        .collect();
+    assert_eq!(caps, want, "{c}: file capabilities (getcap)");
+}
+
+/// The merged filesystem (present paths), against umoci's unpacked root filesystem.
+fn check_merged_tree(tree: &Value, ti: &Value, c: &str) {
+    let Some(tree) = tree.as_array() else { return };
+    let present: BTreeMap<&str, &Value> = tree
+        .iter()
+        .filter(|e| e["status"] == "present")
+        .map(|e| (s(&e["path"]), e))
+        .collect();
+    let truth: BTreeMap<&str, &Value> =
+        ti["merged"].as_array().unwrap().iter().map(|e| (s(&e["path"]), e)).collect();
+    assert_eq!(
+        present.keys().collect::<Vec<_>>(),
+        truth.keys().collect::<Vec<_>>(),
+        "{c}: merged paths (umoci unpack)"
+    );
+    for (p, m) in &present {
+        let t = truth[p];
+        let c = format!("{c}: merged {p}");
+        let kind = match s(&m["kind"]) {
+            "hardlink" => "file",
+            k => k,
+        };
+        assert_eq!(kind, s(&t["kind"]), "{c}: kind");
+        assert_eq!(u(&m["mode"]) & 0o7777, u(&t["mode"]), "{c}: mode");
+        assert_eq!(m["uid"], t["uid"], "{c}: uid");
+        assert_eq!(m["gid"], t["gid"], "{c}: gid");
+        match kind {
+            "file" => assert_eq!(m["size"], t["size"], "{c}: size"),
+            "symlink" => assert_eq!(m["link_target"], t["link"], "{c}: target"),
+            _ => {}
+        }
+        // A directory no layer lists has no date (umoci makes one up).
+        if let Some(mtime) = m["mtime"].as_i64() {
+            assert_eq!(Some(mtime), t["mtime"].as_i64(), "{c}: date");
+        } else {
+            assert_eq!(kind, "dir", "{c}: only implied directories have no date");
+        }
+        assert_eq!(m["capabilities"], t.get("caps").cloned().unwrap_or(Value::Null), "{c}: capabilities");
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// The CLI's human outputs
+
+/// `tarsier ls --layer K` lines, parsed the way `tar -tv` lines are.
+fn check_ls_layer(out: &str, truth: &[Value], c: &str) {
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), truth.len(), "{c}: tarsier ls lines");
+    for (line, t) in lines.iter().zip(truth) {
+        let c = format!("{c}: ls line `{line}`");
+        let mut rest = *line;
+        let mut f = Vec::new();
+        for _ in 0..5 {
+            rest = rest.trim_start();
+            let end = rest.find(' ').unwrap();
+            f.push(&rest[..end]);
+            rest = &rest[end + 1..];
+        }
+        assert_eq!(f[0], s(&t["mode_str"]), "{c}: mode");
+        assert_eq!(f[1], s(&t["owner"]), "{c}: owner");
+        let size = t["device"].as_str().map(|d| d.replace(' ', "")).unwrap_or_else(|| u(&t["size"]).to_string());
+        assert_eq!(f[2], size, "{c}: size");
+        assert_eq!(f[3], s(&t["date"]), "{c}: date");
+        assert_eq!(f[4], s(&t["time"]), "{c}: time");
+        let rest = rest.split("  [").next().unwrap();
+        let (name, link) = match s(&t["kind"]) {
+            "symlink" => rest.split_once(" -> ").map(|(a, b)| (a, Some(b.to_owned()))).unwrap(),
+            "hardlink" => rest.split_once(" link to ").map(|(a, b)| (a, Some(b.to_owned()))).unwrap(),
+            _ => (rest, None),
+        };
+        let name = name.strip_suffix('/').unwrap_or(name);
+        assert_eq!(name, s(&t["path"]), "{c}: name");
+        assert_eq!(link, t["link"].as_str().map(str::to_owned), "{c}: link");
+    }
+}
+
+/// `tarsier ls` of the merged filesystem: mode, owner, size, date, name, link per path.
+fn check_ls_merged(out: &str, ti: &Value, c: &str) {
+    let truth: BTreeMap<&str, &Value> =
+        ti["merged"].as_array().unwrap().iter().map(|e| (s(&e["path"]), e)).collect();
+    let mut seen = BTreeSet::new();
+    for line in out.lines() {
+        let c = format!("{c}: ls line `{line}`");
+        let mut rest = line;
+        let mut f = Vec::new();
+        for _ in 0..3 {
+            rest = rest.trim_start();
+            let end = rest.find(' ').unwrap();
+            f.push(&rest[..end]);
+            rest = &rest[end + 1..];
+        }
+        let (date, rest) = rest.split_at(16);
+        let rest = rest.trim_start();
+        let (_layer, rest) = rest.split_once(' ').unwrap();
+        let rest = rest.trim_start();
+        let (name, link) = match rest.split_once(" -> ") {
+            Some((a, b)) => (a, Some(b)),
+            None => (rest.split(" link to ").next().unwrap(), None),
+        };
+        let name = name.strip_suffix('/').unwrap_or(name);
+        let t = truth.get(name).unwrap_or_else(|| panic!("{c}: not in umoci's root filesystem"));
+        seen.insert(name.to_owned());
+        let want_mode = s(&t["mode_str"]);
+        let mode = if f[0].starts_with('h') { format!("-{}", &f[0][1..]) } else { f[0].to_owned() };
+        assert_eq!(mode, want_mode, "{c}: mode");
+        assert_eq!(f[1], format!("{}/{}", t["uid"], t["gid"]), "{c}: owner");
+        if t["kind"] == "file" {
+            assert_eq!(f[2], u(&t["size"]).to_string(), "{c}: size");
+        }
+        if date.trim() != "-" {
+            let want = t["mtime"].as_i64().unwrap();
+            assert_eq!(date, format_unix(want), "{c}: date");
+        }
+        if t["kind"] == "symlink" {
+            assert_eq!(link, t["link"].as_str(), "{c}: link");
+        }
+    }
+    assert_eq!(seen.len(), truth.len(), "{c}: every merged path is listed");
+}
+
+/// `YYYY-MM-DD HH:MM` (UTC) of Unix seconds, found by search over `unix_time` (an independent
+/// inverse of the CLI's formatter).
+fn format_unix(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let mut y = 1970 + days / 366;
+    while unix_time(&format!("{:04}-01-01 00:00:00", y + 1)) <= t {
+        y += 1;
+    }
+    let mut m = 1;
+    while m < 12 && unix_time(&format!("{y:04}-{:02}-01 00:00:00", m + 1)) <= t {
+        m += 1;
+    }
+    let mut d = 1;
+    while unix_time(&format!("{y:04}-{m:02}-{:02} 00:00:00", d + 1)) <= t && d < 31 {
+        d += 1;
+    }
+    let secs = t.rem_euclid(86_400);
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
+}
+
+/// The human summary: tags, config digest, efficiency and wasted bytes, packages.
+fn check_inspect_summary(out: &str, t: &Value, c: &str) {
+    let images: Vec<&str> = out.split("\nimage ").skip(1).collect();
+    assert_eq!(images.len(), t["images"].as_array().unwrap().len(), "{c}: images in the summary");
+    for (i, (text, ti)) in images.iter().zip(t["images"].as_array().unwrap()).enumerate() {
+        let c = format!("{c} image {i}");
+        let tags: Vec<&str> = ti["tags"].as_array().unwrap().iter().map(s).collect();
+        let head = text.lines().next().unwrap();
+        let want = if tags.is_empty() { "<untagged>".to_owned() } else { tags.join(", ") };
+        assert_eq!(head, format!("{i}: {want}"), "{c}: tags line");
+        assert!(text.contains(&format!("config {}", s(&ti["config_digest"]))), "{c}: config digest");
+        let eff = &ti["efficiency"];
+        let line = text.lines().find(|l| l.trim_start().starts_with("merged:")).unwrap();
+        let score = format!("efficiency {:.1}%", eff["score"].as_f64().unwrap() * 100.0);
+        assert!(line.contains(&score), "{c}: `{line}` should say {score}");
+        let wasted = u(&eff["wasted_bytes"]);
+        assert!(line.ends_with(&format!("wasted {}", human(wasted))), "{c}: `{line}`: wasted {wasted} bytes");
+        for (k, l) in ti["layers"].as_array().unwrap().iter().enumerate() {
+            let prefix = format!("    #{k} ");
+            let line = text.lines().find(|x| x.starts_with(&prefix)).unwrap();
+            let digest: String = s(&l["digest"]).chars().take(19).collect();
+            assert!(line.contains(&digest), "{c}: layer line `{line}` shows {digest}");
+        }
+        for p in ti["packages"].as_array().unwrap() {
+            let want = format!("    {} {} (", s(&p["name"]), s(&p["version"]));
+            let line = text.lines().find(|x| x.starts_with(&want));
+            let line = line.unwrap_or_else(|| panic!("{c}: no package line `{want}…`"));
+            assert!(line.contains(&format!("layer #{}", u(&p["installed_in"]))), "{c}: `{line}` installing layer");
+        }
+    }
+}
+
+/// Bytes in binary units, as the summary prints them (one decimal above 1 KiB).
+fn human(n: u64) -> String {
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let units = ["KiB", "MiB", "GiB", "TiB"];
+    #[allow(clippy::cast_precision_loss)]
+    let mut v = n as f64 / 1024.0;
+    let mut i = 0;
+    while v >= 1024.0 && i + 1 < units.len() {
+        v /= 1024.0;
+        i += 1;
+    }
+    format!("{v:.1} {}", units[i])
+}
+
+// ------------------------------------------------------------------------------------------------
+// Bytes
+
+fn check_bytes(archive: &Path, a: &Analysis, t: &Value, ctx: &str) {
+    let arg = archive.to_str().unwrap();
+    for (i, ti) in t["images"].as_array().unwrap().iter().enumerate() {
+        for (k, l) in ti["layers"].as_array().unwrap().iter().enumerate() {
+            let layer = a.report.images[i].layers[k].layer;
+            for e in l["entries"].as_array().unwrap().iter().filter(|e| e.get("sha256").is_some()) {
+                let path = s(&e["path"]);
+                let c = format!("{ctx} image {i} layer {k}: {path}");
+                let mut h = HashWriter(Sha256::new());
+                copy_entry(File::open(archive).unwrap(), a, layer, path, &mut h).unwrap_or_else(|err| panic!("{c}: {err}"));
+                let mine: String = h.0.finalize().iter().map(|b| format!("{b:02x}")).collect();
+                assert_eq!(mine, s(&e["sha256"]), "{c}: bytes (core) vs tar -x");
+                let via_cli = cli(&["cat", arg, path, "--image", &i.to_string(), "--layer", &k.to_string()]);
+                assert_eq!(hex(&via_cli), s(&e["sha256"]), "{c}: bytes (tarsier cat --layer) vs tar -x");
+            }
+        }
+        for e in ti["merged"].as_array().unwrap().iter().filter(|e| e.get("sha256").is_some()) {
+            let path = s(&e["path"]);
+            let c = format!("{ctx} image {i} merged {path}");
+            let mut h = HashWriter(Sha256::new());
+            copy_merged(File::open(archive).unwrap(), a, i, path, &mut h).unwrap_or_else(|err| panic!("{c}: {err}"));
+            let mine: String = h.0.finalize().iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(mine, s(&e["sha256"]), "{c}: bytes (core) vs umoci unpack");
+            let via_cli = cli(&["cat", arg, path, "--image", &i.to_string()]);
+            assert_eq!(hex(&via_cli), s(&e["sha256"]), "{c}: bytes (tarsier cat) vs umoci unpack");
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+
+fn check_fixture(rel: &str) {
+    let archive = fixtures().join(rel);
+    let ctx = archive.file_name().unwrap().to_string_lossy().to_string();
+    let t = truth(&archive);
+    let a = analysis(&archive);
+    // The export and `inspect --json`: both the full report.
+    let core = serde_json::to_value(a.full_report()).unwrap();
+    check_report(&core, &t, &format!("{ctx} (report)"));
+    let arg = archive.to_str().unwrap();
+    let json: Value = serde_json::from_slice(&cli(&["inspect", "--json", arg])).unwrap();
+    check_report(&json, &t, &format!("{ctx} (tarsier inspect --json)"));
+    let summary = String::from_utf8(cli(&["inspect", arg])).unwrap();
+    check_inspect_summary(&summary, &t, &format!("{ctx} (tarsier inspect)"));
+    for (i, ti) in t["images"].as_array().unwrap().iter().enumerate() {
+        for (k, l) in ti["layers"].as_array().unwrap().iter().enumerate() {
+            let out = cli(&["ls", arg, "--image", &i.to_string(), "--layer", &k.to_string()]);
+            check_ls_layer(&String::from_utf8(out).unwrap(), l["entries"].as_array().unwrap(), &format!("{ctx} image {i} layer {k}"));
+        }
+        let out = cli(&["ls", arg, "--image", &i.to_string()]);
+        check_ls_merged(&String::from_utf8(out).unwrap(), ti, &format!("{ctx} image {i} (tarsier ls)"));
+    }
+    check_bytes(&archive, &a, &t, &ctx);
+}
+
+macro_rules! oracle_test {
+    ($name:ident, $path:expr) => {
+        #[test]
+        fn $name() {
+            check_fixture($path);
+        }
+    };
+}
+
+oracle_test!(a1_docker_archive, "images/a1_podman_docker-archive.tar");
+oracle_test!(a5_gzipped_docker_archive, "images/a5_podman_docker-archive.tar.gz");
+oracle_test!(b1_oci_archive_gzip_layers, "images/b1_podman_oci-archive.tar");
+oracle_test!(c1_two_images_shared_layer, "images/c1_podman_docker-archive_multi.tar");
+oracle_test!(d2_oci_zstd_layers, "images/d2_skopeo_oci-archive_zstd.tar");
+oracle_test!(dpkg_small, "images/dpkg-small.tar");
+oracle_test!(e1_empty_layer, "images/e1_podman_docker-archive_empty.tar");
+oracle_test!(g1_opaque_whiteout, "images/g1_podman_overlay_docker-archive_opaque.tar");
+oracle_test!(trivy_alpine_gzipped_save, "public/aquasecurity__trivy/pkg/fanal/test/testdata/alpine-311.tar.gz");
+oracle_test!(ggcr_overwritten_file, "public/google__go-containerregistry/pkg/v1/mutate/testdata/overwritten_file.tar");
+oracle_test!(ggcr_whiteout_image, "public/google__go-containerregistry/pkg/v1/mutate/testdata/whiteout_image.tar");
+oracle_test!(ggcr_hello_world_docker25, "public/google__go-containerregistry/pkg/v1/tarball/testdata/hello-world-v25.tar");
+oracle_test!(ggcr_test_bundle, "public/google__go-containerregistry/pkg/v1/tarball/testdata/test_bundle.tar");
+oracle_test!(ggcr_test_image_1, "public/google__go-containerregistry/pkg/v1/tarball/testdata/test_image_1.tar");
+oracle_test!(ggcr_test_link, "public/google__go-containerregistry/pkg/v1/tarball/testdata/test_link.tar");
+oracle_test!(dive_oci_gzip, "public/wagoodman__dive/.data/test-oci-gzip-image.tar");
+oracle_test!(dive_oci_zstd, "public/wagoodman__dive/.data/test-oci-zstd-image.tar");
+
+/// The fixtures tested above are every image archive the shared fixtures hold (a new one must
+/// be added here, not silently left out).
+#[test]
+fn every_fixture_archive_is_checked() {
+    let src = std::fs::read_to_string(file!()).unwrap();
+    let mut missing = Vec::new();
+    for dir in ["images"] {
+        for e in std::fs::read_dir(fixtures().join(dir)).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().to_string();
+            if (name.ends_with(".tar") || name.ends_with(".tar.gz")) && !src.contains(&format!("{dir}/{name}\"")) {
+                missing.push(name);
+            }
+        }
+    }
+    assert!(missing.is_empty(), "fixture archives without an oracle test: {missing:?}");
+}
