@@ -10,5 +10,6 @@ pub mod paste;
 pub mod status;
 pub mod signals;
 pub mod apparmor;
+pub mod seccomp;
 #[doc(hidden)]
 pub mod fuzz;
