@@ -11,5 +11,7 @@ pub mod status;
 pub mod signals;
 pub mod apparmor;
 pub mod seccomp;
+pub mod apparmor_profile;
+pub mod pod_security;
 #[doc(hidden)]
 pub mod fuzz;

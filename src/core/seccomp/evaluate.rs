@@ -313,7 +313,7 @@ pub fn evaluate(profile: &Profile, ctx: &Context) -> Evaluation {
         .map(|((call, st), unlocked)| {
             let mut v = verdict(profile, ctx, call.name, call.number, st, covered, &default_outcome);
             v.added = call.added;
-            if v.rule.is_none() && !v.outcome.allows() {
+            if !v.conditional && v.outcome.blocks() {
                 v.unlocked_by = unlocked.into_iter().collect();
                 if !v.unlocked_by.is_empty() {
                     v.explanation.push_str(&format!(" With {} in the bounding set a rule would allow it.", v.unlocked_by.join(" and ")));

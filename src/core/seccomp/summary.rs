@@ -40,6 +40,8 @@ pub struct SummaryGroup {
     pub calls: Vec<String>,
     /// Capabilities that would unlock every call of the group, if there are any.
     pub unlocked_by: Vec<String>,
+    /// Capabilities that would unlock some of its calls.
+    pub partly_unlocked_by: Vec<String>,
 }
 
 /// An evaluation counted and grouped.
@@ -72,16 +74,25 @@ pub fn summarize(eval: &Evaluation) -> Summary {
             continue;
         }
         let unlocked_by = common_caps(&calls);
-        groups.push(SummaryGroup { label: (*label).to_owned(), calls: calls.iter().map(|v| v.name.clone()).collect(), unlocked_by });
+        let some = any_caps(&calls);
+        groups.push(SummaryGroup { label: (*label).to_owned(), calls: calls.iter().map(|v| v.name.clone()).collect(), unlocked_by, partly_unlocked_by: some });
     }
     let rest: Vec<String> = blocked.iter().filter(|v| !GROUPS.iter().any(|(_, n)| n.contains(&v.name.as_str()))).map(|v| v.name.clone()).collect();
     if !rest.is_empty() {
-        groups.push(SummaryGroup { label: format!("{} other calls", rest.len()), calls: rest, unlocked_by: Vec::new() });
+        groups.push(SummaryGroup { label: format!("{} other calls", rest.len()), calls: rest, unlocked_by: Vec::new(), partly_unlocked_by: Vec::new() });
     }
 
     let phrases: Vec<String> = groups
         .iter()
-        .map(|g| if g.unlocked_by.is_empty() { g.label.clone() } else { format!("{} without {}", g.label, g.unlocked_by.join(" and ")) })
+        .map(|g| {
+            if !g.unlocked_by.is_empty() {
+                format!("{} without {}", g.label, g.unlocked_by.join(" and "))
+            } else if !g.partly_unlocked_by.is_empty() {
+                format!("{} (some need {})", g.label, g.partly_unlocked_by.join(" or "))
+            } else {
+                g.label.clone()
+            }
+        })
         .collect();
     let mut text = format!("Blocks {} of {} calls", blocked.len(), total);
     if !phrases.is_empty() {
@@ -101,6 +112,13 @@ pub fn summarize(eval: &Evaluation) -> Summary {
 fn common_caps(calls: &[&SyscallVerdict]) -> Vec<String> {
     let Some(first) = calls.first() else { return Vec::new() };
     first.unlocked_by.iter().filter(|c| calls.iter().all(|v| v.unlocked_by.contains(c))).cloned().collect()
+}
+
+fn any_caps(calls: &[&SyscallVerdict]) -> Vec<String> {
+    let mut all: Vec<String> = calls.iter().flat_map(|v| v.unlocked_by.iter().cloned()).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
 }
 
 /// A call whose verdict differs between two evaluations.
