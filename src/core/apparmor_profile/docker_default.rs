@@ -249,7 +249,7 @@ pub struct DockerDefault {
 fn plain(item: &Item) -> Option<&'static str> {
     let raw = item.raw.as_str();
     Some(match raw {
-        "deny @{PROC}/* w," => "Writing to files directly in /proc (such as /proc/sysrq-trigger's neighbours /proc/sys… entries are covered below).",
+        "deny @{PROC}/* w," => "Writing to files directly in /proc (not in its subdirectories).",
         r"deny @{PROC}/{[^1-9],[^1-9][^0-9],[^1-9s][^0-9y][^0-9s],[^1-9][^0-9][^0-9][^0-9]*}/** w,"
         | r"deny @{PROC}/{[^1-9/],[^1-9/][^0-9/],[^1-9s/][^0-9y/][^0-9s/],[^1-9/][^0-9/][^0-9/][^0-9/]*}/** w," => {
             "Writing anywhere below /proc except in per-process directories (/proc/<pid>/…) and /proc/sys."
@@ -259,11 +259,11 @@ fn plain(item: &Item) -> Option<&'static str> {
         "deny @{PROC}/sysrq-trigger rwklx," => "Any access to /proc/sysrq-trigger, which can reboot, crash or freeze the host.",
         "deny @{PROC}/kcore rwklx," => "Any access to /proc/kcore, the host's physical memory as an ELF core file.",
         "deny mount," => "Every mount (umount is allowed).",
-        "deny /sys/[^f]*/** wklx," => "Writing, locking, linking or executing in /sys outside /sys/f*.",
-        "deny /sys/f[^s]*/** wklx," => "… outside /sys/fs (together with the rules around it: all of /sys except /sys/fs/cgroup).",
-        "deny /sys/fs/[^c]*/** wklx," => "… in /sys/fs outside /sys/fs/c*.",
-        "deny /sys/fs/c[^g]*/** wklx," => "… in /sys/fs/c* outside /sys/fs/cg*.",
-        "deny /sys/fs/cg[^r]*/** wklx," => "… in /sys/fs/cg* outside /sys/fs/cgroup.",
+        "deny /sys/[^f]*/** wklx," => "Writing, locking, linking or executing anywhere in /sys outside /sys/fs/cgroup (this rule and the next four together): here, /sys outside /sys/f*.",
+        "deny /sys/f[^s]*/** wklx," => "… and /sys/f* other than /sys/fs.",
+        "deny /sys/fs/[^c]*/** wklx," => "… and /sys/fs outside /sys/fs/c*.",
+        "deny /sys/fs/c[^g]*/** wklx," => "… and /sys/fs/c* other than /sys/fs/cg*.",
+        "deny /sys/fs/cg[^r]*/** wklx," => "… and /sys/fs/cg* other than /sys/fs/cgroup.",
         "deny /sys/firmware/** rwklx," => "Any access to /sys/firmware (ACPI tables, EFI variables and other firmware data).",
         "deny /sys/devices/virtual/powercap/** rwklx," => "Any access to powercap (RAPL energy counters, a side channel used to infer secrets: CVE-2020-8694).",
         "deny /sys/kernel/security/** rwklx," => "Any access to securityfs (/sys/kernel/security), where the LSMs, AppArmor included, expose their policy.",
