@@ -118,7 +118,7 @@ def render(kernel, arches, syscalls):
     w("pub const COLUMNS: [&str; %d] = [%s];\n" % (len(arches), ", ".join(rust_str(a) for a in arches)))
     w("\n")
     w("/// Every system call the table names, sorted as the csv is (by name).\n")
-    w("pub const ROWS: [SyscallRow; %d] = [\n" % len(syscalls))
+    w("pub static ROWS: [SyscallRow; %d] = [\n" % len(syscalls))
     for name, numbers, kvers in syscalls:
         nr = ", ".join("None" if n is None else "Some(%d)" % n for n in numbers)
         kv = ", ".join("None" if k is None else "Some(KernelVersion::new(%d, %d))" % k for k in kvers)

@@ -19,7 +19,7 @@ pub const TABLE_KERNEL: &str = "v7.1.0-rc4 2026-05-19";
 pub const COLUMNS: [&str; 18] = ["x86", "x86_64", "x32", "arm", "aarch64", "loongarch64", "m68k", "mips", "mips64", "mips64n32", "parisc", "parisc64", "ppc", "ppc64", "riscv64", "s390", "s390x", "sh"];
 
 /// Every system call the table names, sorted as the csv is (by name).
-pub const ROWS: [SyscallRow; 508] = [
+pub static ROWS: [SyscallRow; 508] = [
     SyscallRow { name: "accept", numbers: [None, Some(43), Some(43), Some(285), Some(202), Some(202), None, Some(168), Some(42), Some(42), Some(35), Some(35), Some(330), Some(330), Some(202), None, None, Some(344)], added: [None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None] },
     SyscallRow { name: "accept4", numbers: [Some(364), Some(288), Some(288), Some(366), Some(242), Some(242), Some(361), Some(334), Some(293), Some(297), Some(320), Some(320), Some(344), Some(344), Some(242), Some(364), Some(364), Some(358)], added: [None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None] },
     SyscallRow { name: "access", numbers: [Some(33), Some(21), Some(21), Some(33), None, None, Some(33), Some(33), Some(20), Some(20), Some(33), Some(33), Some(33), Some(33), None, Some(33), Some(33), Some(33)], added: [None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None, None] },
