@@ -266,7 +266,7 @@ fn list(group: &str) -> Vec<String> {
 /// use tarsier::core::apparmor_profile::{parse, ItemKind};
 /// let p = parse("profile x flags=(complain) {\n  deny /etc/shadow r,  # secrets\n  capability net_raw,\n}\n").unwrap();
 /// assert!(matches!(p.items[0].kind, ItemKind::ProfileStart { .. }));
-/// assert_eq!(p.items[1].explanation, "Denies read (r) of /etc/shadow.");
+/// assert_eq!(p.items[1].explanation, "Denies read (r) of /etc/shadow silently (deny rules are not logged unless audited).");
 /// assert_eq!(p.items[1].comment.as_deref(), Some("secrets"));
 /// ```
 pub fn parse(text: &str) -> Result<ProfileText, ProfileTextError> {

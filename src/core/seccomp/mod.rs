@@ -44,7 +44,7 @@
 //! assert_eq!(plain.verdict("mount").unwrap().outcome.word(), "EPERM");
 //! let admin = Context { bounding: DOCKER_DEFAULT.with(21), ..Context::docker_default() };
 //! assert_eq!(evaluate(&docker, &admin).verdict("mount").unwrap().outcome.word(), "allow");
-//! assert!(summarize(&plain).text.contains("mounting filesystems without CAP_SYS_ADMIN"));
+//! assert!(summarize(&plain).text.contains("new namespaces without CAP_SYS_ADMIN"));
 //! ```
 
 mod arch;
