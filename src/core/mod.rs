@@ -10,5 +10,8 @@ pub mod paste;
 pub mod status;
 pub mod signals;
 pub mod apparmor;
+pub mod seccomp;
+pub mod apparmor_profile;
+pub mod pod_security;
 #[doc(hidden)]
 pub mod fuzz;

@@ -12,9 +12,13 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[cfg(not(target_arch = "wasm32"))]
+mod apparmor;
+#[cfg(not(target_arch = "wasm32"))]
 mod caps;
 #[cfg(not(target_arch = "wasm32"))]
 mod image;
+#[cfg(not(target_arch = "wasm32"))]
+mod seccomp;
 #[cfg(not(target_arch = "wasm32"))]
 mod status;
 
@@ -42,6 +46,10 @@ enum Command {
     Ls(image::LsArgs),
     /// Write one file's bytes from the image to stdout.
     Cat(image::CatArgs),
+    /// What a seccomp profile lets a container call: every system call's verdict and why.
+    Seccomp(seccomp::Args),
+    /// Explain an AppArmor label or profile text (and what docker-default denies).
+    Apparmor(apparmor::Args),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -53,6 +61,8 @@ fn main() -> ExitCode {
         Command::Inspect(args) => image::inspect(&args),
         Command::Ls(args) => image::ls(&args),
         Command::Cat(args) => image::cat(&args),
+        Command::Seccomp(args) => seccomp::run(&args),
+        Command::Apparmor(args) => apparmor::run(&args),
     }
 }
 

@@ -1,0 +1,115 @@
+//! `tarsier seccomp` and `tarsier apparmor` through the built binary.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn tarsier(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tarsier")).args(args).output().unwrap()
+}
+
+fn tarsier_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+const REDIS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/proc/seed/redis-server.status");
+
+#[test]
+fn json_lists_every_call_of_the_architecture() {
+    let json: serde_json::Value = serde_json::from_str(&stdout(&tarsier(&["seccomp", "--json"]))).unwrap();
+    let calls = json["syscalls"].as_array().unwrap();
+    assert_eq!(calls.len(), tarsier::core::seccomp::syscalls::of_arch(tarsier::core::seccomp::Arch::X86_64).len());
+    let find = |n: &str| calls.iter().find(|c| c["name"] == n).unwrap().clone();
+    let clone3 = find("clone3");
+    assert_eq!((clone3["number"].as_u64(), clone3["action"].as_str(), clone3["errno"].as_u64(), clone3["conditional"].as_bool(), clone3["rule"].as_u64()), (Some(435), Some("SCMP_ACT_ERRNO"), Some(38), Some(false), Some(20)));
+    let mount = find("mount");
+    assert_eq!((mount["errno"].as_u64(), mount["rule"].is_null()), (Some(1), true));
+    let read = find("read");
+    assert_eq!((read["action"].as_str(), read["errno"].is_null(), read["rule"].as_u64()), (Some("SCMP_ACT_ALLOW"), true, Some(0)));
+    assert_eq!(find("clone")["conditional"], true);
+    assert_eq!(json["context"]["bounding"], 0xa80425fbu64);
+    assert!(json["summary"]["text"].as_str().unwrap().starts_with("Blocks "));
+}
+
+#[test]
+fn status_dump_supplies_the_bounding_set() {
+    let text = stdout(&tarsier(&["seccomp", "--status", REDIS, "--syscall", "mount"]));
+    assert!(text.contains("bounding set 00000000a80425fb"), "{text}");
+    assert!(text.contains("Seccomp: 2"), "{text}");
+    assert!(text.contains("mount (165) fails with EPERM (1, Operation not permitted)"), "{text}");
+    let admin = stdout(&tarsier(&["seccomp", "--caps", "0xa82425fb", "--syscall", "mount"]));
+    assert!(admin.contains("mount (165) is allowed: rule 17."), "{admin}");
+}
+
+#[test]
+fn arch_kernel_builtins_and_compare() {
+    let arm = stdout(&tarsier(&["seccomp", "docker", "--arch", "arm64", "--syscall", "clone"]));
+    assert!(arm.contains("== clone (number 220 on aarch64)"), "{arm}");
+    let old = stdout(&tarsier(&["seccomp", "--kernel", "4.4", "--syscall", "ptrace"]));
+    assert!(old.contains("Rule 1 (SCMP_ACT_ALLOW) names it but is dropped: the kernel is older than 4.8"), "{old}");
+    let podman = stdout(&tarsier(&["seccomp", "podman", "--syscall", "kexec_load"]));
+    assert!(podman.contains("kexec_load (246) fails with EPERM (1, Operation not permitted): rule 0."), "{podman}");
+    let cmp = stdout(&tarsier(&["seccomp", "docker-2018", "--compare", "docker", "--json"]));
+    let json: serde_json::Value = serde_json::from_str(&cmp).unwrap();
+    let diffs = json["comparison"]["differences"].as_array().unwrap();
+    assert!(diffs.iter().any(|d| d["name"] == "clone3"), "{cmp}");
+    let ctx = stdout(&tarsier(&["seccomp", "--compare-caps", "0xa82425fb"]));
+    assert!(ctx.contains("calls differ") && ctx.contains("  mount "), "{ctx}");
+    let file = stdout(&tarsier(&["seccomp", concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/seccomp/moby_profiles_seccomp_default.json"), "--syscall", "clone3"]));
+    assert!(file.contains("ENOSYS"), "{file}");
+}
+
+#[test]
+fn errors_are_one_sentence_and_exit_1() {
+    for (args, needle) in [
+        (vec!["seccomp", "--arch", "vax"], "\"vax\" is not an architecture"),
+        (vec!["seccomp", "--kernel", "six"], "\"six\" is not a kernel version"),
+        (vec!["seccomp", "--caps", "xyz"], "is not a hexadecimal capability mask"),
+        (vec!["seccomp", "--arch", "aarch64", "--syscall", "arch_prctl"], "arch_prctl is not a system call of aarch64; the table has it on x86, x86_64, x32"),
+        (vec!["seccomp", "--syscall", "frobnicate"], "\"frobnicate\" is not a system call"),
+        (vec!["seccomp", "/nonexistent/profile.json"], "cannot open /nonexistent/profile.json"),
+    ] {
+        let o = tarsier(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8(o.stderr).unwrap();
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    let o = tarsier_stdin(&["seccomp", "-"], r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["x"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"op":"SCMP_CMP_BOGUS"}]}]}"#);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(String::from_utf8(o.stderr).unwrap(), "tarsier: -: The seccomp profile is not valid at syscalls[0].args[0].op: \"SCMP_CMP_BOGUS\" is not a comparison operator (expected one of SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ).\n");
+}
+
+#[test]
+fn apparmor_label_and_profile_text() {
+    let label = stdout(&tarsier_stdin(&["apparmor"], "docker-default (enforce)\n"));
+    assert!(label.contains("== What docker-default denies"), "{label}");
+    assert!(label.contains("Any access to /proc/kcore"), "{label}");
+    assert!(label.contains("deny /sys/kernel/security/** rwklx,"), "{label}");
+    assert!(label.contains("ptrace except between processes confined by docker-default"), "{label}");
+    assert!(label.contains("enforce mode"), "{label}");
+    let complain = stdout(&tarsier_stdin(&["apparmor"], "docker-default (complain)\n"));
+    assert!(complain.contains("none of the above is blocked, only logged"), "{complain}");
+    let plain = stdout(&tarsier_stdin(&["apparmor"], "unconfined\n"));
+    assert!(!plain.contains("docker-default denies"), "{plain}");
+
+    let text = "#include <tunables/global>\nprofile test flags=(complain) {\n  #include <abstractions/base>\n  deny /etc/shadow r,\n  capability net_bind_service,\n  dbus send,\n}\n";
+    let out = stdout(&tarsier_stdin(&["apparmor", "-"], text));
+    assert!(out.contains("Denies read (r) of /etc/shadow"), "{out}");
+    assert!(out.contains("Allows CAP_NET_BIND_SERVICE."), "{out}");
+    assert!(out.contains("dbus send,") && out.contains("this tool does not explain this kind of rule"), "{out}");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&tarsier_stdin(&["apparmor", "--json"], text))).unwrap();
+    assert_eq!(json["items"].as_array().unwrap().len(), 7);
+
+    let dd: serde_json::Value = serde_json::from_str(&stdout(&tarsier(&["apparmor", "--docker-default", "--template-2018", "--json"]))).unwrap();
+    assert!(dd["docker_default"]["profile_text"].as_str().unwrap().contains("ptrace (trace,read) peer=docker-default,"));
+    let bad = tarsier_stdin(&["apparmor"], "docker-default\n");
+    assert_eq!(bad.status.code(), Some(1));
+}

@@ -1,0 +1,277 @@
+//! Verdict tables for the built-in profiles, written down by reading each JSON file and
+//! applying Docker's selection (moby/profiles `seccomp/seccomp_linux.go`) and runc/libseccomp's
+//! resolution by hand; malformed profiles; the built-in copies equal the shared fixtures.
+//!
+//! Every (profile × x86_64/aarch64 × capability set × kernel) context is evaluated for twelve
+//! calls, and every cell must be covered by exactly one expectation row below.
+//! Expectation codes: `allow@N` (unconditional allow by rule N), `EPERM@N` / `ENOSYS@N` (errno
+//! by rule N), `EPERM@-` / `ENOSYS@-` (the default action), `cond@N` (depends on arguments; first
+//! deciding rule N), `absent` (the architecture has no such call).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use tarsier::core::caps::{CapSet, DOCKER_DEFAULT};
+use tarsier::core::seccomp::{builtin::Builtin, evaluate, parse_profile, summarize, Arch, Context, KernelVersion, SyscallVerdict};
+
+const CALLS: [&str; 12] = [
+    "clone", "clone3", "unshare", "mount", "bpf", "perf_event_open", "ptrace", "personality", "socket", "io_uring_setup", "arch_prctl", "kexec_load",
+];
+
+/// The capability sets: Docker's default; plus CAP_SYS_ADMIN; none; every capability of a
+/// 41-capability kernel.
+const CAPSETS: [(&str, CapSet); 4] = [
+    ("default", DOCKER_DEFAULT),
+    ("admin", CapSet(DOCKER_DEFAULT.0 | 1 << 21)),
+    ("none", CapSet(0)),
+    ("all", CapSet((1 << 41) - 1)),
+];
+const KERNELS: [&str; 3] = ["4.4", "5.4", "6.8"];
+const ARCHES: [Arch; 2] = [Arch::X86_64, Arch::Aarch64];
+
+/// (profile, call, capability sets, arches, kernels, expected, reason). `*` matches everything.
+type Row = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str, &'static str);
+
+const EXPECT: &[Row] = &[
+    // ---- Docker's current default (moby/profiles cd3bed8): defaultAction ERRNO, defaultErrnoRet 1.
+    ("docker", "clone", "default none", "*", "*", "cond@18", "rule 17 (CAP_SYS_ADMIN) is dropped; rule 18 allows clone when flags & 0x7E020000 == 0, its excludes (CAP_SYS_ADMIN, s390/s390x) do not hold"),
+    ("docker", "clone", "admin all", "*", "*", "allow@17", "rule 17 includes CAP_SYS_ADMIN and is unconditional; rule 18 is excluded by CAP_SYS_ADMIN"),
+    ("docker", "clone3", "default none", "*", "*", "ENOSYS@20", "rule 20 returns errnoRet 38 unless CAP_SYS_ADMIN, so glibc falls back to clone"),
+    ("docker", "clone3", "admin all", "*", "*", "allow@17", "rule 17 (CAP_SYS_ADMIN) comes first; rule 20 is excluded by CAP_SYS_ADMIN"),
+    ("docker", "unshare mount", "default none", "*", "*", "EPERM@-", "only rule 17 names them, and it needs CAP_SYS_ADMIN"),
+    ("docker", "unshare mount", "admin all", "*", "*", "allow@17", "rule 17 includes CAP_SYS_ADMIN"),
+    ("docker", "bpf perf_event_open", "default none", "*", "*", "EPERM@-", "rule 17 needs CAP_SYS_ADMIN, rule 31 CAP_BPF, rule 32 CAP_PERFMON"),
+    ("docker", "bpf perf_event_open", "admin all", "*", "*", "allow@17", "rule 17 (CAP_SYS_ADMIN) is the first unconditional rule; 31/32 come later and are ignored by libseccomp"),
+    ("docker", "ptrace", "default none admin", "*", "4.4", "EPERM@-", "rule 1 needs kernel >= 4.8 (minKernel), rule 25 needs CAP_SYS_PTRACE"),
+    ("docker", "ptrace", "all", "*", "4.4", "allow@25", "rule 1 is dropped on 4.4, rule 25 includes CAP_SYS_PTRACE"),
+    ("docker", "ptrace", "*", "*", "5.4 6.8", "allow@1", "rule 1 includes minKernel 4.8 and comes before rule 25"),
+    ("docker", "personality", "*", "*", "*", "cond@5", "rules 5-9 allow persona 0x0, 0x8, 0x20000, 0x20008, 0xffffffff only"),
+    ("docker", "socket", "*", "*", "*", "cond@2", "rules 2-4 allow domain < 38, == 39, > 40: not AF_ALG (38), not AF_VSOCK (40)"),
+    ("docker", "io_uring_setup", "*", "*", "*", "EPERM@-", "io_uring was removed from Docker's allow list; no rule names it"),
+    ("docker", "arch_prctl", "*", "x86_64", "*", "allow@12", "rule 12 includes arches amd64 (Docker's name for an x86_64 host)"),
+    ("docker", "arch_prctl", "*", "aarch64", "*", "absent", "arm64 has no arch_prctl"),
+    ("docker", "kexec_load", "*", "*", "*", "EPERM@-", "no rule names kexec_load"),
+    // ---- Docker's 2018 default (moby a575b0b): defaultAction ERRNO, no defaultErrnoRet (EPERM).
+    ("docker-2018", "clone", "default none", "*", "*", "cond@13", "rule 13 allows clone when flags & 0x7C020000 == 0 (no CLONE_NEWCGROUP in 2018)"),
+    ("docker-2018", "clone", "admin all", "*", "*", "allow@12", "rule 12 includes CAP_SYS_ADMIN"),
+    ("docker-2018", "clone3", "*", "*", "*", "EPERM@-", "clone3 did not exist in 2018; no rule names it (runc turns it into ENOSYS, checked below)"),
+    ("docker-2018", "unshare mount bpf perf_event_open", "default none", "*", "*", "EPERM@-", "only rule 12 names them, and it needs CAP_SYS_ADMIN"),
+    ("docker-2018", "unshare mount bpf perf_event_open", "admin all", "*", "*", "allow@12", "rule 12 includes CAP_SYS_ADMIN"),
+    ("docker-2018", "ptrace", "default none admin", "*", "*", "EPERM@-", "only rule 19 names ptrace, and it needs CAP_SYS_PTRACE (no minKernel rule in 2018)"),
+    ("docker-2018", "ptrace", "all", "*", "*", "allow@19", "rule 19 includes CAP_SYS_PTRACE"),
+    ("docker-2018", "personality", "*", "*", "*", "cond@1", "rules 1-5 allow five personas"),
+    ("docker-2018", "socket", "*", "*", "*", "allow@0", "socket is in the big unconditional allow list (rule 0)"),
+    ("docker-2018", "io_uring_setup kexec_load", "*", "*", "*", "EPERM@-", "no rule names them"),
+    ("docker-2018", "arch_prctl", "*", "x86_64", "*", "allow@8", "rule 8 includes arches amd64"),
+    ("docker-2018", "arch_prctl", "*", "aarch64", "*", "absent", "arm64 has no arch_prctl"),
+    // ---- podman / CRI-O (containers/common f437c58): defaultAction ERRNO, defaultErrnoRet 38.
+    ("podman", "clone clone3 unshare mount ptrace", "*", "*", "*", "allow@1", "all five are in the big unconditional allow list (rule 1)"),
+    ("podman", "bpf", "default none", "*", "*", "EPERM@36", "rule 15 needs CAP_SYS_ADMIN; rule 36 (EPERM) is excluded only by CAP_SYS_ADMIN or CAP_BPF"),
+    ("podman", "bpf", "admin all", "*", "*", "allow@15", "rule 15 includes CAP_SYS_ADMIN; rule 36 is excluded"),
+    ("podman", "perf_event_open", "default none", "*", "*", "EPERM@16", "rule 16 (EPERM) is excluded only by CAP_SYS_ADMIN, and comes before rule 38"),
+    ("podman", "perf_event_open", "admin", "*", "*", "ENOSYS@-", "rules 16 and 38 are excluded by CAP_SYS_ADMIN, rule 39 needs CAP_PERFMON: the default, ENOSYS"),
+    ("podman", "perf_event_open", "all", "*", "*", "allow@39", "rules 16 and 38 are excluded, rule 39 includes CAP_PERFMON"),
+    ("podman", "personality", "*", "*", "*", "cond@2", "rules 2-6 allow five personas"),
+    ("podman", "socket", "default admin all", "*", "*", "allow@35", "these sets hold CAP_AUDIT_WRITE: rules 31-34 are excluded, rule 35 allows socket"),
+    ("podman", "socket", "none", "*", "*", "cond@31", "without CAP_AUDIT_WRITE: EINVAL for AF_NETLINK + NETLINK_AUDIT (rule 31), allowed otherwise (rules 32-34)"),
+    ("podman", "io_uring_setup", "*", "*", "*", "ENOSYS@-", "no rule names io_uring: the default errno 38"),
+    ("podman", "arch_prctl", "*", "x86_64", "*", "allow@9", "rule 9 includes arches amd64"),
+    ("podman", "arch_prctl", "*", "aarch64", "*", "absent", "arm64 has no arch_prctl"),
+    ("podman", "kexec_load", "*", "*", "*", "EPERM@0", "rule 0 returns EPERM (errnoRet 1) for calls the default would answer with ENOSYS"),
+];
+
+fn matches(field: &str, value: &str) -> bool {
+    field == "*" || field.split(' ').any(|f| f == value)
+}
+
+fn code(v: Option<&SyscallVerdict>) -> String {
+    let Some(v) = v else { return "absent".to_owned() };
+    let rule = v.rule.map_or_else(|| "-".to_owned(), |r| r.to_string());
+    if v.conditional {
+        return format!("cond@{rule}");
+    }
+    format!("{}@{rule}", v.outcome.word())
+}
+
+#[test]
+fn verdict_tables() {
+    let mut cells = 0;
+    let mut failures = Vec::new();
+    for b in tarsier::core::seccomp::builtin::ALL {
+        let profile = b.profile().unwrap();
+        for arch in ARCHES {
+            for (caps_label, caps) in CAPSETS {
+                for k in KERNELS {
+                    let ctx = Context::new(arch, KernelVersion::parse_release(k).unwrap(), caps);
+                    let eval = evaluate(&profile, &ctx);
+                    for call in CALLS {
+                        let rows: Vec<&Row> = EXPECT
+                            .iter()
+                            .filter(|r| r.0 == b.as_str() && matches(r.1, call) && matches(r.2, caps_label) && matches(r.3, arch.as_str()) && matches(r.4, k))
+                            .collect();
+                        assert_eq!(rows.len(), 1, "{} {call} {arch} {caps_label} {k}: {} expectation rows match", b.as_str(), rows.len());
+                        let got = code(eval.verdict(call));
+                        if got != rows[0].5 {
+                            failures.push(format!("{} {call} on {arch}, caps {caps_label}, kernel {k}: expected {} ({}), got {got}", b.as_str(), rows[0].5, rows[0].6));
+                        }
+                        cells += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(cells, 3 * 2 * 4 * 3 * 12);
+}
+
+#[test]
+fn errno_values_and_conditions_in_words() {
+    let docker = Builtin::Docker.profile().unwrap();
+    let eval = evaluate(&docker, &Context::docker_default());
+    let clone3 = eval.verdict("clone3").unwrap();
+    assert_eq!((clone3.action.as_str(), clone3.errno, clone3.explanation.as_str()), ("SCMP_ACT_ERRNO", Some(38), "clone3 (435) fails with ENOSYS (38, Function not implemented): rule 20. With CAP_SYS_ADMIN in the bounding set a rule would allow it."));
+    let mount = eval.verdict("mount").unwrap();
+    assert_eq!((mount.errno, mount.rule, mount.unlocked_by.as_slice()), (Some(1), None, &["CAP_SYS_ADMIN".to_owned()][..]));
+    assert_eq!(
+        eval.verdict("clone").unwrap().condition.as_deref(),
+        Some("is allowed unless flags include any of CLONE_NEWNS|CLONE_NEWCGROUP|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWUSER|CLONE_NEWPID|CLONE_NEWNET; then it fails with EPERM (1, Operation not permitted)")
+    );
+    assert!(eval.verdict("socket").unwrap().condition.as_deref().unwrap().starts_with("is allowed unless domain is AF_ALG (38) or AF_VSOCK (40)"));
+    assert!(eval.verdict("personality").unwrap().condition.as_deref().unwrap().starts_with("is allowed only as personality(0x0|0x8|0x20000|0x20008|0xffffffff)"));
+    // s390x: rule 19 decides clone on argument 1 (its flags come second there).
+    let s390 = evaluate(&docker, &Context::new(Arch::S390x, KernelVersion::new(6, 8), DOCKER_DEFAULT));
+    let c = s390.verdict("clone").unwrap();
+    assert_eq!((c.rule, c.comment.as_deref()), (Some(19), Some("s390 parameter ordering for clone is different")));
+    // podman without CAP_AUDIT_WRITE: mixed outcomes are listed rule by rule.
+    let podman = evaluate(&Builtin::Podman.profile().unwrap(), &Context::new(Arch::X86_64, KernelVersion::new(6, 8), CapSet(0)));
+    let socket = podman.verdict("socket").unwrap();
+    assert_eq!(socket.branches.len(), 4);
+    assert!(socket.condition.as_deref().unwrap().starts_with("fails with EINVAL (22, Invalid argument) when domain == AF_NETLINK (16) and protocol == 9 (rule 31)"), "{:?}", socket.condition);
+    assert_eq!(socket.otherwise.as_ref().map(|o| o.word()), Some("ENOSYS".to_owned()));
+}
+
+#[test]
+fn runc_enosys_stub_and_uncovered_arches() {
+    // The 2018 profile names nothing above statx (332 on x86_64): runc answers clone3 with ENOSYS.
+    let old = evaluate(&Builtin::Docker2018.profile().unwrap(), &Context::docker_default());
+    assert_eq!(old.runc_enosys_above, Some(332));
+    assert!(old.verdict("clone3").unwrap().runc_enosys);
+    assert!(!old.verdict("mount").unwrap().runc_enosys);
+    // An i386 process on an x86_64 host is covered through archMap's sub-architectures; an
+    // m68k process is not listed anywhere: libseccomp kills it.
+    let docker = Builtin::Docker.profile().unwrap();
+    let x86 = Context { arch: Arch::X86, host: Arch::X86_64, kernel: KernelVersion::new(6, 8), bounding: DOCKER_DEFAULT };
+    let e = evaluate(&docker, &x86);
+    assert!(e.covered);
+    assert_eq!(e.verdict("arch_prctl").map(|v| v.outcome.word()), Some("allow".to_owned()), "rule 12's arches name the host (amd64)");
+    let m68k = Context { arch: Arch::M68k, host: Arch::X86_64, kernel: KernelVersion::new(6, 8), bounding: DOCKER_DEFAULT };
+    let e = evaluate(&docker, &m68k);
+    assert!(!e.covered);
+    assert!(e.syscalls.iter().all(|v| v.outcome.word() == "kill-thread"));
+}
+
+#[test]
+fn summaries_and_names_missing_on_an_arch() {
+    let eval = evaluate(&Builtin::Docker.profile().unwrap(), &Context::docker_default());
+    let s = summarize(&eval);
+    assert_eq!(s.total, eval.syscalls.len());
+    assert_eq!(s.total, s.allowed + s.blocked + s.conditional + s.other);
+    assert!(s.text.starts_with(&format!("Blocks {} of {} calls: kernel modules", s.blocked, s.total)), "{}", s.text);
+    assert!(s.text.contains("new namespaces without CAP_SYS_ADMIN"), "{}", s.text);
+    assert!(eval.not_on_arch.contains(&"arm_fadvise64_64".to_owned()));
+    assert!(eval.unknown_names.is_empty());
+    let arm = evaluate(&Builtin::Docker.profile().unwrap(), &Context::new(Arch::Aarch64, KernelVersion::new(6, 8), DOCKER_DEFAULT));
+    assert!(arm.not_on_arch.contains(&"arch_prctl".to_owned()));
+}
+
+#[test]
+fn comparing_contexts_and_profiles() {
+    let docker = Builtin::Docker.profile().unwrap();
+    let plain = evaluate(&docker, &Context::docker_default());
+    let admin = evaluate(&docker, &Context { bounding: CapSet(DOCKER_DEFAULT.0 | 1 << 21), ..Context::docker_default() });
+    let diff = tarsier::core::seccomp::compare(&plain, &admin);
+    let names: Vec<&str> = diff.iter().map(|d| d.name.as_str()).collect();
+    for n in ["clone", "clone3", "mount", "unshare", "setns", "bpf"] {
+        assert!(names.contains(&n), "{n} missing from {names:?}");
+    }
+    assert!(!names.contains(&"read"));
+    let old_kernel = evaluate(&docker, &Context { kernel: KernelVersion::new(4, 4), ..Context::docker_default() });
+    let diff = tarsier::core::seccomp::compare(&old_kernel, &plain);
+    let names: Vec<&str> = diff.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["process_vm_readv", "process_vm_writev", "ptrace"]);
+}
+
+#[test]
+fn builtins_equal_the_shared_fixtures() {
+    for (b, fixture) in [(Builtin::Docker, "moby-profiles_seccomp_default.json"), (Builtin::Docker2018, "moby-a575b0b-seed_default.json"), (Builtin::Podman, "containers-common_seccomp.json")] {
+        let path = format!("{}/../shared/fixtures/seccomp/{fixture}", env!("CARGO_MANIFEST_DIR"));
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(b.json().as_bytes(), bytes.as_slice(), "{} differs from {fixture}", b.as_str());
+        let p = b.profile().unwrap();
+        assert!(p.unknown_fields.is_empty(), "{:?}", p.unknown_fields);
+    }
+    // containers/common writes errno names beside the numbers; they agree, so no warning.
+    assert!(Builtin::Podman.profile().unwrap().warnings.is_empty());
+}
+
+fn err(text: &str) -> String {
+    parse_profile(text).unwrap_err().to_string()
+}
+
+#[test]
+fn malformed_profiles_get_one_sentence_with_the_path() {
+    let cases: [(&str, &str); 7] = [
+        ("{\"defaultAction\": \"SCMP_ACT_ERRNO\",\n \"syscalls\": [", "The seccomp profile is not valid JSON: EOF while parsing a list at line 2, column 14."),
+        (
+            r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["a"],"action":"SCMP_ACT_PERMIT"}]}"#,
+            "The seccomp profile is not valid at syscalls[0].action: \"SCMP_ACT_PERMIT\" is not a seccomp action (expected one of SCMP_ACT_KILL, SCMP_ACT_KILL_THREAD, SCMP_ACT_KILL_PROCESS, SCMP_ACT_TRAP, SCMP_ACT_ERRNO, SCMP_ACT_TRACE, SCMP_ACT_ALLOW, SCMP_ACT_LOG, SCMP_ACT_NOTIFY).",
+        ),
+        (
+            r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["a"],"action":"SCMP_ACT_ALLOW"},{"names":["b"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":1,"op":"SCMP_CMP_LIKE"}]}]}"#,
+            "The seccomp profile is not valid at syscalls[1].args[0].op: \"SCMP_CMP_LIKE\" is not a comparison operator (expected one of SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ).",
+        ),
+        (
+            r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"name":"read","names":["write"],"action":"SCMP_ACT_ALLOW"}]}"#,
+            "The seccomp profile is not valid at syscalls[0]: both \"name\" and \"names\" are set; Docker refuses that, use one of them.",
+        ),
+        (
+            r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":"read","action":"SCMP_ACT_ALLOW"}]}"#,
+            "The seccomp profile has a value of the wrong type at syscalls[0].names: invalid type: string \"read\", expected a sequence.",
+        ),
+        (
+            r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","errnoRet":70000}]}"#,
+            "The seccomp profile is not valid at syscalls[0].errnoRet: 70000 is larger than 4095, the highest errno the kernel returns.",
+        ),
+        (
+            r#"{"defaultAction":"SCMP_ACT_ERRNO","archMap":[{"architecture":"SCMP_ARCH_X86_64"}],"architectures":["SCMP_ARCH_X86"],"syscalls":[]}"#,
+            "The seccomp profile is not valid at architectures: both \"architectures\" and \"archMap\" are set; Docker refuses that, use one of them.",
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(err(text), expected);
+    }
+    // 10 MB: refused before parsing.
+    let big = format!("{{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[],\"pad\":\"{}\"}}", "x".repeat(10_000_000));
+    assert_eq!(err(&big), format!("The seccomp profile is {} bytes long, more than the 1048576 bytes this tool reads (Docker's default profile is about 13 KB).", big.len()));
+    // Deeply nested JSON stops at serde_json's recursion limit with a position, not a crash.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(err(&deep).starts_with("The seccomp profile is not valid JSON: recursion limit exceeded at line 1"), "{}", err(&deep));
+    // Every message is one sentence.
+    for (text, _) in cases {
+        let e = err(text);
+        assert!(e.ends_with('.') && !e.contains('\n'), "{e}");
+    }
+}
+
+#[test]
+fn unknown_fields_are_kept_and_docker_equal_default_rules_are_skipped() {
+    let p = parse_profile(
+        r#"{"defaultAction":"SCMP_ACT_ERRNO","x-generated-by":"me","syscalls":[
+            {"names":["mount"],"action":"SCMP_ACT_ERRNO","errnoRet":1,"why":"same as default"},
+            {"names":["mount"],"action":"SCMP_ACT_ALLOW","args":[{"index":2,"value":0,"op":"SCMP_CMP_EQ"}]}]}"#,
+    )
+    .unwrap();
+    let fields: Vec<(&str, &str)> = p.unknown_fields.iter().map(|u| (u.path.as_str(), u.value.as_str())).collect();
+    assert_eq!(fields, [("x-generated-by", "\"me\""), ("syscalls[0].why", "\"same as default\"")]);
+    // Rule 0 equals the default action (ERRNO EPERM), so runc skips it and rule 1 decides.
+    let v = evaluate(&p, &Context::docker_default()).verdict("mount").cloned().unwrap();
+    assert_eq!((v.conditional, v.rule, v.overridden.as_slice()), (true, Some(1), &[0usize][..]));
+}
