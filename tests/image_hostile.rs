@@ -166,11 +166,17 @@ fn a_gzip_bomb_after_an_empty_tar_is_stopped_by_the_limit() {
     assert_eq!(a.report.layers[0].entry_count, 0);
 }
 
+/// A shared fixture's bytes; a missing one fails the test, saying where it should be.
+fn fixture(name: &str) -> Vec<u8> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/images").join(name);
+    std::fs::read(&p).unwrap_or_else(|e| {
+        panic!("the shared fixture {} is missing ({e}): put the fixtures at ../shared/fixtures", p.display())
+    })
+}
+
 #[test]
 fn truncated_real_fixture_and_gzip() {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/images/a1_podman_docker-archive.tar");
-    let full = std::fs::read(&p).unwrap();
+    let full = fixture("a1_podman_docker-archive.tar");
     for cut in [
         100,
         512,
@@ -191,11 +197,7 @@ fn truncated_real_fixture_and_gzip() {
             "cut {cut}"
         );
     }
-    let gz = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/fixtures/images/a5_podman_docker-archive.tar.gz"),
-    )
-    .unwrap();
+    let gz = fixture("a5_podman_docker-archive.tar.gz");
     for cut in [10, 20_000, 500_000, gz.len() - 2000] {
         let e = run(&gz[..cut]).unwrap_err();
         assert!(
