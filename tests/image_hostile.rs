@@ -120,10 +120,10 @@ fn damaged_trailers(gz: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
 fn a_gzip_layer_with_a_missing_or_wrong_trailer_is_a_damaged_layer() {
     let layer = simple_layer(&[(b"etc/", b""), (b"etc/hostname", b"box\n")]);
     let gz = gzip(&layer);
-    let a = run(&image_with(&[gz.clone()], &["l0.tar"])).unwrap();
+    let a = run(&image_with(std::slice::from_ref(&gz), &["l0.tar"])).unwrap();
     assert!(a.report.warnings.is_empty(), "{:?}", a.report.warnings);
     for (what, bad) in damaged_trailers(&gz) {
-        let a = run(&image_with(&[bad.clone()], &["l0.tar"])).unwrap();
+        let a = run(&image_with(std::slice::from_ref(&bad), &["l0.tar"])).unwrap();
         assert_eq!(codes(&a), ["damaged_layer"], "{what}");
         assert!(a.report.warnings[0].message.contains("l0.tar"), "{what}: {}", a.report.warnings[0].message);
         assert_eq!(a.report.layers[0].entry_count, 2, "{what}: the listing is whole");
