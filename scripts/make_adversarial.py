@@ -8,15 +8,20 @@ Besides the inputs it writes OUT_DIR/manifest.txt, one line per file:
 
     <file>\t<command>\t<expect>\t<what it is>
 
-<command> is `inspect` (tarsier inspect --json FILE) or `status` (tarsier status FILE).
-<expect> is what Tarsier must do, within bounded time and memory, with no panic:
-    ok              exit 0
-    warn:CODE       exit 0 and the report's warnings include CODE
-    finding:KIND    exit 0 and an image's findings include KIND
-    error           exit 1 with one `tarsier: …` line on stderr
-    error-or-warn   either of the above (truncations: where the cut lands decides)
-    names:A|B|…     exit 0 and the JSON carries each name verbatim as a string
-tests/adversarial.rs runs every line; the browser tests reuse the same files.
+<command> is `inspect` (tarsier inspect --json FILE) or `status` (tarsier status --json FILE).
+<expect> is what Tarsier must do, within bounded time and memory, with no panic. It is one
+outcome, or several separated by `|` when each is right (the "what" column then says why):
+    ok              exit 0 and no warning (only for inputs that are hostile but not damaged)
+    warn:A[,B…]     exit 0 and the report's warning codes (`warnings[].code`) are exactly A, B…
+    error:CODE      exit 1, one `tarsier: …` line on stderr, and on stdout
+                    {"error": {"code": CODE, …}} (the ImageError / StatusError code)
+    finding:KIND    exit 0, no warning, and an image's findings include KIND
+    names:[…]       exit 0, no warning, and the JSON carries each name of the JSON array verbatim
+A damaged input is never expected `ok`: it must give an error or a named warning. Where the
+outcome depends on where a cut lands (the truncation series), the generator works it out from
+the fixture's tar layout, the way the tar format says a reader must see it.
+tests/adversarial.rs runs every line; tests/e2e/adversarial.test.mjs drops the same files on the
+page and checks the same expectations.
 """
 import argparse
 import copy
@@ -287,29 +292,162 @@ def zstd_frame_huge_window(payload):
 # the corpus
 
 
+# Limits of the status reader (src/core/status.rs MAX_INPUT_BYTES, MAX_LINES).
+STATUS_MAX_INPUT_BYTES = 1 << 20
+STATUS_MAX_LINES = 8192
+
+
+def layout(data):
+    """The tar layout of `data`: (members, end) where members are (name, header offset, data
+    offset, size, type, link) and `end` is where the last member's padded body ends."""
+    with tarfile.open(fileobj=io.BytesIO(data)) as t:
+        members = [(m.name, m.offset, m.offset_data, m.size, m.type, m.linkname)
+                   for m in t.getmembers()]
+    name, _hdr, dat, size, _ty, _link = members[-1]
+    return members, dat + -(-size // BLOCK) * BLOCK
+
+
+def resolve(present, path):
+    """The member `path` names among `present` ({name: (type, link)}), following symlinks as
+    the analyzer does, or None."""
+    for _ in range(16):
+        path = os.path.normpath(path).lstrip("/")
+        if path not in present:
+            return None
+        ty, link = present[path]
+        if ty == tarfile.SYMTYPE:
+            path = link if link.startswith("/") else os.path.join(os.path.dirname(path), link)
+        elif ty == tarfile.LNKTYPE:
+            path = link
+        else:
+            return path
+    return None
+
+
+def cut_at_member_boundary(data, members, k):
+    """What the analyzer must say of `data` cut just before member k (k == len: after the last
+    member, before the end-of-archive marker): the tar is whole as far as it goes, so the
+    outcome is the image the members read so far make up."""
+    present = {m[0]: (m[4], m[5]) for m in members[:k]}
+    body = {m[0]: data[m[2]:m[2] + m[3]] for m in members[:k]}
+    if "manifest.json" in present:
+        for item in json.loads(body[resolve(present, "manifest.json")]):
+            for ref in [item["Config"]] + item["Layers"]:
+                if resolve(present, ref) is None:
+                    return "error:missing_member", f"manifest.json names `{ref}`, cut off"
+        return "warn:no_end_marker", "the image is whole, only the end-of-archive marker is missing"
+    if "index.json" in present:
+        blobs = [m[0] for m in members if m[0].startswith("blobs/")]
+        if any(b not in present for b in blobs):
+            raise SystemExit("make_adversarial: an OCI fixture whose blobs follow index.json: "
+                             "work out what a cut between them must give before adding it")
+        return "warn:no_end_marker", "the image is whole, only the end-of-archive marker is missing"
+    return "error:missing_manifest", "no manifest.json / index.json before the cut"
+
+
+def plain_cut(data, off):
+    """(expect, why) for `data` (a plain tar) cut at byte `off`."""
+    if off == 0:
+        return "error:not_an_archive", "an empty file"
+    members, end = layout(data)
+    for k, (name, hdr, dat, size, _ty, _link) in enumerate(members):
+        if off == hdr:
+            return cut_at_member_boundary(data, members, k)
+        if hdr < off < dat + -(-size // BLOCK) * BLOCK:
+            where = "header" if off < dat else "body" if off < dat + size else "padding"
+            return "error:truncated", f"inside the {where} of `{name}`"
+    if off == end:
+        return cut_at_member_boundary(data, members, len(members))
+    if off < end + 2 * BLOCK:
+        return "warn:lone_zero_block", "inside the two zero blocks of the end-of-archive marker"
+    return None  # in the padding after the marker: not a cut of the archive
+
+
+def gzip_cut(gz, off):
+    """(expect, why) for a gzip-compressed tar `gz` cut at byte `off`: what matters is how much
+    of the tar the cut leaves (a gzip reader fails where the data stops)."""
+    whole = gzip.decompress(gz)
+    _members, end = layout(whole)
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    got = len(d.decompress(gz[:off]))
+    if got >= end + 2 * BLOCK:
+        return "warn:damaged_stream", (f"the tar and its end-of-archive marker are whole ({got} bytes "
+                                       "inflate), the rest of the gzip data and its trailer are not")
+    return "error:truncated", f"the tar stops at byte {got} of {end + 2 * BLOCK}, inside its data"
+
+
 def truncations(out, fix):
     e1 = os.path.join(fix, "e1_podman_docker-archive_empty.tar")
     data = open(e1, "rb").read()
     for off in range(0, len(data), BLOCK):
-        emit(out, f"truncate/e1-at-{off:06d}.tar", data[:off],
-             "error" if off == 0 else "error-or-warn",
-             f"e1 (a real docker-archive) cut at byte {off}, a 512-byte boundary")
-    # The larger fixtures: every member header, its first body block, and the middle of the body.
+        cut = plain_cut(data, off)
+        if cut:
+            emit(out, f"truncate/e1-at-{off:06d}.tar", data[:off], cut[0],
+                 f"e1 (a real docker-archive) cut at byte {off}: {cut[1]}")
+    # The larger fixtures: every member header, its first body block, and the middle of the body,
+    # and inside the end-of-archive marker.
     for fname, tag in (("a1_podman_docker-archive.tar", "a1"), ("b1_podman_oci-archive.tar", "b1")):
         path = os.path.join(fix, fname)
         data = open(path, "rb").read()
-        cuts = set()
-        for _name, hdr, dat, size in member_offsets(path):
+        members, end = layout(data)
+        cuts = {end, end + BLOCK}
+        for _name, hdr, dat, size, _ty, _link in members:
             cuts.update({hdr, dat, dat + (size // 2) // BLOCK * BLOCK, hdr - BLOCK})
         for off in sorted(c for c in cuts if 0 < c < len(data)):
-            emit(out, f"truncate/{tag}-at-{off:08d}.tar", data[:off], "error-or-warn",
-                 f"{tag} cut at byte {off} (a member header, its first body block or its middle)")
+            cut = plain_cut(data, off)
+            if cut:
+                emit(out, f"truncate/{tag}-at-{off:08d}.tar", data[:off], cut[0],
+                     f"{tag} cut at byte {off}: {cut[1]}")
     a5 = open(os.path.join(fix, "a5_podman_docker-archive.tar.gz"), "rb").read()
-    for off in (10, 512, 4096, len(a5) // 2):
-        emit(out, f"truncate/a5-gz-at-{off:08d}.tar.gz", a5[:off], "error",
-             f"a5 (gzip-compressed docker-archive) cut at byte {off}")
-    emit(out, f"truncate/a5-gz-at-{len(a5) - 8:08d}.tar.gz", a5[:-8], "error-or-warn",
-         "a5 without its gzip trailer (the tar inside is whole)")
+    for off in (10, 512, 4096, len(a5) // 2, len(a5) - 8, len(a5) - 4):
+        cut = gzip_cut(a5, off)
+        emit(out, f"truncate/a5-gz-at-{off:08d}.tar.gz", a5[:off], cut[0],
+             f"a5 (gzip-compressed docker-archive, {len(a5)} bytes) cut at byte {off}: {cut[1]}")
+    # A zero block, then something else: GNU tar's "lone zero block".
+    data = open(os.path.join(fix, "b1_podman_oci-archive.tar"), "rb").read()
+    _members, end = layout(data)
+    odd = data[:end + BLOCK] + b"\xff" * BLOCK
+    emit(out, "truncate/b1-zero-block-then-junk.tar", odd, "warn:lone_zero_block",
+         "b1 whose second end-of-archive zero block is replaced by 0xff bytes")
+
+
+def gzip_trailers(out, fix):
+    """gzip's trailer (RFC 1952 §2.3: CRC32, then ISIZE, the length mod 2^32) missing or
+    wrong, in a layer and in a compressed archive; a tar reader that stops at the tar's end
+    marker never reads it."""
+    base = DockerArchive(os.path.join(fix, "e1_podman_docker-archive_empty.tar"))
+    layer = tar(member("etc/hostname", b"trailer\n"), member("etc/motd", b"hello\n"))
+    gz = gzip.compress(layer, 9, mtime=0)
+    variants = [
+        ("no-trailer", gz[:-8], "without its 8-byte trailer"),
+        ("no-isize", gz[:-4], "without its ISIZE"),
+        ("bad-crc", gz[:-8] + bytes([gz[-8] ^ 0xff]) + gz[-7:], "with a wrong CRC32"),
+        ("bad-isize", gz[:-4] + bytes([gz[-4] ^ 0x01]) + gz[-3:], "with a wrong ISIZE"),
+        ("trailing-garbage", gz + b"not gzip", "followed by 8 bytes that are not gzip"),
+    ]
+    for tag, bad, what in variants:
+        emit(out, f"gzip/layer-{tag}.tar", base.with_layer("trailer.tar.gz", bad).build(),
+             "warn:damaged_layer", f"a gzip layer {what} (its tar is whole)")
+    outer = gzip.compress(base.build(), 9, mtime=0)
+    for tag, bad, what in (
+        ("bad-crc", outer[:-8] + bytes([outer[-8] ^ 0xff]) + outer[-7:], "with a wrong CRC32"),
+        ("bad-isize", outer[:-4] + bytes([outer[-4] ^ 0x01]) + outer[-3:], "with a wrong ISIZE"),
+        ("trailing-garbage", outer + b"not gzip", "followed by 8 bytes that are not gzip"),
+    ):
+        emit(out, f"gzip/outer-{tag}.tar.gz", bad, "warn:damaged_stream",
+             f"a gzip-compressed archive {what} (its tar is whole)")
+    # zstd: a frame whose first block holds the whole tar and 4 KiB of zeros after it, then a
+    # last block cut short. The window is the smallest (1 KiB): a decoder hands out only what
+    # falls out of its window before the frame ends, so the tar is read whole before the cut.
+    payload = layer + bytes(4096)
+    frame = zstd_frame(payload, 10)
+    head, block = frame[:6], frame[6:]
+    not_last = ((len(payload) << 3) | 0).to_bytes(3, "little")
+    cut_block = ((1000 << 3) | 1).to_bytes(3, "little") + b"0123456789"
+    emit(out, "gzip/zstd-layer-cut-after-tar.tar", base.with_layer(
+        "cut.tar.zst", head + not_last + block[3:] + cut_block).build(), "warn:damaged_layer",
+         "a zstd layer whose tar (and 4 KiB after it) is whole but whose frame's last block is "
+         "cut short")
 
 
 def header_numbers(out, fix):
@@ -322,22 +460,23 @@ def header_numbers(out, fix):
                                  offs["manifest.json"][2]])[0]["Layers"][0]
     layer_hdr = offs[layer_name][0]
     cases = [
-        ("size-exceeds-file", repo_hdr, {"size": b"77777777777\0"}, "error-or-warn",
+        ("size-exceeds-file", repo_hdr, {"size": b"77777777777\0"}, "error:truncated",
          "the last member's octal size says 8 GiB in a 2 MB file"),
-        ("size-exceeds-file-layer", layer_hdr, {"size": b"77777777777\0"}, "error",
+        ("size-exceeds-file-layer", layer_hdr, {"size": b"77777777777\0"}, "error:truncated",
          "the first layer member's size runs past the end of the file"),
-        ("size-base256-overflow", man_hdr, {"size": b"\x80" + b"\xff" * 11}, "error",
+        ("size-base256-overflow", man_hdr, {"size": b"\x80" + b"\xff" * 11}, "error:corrupt",
          "a GNU base-256 size of 2^88-1 (overflows u64)"),
-        ("size-base256-negative", man_hdr, {"size": b"\xff" * 12}, "error",
+        ("size-base256-negative", man_hdr, {"size": b"\xff" * 12}, "error:corrupt",
          "a GNU base-256 size of -1"),
-        ("size-nonoctal", man_hdr, {"size": b"12345678x9\0\0"}, "error",
+        ("size-nonoctal", man_hdr, {"size": b"12345678x9\0\0"}, "error:corrupt",
          "a size field with a non-octal digit"),
-        ("size-spaces-only", man_hdr, {"size": b" " * 12}, "error-or-warn",
-         "a size field of blanks"),
-        ("mode-nonoctal", man_hdr, {"mode": b"0z44-\0\0\0"}, "error",
+        ("size-spaces-only", man_hdr, {"size": b" " * 12}, "error:corrupt",
+         "a size field of blanks reads as 0, so the manifest's body is read as the next header, "
+         "whose checksum is wrong"),
+        ("mode-nonoctal", man_hdr, {"mode": b"0z44-\0\0\0"}, "error:corrupt",
          "an outer member's mode field is not octal (structure: strict)"),
         ("mtime-negative", man_hdr, {"mtime": b"\xff" * 12}, "ok",
-         "a base-256 negative mtime"),
+         "a base-256 negative mtime (valid GNU tar: a date before 1970)"),
     ]
     for name, off, fields, expect, what in cases:
         emit(out, f"header/{name}.tar", patch_header(data, off, **fields), expect, what)
@@ -358,7 +497,8 @@ def header_numbers(out, fix):
                 member("etc/odd", b"x", mode_field=b"zz\xff\x00abc\0"),
                 member("etc/old", b"x", mtime_field=b"\xff" * 12))
     emit(out, "header/layer-mode-mtime-garbage.tar", base.with_layer("hostile.tar", layer).build(),
-         "ok", "layer entries with a non-octal mode and a negative mtime")
+         "warn:damaged_layer", "layer entries with a non-octal mode (damage: the listing stops "
+         "there) and a negative mtime")
 
 
 def names(out, fix):
@@ -384,14 +524,15 @@ def names(out, fix):
     a.config.setdefault("config", {})["Env"] = ["XSS=<script>alert(1)</script>"]
     a.config["config"]["Labels"] = {"<b>label</b>": "<i onmouseover=alert(1)>x</i>"}
     names_list = [n.replace("/", "_") for n in html] + ["dir<iframe src=javascript:alert(1)>"]
-    emit(out, "names/html-js.tar", a.build(), "names:" + "|".join(names_list),
+    emit(out, "names/html-js.tar", a.build(), "names:" + json.dumps(names_list),
          "entry names, a tag, an env value, a label and a history step carrying HTML/JS")
 
     layer = tar(member(b"caf\xe9", b"latin-1 name"), member(b"\xff\xfe\xfd", b"x"),
                 member(b"dir\x80/file", b"x"), member(b"back\\slash\\x41", b"x"),
                 member(b"nul\x01ctl\x1b[31m", b"x"), header(b"link\xc3", typeflag=b"2", link=b"\xe9"))
     emit(out, "names/non-utf8.tar", base.with_layer("hostile.tar", layer).build(),
-         "names:caf\\xe9|\\xff\\xfe\\xfd", "entry names that are not UTF-8, and control bytes")
+         "names:" + json.dumps(["caf\\xe9", "\\xff\\xfe\\xfd"]),
+         "entry names that are not UTF-8 (shown as \\xNN), and control bytes")
 
     layer = tar(
         header("loop/a", typeflag=b"2", link="b"),
@@ -416,14 +557,15 @@ def manifests(out, fix):
     cfg = json.loads(json.dumps(base.config))
     cfg["rootfs"]["diff_ids"].append(cfg["rootfs"]["diff_ids"][0])
     emit(out, "manifest/layer-listed-twice.tar", base.build(manifest=m, config=cfg),
-         "warn:layer_listed_twice", "the manifest lists its bottom layer again on top")
+         "warn:layer_listed_twice,history_mismatch",
+         "the manifest lists its bottom layer again on top (the history then has a step too few)")
     m = json.loads(json.dumps(base.manifest))
     m[0]["Layers"].append("0000000000000000000000000000000000000000000000000000000000000000.tar")
-    emit(out, "manifest/absent-layer.tar", base.build(manifest=m), "error",
+    emit(out, "manifest/absent-layer.tar", base.build(manifest=m), "error:missing_member",
          "the manifest names a layer the archive does not hold")
     m = json.loads(json.dumps(base.manifest))
     m[0]["Config"] = "absent.json"
-    emit(out, "manifest/absent-config.tar", base.build(manifest=m), "error",
+    emit(out, "manifest/absent-config.tar", base.build(manifest=m), "error:missing_member",
          "the manifest names a config the archive does not hold")
     m = json.loads(json.dumps(base.manifest))
     m = m * 200
@@ -445,22 +587,22 @@ def manifests(out, fix):
 
     # Deep and enormous JSON.
     deep = b"[" * 200_000 + b"]" * 200_000
-    emit(out, "json/manifest-deeply-nested.tar", base.build(manifest=deep), "error",
+    emit(out, "json/manifest-deeply-nested.tar", base.build(manifest=deep), "error:bad_json",
          "manifest.json nested 200,000 arrays deep")
     cfg = json.loads(json.dumps(base.config))
     cfg["config"]["Labels"] = {"deep": "PLACEHOLDER"}
     raw = json.dumps(cfg).encode().replace(b'"PLACEHOLDER"', b"{\"a\":" * 100_000 + b"1" + b"}" * 100_000)
-    emit(out, "json/config-deeply-nested.tar", base.build(raw_config=raw), "error",
+    emit(out, "json/config-deeply-nested.tar", base.build(raw_config=raw), "error:bad_json",
          "a config label nested 100,000 objects deep")
     big = b"[" + b",".join([b'{"Config":"x","Layers":[],"RepoTags":["' + b"t" * 100 + b'"]}'] * 180_000) + b"]"
-    emit(out, "json/manifest-enormous.tar", base.build(manifest=big), "error",
+    emit(out, "json/manifest-enormous.tar", base.build(manifest=big), "error:limit_exceeded",
          f"manifest.json of {len(big) // (1 << 20)} MiB (over the 16 MiB limit)")
     cfg = json.loads(json.dumps(base.config))
     cfg["config"]["Env"] = [f"SECRET_TOKEN_{i}=hunter2" for i in range(300_000)]
     cfg["history"] = cfg.get("history", []) + [{"created_by": "x" * 1000, "empty_layer": True}] * 3000
     emit(out, "json/config-huge-under-limit.tar", base.build(config=cfg), "finding:secret_env",
          "a 10 MB config with 300,000 env secrets and 3,000 history steps (findings capped)")
-    emit(out, "json/manifest-not-json.tar", base.build(manifest=b"\xef\xbb\xbf[{\"Config\":"), "error",
+    emit(out, "json/manifest-not-json.tar", base.build(manifest=b"\xef\xbb\xbf[{\"Config\":"), "error:bad_json",
          "manifest.json cut in the middle")
 
 
@@ -481,27 +623,28 @@ def bombs(out, fix):
          "warn:damaged_layer", f"{len(archive) >> 20} MiB archive, gzip-compressed, whose layer expands to "
          f"{big >> 30} GiB of zeros")
     emit(out, "bomb/gzip-bomb-layer-tiny-outer.tar", base.with_layer(
-        "bomb2.tar.gz", b"".join(gzip_zeros_after(hdr[:0], 4 * GIB))).build(), "error-or-warn",
-         "a layer that is gzip of 4 GiB of zeros (no tar header: the zero blocks end it at once)")
+        "bomb2.tar.gz", b"".join(gzip_zeros_after(hdr[:0], 4 * GIB))).build(), "warn:damaged_layer",
+         "a layer that is gzip of 4 GiB of zeros: the zero blocks end its tar at once, and the rest, "
+         "inflated to check gzip's trailer, meets the expansion-ratio limit")
 
     # The outer archive itself: gzip of a tar whose first member is 4 GiB of zeros (~4 MB).
     filler = header("filler.bin", 0, size_field=b"40000000000\0")
-    emit(out, "bomb/gzip-bomb-outer.tar.gz", b"".join(gzip_zeros_after(filler, 4 * GIB)), "error",
+    emit(out, "bomb/gzip-bomb-outer.tar.gz", b"".join(gzip_zeros_after(filler, 4 * GIB)), "error:limit_exceeded",
          "a gzip-compressed archive whose first member is 4 GiB of zeros (stopped by the ratio)")
 
     # zstd: a frame declaring a 2 TiB window, as a layer and as the whole archive.
     payload = tar(member("etc/hostname", b"zstd\n"))
     emit(out, "bomb/zstd-huge-window-layer.tar", base.with_layer(
-        "huge.tar.zst", zstd_frame_huge_window(payload)).build(), "error",
+        "huge.tar.zst", zstd_frame_huge_window(payload)).build(), "error:limit_exceeded",
          "a zstd layer whose frame header declares a 2 TiB window")
-    emit(out, "bomb/zstd-huge-window-outer.tar.zst", zstd_frame_huge_window(payload), "error",
+    emit(out, "bomb/zstd-huge-window-outer.tar.zst", zstd_frame_huge_window(payload), "error:limit_exceeded",
          "the whole archive as a zstd frame declaring a 2 TiB window")
     # RLE blocks: 4 bytes → 128 KiB each. With a 2 TiB window the decoder would keep all of it.
     big_hdr = tarfile.TarInfo("zeros.img")
     big_hdr.size = 64 * GIB
     head = big_hdr.tobuf(format=tarfile.GNU_FORMAT)
     emit(out, "bomb/zstd-rle-bomb-huge-window.tar", base.with_layer(
-        "rle.tar.zst", zstd_frame(head, 41, rle_blocks=16384)).build(), "error",
+        "rle.tar.zst", zstd_frame(head, 41, rle_blocks=16384)).build(), "error:limit_exceeded",
          "a 64 KiB zstd layer of RLE blocks expanding to 2 GiB, declaring a 2 TiB window")
     emit(out, "bomb/zstd-rle-bomb.tar", base.with_layer(
         "rle.tar.zst", zstd_frame(head, 23, rle_blocks=16384)).build(), "warn:damaged_layer",
@@ -551,26 +694,40 @@ def many_entries(out, fix, count):
          f"a layer of {count} empty files (headers only)")
 
 
+def status_expect(data):
+    """What `tarsier status` must say of `data`: the status reader's own limits."""
+    if len(data) > STATUS_MAX_INPUT_BYTES:
+        return "error:too_large"
+    if data.count(b"\n") > STATUS_MAX_LINES:
+        return "error:too_many_lines"
+    raise SystemExit("make_adversarial: a paste within the status reader's limits: say what it must give")
+
+
 def pastes(out, fix):
     mask = b"CapEff:\t00000000a80425fb\n"
     n = (10 * 1000 * 1000) // len(mask) + 1
-    emit(out, "paste/masks-10mb.txt", mask * n, "error", "10 MB of capability-mask lines")
+    cases = [
+        ("paste/masks-10mb.txt", mask * n, "10 MB of capability-mask lines"),
+        ("paste/status-10mb.txt", None, "a real status dump repeated to 10 MB"),
+        ("paste/one-line-10mb.txt", b"CapEff:\t" + b"f" * 10_000_000 + b"\n", "one 10 MB line"),
+        ("paste/status-1mb-lines.txt", b"Name:\tx\n" + b"\n" * 1_000_000,
+         "a dump followed by a million blank lines"),
+    ]
     dump = open(os.path.join(fix, "proc", "seed", "redis-server.status"), "rb").read()
-    emit(out, "paste/status-10mb.txt", (dump * (10_000_000 // len(dump) + 1))[:10_000_000], "error",
-         "a real status dump repeated to 10 MB")
-    emit(out, "paste/one-line-10mb.txt", b"CapEff:\t" + b"f" * 10_000_000 + b"\n", "error",
-         "one 10 MB line")
-    emit(out, "paste/status-1mb-lines.txt", b"Name:\tx\n" + b"\n" * 1_000_000, "error-or-warn",
-         "a dump followed by a million blank lines", command="status")
+    for name, data, what in cases:
+        if data is None:
+            data = (dump * (10_000_000 // len(dump) + 1))[:10_000_000]
+        emit(out, name, data, status_expect(data), what, command="status")
 
 
 def other(out, fix):
-    emit(out, "other/empty.tar", b"", "error", "an empty file")
-    emit(out, "other/random.bin", hashlib.sha256(b"seed").digest() * 4096, "error",
+    emit(out, "other/empty.tar", b"", "error:not_an_archive", "an empty file")
+    emit(out, "other/random.bin", hashlib.sha256(b"seed").digest() * 4096, "error:not_an_archive",
          "128 KiB of pseudo-random bytes")
-    emit(out, "other/zeros.tar", bytes(1 << 20), "error", "1 MiB of zero bytes (an empty tar)")
-    emit(out, "other/html.tar", b"<html><script>alert(1)</script></html>\n" * 100, "error",
-         "an HTML page named .tar")
+    emit(out, "other/zeros.tar", bytes(1 << 20), "error:missing_manifest",
+         "1 MiB of zero bytes (an empty tar: no members, so no image)")
+    emit(out, "other/html.tar", b"<html><script>alert(1)</script></html>\n" * 100,
+         "error:not_an_archive", "an HTML page named .tar")
 
 
 def main():
@@ -589,6 +746,7 @@ def main():
     shutil.rmtree(args.out, ignore_errors=True)
     os.makedirs(args.out)
     truncations(args.out, fix_images)
+    gzip_trailers(args.out, fix_images)
     header_numbers(args.out, fix_images)
     names(args.out, fix_images)
     manifests(args.out, fix_images)
@@ -600,10 +758,9 @@ def main():
     with open(os.path.join(args.out, "manifest.txt"), "w") as f:
         f.write("# file\tcommand\texpect\twhat (see scripts/make_adversarial.py)\n")
         for name, command, expect, what in MANIFEST:
-            cmd = command
-            if name.startswith("paste/") and command == "inspect":
-                cmd = "status"
-            f.write(f"{name}\t{cmd}\t{expect}\t{what}\n")
+            assert expect != "ok" or not name.startswith(("truncate/", "gzip/")), name
+            assert "\t" not in what and "\n" not in what, name
+            f.write(f"{name}\t{command}\t{expect}\t{what}\n")
     print(f"make_adversarial: {len(MANIFEST)} files in {args.out}")
 
 

@@ -125,6 +125,20 @@ pub enum AppArmorError {
     SelinuxContext { line: usize, text: String },
 }
 
+impl AppArmorError {
+    /// A short stable code for the error's kind (for scripts and tests).
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppArmorError::Empty => "empty",
+            AppArmorError::TooLong { .. } => "too_large",
+            AppArmorError::ExtraLine { .. } => "extra_line",
+            AppArmorError::MissingMode { .. } => "missing_mode",
+            AppArmorError::ControlCharacter { .. } => "control_character",
+            AppArmorError::SelinuxContext { .. } => "selinux_context",
+        }
+    }
+}
+
 impl fmt::Display for AppArmorError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

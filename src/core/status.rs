@@ -120,6 +120,21 @@ pub enum StatusError {
     TooManyDumps { count: usize },
 }
 
+impl StatusError {
+    /// A short stable code for the error's kind (for scripts and tests).
+    pub fn code(&self) -> &'static str {
+        match self {
+            StatusError::Empty => "empty",
+            StatusError::TooLarge { .. } => "too_large",
+            StatusError::TooManyLines { .. } => "too_many_lines",
+            StatusError::NotKeyValue { .. } => "not_key_value",
+            StatusError::NoKnownFields { .. } => "no_known_fields",
+            StatusError::SeveralDumps { .. } => "several_dumps",
+            StatusError::TooManyDumps { .. } => "too_many_dumps",
+        }
+    }
+}
+
 impl fmt::Display for StatusError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -154,13 +154,19 @@ test('Cancel stops indexing and keeps the image on screen; the newest drop wins'
   assert.equal(await page.locator('.archive dd', { hasText: 'a1_podman_docker-archive.tar' }).count(), 1);
   assert.equal(await page.locator('#image-error').count(), 0);
   // A slow archive, then another file dropped while it is read: the newer one is shown, and the
-  // slow one never replaces it.
+  // slow one never replaces it. Choosing the image tool starts the worker the next drop uses; the
+  // newer drop terminates the one reading the slow archive, so no late answer can come from it:
+  // its `close` event is the proof, not a pause.
+  const started = page.waitForEvent('worker');
   await openImage(page, slow);
+  const reading = await started;
+  const gone = new Promise((ok) => reading.once('close', ok));
   await progress.waitFor();
   await openImage(page, join(IMAGES, 'b1_podman_oci-archive.tar'));
   await page.locator('.archive dd', { hasText: 'b1_podman_oci-archive.tar' }).waitFor();
   await progress.waitFor({ state: 'detached' });
-  await page.waitForTimeout(500);
+  await gone;
+  assert.ok(!page.workers().includes(reading));
   assert.equal(await page.locator('.archive dd', { hasText: 'slow-4g.tar' }).count(), 0);
 });
 

@@ -4,7 +4,7 @@
 //! `docs/report-schema.md`); `ls` lists one layer or the merged filesystem like `tar -tv`;
 //! `cat` writes one file's bytes to stdout.
 
-use crate::fail;
+use crate::{fail, fail_json};
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
@@ -91,8 +91,21 @@ fn clear_progress() {
     }
 }
 
-fn load(path: &PathBuf, threads: Option<u16>) -> Result<Analysis, String> {
-    let (f, len) = open(path)?;
+/// Why an archive could not be loaded: the [`ImageError`] code (`io` when the file cannot be
+/// opened) and the sentence for the user.
+struct LoadError {
+    code: &'static str,
+    message: String,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+fn load(path: &PathBuf, threads: Option<u16>) -> Result<Analysis, LoadError> {
+    let (f, len) = open(path).map_err(|message| LoadError { code: "io", message })?;
     let opts = Options::named(path.display().to_string());
     let threads = match threads {
         Some(n) => usize::from(n),
@@ -102,7 +115,7 @@ fn load(path: &PathBuf, threads: Option<u16>) -> Result<Analysis, String> {
     let mut cb = progress_printer();
     let r = analyze_prepared(f, len, &opts, &mut cb, prepared);
     clear_progress();
-    r.map_err(|e: ImageError| e.to_string())
+    r.map_err(|e: ImageError| LoadError { code: e.code(), message: e.to_string() })
 }
 
 /// Most threads indexing layers at once.
@@ -347,19 +360,19 @@ fn print_summary(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
 pub fn inspect(args: &InspectArgs) -> ExitCode {
     let analysis = match load(&args.file, args.threads) {
         Ok(a) => a,
-        Err(e) => return fail(e),
+        Err(e) => return fail_json(args.json, e.code, e),
     };
     let checks = if args.verify {
         let (f, _) = match open(&args.file) {
             Ok(x) => x,
-            Err(e) => return fail(e),
+            Err(e) => return fail_json(args.json, "io", e),
         };
         let mut cb = progress_printer();
         let r = verify_digests(f, &analysis, &mut cb);
         clear_progress();
         match r {
             Ok(c) => Some(c),
-            Err(e) => return fail(e),
+            Err(e) => return fail_json(args.json, e.code(), e),
         }
     } else {
         None

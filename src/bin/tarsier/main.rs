@@ -71,3 +71,15 @@ pub fn fail(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("tarsier: {message}");
     ExitCode::FAILURE
 }
+
+/// [`fail`], and with `--json` also the error as JSON on stdout,
+/// `{"error": {"code": CODE, "message": MESSAGE}}`, so that a script can tell one kind of
+/// failure from another by its stable `code` instead of the sentence.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn fail_json(json: bool, code: &str, message: impl std::fmt::Display) -> ExitCode {
+    let message = message.to_string();
+    if json {
+        println!("{}", serde_json::json!({ "error": { "code": code, "message": message } }));
+    }
+    fail(message)
+}

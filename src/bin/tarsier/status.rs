@@ -5,7 +5,7 @@
 //! the first two compared. `--json` prints the core's report: a `StatusReport` for one dump, an
 //! `AppArmorLabel` for a label, `{"dumps": [...], "comparison": [...]}` for several dumps.
 
-use crate::fail;
+use crate::{fail, fail_json};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Read;
@@ -29,20 +29,22 @@ struct Several<'a> {
     comparison: Vec<FieldDiff>,
 }
 
-fn read_input(file: &str) -> Result<String, String> {
+/// Reads the input; on failure the error's code (`io`, or `too_large` as
+/// [`status::StatusError::TooLarge`]) and its sentence.
+fn read_input(file: &str) -> Result<String, (&'static str, String)> {
     let limit = u64::try_from(MAX_INPUT_BYTES.max(MAX_LABEL_BYTES)).unwrap_or(u64::MAX);
     let mut bytes = Vec::new();
     let result = if file == "-" {
         std::io::stdin().lock().take(limit + 1).read_to_end(&mut bytes)
     } else {
         std::fs::File::open(file)
-            .map_err(|e| format!("cannot open {file}: {e}"))?
+            .map_err(|e| ("io", format!("cannot open {file}: {e}")))?
             .take(limit + 1)
             .read_to_end(&mut bytes)
     };
-    result.map_err(|e| format!("cannot read {file}: {e}"))?;
+    result.map_err(|e| ("io", format!("cannot read {file}: {e}")))?;
     if bytes.len() as u64 > limit {
-        return Err(format!("{file} is larger than {MAX_INPUT_BYTES} bytes; a /proc/<pid>/status dump is a few kilobytes"));
+        return Err(("too_large", format!("{file} is larger than {MAX_INPUT_BYTES} bytes; a /proc/<pid>/status dump is a few kilobytes")));
     }
     // Process names are bytes, not necessarily UTF-8: keep what can be shown.
     Ok(String::from_utf8_lossy(&bytes).into_owned())
@@ -61,7 +63,7 @@ fn print_json<T: Serialize>(value: &T) -> ExitCode {
 pub fn run(args: &Args) -> ExitCode {
     let text = match read_input(&args.file) {
         Ok(text) => text,
-        Err(e) => return fail(e),
+        Err((code, e)) => return fail_json(args.json, code, e),
     };
     let kind = status::classify(&text);
     if kind == PasteKind::AppArmorLabel {
@@ -71,15 +73,15 @@ pub fn run(args: &Args) -> ExitCode {
                 print!("{}", render_apparmor(&label));
                 ExitCode::SUCCESS
             }
-            Err(e) => fail(e),
+            Err(e) => fail_json(args.json, e.code(), e),
         };
     }
     let dumps = match status::parse_all(&text) {
         Ok(d) => d,
         Err(e) if kind == PasteKind::Masks => {
-            return fail(format!("{e} The input looks like bare capability masks; decode them with `tarsier caps MASK`."))
+            return fail_json(args.json, e.code(), format!("{e} The input looks like bare capability masks; decode them with `tarsier caps MASK`."))
         }
-        Err(e) => return fail(e),
+        Err(e) => return fail_json(args.json, e.code(), e),
     };
     let reports: Vec<StatusReport> = dumps.iter().map(status::analyze).collect();
     let comparison = match reports.as_slice() {

@@ -12,7 +12,7 @@ use super::parallel::PreIndexed;
 use super::merge;
 use super::report::*;
 use super::source::{
-    read_full, with_decoded, Bounded, Compression, Counting, Prefixed, SeekSource, Source,
+    drain, read_full, stream_fault_text, with_decoded, Bounded, Compression, Counting, Prefixed, SeekSource, Source,
     StreamSource, Tick,
 };
 use super::tar_index::{
@@ -368,7 +368,16 @@ pub(crate) fn index_layer_member(
         comp,
         &mut pre,
         opts.max_layer_bytes,
-        &mut |s: &mut dyn Source| index_layer(s, &mut ctx),
+        &mut |s: &mut dyn Source| {
+            let mut idx = index_layer(s, &mut ctx)?;
+            // A compressed layer is read on to its end, so that its decoder checks the rest.
+            if comp != Compression::None && idx.damage.is_none() {
+                let on_progress = &mut ctx.on_progress;
+                idx.stream_damage =
+                    drain(s, &mut || on_progress(0))?.map(|e| stream_fault_text(&e));
+            }
+            Ok(idx)
+        },
         &|err| io_error(file, data_pos, &ctx_text, err),
     )
 }
@@ -656,7 +665,7 @@ pub fn analyze_prepared<R: Read + Seek>(
         prepared: prepared.into_iter().map(|p| (p.span.offset, p)).collect(),
     };
     scan.progress.report()?;
-    let end = with_outer(
+    let (end, stream_damage) = with_outer(
         reader,
         total_len,
         compression,
@@ -669,7 +678,13 @@ pub fn analyze_prepared<R: Read + Seek>(
                 Step::Skipping => scan.progress.maybe(),
             });
             match res {
-                Ok(end) => Ok(end),
+                // A compressed archive is read on to its end, so that its decoder checks the rest.
+                Ok(end) if compression != Compression::None => {
+                    let progress = &mut scan.progress;
+                    let fault = drain(src, &mut || progress.maybe())?;
+                    Ok((end, fault.map(|e| stream_fault_text(&e))))
+                }
+                Ok(end) => Ok((end, None)),
                 Err(WalkError::Callback(e)) => Err(e),
                 Err(WalkError::Tar(f)) => {
                     if scan.members.is_empty() {
@@ -696,11 +711,30 @@ pub fn analyze_prepared<R: Read + Seek>(
     scan.progress.current = String::new();
     scan.progress.report()?;
     let mut warnings = Vec::new();
-    if end == WalkEnd::EofWithoutMarker {
-        warn(
+    match end {
+        WalkEnd::Marker => {}
+        WalkEnd::EofWithoutMarker => warn(
             &mut warnings,
             "no_end_marker",
             "the archive ends without a tar end-of-archive marker".into(),
+        ),
+        WalkEnd::LoneZeroBlock { pos } => warn(
+            &mut warnings,
+            "lone_zero_block",
+            format!(
+                "the archive ends with a lone zero block at byte {pos}{}: a tar end-of-archive marker is two, so it was probably cut short",
+                if compression == Compression::None { "" } else { " of its tar" }
+            ),
+        ),
+    }
+    if let Some(e) = stream_damage {
+        warn(
+            &mut warnings,
+            "damaged_stream",
+            format!(
+                "the archive's {} data is damaged after the end of its tar ({e}): what was read is whole, but the file was cut short or changed",
+                if compression == Compression::Zstd { "zstd" } else { "gzip" }
+            ),
         );
     }
     if scan.members.is_empty() {
@@ -782,8 +816,11 @@ pub fn analyze_prepared<R: Read + Seek>(
                 (_, None) => {
                     if r.resolve("repositories").is_some() {
                         "it has no manifest.json and no index.json (only a pre-Docker-1.10 `repositories` file, which is not supported)".to_owned()
-                    } else {
+                    } else if end == WalkEnd::Marker {
                         "it has no manifest.json and no index.json".to_owned()
+                    } else {
+                        // Both are written last: an archive cut between members lacks them.
+                        "it has no manifest.json and no index.json, and it ends without a tar end-of-archive marker: it was probably cut short before them".to_owned()
                     }
                 }
                 (None, Some(_)) => "manifest.json is `null`".to_owned(),
@@ -1005,6 +1042,16 @@ pub fn analyze_prepared<R: Read + Seek>(
                             "damaged_layer",
                             format!(
                                 "layer `{}` is damaged ({d}); its listing is partial",
+                                blob.path
+                            ),
+                        );
+                    }
+                    if let Some(d) = &blob.index.stream_damage {
+                        warn(
+                            &mut warnings,
+                            "damaged_layer",
+                            format!(
+                                "layer `{}` is damaged after the end of its tar ({d}): its listing is whole, but its data cannot be trusted",
                                 blob.path
                             ),
                         );

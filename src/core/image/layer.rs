@@ -104,6 +104,9 @@ pub struct LayerIndex {
     pub no_end_marker: bool,
     /// A fault that cut the listing short (the entries before it are kept).
     pub damage: Option<String>,
+    /// A fault in the compressed stream after the tar's end (gzip's trailer missing or wrong,
+    /// a zstd stream cut short, a decompression bomb): the listing is whole, the layer is not.
+    pub stream_damage: Option<String>,
 }
 
 /// Paths whose bodies are captured while indexing.
@@ -294,7 +297,8 @@ pub(crate) fn index_layer(
     idx.uncompressed_size = src.pos();
     match result {
         Ok(WalkEnd::Marker) => {}
-        Ok(WalkEnd::EofWithoutMarker) => {
+        // Layers are bounded by their member: a missing or half marker loses nothing.
+        Ok(WalkEnd::EofWithoutMarker | WalkEnd::LoneZeroBlock { .. }) => {
             idx.no_end_marker = !idx.entries.is_empty() || idx.uncompressed_size > 0
         }
         Err(WalkError::Callback(e)) => match e {

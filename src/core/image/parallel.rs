@@ -236,6 +236,7 @@ impl PreIndexed {
         w.u64(ix.uncompressed_size);
         w.u8(u8::from(ix.no_end_marker));
         w.opt_bytes(ix.damage.as_deref().map(str::as_bytes));
+        w.opt_bytes(ix.stream_damage.as_deref().map(str::as_bytes));
         let c = &ix.counts;
         for v in [c.file, c.dir, c.symlink, c.hardlink, c.char, c.block, c.fifo, c.whiteout, c.opaque, c.other] {
             w.u64(v);
@@ -317,6 +318,7 @@ impl PreIndexed {
         let uncompressed_size = r.u64()?;
         let no_end_marker = r.flag()?;
         let damage = r.opt_bytes()?.map(text).transpose()?;
+        let stream_damage = r.opt_bytes()?.map(text).transpose()?;
         let mut c = [0u64; 10];
         for v in &mut c {
             *v = r.u64()?;
@@ -431,6 +433,7 @@ impl PreIndexed {
                 captured,
                 no_end_marker,
                 damage,
+                stream_damage,
             },
             nodes,
             strings,
@@ -444,7 +447,7 @@ fn text(b: &[u8]) -> Result<String, String> {
 }
 
 /// Marks (and versions) a packed index.
-const MAGIC: &[u8] = b"TARSIER-LAYER-INDEX-1\n";
+const MAGIC: &[u8] = b"TARSIER-LAYER-INDEX-2\n";
 
 fn kind_code(k: EntryKind) -> (u8, u8) {
     match k {
@@ -596,7 +599,7 @@ mod tests {
     #[test]
     fn garbage_is_an_error_not_a_panic() {
         assert!(PreIndexed::from_bytes(b"").is_err());
-        assert!(PreIndexed::from_bytes(b"TARSIER-LAYER-INDEX-1\n").is_err());
+        assert!(PreIndexed::from_bytes(b"TARSIER-LAYER-INDEX-2\n").is_err());
         let mut fake = MAGIC.to_vec();
         fake.extend_from_slice(&[0xff; 200]);
         assert!(PreIndexed::from_bytes(&fake).is_err());

@@ -670,7 +670,14 @@ pub fn list_layer<R: Read>(
                 max_entries: opts.max_layer_entries,
                 file: &file,
             };
-            index_layer(s, &mut ctx)
+            let idx = index_layer(s, &mut ctx)?;
+            // Read a compressed layer on to its end, so that its decoder checks the rest.
+            if comp != Compression::None && idx.damage.is_none() {
+                if let Some(e) = super::source::drain(s, &mut || Ok::<_, ImageError>(()))? {
+                    return Err(io_error(&file, s.pos(), "after the end of the layer's tar", e));
+                }
+            }
+            Ok(idx)
         },
         &|e| io_error(&file, 0, "in the layer", e),
     )?;

@@ -646,6 +646,46 @@ fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(got)
 }
 
+/// Reads `src` on to its end and discards what it reads, calling `step` after every
+/// [`SKIP_STEP`](super::tar_index::SKIP_STEP) bytes (progress and cancellation).
+///
+/// A tar ends at its end-of-archive marker, but a compressed stream goes on: gzip's trailer
+/// (CRC32 and ISIZE, [RFC 1952 §2.3]) follows the data, and the decoder checks it only when it is
+/// read to its end; a zstd stream may hold more blocks. A walk that stopped at the marker would
+/// take a stream whose trailer is missing or wrong, or whose rest is a decompression bomb, for a
+/// whole one. Returns `Ok(Some(error))` when the stream turned out damaged (the decompressed-size
+/// and expansion-ratio limits of a [`StreamSource`] included), `Err` only when `step` fails.
+///
+/// [RFC 1952 §2.3]: https://www.rfc-editor.org/rfc/rfc1952#section-2.3
+pub(crate) fn drain<E>(
+    src: &mut dyn Source,
+    step: &mut dyn FnMut() -> Result<(), E>,
+) -> Result<Option<io::Error>, E> {
+    let mut scratch = vec![0u8; SKIP_CHUNK];
+    let mut since_step = 0u64;
+    loop {
+        match src.read_some(&mut scratch) {
+            Ok(0) => return Ok(None),
+            Ok(n) => since_step += n as u64,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Ok(Some(e)),
+        }
+        if since_step >= super::tar_index::SKIP_STEP {
+            since_step = 0;
+            step()?;
+        }
+    }
+}
+
+/// What a stream fault found by [`drain`] means, for a warning.
+pub(crate) fn stream_fault_text(e: &io::Error) -> String {
+    if e.kind() == io::ErrorKind::UnexpectedEof {
+        "the compressed data ends before its end: its trailer or last block is missing".into()
+    } else {
+        e.to_string()
+    }
+}
+
 /// Runs `f` over a decompressed view of `src` (already positioned after no bytes were consumed:
 /// `src` replays its prefix). `limit` caps the decompressed bytes.
 pub(crate) fn with_decoded<T>(

@@ -78,10 +78,13 @@ pub(crate) enum Step<'a, 'b> {
 /// Why the walk stopped (when it did not fail).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum WalkEnd {
-    /// A zero block (end-of-archive marker) was found.
+    /// The end-of-archive marker (two zero blocks) was found.
     Marker,
     /// The data ended cleanly at a block boundary without an end-of-archive marker.
     EofWithoutMarker,
+    /// A zero block at `pos` not followed by a second one (the data ends, or something else
+    /// follows): GNU tar's "lone zero block", typically an archive cut inside its marker.
+    LoneZeroBlock { pos: u64 },
 }
 
 /// A structural fault in the tar stream, with the byte position where it was found.
@@ -405,7 +408,16 @@ pub(crate) fn walk<E>(
             }));
         }
         if header.iter().all(|&b| b == 0) {
-            return Ok(WalkEnd::Marker);
+            // The marker is two zero blocks: stopping at the first could not tell a whole
+            // archive from one cut inside its marker.
+            let second = src.pos();
+            let got = read_full(src, &mut header).map_err(|e| {
+                WalkError::Tar(io_fault(second, "inside the end-of-archive marker", e))
+            })?;
+            if got == header.len() && header.iter().all(|&b| b == 0) {
+                return Ok(WalkEnd::Marker);
+            }
+            return Ok(WalkEnd::LoneZeroBlock { pos: hpos });
         }
         match checksum_ok(&header) {
             Ok(true) => {}
