@@ -361,6 +361,8 @@ pub(crate) fn index_layer_member(
     path: &str,
     mut ctx: LayerCtx<'_>,
 ) -> Result<LayerIndex, ImageError> {
+    // The member's whole length: an uncompressed layer's size, end blocks and padding included.
+    let member_len = body.pos().saturating_add(body.remaining());
     let mut pre = Prefixed::new(head, body);
     let ctx_text = format!("inside layer `{path}`");
     let file = ctx.file;
@@ -370,11 +372,15 @@ pub(crate) fn index_layer_member(
         opts.max_layer_bytes,
         &mut |s: &mut dyn Source| {
             let mut idx = index_layer(s, &mut ctx)?;
-            // A compressed layer is read on to its end, so that its decoder checks the rest.
-            if comp != Compression::None && idx.damage.is_none() {
+            if comp == Compression::None {
+                idx.uncompressed_size = member_len;
+            } else if idx.damage.is_none() {
+                // A compressed layer is read on to its end, so that its decoder checks the rest
+                // and its size is the whole decompressed stream (what its diff_id hashes).
                 let on_progress = &mut ctx.on_progress;
                 idx.stream_damage =
                     drain(s, &mut || on_progress(0))?.map(|e| stream_fault_text(&e));
+                idx.uncompressed_size = s.pos();
             }
             Ok(idx)
         },
