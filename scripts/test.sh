@@ -20,7 +20,7 @@ step "clippy (unwrap/expect denied outside tests)"
 cargo clippy --locked --all-targets -- -D warnings
 cargo clippy --locked --lib --bins --target wasm32-unknown-unknown -- -D warnings
 
-step "fuzz smoke (cargo-fuzz, 20 s per target; skipped without nightly)"
+step "fuzz smoke (cargo-fuzz, 20 s per target; nightly, else stable with RUSTC_BOOTSTRAP=1)"
 bash scripts/fuzz_smoke.sh
 
 step "browser unit tests (wasm-bindgen-test in headless Chromium)"
