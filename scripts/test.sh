@@ -66,7 +66,7 @@ cargo clippy --locked --all-targets -- -D warnings
 cargo clippy --locked --lib --bins --target wasm32-unknown-unknown -- -D warnings
 record "clippy" "native + wasm32" "ok"
 
-step "fuzz smoke (cargo-fuzz, 20 s per target)"
+step "fuzz smoke (cargo-fuzz, 20 s per target; nightly, else stable with RUSTC_BOOTSTRAP=1)"
 bash scripts/fuzz_smoke.sh
 
 step "browser unit tests (wasm-bindgen-test in headless Chromium)"

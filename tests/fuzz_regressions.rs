@@ -1,74 +1,146 @@
 //! Replays every input the fuzzers ever crashed on (`tests/fixtures/fuzz-regressions/<target>/`)
-//! and the checked-in seeds (`fuzz/corpus/<target>/seed-*`) through the same calls the fuzz
-//! targets in `fuzz/fuzz_targets/` make. Each must return (a result or an error), never panic.
+//! and the checked-in seeds (`fuzz/corpus/<target>/seed-*`) through the same calls and checks
+//! the fuzz targets in `fuzz/fuzz_targets/` make (`tarsier::core::fuzz::run`). Each input must
+//! pass: no panic, and no failed check (a report that does not read back from its JSON, a share
+//! link that reopens another decode, figures that contradict each other…).
 //!
-//! Both run `tarsier::core::fuzz`, so they cannot drift apart: a crash found by `cargo fuzz` is fixed in the
-//! core, its input is copied here under the target's name, and this test pins it natively.
+//! Both run `tarsier::core::fuzz`, so they cannot drift apart: a crash found by `cargo fuzz` is
+//! fixed in the core, its input is copied here under the target's name, and this test pins it
+//! natively. Nothing passes by being absent: each target's seed folder has a stated minimum of
+//! seeds, and each regression folder listed in [`REGRESSIONS`] must be there with its inputs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use tarsier::core::fuzz::{run, TARGETS};
 
-/// The fuzz target's calls (shared with `fuzz/fuzz_targets/`); a report that was built must
-/// also serialize.
-fn replay(target: &str, data: &[u8]) {
-    match run(target, data) {
-        Some(result) => result.unwrap(),
-        None => panic!("unknown fuzz target {target}"),
-    }
+/// Fewest seeds `fuzz/corpus/<target>/seed-*` may hold (what `fuzz/make_seeds.py` writes today):
+/// a lost corpus fails here instead of making every fuzz run start from nothing.
+const MIN_SEEDS: &[(&str, usize)] = &[
+    ("archive", 4),
+    ("layer", 4),
+    ("json", 5),
+    ("status", 27),
+    ("apparmor", 8),
+    ("paste", 11),
+    ("parallel", 3),
+    ("packed", 3),
+];
+
+/// Regression folders that must exist, with the fewest inputs each may hold (one per crash
+/// fixed; see `tests/fixtures/fuzz-regressions/README.md`).
+const REGRESSIONS: &[(&str, usize)] = &[
+    ("archive", 3),
+    ("layer", 2),
+    ("paste", 3),
+    ("packed", 1),
+];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn files_in(dir: &Path, only_seeds: bool) -> Vec<PathBuf> {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
+    let rd = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
     let mut v: Vec<PathBuf> = rd
-        .filter_map(|e| e.ok().map(|e| e.path()))
+        .map(|e| e.unwrap().path())
         .filter(|p| p.is_file())
         .filter(|p| {
             let name = p.file_name().unwrap().to_string_lossy();
-            !name.starts_with('.')
-                && !name.ends_with(".md")
-                && (!only_seeds || name.starts_with("seed-"))
+            !name.starts_with('.') && !name.ends_with(".md") && (!only_seeds || name.starts_with("seed-"))
         })
         .collect();
     v.sort();
     v
 }
 
-fn replay_dir(dir: &Path, only_seeds: bool, target: &str) -> usize {
-    let files = files_in(dir, only_seeds);
-    for f in &files {
+/// Runs every file through `target`; returns the failures as `path: why`.
+fn replay(target: &str, files: &[PathBuf]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for f in files {
         let data = std::fs::read(f).unwrap();
-        eprintln!("replaying {} ({} bytes)", f.display(), data.len());
-        replay(target, &data);
+        let outcome = std::panic::catch_unwind(|| run(target, &data));
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(why)) => failures.push(format!("{}: {why}", f.display())),
+            Err(_) => failures.push(format!("{}: panicked (see above)", f.display())),
+        }
     }
-    files.len()
+    failures
+}
+
+fn minimum(table: &[(&str, usize)], target: &str) -> Option<usize> {
+    table.iter().find(|(t, _)| *t == target).map(|&(_, n)| n)
+}
+
+/// The targets `fuzz/fuzz_targets/*.rs` builds are exactly [`TARGETS`], and each has a stated
+/// seed minimum.
+#[test]
+fn every_fuzz_target_is_replayed() {
+    let mut built: Vec<String> = std::fs::read_dir(root().join("fuzz/fuzz_targets"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    built.sort();
+    let mut known: Vec<String> = TARGETS.iter().map(|t| (*t).to_owned()).collect();
+    known.sort();
+    assert_eq!(built, known, "fuzz/fuzz_targets/*.rs and tarsier::core::fuzz::TARGETS differ");
+    for t in TARGETS {
+        assert!(minimum(MIN_SEEDS, t).is_some(), "no seed minimum stated for fuzz target {t}");
+    }
+    for (t, _) in REGRESSIONS {
+        assert!(TARGETS.contains(t), "regression folder for unknown fuzz target {t}");
+    }
 }
 
 #[test]
-fn every_fuzz_regression_returns_without_panicking() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+fn every_fuzz_regression_passes() {
+    let dir = root().join("tests/fixtures/fuzz-regressions");
+    let mut failures = Vec::new();
     let mut total = 0;
     for t in TARGETS {
-        total += replay_dir(
-            &root.join("tests/fixtures/fuzz-regressions").join(t),
-            false,
-            t,
+        let folder = dir.join(t);
+        let required = minimum(REGRESSIONS, t);
+        if !folder.is_dir() {
+            assert!(required.is_none(), "missing regression folder {}", folder.display());
+            eprintln!("fuzz regressions: {t:9} none");
+            continue;
+        }
+        let files = files_in(&folder, false);
+        let min = required.unwrap_or(1);
+        assert!(
+            files.len() >= min,
+            "{} holds {} inputs; at least {min} expected (a fixed crash's input was lost?)",
+            folder.display(),
+            files.len()
         );
+        failures.extend(replay(t, &files));
+        eprintln!("fuzz regressions: {t:9} {} inputs replayed", files.len());
+        total += files.len();
     }
-    eprintln!("{total} regression inputs replayed");
+    eprintln!("fuzz regressions: {total} inputs replayed in all");
+    assert!(failures.is_empty(), "{} regression inputs fail:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
-fn every_fuzz_seed_returns_without_panicking() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+fn every_fuzz_seed_passes() {
+    let mut failures = Vec::new();
     let mut total = 0;
     for t in TARGETS {
-        total += replay_dir(&root.join("fuzz/corpus").join(t), true, t);
+        let folder = root().join("fuzz/corpus").join(t);
+        let files = files_in(&folder, true);
+        let min = minimum(MIN_SEEDS, t).unwrap_or(1);
+        assert!(
+            files.len() >= min,
+            "{} holds {} seeds (seed-*); at least {min} expected (python3 fuzz/make_seeds.py writes them)",
+            folder.display(),
+            files.len()
+        );
+        failures.extend(replay(t, &files));
+        eprintln!("fuzz seeds: {t:9} {} inputs replayed", files.len());
+        total += files.len();
     }
-    assert!(
-        total >= 20,
-        "expected the checked-in seeds under fuzz/corpus, found {total}"
-    );
+    eprintln!("fuzz seeds: {total} inputs replayed in all");
+    assert!(failures.is_empty(), "{} seeds fail:\n{}", failures.len(), failures.join("\n"));
 }

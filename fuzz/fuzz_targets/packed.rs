@@ -4,7 +4,10 @@
 
 use libfuzzer_sys::fuzz_target;
 
-// The calls live in `tarsier::core::fuzz`, shared with the native replay of regressions.
+// The calls and checks live in `tarsier::core::fuzz`, shared with the native replay of
+// regressions; a failed check panics, which libFuzzer records as a crash.
 fuzz_target!(|data: &[u8]| {
-    let _ = tarsier::core::fuzz::run("packed", data);
+    if let Err(failure) = tarsier::core::fuzz::run("packed", data) {
+        panic!("{failure}");
+    }
 });

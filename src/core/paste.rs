@@ -238,18 +238,38 @@ pub fn analyze_against(text: &str, pinned: Option<&str>) -> Result<PasteReport, 
 
 /// The URL fragment (without `#`) that reopens `report`, decoded from `text` (and `pinned`):
 /// `caps=…` for masks (readable), `status=v1.…` (deflated, see [`status::to_fragment`]) for
-/// status dumps and AppArmor labels. `None` when the text is too large to share by link.
+/// status dumps and AppArmor labels. `None` when the text is too large to share by link, or
+/// when no text a link can carry reopens the same dumps.
+///
+/// A comparison with a pinned dump is shared as the two dumps one after the other. The format
+/// has no separator between dumps (a key seen again starts the next one), so that text is
+/// checked: when it splits elsewhere (the new dump starts with a key the pinned one lacks), or
+/// holds other dumps (`text` held several, so the pinned one was not used; the pinned text held
+/// several), it is not used.
 pub fn fragment_for(report: &PasteReport, text: &str, pinned: Option<&str>) -> Option<String> {
+    let link = |shared: &str| status::to_fragment(shared).ok().map(|f| format!("status={f}"));
     match report {
         PasteReport::Masks(masks) => Some(masks_to_fragment(masks)),
-        PasteReport::Status(paste) if paste.dumps.len() >= 2 && pinned.is_some() => {
-            let both = format!("{}\n{}", pinned.unwrap_or_default().trim_end(), text.trim_start());
-            status::to_fragment(&both).ok().map(|f| format!("status={f}"))
+        PasteReport::Status(paste) => {
+            let both = pinned
+                .filter(|_| paste.dumps.len() >= 2)
+                .map(|p| format!("{}\n{}", p.trim_end(), text.trim_start()));
+            let shared = both.iter().map(String::as_str).chain([text.trim()]).find(|shared| {
+                // Only text that reopens the same dumps, field for field, is shared.
+                matches!(analyze(shared), Ok(PasteReport::Status(again)) if same_fields(&again.dumps, &paste.dumps))
+            })?;
+            link(shared)
         }
-        PasteReport::Status(_) | PasteReport::AppArmor(_) => {
-            status::to_fragment(text.trim()).ok().map(|f| format!("status={f}"))
-        }
+        PasteReport::AppArmor(_) => link(text.trim()),
     }
+}
+
+/// The same dumps with the same fields and values, wherever their lines were.
+fn same_fields(a: &[StatusReport], b: &[StatusReport]) -> bool {
+    let same = |x: &StatusReport, y: &StatusReport| {
+        x.raw.len() == y.raw.len() && x.raw.iter().zip(&y.raw).all(|(f, g)| f.key == g.key && f.value == g.value)
+    };
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
 }
 
 /// The paste text a fragment Tarsier wrote stands for: `Ok(None)` when the fragment is not one
@@ -368,6 +388,30 @@ mod tests {
         assert!(err.err().map(|e| e.to_string()).unwrap_or_default().starts_with("Line 2:"));
         let many = "1 ".repeat(MAX_MASKS + 1);
         assert!(matches!(parse_masks(&many), Err(PasteError::TooMany { .. })));
+    }
+
+    /// A comparison's link carries both dumps only when they read back as the same two dumps.
+    #[test]
+    fn a_comparison_link_reopens_the_comparison_or_is_not_offered() {
+        let reopen = |f: &str| analyze(&text_for_fragment(f).ok().flatten().unwrap_or_default());
+        let dumps = |r: &Result<PasteReport, PasteError>| match r {
+            Ok(PasteReport::Status(s)) => s.dumps.iter().map(|d| d.identity.name.clone()).collect(),
+            _ => Vec::new(),
+        };
+        let pinned = Some("Name:\tp\nUid:\t0\t0\t0\t0\n");
+        let report = analyze_against("Name:\ta\nUid:\t1\t1\t1\t1\n", pinned);
+        let link = report.as_ref().ok().and_then(|r| fragment_for(r, "Name:\ta\nUid:\t1\t1\t1\t1\n", pinned));
+        assert_eq!(dumps(&reopen(&link.unwrap_or_default())), [Some("p".to_owned()), Some("a".to_owned())]);
+        // `Uid` first: after the pinned dump's `Name`, `Uid` would be read as part of the pinned dump.
+        let now = "Uid:\t1\t1\t1\t1\nName:\ta\n";
+        let report = analyze_against(now, Some("Name:\tp\n"));
+        assert_eq!(dumps(&report), [Some("p".to_owned()), Some("a".to_owned())]);
+        assert_eq!(report.ok().and_then(|r| fragment_for(&r, now, Some("Name:\tp\n"))), None);
+        // Two dumps pasted with something pinned: the pinned one is not used, nor shared.
+        let now = "Name:\ta\nName:\tb\n";
+        let report = analyze_against(now, Some("Name:\tp\n"));
+        let link = report.ok().and_then(|r| fragment_for(&r, now, Some("Name:\tp\n")));
+        assert_eq!(dumps(&reopen(&link.unwrap_or_default())), [Some("a".to_owned()), Some("b".to_owned())]);
     }
 
     #[test]

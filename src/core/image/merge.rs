@@ -5,6 +5,9 @@
 //!
 //! Also computes per-layer added/modified/deleted counts, wasted bytes, and dive's efficiency
 //! score ([dive `filetree/efficiency.go`](https://github.com/wagoodman/dive/blob/main/dive/filetree/efficiency.go)).
+//!
+//! Byte totals saturate at `u64::MAX` rather than overflow: the sizes come from tar headers, and
+//! a PAX `size` record may claim up to 2^64 - 1 bytes for an entry whose body is cut short.
 
 use super::fs_tree::{PathTree, NONE, ROOT};
 use super::layer::{Entry, LayerIndex, FLAG_DOTDOT};
@@ -97,7 +100,7 @@ impl Ctx<'_> {
         }
         tree.for_each_descendant(n, &mut |d| targets.push(d));
         let mut count = 0;
-        let mut bytes = 0;
+        let mut bytes = 0u64;
         for t in targets {
             let present = self
                 .nodes
@@ -109,10 +112,10 @@ impl Ctx<'_> {
             let size = self.content_size(t);
             let writer = self.nodes.get(t as usize).map_or(0, |m| m.layer);
             if let Some(c) = self.changes.get_mut(writer as usize) {
-                c.wasted_bytes += size;
+                c.wasted_bytes = c.wasted_bytes.saturating_add(size);
             }
             count += 1;
-            bytes += size;
+            bytes = bytes.saturating_add(size);
             if let Some(m) = self.nodes.get_mut(t as usize) {
                 m.status = status;
                 m.layer = pos;
@@ -146,7 +149,7 @@ pub(crate) fn merge(tree: &PathTree, layers: &[&LayerIndex], report_layers: Vec<
         }) {
             let (c, b) = ctx.remove(tree, e.target, false, pos32, ST_HIDDEN, ChangeKind::Hidden);
             ch.deleted += c;
-            ch.deleted_bytes += b;
+            ch.deleted_bytes = ch.deleted_bytes.saturating_add(b);
         }
         // 2. whiteouts
         for e in li.entries.iter().filter(|e| {
@@ -196,7 +199,7 @@ pub(crate) fn merge(tree: &PathTree, layers: &[&LayerIndex], report_layers: Vec<
                     let size = ctx.content_size(ip);
                     let writer = ctx.nodes.get(ip as usize).map_or(0, |m| m.layer);
                     if let Some(c) = ctx.changes.get_mut(writer as usize) {
-                        c.wasted_bytes += size;
+                        c.wasted_bytes = c.wasted_bytes.saturating_add(size);
                     }
                 }
                 if let Some(m) = ctx.nodes.get_mut(ip as usize) {
@@ -234,19 +237,19 @@ pub(crate) fn merge(tree: &PathTree, layers: &[&LayerIndex], report_layers: Vec<
                 let old = ctx.content_size(e.node);
                 let writer = ctx.nodes.get(e.node as usize).map_or(0, |m| m.layer);
                 if let Some(c) = ctx.changes.get_mut(writer as usize) {
-                    c.wasted_bytes += old;
+                    c.wasted_bytes = c.wasted_bytes.saturating_add(old);
                 }
                 if old_is_dir && e.kind != EntryKind::Dir {
                     let (c, b) =
                         ctx.remove(tree, e.node, false, pos32, ST_DELETED, ChangeKind::Deleted);
                     ch.deleted += c;
-                    ch.deleted_bytes += b;
+                    ch.deleted_bytes = ch.deleted_bytes.saturating_add(b);
                 }
                 ch.modified += 1;
-                ch.modified_bytes += size;
+                ch.modified_bytes = ch.modified_bytes.saturating_add(size);
             } else if !present {
                 ch.added += 1;
-                ch.added_bytes += size;
+                ch.added_bytes = ch.added_bytes.saturating_add(size);
             }
             if let Some(m) = ctx.nodes.get_mut(e.node as usize) {
                 let kind = if present && !same_layer {
@@ -292,7 +295,8 @@ pub(crate) fn merge(tree: &PathTree, layers: &[&LayerIndex], report_layers: Vec<
                 match kind {
                     EntryKind::File => {
                         stats.files += 1;
-                        stats.total_bytes += ctx.entry(m.layer, m.entry).map_or(0, |e| e.size);
+                        let size = ctx.entry(m.layer, m.entry).map_or(0, |e| e.size);
+                        stats.total_bytes = stats.total_bytes.saturating_add(size);
                     }
                     EntryKind::Dir => stats.dirs += 1,
                     EntryKind::Symlink => stats.symlinks += 1,
@@ -305,7 +309,7 @@ pub(crate) fn merge(tree: &PathTree, layers: &[&LayerIndex], report_layers: Vec<
         }
     }
     let dive = super::efficiency::dive_figures(tree, layers);
-    let wasted: u64 = ctx.changes.iter().map(|c| c.wasted_bytes).sum();
+    let wasted = ctx.changes.iter().fold(0u64, |sum, c| sum.saturating_add(c.wasted_bytes));
     Merged {
         layers: report_layers,
         nodes: ctx.nodes,

@@ -274,9 +274,11 @@ impl<'a> Progressor<'a> {
 
 /// Fuzzing entry (not an API): parses `bytes` as each JSON document the archive reader reads
 /// (`manifest.json`, an OCI index or manifest, an image config) and builds the model from a
-/// config, exactly as [`analyze`] does. Used by `fuzz/fuzz_targets/json.rs`.
+/// config, exactly as [`analyze`] does. Used by `fuzz/fuzz_targets/json.rs`, which checks the
+/// model it returns when `bytes` read as an image config: the container config, the history
+/// steps, and per layer (as many as the config's `diff_ids`) the step that made it.
 #[doc(hidden)]
-pub fn fuzz_json(bytes: &[u8]) {
+pub fn fuzz_json(bytes: &[u8]) -> Option<(ContainerConfig, Vec<HistoryStep>, Vec<Option<usize>>)> {
     use config::{RawDockerManifestItem, RawImageConfig, RawManifest};
     if let Ok(Some(items)) =
         archive::parse_json::<Option<Vec<RawDockerManifestItem>>>("fuzz", "manifest.json", bytes)
@@ -304,10 +306,10 @@ pub fn fuzz_json(bytes: &[u8]) {
             }
         }
     }
-    if let Ok(c) = archive::parse_json::<RawImageConfig>("fuzz", "config.json", bytes) {
-        let _ = config::container_config(c.config.as_ref());
-        let hist = c.history.unwrap_or_default();
-        let layers = c.rootfs.and_then(|r| r.diff_ids).map_or(0, |d| d.len());
-        let _ = config::history(&hist, layers);
-    }
+    let c = archive::parse_json::<RawImageConfig>("fuzz", "config.json", bytes).ok()?;
+    let container = config::container_config(c.config.as_ref());
+    let hist = c.history.unwrap_or_default();
+    let layers = c.rootfs.and_then(|r| r.diff_ids).map_or(0, |d| d.len());
+    let (steps, per_layer) = config::history(&hist, layers);
+    Some((container, steps, per_layer))
 }

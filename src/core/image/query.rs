@@ -116,11 +116,13 @@ impl Analysis {
             .and_then(|i| u32::try_from(i).ok())
     }
 
-    /// Looks up a path as the report shows it (non-UTF-8 bytes escaped as `\\xNN`).
+    /// Looks up a path as the report shows it ([`display_bytes`]: non-UTF-8 bytes as `\xNN`, a
+    /// backslash doubled), else as typed. The shown form is tried first: otherwise the name `a\b`,
+    /// shown as `a\\b`, would open another entry whose name is `a\\b` byte for byte.
     fn lookup(&self, path: &str) -> Option<u32> {
         self.tree
-            .lookup(path.as_bytes())
-            .or_else(|| self.tree.lookup(&super::fs_tree::undisplay(path)))
+            .lookup(&super::fs_tree::undisplay(path))
+            .or_else(|| self.tree.lookup(path.as_bytes()))
     }
 
     fn merged_of(&self, image: usize) -> Result<&super::merge::Merged, ImageError> {
