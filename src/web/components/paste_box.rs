@@ -19,6 +19,21 @@ pub struct Props {
 
 #[function_component(PasteBox)]
 pub fn paste_box(props: &Props) -> Html {
+    // The text area keeps its own text: it is written only when the parent's text differs from
+    // it (a shared link opened, Clear). Writing back the text the user just typed or pasted —
+    // what a `value` attribute does on every render — makes Chromium re-lay out and drop its
+    // undo history: with tens of thousands of lines, seconds to minutes per keystroke.
+    let area_ref = use_node_ref();
+    {
+        let area_ref = area_ref.clone();
+        use_effect_with(props.text.clone(), move |text| {
+            if let Some(area) = area_ref.cast::<HtmlTextAreaElement>() {
+                if area.value() != text.as_str() {
+                    area.set_value(text);
+                }
+            }
+        });
+    }
     let on_input = {
         let on_change = props.on_change.clone();
         let on_oversize = props.on_oversize.clone();
@@ -58,11 +73,11 @@ pub fn paste_box(props: &Props) -> Html {
             </label>
             <textarea
                 id="paste-input"
+                ref={area_ref}
                 rows="8"
                 spellcheck="false"
                 autocomplete="off"
                 placeholder="CapEff:\t00000000a80425fb"
-                value={props.text.clone()}
                 oninput={on_input}
                 onpaste={on_paste}
             />
