@@ -3,7 +3,8 @@
 # Safe to re-run: each step checks first, so a machine that has everything is done in seconds.
 #
 #   scripts/setup.sh            the wasm32 target, Trunk, the matching wasm-bindgen-cli, npm tools
-#   scripts/setup.sh --browser  also Debian's chromium + chromium-driver for the browser tests
+#   scripts/setup.sh --browser  also Debian's chromium + chromium-driver for the browser tests, the oracles,
+#                               and the tools of the fixture scripts (scripts/fixtures/, cargo-auditable)
 #
 # Source it (`. scripts/setup.sh`) or read scripts/env.sh for the PATH it sets.
 set -euo pipefail
@@ -12,6 +13,7 @@ cd "$root"
 . scripts/env.sh
 
 TRUNK_VERSION=0.21.14
+CARGO_AUDITABLE_VERSION=0.7.7
 want_browser=0
 for arg in "$@"; do
   case "$arg" in
@@ -80,6 +82,25 @@ if [ "$want_browser" -eq 1 ]; then
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing from Debian: ${missing[*]}"
     apt_install "${missing[@]}"
+  fi
+
+  # 6. The fixture scripts (scripts/fixtures/*.sh, run by tests/fixture_scripts.rs) build images
+  #    with these real tools; they also reach Debian, PyPI, npm and crates.io.
+  fmissing=()
+  for pair in buildah:buildah podman:podman openssl:openssl ssh-keygen:openssh-client go:golang-go \
+              rpm:rpm rpmbuild:rpm mkpasswd:whois objcopy:binutils unzip:unzip git:git flock:util-linux; do
+    command -v "${pair%%:*}" >/dev/null || fmissing+=("${pair#*:}")
+  done
+  python3 -m pip --version >/dev/null 2>&1 || fmissing+=(python3-pip)
+  python3 -c 'import ensurepip' >/dev/null 2>&1 || fmissing+=(python3-venv)
+  if [ ${#fmissing[@]} -gt 0 ]; then
+    say "installing from Debian for the fixture scripts: ${fmissing[*]}"
+    mapfile -t fmissing < <(printf '%s\n' "${fmissing[@]}" | sort -u)
+    apt_install "${fmissing[@]}"
+  fi
+  if ! cargo auditable --version >/dev/null 2>&1; then
+    say "installing cargo-auditable $CARGO_AUDITABLE_VERSION (for scripts/fixtures/sbom_image.sh)"
+    cargo install --locked cargo-auditable --version "$CARGO_AUDITABLE_VERSION"
   fi
 fi
 say "ready: $(trunk --version), wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'), $(node_modules/.bin/wasm-opt --version | head -n1)"
