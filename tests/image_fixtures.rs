@@ -797,6 +797,9 @@ fn queries_list_dir_history_and_search() {
         .all(|e| e.status == tarsier::core::image::MergedStatus::Present));
     let hits = a.search(0, "*.conf", false, 10);
     assert!(hits.iter().all(|h| h.path.ends_with(".conf")) && !hits.is_empty());
+    // A part of a path (with a `/`) matches the path, not only the name.
+    let by_path = a.search(0, "/etc/pass", false, 10);
+    assert_eq!(by_path.iter().map(|h| h.path.as_str()).collect::<Vec<_>>(), ["etc/passwd", "etc/passwd.abs-link"]);
     let capped = a.search(0, "bin", false, 2);
     assert_eq!(capped.len(), 2);
     let img = &a.report.images[0];

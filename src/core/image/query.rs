@@ -260,9 +260,9 @@ impl Analysis {
             .collect())
     }
 
-    /// Searches an image's merged paths: `pattern` with `*`/`?` is a glob (against the full path
-    /// if it has a `/`, else against the name); otherwise a case-insensitive substring. At most
-    /// `cap` hits.
+    /// Searches an image's merged paths: `pattern` with `*`/`?` is a glob, otherwise a
+    /// case-insensitive substring; either is matched against the full path if it has a `/`, else
+    /// against the name. At most `cap` hits.
     pub fn search(
         &self,
         image: usize,
@@ -294,6 +294,11 @@ impl Analysis {
                 } else {
                     glob(pattern.as_bytes(), self.tree.name(node))
                 }
+            } else if full {
+                // `etc/passwd`, `/etc/pass`: a part of the path, from anywhere in it.
+                display_bytes(&self.tree.path(node))
+                    .to_lowercase()
+                    .contains(needle.trim_start_matches('/'))
             } else {
                 display_bytes(self.tree.name(node))
                     .to_lowercase()
