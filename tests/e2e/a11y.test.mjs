@@ -32,7 +32,7 @@ for (const scheme of ['light', 'dark']) {
     await axe(page, 'decoded masks and the builder');
     await pasteText(page, await readFile(join(FIXTURES, 'proc/local/host_self.status'), 'utf8'));
     await page.locator('article.status-report').waitFor();
-    await page.locator('details.raw summary').click();
+    await page.locator('.raw .disclosure-toggle').first().click();
     await axe(page, 'a status dump');
     await page.getByRole('button', { name: 'Compare with another dump' }).click();
     await pasteText(page, await readFile(join(FIXTURES, 'proc/local/podman_default.status'), 'utf8'));
@@ -67,7 +67,8 @@ for (const scheme of ['light', 'dark']) {
 
 test('keyboard alone: tool switch, file button, tabs with arrow keys, tree, visible focus', async () => {
   const { page } = await open(browser, server.url);
-  // Tab to the "Container image" tool button and press Enter.
+  // Once the app is on the page: tab to the "Container image" tool button and press Enter.
+  await page.getByRole('button', { name: 'Container image' }).waitFor();
   let reached = false;
   for (let i = 0; i < 20 && !reached; i++) {
     await page.keyboard.press('Tab');

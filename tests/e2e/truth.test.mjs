@@ -114,7 +114,7 @@ async function checkFindings(page, img, c) {
 async function openDetail(page, path) {
   await page.getByRole('tab', { name: 'Files' }).click();
   await page.locator('#file-search').fill(path);
-  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
   await page.locator('.search-results button', { hasText: new RegExp(`^/${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).click();
   await page.locator('#file-detail dl').waitFor();
 }

@@ -1,5 +1,6 @@
 //! The reverse decode: tick capabilities, read the mask in the 16-hex-digit form `/proc` prints.
 
+use super::disclosure::Disclosure;
 use crate::core::caps::{CapSet, CAPABILITIES, DOCKER_DEFAULT};
 use yew::prelude::*;
 
@@ -22,8 +23,7 @@ pub fn cap_builder(props: &Props) -> Html {
         Callback::from(move |_| on_decode.emit(set.to_proc_hex()))
     };
     html! {
-        <details class="builder">
-            <summary>{"Build a mask from capabilities"}</summary>
+        <Disclosure class="builder" label="Build a mask from capabilities">
             <p class="built">{"Mask: "}<output id="built-mask" aria-live="polite"><code>{ set.to_proc_hex() }</code></output>
                 { format!(" ({} capabilities)", set.len()) }</p>
             <div class="row">
@@ -53,6 +53,6 @@ pub fn cap_builder(props: &Props) -> Html {
                     }
                 }) }
             </fieldset>
-        </details>
+        </Disclosure>
     }
 }

@@ -3,6 +3,7 @@
 
 use super::mask_view::MaskView;
 use crate::core::status::{Level, StatusReport};
+use super::disclosure::Disclosure;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -170,8 +171,8 @@ pub fn status_view(props: &Props) -> Html {
                 </section>
             }
 
-            <details class="card raw">
-                <summary>{ format!("All {} fields as pasted ({} unknown to Tarsier)", r.raw.len(), r.unknown_fields.len()) }</summary>
+            <Disclosure class={classes!("card", "raw")}
+                label={format!("All {} fields as pasted ({} unknown to Tarsier)", r.raw.len(), r.unknown_fields.len())}>
                 <table>
                     <thead><tr><th scope="col">{"Line"}</th><th scope="col">{"Key"}</th><th scope="col">{"Value"}</th><th scope="col">{"Meaning"}</th></tr></thead>
                     <tbody>
@@ -186,7 +187,7 @@ pub fn status_view(props: &Props) -> Html {
                         }) }
                     </tbody>
                 </table>
-            </details>
+            </Disclosure>
         </article>
     }
 }
