@@ -743,6 +743,17 @@ def main():
     if not os.path.isdir(fix_images):
         sys.exit(f"make_adversarial: no fixtures at {fix_images}")
     tarfile.RECORDSIZE = 2 * BLOCK
+    # The same script, options and fixtures make the same corpus: reuse one already written.
+    stamp = hashlib.sha256(open(os.path.abspath(__file__), "rb").read())
+    stamp.update(repr((args.entries, args.skip_many, os.path.abspath(args.fixtures))).encode())
+    for name in sorted(os.listdir(fix_images)):
+        st = os.stat(os.path.join(fix_images, name))
+        stamp.update(f"{name} {st.st_size} {st.st_mtime_ns}".encode())
+    stamp = stamp.hexdigest()
+    stamp_path = os.path.join(args.out, ".stamp")
+    if os.path.exists(stamp_path) and open(stamp_path).read() == stamp:
+        print(f"make_adversarial: {args.out} is up to date")
+        return
     shutil.rmtree(args.out, ignore_errors=True)
     os.makedirs(args.out)
     truncations(args.out, fix_images)
@@ -761,6 +772,8 @@ def main():
             assert expect != "ok" or not name.startswith(("truncate/", "gzip/")), name
             assert "\t" not in what and "\n" not in what, name
             f.write(f"{name}\t{command}\t{expect}\t{what}\n")
+    with open(stamp_path, "w") as f:
+        f.write(stamp)
     print(f"make_adversarial: {len(MANIFEST)} files in {args.out}")
 
 

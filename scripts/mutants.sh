@@ -7,9 +7,11 @@
 #                                      leaves cargo-mutants' report in target/mutants.out/
 #
 # The mutants are tested in a copy of the project next to it (../.tarsier-mutants), so the
-# working tree is never mutated and the tests still find ../shared/fixtures. Builds use the
-# `mutants` profile (no debug info) and the mold linker when installed: linking the test
-# binaries is most of each mutant's cost.
+# working tree is never mutated and the tests still find ../shared/fixtures. The full run builds
+# with the `mutants` profile (no debug info) in the copy's own target directory, with the mold
+# linker when installed: linking the test binaries is most of each mutant's cost. The sample
+# shares the project's target directory and test profile, so it reuses the dependencies
+# `cargo test` built, and skips the baseline run (scripts/test.sh has just run the tests).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -40,21 +42,26 @@ find "$work" -mindepth 1 -maxdepth 1 ! -name target -exec rm -rf {} +
 tar -C "$root" --exclude=./target --exclude=./node_modules --exclude=./dist --exclude=./fuzz/target -cf - . | tar -C "$work" -xf -
 cd "$work"
 
-if command -v mold >/dev/null; then
+# (Not for the sample: other RUSTFLAGS would rebuild every dependency cargo test built.)
+if [ "$mode" = --full ] && command -v mold >/dev/null; then
   export RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=-fuse-ld=mold"
 fi
 export CARGO_TERM_COLOR=never
 
-args=(--in-place --no-shuffle --output "$work/target")
+out_root="$work/target"
+args=(--in-place --no-shuffle)
 if [ "$mode" = --sample ]; then
-  args+=(--shard "$SAMPLE_SHARD/$SAMPLE_SHARDS")
+  export CARGO_TARGET_DIR="$root/target"
+  out_root="$root/target/mutants-sample"
+  args+=(--shard "$SAMPLE_SHARD/$SAMPLE_SHARDS" --profile test --baseline skip --timeout 300)
 fi
+args+=(--output "$out_root")
 set +e
 cargo mutants "${args[@]}" "$@"
 status=$?
 set -e
 
-out="$work/target/mutants.out"
+out="$out_root/mutants.out"
 # The score: caught / viable (caught + missed + timeouts); unviable mutants do not build.
 python3 - "$out/outcomes.json" "$mode" <<'PY'
 import json, os, sys

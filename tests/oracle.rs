@@ -504,28 +504,51 @@ fn check_bytes(archive: &Path, a: &Analysis, t: &Value, ctx: &str) {
     for (i, ti) in t["images"].as_array().unwrap().iter().enumerate() {
         for (k, l) in ti["layers"].as_array().unwrap().iter().enumerate() {
             let layer = a.report.images[i].layers[k].layer;
-            for e in l["entries"].as_array().unwrap().iter().filter(|e| e.get("sha256").is_some()) {
+            let files: Vec<&Value> = l["entries"].as_array().unwrap().iter().filter(|e| e.get("sha256").is_some()).collect();
+            for e in &files {
                 let path = s(&e["path"]);
                 let c = format!("{ctx} image {i} layer {k}: {path}");
                 let mut h = HashWriter(Sha256::new());
                 copy_entry(File::open(archive).unwrap(), a, layer, path, &mut h).unwrap_or_else(|err| panic!("{c}: {err}"));
                 let mine: String = h.0.finalize().iter().map(|b| format!("{b:02x}")).collect();
                 assert_eq!(mine, s(&e["sha256"]), "{c}: bytes (core) vs tar -x");
-                let via_cli = cli(&["cat", arg, path, "--image", &i.to_string(), "--layer", &k.to_string()]);
-                assert_eq!(hex(&via_cli), s(&e["sha256"]), "{c}: bytes (tarsier cat --layer) vs tar -x");
+            }
+            let (i_s, k_s) = (i.to_string(), k.to_string());
+            let mut args = vec!["cat", arg, "--image", &i_s, "--layer", &k_s];
+            args.extend(files.iter().map(|e| s(&e["path"])));
+            if !files.is_empty() {
+                check_concatenated(&cli(&args), &files, &format!("{ctx} image {i} layer {k} (tarsier cat --layer) vs tar -x"));
             }
         }
-        for e in ti["merged"].as_array().unwrap().iter().filter(|e| e.get("sha256").is_some()) {
+        let files: Vec<&Value> = ti["merged"].as_array().unwrap().iter().filter(|e| e.get("sha256").is_some()).collect();
+        for e in &files {
             let path = s(&e["path"]);
             let c = format!("{ctx} image {i} merged {path}");
             let mut h = HashWriter(Sha256::new());
             copy_merged(File::open(archive).unwrap(), a, i, path, &mut h).unwrap_or_else(|err| panic!("{c}: {err}"));
             let mine: String = h.0.finalize().iter().map(|b| format!("{b:02x}")).collect();
             assert_eq!(mine, s(&e["sha256"]), "{c}: bytes (core) vs umoci unpack");
-            let via_cli = cli(&["cat", arg, path, "--image", &i.to_string()]);
-            assert_eq!(hex(&via_cli), s(&e["sha256"]), "{c}: bytes (tarsier cat) vs umoci unpack");
+        }
+        let i_s = i.to_string();
+        let mut args = vec!["cat", arg, "--image", &i_s];
+        args.extend(files.iter().map(|e| s(&e["path"])));
+        if !files.is_empty() {
+            check_concatenated(&cli(&args), &files, &format!("{ctx} image {i} merged (tarsier cat) vs umoci unpack"));
         }
     }
+}
+
+/// `tarsier cat A B …` writes the files one after the other: cut the output at the oracle's
+/// sizes and compare each piece's sha256.
+fn check_concatenated(out: &[u8], files: &[&Value], c: &str) {
+    let mut at = 0usize;
+    for e in files {
+        let size = usize::try_from(u(&e["size"])).unwrap();
+        let piece = out.get(at..at + size).unwrap_or_else(|| panic!("{c}: output ends before {}", s(&e["path"])));
+        assert_eq!(hex(piece), s(&e["sha256"]), "{c}: {}", s(&e["path"]));
+        at += size;
+    }
+    assert_eq!(at, out.len(), "{c}: bytes after the last file");
 }
 
 // ------------------------------------------------------------------------------------------------

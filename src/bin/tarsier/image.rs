@@ -51,7 +51,9 @@ pub struct LsArgs {
 #[derive(clap::Args)]
 pub struct CatArgs {
     file: PathBuf,
-    path: String,
+    /// One or more paths; their bytes are written one after the other, as `cat` does.
+    #[arg(required = true)]
+    path: Vec<String>,
     /// Read the path from this layer of the image (0 = bottom) instead of the merged filesystem.
     #[arg(long)]
     layer: Option<usize>,
@@ -540,25 +542,26 @@ pub fn cat(args: &CatArgs) -> ExitCode {
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let path = args.path.trim_start_matches('/');
-    let r = match args.layer {
-        Some(pos) => match a
-            .report
-            .images
-            .get(args.image)
-            .and_then(|i| i.layers.get(pos))
-        {
-            Some(l) => copy_entry(f, &a, l.layer, path, &mut out),
+    let layer = match args.layer {
+        Some(pos) => match a.report.images.get(args.image).and_then(|i| i.layers.get(pos)) {
+            Some(l) => Some(l.layer),
             None => {
-                return fail(format!(
-                    "`{}` has no layer {pos} in image {}.",
-                    args.file.display(),
-                    args.image
-                ))
+                return fail(format!("`{}` has no layer {pos} in image {}.", args.file.display(), args.image))
             }
         },
-        None => copy_merged(f, &a, args.image, path, &mut out),
+        None => None,
     };
+    let mut r = Ok(0);
+    for path in &args.path {
+        let path = path.trim_start_matches('/');
+        r = match layer {
+            Some(l) => copy_entry(&f, &a, l, path, &mut out),
+            None => copy_merged(&f, &a, args.image, path, &mut out),
+        };
+        if r.is_err() {
+            break;
+        }
+    }
     match r.map(|_| out.flush()) {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
