@@ -555,8 +555,22 @@ fn expect_error(path: &str, code: &str) -> String {
     let e = analyze(f, len, &Options::named(path), &mut |_| Flow::Continue).unwrap_err();
     assert_eq!(e.code(), code, "{path}: {e}");
     let msg = e.to_string();
-    assert!(msg.contains(path), "message names the file: {msg}");
+    // The core's sentence does not name the file: the edge (CLI, page) puts the name before it,
+    // once.
+    let name = path.rsplit('/').next().unwrap_or(path);
+    assert!(!msg.contains(name), "the core's message names the file: {msg}");
     assert!(msg.ends_with('.'), "one sentence: {msg}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tarsier"))
+        .args(["inspect", "--json"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr, format!("tarsier: {}: {msg}\n", p.display()), "the CLI names the file once");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["code"], code);
+    assert_eq!(v["error"]["message"], msg.as_str());
+    assert_eq!(v["error"]["file"], p.display().to_string());
     msg
 }
 

@@ -55,7 +55,7 @@ fn outcome(r: Result<Analysis, ImageError>) -> String {
 
 /// Prepares every member (no size floor), through bytes, and returns (prepared, result).
 fn parallel(bytes: &[u8], opts: &Options) -> (usize, String) {
-    let spans = parallel_candidates(Cursor::new(bytes), bytes.len() as u64, opts, 0);
+    let spans = parallel_candidates(Cursor::new(bytes), bytes.len() as u64, 0);
     let mut prepared = Vec::new();
     for c in spans {
         if let Some(p) = index_member(Cursor::new(bytes), bytes.len() as u64, c.span, opts, &mut |_| Flow::Continue).unwrap() {

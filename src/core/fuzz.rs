@@ -508,7 +508,7 @@ pub fn parallel(data: &[u8]) -> Result<(), Failure> {
     };
     let serial = outcome(analyze(Cursor::new(data), len, &opts, &mut |_| Flow::Continue))?;
     let mut prepared = Vec::new();
-    for c in parallel_candidates(Cursor::new(data), len, &opts, 0) {
+    for c in parallel_candidates(Cursor::new(data), len, 0) {
         if let Ok(Some(p)) = index_member(Cursor::new(data), len, c.span, &opts, &mut |_| Flow::Continue) {
             let bytes = p.to_bytes();
             let back = PreIndexed::from_bytes(&bytes).map_err(|e| format!("a packed index does not unpack: {e}"))?;

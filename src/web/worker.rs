@@ -172,7 +172,7 @@ async fn open_image(
     // The pass over the archive's headers that finds big members is only worth it where a
     // helper could run at all (no machine with two cores or fewer gets one).
     let candidates = if pool::helper_count(pool::MAX_HELPERS, 0, cores) > 0 {
-        image::parallel_candidates(&mut file_reader, len, &opts, image::PARALLEL_MIN_MEMBER)
+        image::parallel_candidates(&mut file_reader, len, image::PARALLEL_MIN_MEMBER)
     } else {
         Vec::new()
     };

@@ -4,16 +4,16 @@
 //! `docs/report-schema.md`); `ls` lists one layer or the merged filesystem like `tar -tv`;
 //! `cat` writes one file's bytes to stdout.
 
-use crate::{fail, fail_json};
+use crate::fail;
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::process::ExitCode;
 use tarsier::core::image::{
     analyze_prepared, copy_entry, copy_merged, index_member, mode_string, parallel_candidates, verify_digests,
     Analysis, EntryKind, Flow, PreIndexed, PARALLEL_MIN_MEMBER,
-    ImageError, MergedStatus, Options, Progress, Report, utc_minutes,
+    ErrorReport, ImageError, MergedStatus, Options, Progress, Report, utc_minutes,
 };
 
 #[derive(clap::Args)]
@@ -63,11 +63,8 @@ pub struct CatArgs {
 }
 
 fn open(path: &PathBuf) -> Result<(File, u64), String> {
-    let f = File::open(path).map_err(|e| format!("cannot open `{}`: {e}.", path.display()))?;
-    let len = f
-        .metadata()
-        .map_err(|e| format!("cannot read the size of `{}`: {e}.", path.display()))?
-        .len();
+    let f = File::open(path).map_err(|e| format!("cannot open it: {e}."))?;
+    let len = f.metadata().map_err(|e| format!("cannot read its size: {e}."))?.len();
     Ok((f, len))
 }
 
@@ -93,21 +90,44 @@ fn clear_progress() {
     }
 }
 
-/// Why an archive could not be loaded: the [`ImageError`] code (`io` when the file cannot be
-/// opened) and the sentence for the user.
+/// Why an archive could not be loaded: the error as it crosses to the user (code, sentence,
+/// position), and the file's name, which is put before the sentence here, once.
 struct LoadError {
-    code: &'static str,
-    message: String,
+    file: String,
+    report: ErrorReport,
+}
+
+impl LoadError {
+    fn new(path: &Path, report: ErrorReport) -> Self {
+        LoadError { file: path.display().to_string(), report }
+    }
+
+    fn io(path: &Path, message: String) -> Self {
+        LoadError::new(path, ErrorReport { code: "io".into(), message, position: None })
+    }
+
+    /// Prints the error (`tarsier: FILE: SENTENCE`) and, with `--json`, also
+    /// `{"error": {"code", "message", "file", "position"}}` on stdout.
+    fn fail(&self, json: bool) -> ExitCode {
+        if json {
+            let mut v = serde_json::json!({ "code": self.report.code, "message": self.report.message, "file": self.file });
+            if let Some(p) = &self.report.position {
+                v["position"] = serde_json::to_value(p).unwrap_or_default();
+            }
+            println!("{}", serde_json::json!({ "error": v }));
+        }
+        fail(self)
+    }
 }
 
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        write!(f, "{}: {}", self.file, self.report.message)
     }
 }
 
 fn load(path: &PathBuf, threads: Option<u16>) -> Result<Analysis, LoadError> {
-    let (f, len) = open(path).map_err(|message| LoadError { code: "io", message })?;
+    let (f, len) = open(path).map_err(|message| LoadError::io(path, message))?;
     let opts = Options::named(path.display().to_string());
     let threads = match threads {
         Some(n) => usize::from(n),
@@ -117,7 +137,7 @@ fn load(path: &PathBuf, threads: Option<u16>) -> Result<Analysis, LoadError> {
     let mut cb = progress_printer();
     let r = analyze_prepared(f, len, &opts, &mut cb, prepared);
     clear_progress();
-    r.map_err(|e: ImageError| LoadError { code: e.code(), message: e.to_string() })
+    r.map_err(|e: ImageError| LoadError::new(path, ErrorReport::from(&e)))
 }
 
 /// Most threads indexing layers at once.
@@ -129,7 +149,7 @@ fn prepare(path: &PathBuf, len: u64, opts: &Options, threads: usize) -> Vec<PreI
     let Ok(f) = File::open(path) else {
         return Vec::new();
     };
-    let mut spans: Vec<_> = parallel_candidates(std::io::BufReader::new(f), len, opts, PARALLEL_MIN_MEMBER)
+    let mut spans: Vec<_> = parallel_candidates(std::io::BufReader::new(f), len, PARALLEL_MIN_MEMBER)
         .into_iter()
         .map(|c| c.span)
         .collect();
@@ -362,19 +382,19 @@ fn print_summary(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
 pub fn inspect(args: &InspectArgs) -> ExitCode {
     let analysis = match load(&args.file, args.threads) {
         Ok(a) => a,
-        Err(e) => return fail_json(args.json, e.code, e),
+        Err(e) => return e.fail(args.json),
     };
     let checks = if args.verify {
         let (f, _) = match open(&args.file) {
             Ok(x) => x,
-            Err(e) => return fail_json(args.json, "io", e),
+            Err(e) => return LoadError::io(&args.file, e).fail(args.json),
         };
         let mut cb = progress_printer();
         let r = verify_digests(f, &analysis, &mut cb);
         clear_progress();
         match r {
             Ok(c) => Some(c),
-            Err(e) => return fail_json(args.json, e.code(), e),
+            Err(e) => return LoadError::new(&args.file, ErrorReport::from(&e)).fail(args.json),
         }
     } else {
         None
@@ -441,7 +461,7 @@ fn under(path: &str, prefix: &str) -> bool {
 pub fn ls(args: &LsArgs) -> ExitCode {
     let a = match load(&args.file, None) {
         Ok(a) => a,
-        Err(e) => return fail(e),
+        Err(e) => return e.fail(false),
     };
     let Some(img) = a.report.images.get(args.image) else {
         return fail(format!(
@@ -534,11 +554,11 @@ pub fn ls(args: &LsArgs) -> ExitCode {
 pub fn cat(args: &CatArgs) -> ExitCode {
     let a = match load(&args.file, None) {
         Ok(a) => a,
-        Err(e) => return fail(e),
+        Err(e) => return e.fail(false),
     };
     let (f, _) = match open(&args.file) {
         Ok(x) => x,
-        Err(e) => return fail(e),
+        Err(e) => return LoadError::io(&args.file, e).fail(false),
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -566,7 +586,7 @@ pub fn cat(args: &CatArgs) -> ExitCode {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Ok(Err(e)) => fail(format!("could not write to standard output: {e}.")),
-        Err(e) => fail(e),
+        Err(e) => LoadError::new(&args.file, ErrorReport::from(&e)).fail(false),
     }
 }
 

@@ -79,7 +79,7 @@ impl Ctx<'_> {
             return 0;
         }
         match self.entry(m.layer, m.entry) {
-            Some(e) if e.kind == EntryKind::File => e.size,
+            Some(e) if e.kind == EntryKind::File => e.data_size(),
             _ => 0,
         }
     }
@@ -230,7 +230,7 @@ pub(crate) fn merge(tree: &PathTree, layers: &[&LayerIndex], report_layers: Vec<
                 }
                 _ => (false, false, false),
             };
-            let size = if e.kind == EntryKind::File { e.size } else { 0 };
+            let size = if e.kind == EntryKind::File { e.data_size() } else { 0 };
             if e.node == ROOT {
                 // The root always exists; a `./` entry only sets its metadata.
             } else if present && !same_layer {
@@ -295,7 +295,7 @@ pub(crate) fn merge(tree: &PathTree, layers: &[&LayerIndex], report_layers: Vec<
                 match kind {
                     EntryKind::File => {
                         stats.files += 1;
-                        let size = ctx.entry(m.layer, m.entry).map_or(0, |e| e.size);
+                        let size = ctx.entry(m.layer, m.entry).map_or(0, |e| e.data_size());
                         stats.total_bytes = stats.total_bytes.saturating_add(size);
                     }
                     EntryKind::Dir => stats.dirs += 1,

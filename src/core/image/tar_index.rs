@@ -94,6 +94,12 @@ pub(crate) enum TarFault {
         pos: u64,
         what: String,
     },
+    /// The data ends inside the body of the member last handed to the callback: its size was
+    /// only a claim.
+    BodyCut {
+        pos: u64,
+        what: String,
+    },
     /// The block is not a tar header at all (checksum mismatch).
     NotTar {
         pos: u64,
@@ -543,11 +549,11 @@ pub(crate) fn walk<E>(
                 }
                 let p = body.pos();
                 body.skip(rest.min(SKIP_STEP)).map_err(|e| {
-                    WalkError::Tar(io_fault(
-                        entry.data_pos.saturating_add(p),
-                        "inside a member's body",
-                        e,
-                    ))
+                    let pos = entry.data_pos.saturating_add(p);
+                    WalkError::Tar(match io_fault(pos, "inside a member's body", e) {
+                        TarFault::Truncated { pos, what } => TarFault::BodyCut { pos, what },
+                        other => other,
+                    })
                 })?;
                 if body.remaining() > 0 {
                     on_step(Step::Skipping).map_err(WalkError::Callback)?;
