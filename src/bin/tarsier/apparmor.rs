@@ -2,7 +2,7 @@
 //! (`/proc/<pid>/attr/current`) or an AppArmor profile text; for the label `docker-default`
 //! (or with `--docker-default`), what Docker's generated profile denies, rule by rule.
 
-use crate::fail;
+use crate::output::fail;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Read;

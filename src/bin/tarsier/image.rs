@@ -4,7 +4,7 @@
 //! `docs/report-schema.md`); `ls` lists one layer or the merged filesystem like `tar -tv`;
 //! `cat` writes one file's bytes to stdout.
 
-use crate::fail;
+use crate::output::fail;
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};

@@ -18,6 +18,8 @@ mod caps;
 #[cfg(not(target_arch = "wasm32"))]
 mod image;
 #[cfg(not(target_arch = "wasm32"))]
+mod output;
+#[cfg(not(target_arch = "wasm32"))]
 mod seccomp;
 #[cfg(not(target_arch = "wasm32"))]
 mod status;
@@ -64,22 +66,4 @@ fn main() -> ExitCode {
         Command::Seccomp(args) => seccomp::run(&args),
         Command::Apparmor(args) => apparmor::run(&args),
     }
-}
-
-/// Prints `message` as the one-line error users see, and returns the failure exit code.
-pub fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("tarsier: {message}");
-    ExitCode::FAILURE
-}
-
-/// [`fail`], and with `--json` also the error as JSON on stdout,
-/// `{"error": {"code": CODE, "message": MESSAGE}}`, so that a script can tell one kind of
-/// failure from another by its stable `code` instead of the sentence.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn fail_json(json: bool, code: &str, message: impl std::fmt::Display) -> ExitCode {
-    let message = message.to_string();
-    if json {
-        println!("{}", serde_json::json!({ "error": { "code": code, "message": message } }));
-    }
-    fail(message)
 }

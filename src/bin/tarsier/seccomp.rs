@@ -6,7 +6,7 @@
 //! architecture, `name`, `number`, `action`, `errno`, `conditional` and `rule`) with `profile`,
 //! `summary` and, with `--compare`, `comparison`.
 
-use crate::fail;
+use crate::output::fail;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Read;

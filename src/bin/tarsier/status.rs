@@ -5,7 +5,7 @@
 //! the first two compared. `--json` prints the core's report: a `StatusReport` for one dump, an
 //! `AppArmorLabel` for a label, `{"dumps": [...], "comparison": [...]}` for several dumps.
 
-use crate::{fail, fail_json};
+use crate::output::{fail, fail_json};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Read;

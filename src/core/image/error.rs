@@ -132,9 +132,9 @@ impl ImageError {
     }
 
     /// An I/O error met at `at` while doing `context`: a short read is a truncation, bad data
-    /// damage, a limit the decompressors enforce ([`LimitHit`](super::source::LimitHit)) a limit.
+    /// damage, a limit the decompressors enforce ([`LimitHit`](LimitHit)) a limit.
     pub(crate) fn from_io(at: Position, context: &str, e: io::Error) -> ImageError {
-        if let Some(hit) = e.get_ref().and_then(|x| x.downcast_ref::<super::source::LimitHit>()) {
+        if let Some(hit) = e.get_ref().and_then(|x| x.downcast_ref::<LimitHit>()) {
             return ImageError::LimitExceeded { at, what: format!("{} {context}", hit.what), limit: hit.limit };
         }
         match e.kind() {
@@ -188,6 +188,20 @@ impl std::error::Error for ImageError {
     }
 }
 
+/// Marker carried in an `io::Error` so callers can turn it into `ImageError::LimitExceeded`:
+/// which limit was hit and its value.
+#[derive(Debug)]
+pub(crate) struct LimitHit {
+    pub(crate) what: &'static str,
+    pub(crate) limit: u64,
+}
+impl std::fmt::Display for LimitHit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is over the limit of {}", self.what, self.limit)
+    }
+}
+impl std::error::Error for LimitHit {}
+
 /// An error as it crosses a boundary (the worker to the page, `tarsier inspect --json`): its
 /// code to react to, its sentence to show, and where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -226,7 +240,7 @@ mod tests {
         assert_eq!(e.code(), "corrupt");
         let e = ImageError::from_io(at.clone(), "x", io::Error::other("disk"));
         assert_eq!(e.code(), "io");
-        let hit = super::super::source::LimitHit { what: "the decompressed size", limit: 9 };
+        let hit = super::LimitHit { what: "the decompressed size", limit: 9 };
         let e = ImageError::from_io(at, "of layer x", io::Error::other(hit));
         assert_eq!(e.code(), "limit_exceeded");
         assert!(e.to_string().contains("the decompressed size of layer x is over the limit of 9"), "{e}");

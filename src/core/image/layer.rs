@@ -160,7 +160,7 @@ pub(crate) struct LayerCtx<'a> {
     pub tree: &'a mut PathTree,
     pub strings: &'a mut StrTable,
     /// Progress: called with 1 for every entry, and with 0 between steps of skipping a long
-    /// body (see [`tar_index::SKIP_STEP`](super::tar_index::SKIP_STEP)).
+    /// body (see [`source::SKIP_STEP`](super::source::SKIP_STEP)).
     pub on_progress: &'a mut dyn FnMut(u64) -> Result<(), ImageError>,
     pub capture_budget: &'a mut u64,
     pub max_entries: u64,

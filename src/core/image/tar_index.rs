@@ -8,7 +8,7 @@
 //! view; whatever the callback leaves unread is skipped (a seek on seekable inputs). Every length
 //! taken from a header is checked and capped by a named limit.
 
-use super::source::{read_exact, read_full, Bounded, Source};
+use super::source::{read_exact, read_full, Bounded, Source, SKIP_STEP};
 use std::io;
 
 /// Tar block size.
@@ -60,11 +60,6 @@ pub(crate) struct TarEntry {
     /// Offset of the body in the source.
     pub data_pos: u64,
 }
-
-/// A body the callback left unread is skipped in steps of this size, with a
-/// [`Step::Skipping`] call after each: on a compressed stream, skipping means inflating, and one
-/// huge body can take seconds, so progress and cancellation must keep working inside it.
-pub const SKIP_STEP: u64 = 4 * 1024 * 1024;
 
 /// What the walker hands its callback.
 pub(crate) enum Step<'a, 'b> {
