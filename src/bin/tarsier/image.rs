@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use tarsier::core::image::{
     analyze_prepared, copy_entry, copy_merged, index_member, mode_string, parallel_candidates, verify_digests,
     Analysis, EntryKind, Flow, PreIndexed, PARALLEL_MIN_MEMBER,
-    ErrorReport, ImageError, MergedStatus, Options, Progress, Report, utc_minutes,
+    ErrorReport, ImageError, ImageReport, MergedStatus, Options, Progress, Report, utc_minutes,
 };
 
 #[derive(clap::Args)]
@@ -220,140 +220,10 @@ fn print_summary(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
             img.tags.join(", ")
         };
         writeln!(out, "image {}: {tags}", img.index)?;
-        writeln!(
-            out,
-            "  config {}  {}/{}{}  created {}{}",
-            img.config_digest.as_deref().unwrap_or(&img.config_member),
-            img.os.as_deref().unwrap_or("?"),
-            img.architecture.as_deref().unwrap_or("?"),
-            img.variant
-                .as_deref()
-                .map(|v| format!("/{v}"))
-                .unwrap_or_default(),
-            img.created.as_deref().unwrap_or("?"),
-            img.author
-                .as_deref()
-                .map(|a| format!("  author {a}"))
-                .unwrap_or_default()
-        )?;
-        let c = &img.config;
-        writeln!(
-            out,
-            "  user {:?}  workdir {:?}",
-            c.user.as_deref().unwrap_or(""),
-            c.working_dir.as_deref().unwrap_or("")
-        )?;
-        if let Some(e) = &c.entrypoint {
-            writeln!(out, "  entrypoint {e:?}")?;
-        }
-        if let Some(cmd) = &c.cmd {
-            writeln!(out, "  cmd {cmd:?}")?;
-        }
-        for e in &c.env {
-            writeln!(out, "  env {e}")?;
-        }
-        if !c.exposed_ports.is_empty() {
-            writeln!(out, "  ports {}", c.exposed_ports.join(" "))?;
-        }
-        if !c.volumes.is_empty() {
-            writeln!(out, "  volumes {}", c.volumes.join(" "))?;
-        }
-        for (k, v) in &c.labels {
-            writeln!(out, "  label {k}={v}")?;
-        }
-        if let Some(s) = &c.stop_signal {
-            writeln!(out, "  stop signal {s}")?;
-        }
-        if let Some(h) = &c.healthcheck {
-            writeln!(
-                out,
-                "  healthcheck {:?} every {}s",
-                h.test,
-                h.interval_ns.unwrap_or(0) / 1_000_000_000
-            )?;
-        }
-        writeln!(out, "  layers:")?;
-        for (pos, l) in img.layers.iter().enumerate() {
-            let Some(lr) = r.layers.get(l.layer) else {
-                continue;
-            };
-            let ch = &l.changes;
-            writeln!(
-                out,
-                "    #{pos} {:>10} {:<5} {:>6} entries  +{} ~{} -{}  {}  {}",
-                human_bytes(lr.uncompressed_size),
-                format!("{:?}", lr.compression).to_lowercase(),
-                lr.entry_count,
-                ch.added,
-                ch.modified,
-                ch.deleted,
-                lr.digest
-                    .as_deref()
-                    .or(l.diff_id.as_deref())
-                    .map_or_else(|| lr.member.clone(), |d| d.chars().take(19).collect()),
-                one_line(l.created_by.as_deref().unwrap_or(""), 70)
-            )?;
-        }
-        let m = &img.merged;
-        writeln!(
-            out,
-            "  merged: {} paths ({} files, {} dirs, {} symlinks, {} hard links), {}; efficiency {:.1}%, wasted {}",
-            m.paths,
-            m.files,
-            m.dirs,
-            m.symlinks,
-            m.hardlinks,
-            human_bytes(m.total_bytes),
-            img.efficiency.score * 100.0,
-            human_bytes(img.efficiency.wasted_bytes)
-        )?;
-        if !img.findings.is_empty() {
-            writeln!(out, "  findings:")?;
-            // At most FINDINGS_PER_KIND lines per kind in the summary (`--json` has them all).
-            const FINDINGS_PER_KIND: usize = 10;
-            let mut shown: std::collections::BTreeMap<String, usize> = Default::default();
-            for f in &img.findings {
-                let key = format!("{:?}", f.kind);
-                let n = shown.entry(key).or_insert(0);
-                *n += 1;
-                if *n > FINDINGS_PER_KIND {
-                    continue;
-                }
-                let sev = format!("{:?}", f.severity).to_lowercase();
-                let kind = serde_json::to_value(f.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default();
-                let path = if f.path.is_empty() {
-                    String::new()
-                } else {
-                    format!(" /{}", f.path)
-                };
-                writeln!(out, "    [{sev}] {kind}{path}: {}", f.detail)?;
-            }
-            for (kind, n) in shown.iter().filter(|(_, n)| **n > FINDINGS_PER_KIND) {
-                writeln!(
-                    out,
-                    "    … and {} more {kind} findings (see --json)",
-                    n - FINDINGS_PER_KIND
-                )?;
-            }
-        }
-        if !img.packages.is_empty() {
-            writeln!(out, "  packages ({}):", img.packages.len())?;
-            for p in &img.packages {
-                let changed = if p.changed_in.is_empty() {
-                    String::new()
-                } else {
-                    format!(", changed in #{:?}", p.changed_in)
-                };
-                writeln!(
-                    out,
-                    "    {} {} ({:?}, layer #{}{changed})",
-                    p.name, p.version, p.source, p.installed_in
-                )?;
-            }
-        }
+        print_config(out, img)?;
+        print_layers(out, r, img)?;
+        print_findings(out, img)?;
+        print_packages(out, img)?;
     }
     let absent: Vec<_> = r.platforms.iter().filter(|p| !p.present).collect();
     if !absent.is_empty() {
@@ -374,6 +244,161 @@ fn print_summary(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
         writeln!(out, "warnings:")?;
         for w in &r.warnings {
             writeln!(out, "  [{}] {}", w.code, w.message)?;
+        }
+    }
+    Ok(())
+}
+
+
+/// The image's platform, creation and container config, one setting per line.
+fn print_config(out: &mut dyn Write, img: &ImageReport) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "  config {}  {}/{}{}  created {}{}",
+        img.config_digest.as_deref().unwrap_or(&img.config_member),
+        img.os.as_deref().unwrap_or("?"),
+        img.architecture.as_deref().unwrap_or("?"),
+        img.variant
+            .as_deref()
+            .map(|v| format!("/{v}"))
+            .unwrap_or_default(),
+        img.created.as_deref().unwrap_or("?"),
+        img.author
+            .as_deref()
+            .map(|a| format!("  author {a}"))
+            .unwrap_or_default()
+    )?;
+    let c = &img.config;
+    writeln!(
+        out,
+        "  user {:?}  workdir {:?}",
+        c.user.as_deref().unwrap_or(""),
+        c.working_dir.as_deref().unwrap_or("")
+    )?;
+    if let Some(e) = &c.entrypoint {
+        writeln!(out, "  entrypoint {e:?}")?;
+    }
+    if let Some(cmd) = &c.cmd {
+        writeln!(out, "  cmd {cmd:?}")?;
+    }
+    for e in &c.env {
+        writeln!(out, "  env {e}")?;
+    }
+    if !c.exposed_ports.is_empty() {
+        writeln!(out, "  ports {}", c.exposed_ports.join(" "))?;
+    }
+    if !c.volumes.is_empty() {
+        writeln!(out, "  volumes {}", c.volumes.join(" "))?;
+    }
+    for (k, v) in &c.labels {
+        writeln!(out, "  label {k}={v}")?;
+    }
+    if let Some(s) = &c.stop_signal {
+        writeln!(out, "  stop signal {s}")?;
+    }
+    if let Some(h) = &c.healthcheck {
+        writeln!(
+            out,
+            "  healthcheck {:?} every {}s",
+            h.test,
+            h.interval_ns.unwrap_or(0) / 1_000_000_000
+        )?;
+    }
+    Ok(())
+}
+
+/// One line per layer: size, compression, entries, changes, digest and the command.
+fn print_layers(out: &mut dyn Write, r: &Report, img: &ImageReport) -> std::io::Result<()> {
+    writeln!(out, "  layers:")?;
+    for (pos, l) in img.layers.iter().enumerate() {
+        let Some(lr) = r.layers.get(l.layer) else {
+            continue;
+        };
+        let ch = &l.changes;
+        writeln!(
+            out,
+            "    #{pos} {:>10} {:<5} {:>6} entries  +{} ~{} -{}  {}  {}",
+            human_bytes(lr.uncompressed_size),
+            format!("{:?}", lr.compression).to_lowercase(),
+            lr.entry_count,
+            ch.added,
+            ch.modified,
+            ch.deleted,
+            lr.digest
+                .as_deref()
+                .or(l.diff_id.as_deref())
+                .map_or_else(|| lr.member.clone(), |d| d.chars().take(19).collect()),
+            one_line(l.created_by.as_deref().unwrap_or(""), 70)
+        )?;
+    }
+    let m = &img.merged;
+    writeln!(
+        out,
+        "  merged: {} paths ({} files, {} dirs, {} symlinks, {} hard links), {}; efficiency {:.1}%, wasted {}",
+        m.paths,
+        m.files,
+        m.dirs,
+        m.symlinks,
+        m.hardlinks,
+        human_bytes(m.total_bytes),
+        img.efficiency.score * 100.0,
+        human_bytes(img.efficiency.wasted_bytes)
+    )?;
+    Ok(())
+}
+
+/// The findings, at most a few per kind.
+fn print_findings(out: &mut dyn Write, img: &ImageReport) -> std::io::Result<()> {
+    if !img.findings.is_empty() {
+        writeln!(out, "  findings:")?;
+        // At most FINDINGS_PER_KIND lines per kind in the summary (`--json` has them all).
+        const FINDINGS_PER_KIND: usize = 10;
+        let mut shown: std::collections::BTreeMap<String, usize> = Default::default();
+        for f in &img.findings {
+            let key = format!("{:?}", f.kind);
+            let n = shown.entry(key).or_insert(0);
+            *n += 1;
+            if *n > FINDINGS_PER_KIND {
+                continue;
+            }
+            let sev = format!("{:?}", f.severity).to_lowercase();
+            let kind = serde_json::to_value(f.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            let path = if f.path.is_empty() {
+                String::new()
+            } else {
+                format!(" /{}", f.path)
+            };
+            writeln!(out, "    [{sev}] {kind}{path}: {}", f.detail)?;
+        }
+        for (kind, n) in shown.iter().filter(|(_, n)| **n > FINDINGS_PER_KIND) {
+            writeln!(
+                out,
+                "    … and {} more {kind} findings (see --json)",
+                n - FINDINGS_PER_KIND
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The packages with their installing layer.
+fn print_packages(out: &mut dyn Write, img: &ImageReport) -> std::io::Result<()> {
+    if !img.packages.is_empty() {
+        writeln!(out, "  packages ({}):", img.packages.len())?;
+        for p in &img.packages {
+            let changed = if p.changed_in.is_empty() {
+                String::new()
+            } else {
+                format!(", changed in #{:?}", p.changed_in)
+            };
+            writeln!(
+                out,
+                "    {} {} ({:?}, layer #{}{changed})",
+                p.name, p.version, p.source, p.installed_in
+            )?;
         }
     }
     Ok(())
