@@ -595,7 +595,7 @@ fn fuzz_layer(c: &mut Choices<'_>) -> Vec<u8> {
     let mut l = Vec::new();
     let entries = c.byte() % 12;
     for _ in 0..entries {
-        let name = *c.pick(NAMES);
+        let name = c.pick::<&[u8]>(NAMES);
         let base = name.strip_suffix(b"/").unwrap_or(name);
         let (dir, leaf) = match base.iter().rposition(|&b| b == b'/') {
             Some(i) => (&base[..=i], &base[i + 1..]),
@@ -606,8 +606,8 @@ fn fuzz_layer(c: &mut Choices<'_>) -> Vec<u8> {
         match c.byte() % 8 {
             0 | 1 => tar_member(&mut l, tar_header(name, body.len() as u64, b'0', mode, b""), &body),
             2 => tar_member(&mut l, tar_header(name, 0, b'5', 0o755, b""), &[]),
-            3 => tar_member(&mut l, tar_header(name, 0, b'2', 0o777, *c.pick(NAMES)), &[]),
-            4 => tar_member(&mut l, tar_header(name, 0, b'1', 0o644, *c.pick(NAMES)), &[]),
+            3 => tar_member(&mut l, tar_header(name, 0, b'2', 0o777, c.pick::<&[u8]>(NAMES)), &[]),
+            4 => tar_member(&mut l, tar_header(name, 0, b'1', 0o644, c.pick::<&[u8]>(NAMES)), &[]),
             5 => {
                 let wh = [dir, b".wh.", leaf].concat();
                 tar_member(&mut l, tar_header(&wh, 0, b'0', 0o644, b""), &[]);
@@ -623,7 +623,7 @@ fn fuzz_layer(c: &mut Choices<'_>) -> Vec<u8> {
         // A header whose body is cut off: sizes that would overflow the sums if counted.
         0 => {
             let size = *c.pick(&[1u64 << 63, u64::MAX / 3, 1 << 40, 600]);
-            l.extend_from_slice(&tar_header(*c.pick(NAMES), size, b'0', 0o644, b""));
+            l.extend_from_slice(&tar_header(c.pick::<&[u8]>(NAMES), size, b'0', 0o644, b""));
             l.extend_from_slice(&[7u8; 100]);
         }
         // No end marker, or a lone zero block.

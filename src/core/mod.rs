@@ -13,5 +13,6 @@ pub mod apparmor;
 pub mod seccomp;
 pub mod apparmor_profile;
 pub mod pod_security;
+pub mod cross_check;
 #[doc(hidden)]
 pub mod fuzz;

@@ -5,6 +5,7 @@
 //! `cat` writes one file's bytes to stdout.
 
 use crate::output::fail;
+use tarsier::core::cross_check::{cross_check, CrossCheck, ProcessFacts};
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -30,6 +31,54 @@ pub struct InspectArgs {
     /// the archive in one pass). The result is the same either way.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
     threads: Option<u16>,
+    /// A `/proc/<pid>/status` dump of a process of this image: check the image's setuid and
+    /// file-capability binaries against its CapBnd and NoNewPrivs, and its User against the Uid.
+    #[arg(long, value_name = "FILE")]
+    status: Option<PathBuf>,
+}
+
+/// One image's process ↔ image checks (`inspect --status`).
+#[derive(serde::Serialize)]
+struct ImageCrossChecks {
+    image: usize,
+    checks: Vec<CrossCheck>,
+}
+
+/// Largest `/etc/passwd` read to resolve the config's user name.
+const MAX_PASSWD: u64 = 1 << 20;
+
+/// The process ↔ image checks of every image against the dump at `status`.
+fn cross_checks(file: &Path, a: &Analysis, status: &Path) -> Result<Vec<ImageCrossChecks>, String> {
+    let text = std::fs::read(status).map_err(|e| format!("{}: cannot read it: {e}.", status.display()))?;
+    let text = String::from_utf8_lossy(&text);
+    let dump = tarsier::core::status::parse(&text).map_err(|e| format!("{}: {e}", status.display()))?;
+    let facts = ProcessFacts::from_status(&dump);
+    let mut out = Vec::new();
+    for (i, img) in a.report.images.iter().enumerate() {
+        let files = a.privileged_files(i).map_err(|e| format!("{}: {e}", file.display()))?;
+        let mut passwd = Vec::new();
+        let mut reader = File::open(file).map_err(|e| format!("{}: cannot open it: {e}.", file.display()))?;
+        let fits = a.merged_entry(i, "etc/passwd").is_some_and(|e| e.size <= MAX_PASSWD);
+        let passwd = (fits && copy_merged(&mut reader, a, i, "etc/passwd", &mut passwd).is_ok()).then(|| String::from_utf8_lossy(&passwd).into_owned());
+        out.push(ImageCrossChecks { image: i, checks: cross_check(&files, img.config.user.as_deref(), passwd.as_deref(), &facts) });
+    }
+    Ok(out)
+}
+
+fn print_cross_checks(out: &mut dyn Write, status: &Path, all: &[ImageCrossChecks]) -> std::io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "process ({}) ↔ image:", status.display())?;
+    for c in all {
+        if c.checks.is_empty() {
+            writeln!(out, "  image {}: nothing its files or user would do differently", c.image)?;
+        }
+        for x in &c.checks {
+            let kind = serde_json::to_value(x.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            let path = if x.path.is_empty() { String::new() } else { format!(" /{}", x.path) };
+            writeln!(out, "  image {}: [{kind}]{path}: {}", c.image, x.detail)?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(clap::Args)]
@@ -424,6 +473,13 @@ pub fn inspect(args: &InspectArgs) -> ExitCode {
     } else {
         None
     };
+    let cross = match &args.status {
+        Some(status) => match cross_checks(&args.file, &analysis, status) {
+            Ok(c) => Some(c),
+            Err(e) => return crate::output::fail_json(args.json, "status", e),
+        },
+        None => None,
+    };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let res = if args.json {
@@ -433,12 +489,15 @@ pub fn inspect(args: &InspectArgs) -> ExitCode {
             full: tarsier::core::image::FullReport<'a>,
             #[serde(skip_serializing_if = "Option::is_none")]
             digest_checks: Option<&'a Vec<tarsier::core::image::DigestCheck>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            cross_checks: Option<&'a Vec<ImageCrossChecks>>,
         }
         serde_json::to_writer_pretty(
             &mut out,
             &WithChecks {
                 full: analysis.full_report(),
                 digest_checks: checks.as_ref(),
+                cross_checks: cross.as_ref(),
             },
         )
         .map_err(std::io::Error::other)
@@ -463,7 +522,10 @@ pub fn inspect(args: &InspectArgs) -> ExitCode {
                     )?;
                 }
             }
-            Ok(())
+            match (&cross, &args.status) {
+                (Some(c), Some(status)) => print_cross_checks(&mut out, status, c),
+                _ => Ok(()),
+            }
         })
     };
     if let Err(e) = res.and_then(|()| out.flush()) {

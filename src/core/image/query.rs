@@ -11,7 +11,7 @@ use super::options::Options;
 use super::report::*;
 use super::sniff::outer_position;
 use super::source::{read_full, with_decoded, Bounded, Source, Tick};
-use super::xattr::decode_file_caps;
+use super::xattr::{decode_file_caps, FileCaps};
 use std::cell::Cell;
 use std::io::{Read, Seek, Write};
 use std::rc::Rc;
@@ -260,6 +260,46 @@ impl Analysis {
             .into_iter()
             .filter_map(|n| self.merged_entry_at(image, n))
             .collect())
+    }
+
+    /// The regular files of an image's merged filesystem that change privileges at exec: setuid,
+    /// setgid, or with file capabilities (`security.capability`), in path order. Hard links are
+    /// not followed (their target is listed itself).
+    ///
+    /// # Errors
+    /// [`ImageError::NotFound`] for an unknown image.
+    pub fn privileged_files(&self, image: usize) -> Result<Vec<PrivilegedFile>, ImageError> {
+        let m = self.merged_of(image)?;
+        let mut out = Vec::new();
+        for (n, node) in m.nodes.iter().enumerate() {
+            if node.status != ST_PRESENT || node.entry == NONE {
+                continue;
+            }
+            let Some(e) = m.layers.get(node.layer as usize).and_then(|&l| self.layer_entry(l, node.entry)) else {
+                continue;
+            };
+            if e.kind != EntryKind::File {
+                continue;
+            }
+            let caps = e
+                .extra
+                .as_ref()
+                .and_then(|x| x.xattrs.iter().find(|(k, _)| k == "security.capability"))
+                .and_then(|(_, v)| decode_file_caps(v));
+            if e.mode & 0o6000 == 0 && caps.is_none() {
+                continue;
+            }
+            out.push(PrivilegedFile {
+                path: display_bytes(&self.tree.path(u32::try_from(n).unwrap_or(NONE))),
+                mode: e.mode,
+                uid: e.uid,
+                gid: e.gid,
+                layer: node.layer as usize,
+                caps,
+            });
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
     }
 
     /// Searches an image's merged paths: `pattern` with `*`/`?` is a glob, otherwise a
@@ -541,6 +581,20 @@ fn in_body(e: ImageError, body_at: &Position) -> ImageError {
         ImageError::LimitExceeded { at, what, limit } => ImageError::LimitExceeded { at: place(at), what, limit },
         other => other,
     }
+}
+
+/// A file that changes privileges at exec ([`Analysis::privileged_files`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PrivilegedFile {
+    pub path: String,
+    /// Permission bits with setuid (0o4000) and setgid (0o2000).
+    pub mode: u32,
+    pub uid: u64,
+    pub gid: u64,
+    /// The layer (position in the image) that wrote it.
+    pub layer: usize,
+    /// Its file capabilities, decoded.
+    pub caps: Option<FileCaps>,
 }
 
 /// Reads up to `max_len` bytes (at most [`MAX_READ_LEN`]) from `offset` of the body of `path` in
