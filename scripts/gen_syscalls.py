@@ -105,11 +105,19 @@ def render(kernel, arches, syscalls):
     w("// with that notice and provenance.\n")
     w("\n")
     any_kver = any(k is not None for _, _, kvers in syscalls for k in kvers)
-    if any_kver:
-        w("use super::syscalls::{KernelVersion, SyscallRow};\n")
-    else:
+    if not any_kver:
         w("// Every *_kver column of this table is SCMP_KV_UNDEF: no kernel versions to carry.\n")
-        w("use super::syscalls::SyscallRow;\n")
+    w("use super::kernel_version::KernelVersion;\n")
+    w("\n")
+    w("/// One row of the table.\n")
+    w("#[derive(Debug, Clone, Copy)]\n")
+    w("pub struct SyscallRow {\n")
+    w("    pub name: &'static str,\n")
+    w("    /// The table's number per column of [`COLUMNS`] (`None`: the architecture lacks the call).\n")
+    w("    pub numbers: [Option<u32>; %d],\n" % len(arches))
+    w("    /// The kernel version that added the call per column (`None`: the table does not say).\n")
+    w("    pub added: [Option<KernelVersion>; %d],\n" % len(arches))
+    w("}\n")
     w("\n")
     w("/// The kernel release libseccomp generated the table from, as its header says.\n")
     w("pub const TABLE_KERNEL: &str = %s;\n" % rust_str(kernel))
@@ -146,7 +154,7 @@ def main():
             fail("cannot read %s: %s" % (args.out, e))
         if current != text:
             fail("%s is not what the generator writes from %s; run scripts/gen_syscalls.py" % (args.out, args.csv))
-        print("%s is current (%d system calls)" % (os.path.relpath(args.out, ROOT), text.count("SyscallRow {")))
+        print("%s is current (%d system calls)" % (os.path.relpath(args.out, ROOT), text.count("    SyscallRow {")))
         return
     with open(args.out, "w", encoding="utf-8") as f:
         f.write(text)

@@ -646,8 +646,14 @@ fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(got)
 }
 
+/// A body the tar walker leaves unread, and the rest of a stream after its end-of-archive marker,
+/// are read in steps of this size, with a progress call after each: on a compressed stream,
+/// skipping means inflating, and one huge body can take seconds, so progress and cancellation
+/// must keep working inside it.
+pub const SKIP_STEP: u64 = 4 * 1024 * 1024;
+
 /// Reads `src` on to its end and discards what it reads, calling `step` after every
-/// [`SKIP_STEP`](super::tar_index::SKIP_STEP) bytes (progress and cancellation).
+/// [`SKIP_STEP`] bytes (progress and cancellation).
 ///
 /// A tar ends at its end-of-archive marker, but a compressed stream goes on: gzip's trailer
 /// (CRC32 and ISIZE, [RFC 1952 §2.3]) follows the data, and the decoder checks it only when it is
@@ -670,7 +676,7 @@ pub(crate) fn drain<E>(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Ok(Some(e)),
         }
-        if since_step >= super::tar_index::SKIP_STEP {
+        if since_step >= SKIP_STEP {
             since_step = 0;
             step()?;
         }

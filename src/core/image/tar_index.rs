@@ -61,10 +61,10 @@ pub(crate) struct TarEntry {
     pub data_pos: u64,
 }
 
-/// A body the callback left unread is skipped in steps of this size, with a
-/// [`Step::Skipping`] call after each: on a compressed stream, skipping means inflating, and one
-/// huge body can take seconds, so progress and cancellation must keep working inside it.
-pub const SKIP_STEP: u64 = 4 * 1024 * 1024;
+/// A body the callback left unread is skipped in steps of [`SKIP_STEP`], with a
+/// [`Step::Skipping`] call after each (the constant lives with the reader, which drains in the
+/// same steps).
+pub use super::source::SKIP_STEP;
 
 /// What the walker hands its callback.
 pub(crate) enum Step<'a, 'b> {

@@ -52,6 +52,7 @@ pub mod builtin;
 pub mod condition;
 pub mod errno;
 mod evaluate;
+mod kernel_version;
 mod profile;
 pub mod raw;
 mod select;

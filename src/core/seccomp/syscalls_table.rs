@@ -10,7 +10,17 @@
 // with that notice and provenance.
 
 // Every *_kver column of this table is SCMP_KV_UNDEF: no kernel versions to carry.
-use super::syscalls::SyscallRow;
+use super::kernel_version::KernelVersion;
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct SyscallRow {
+    pub name: &'static str,
+    /// The table's number per column of [`COLUMNS`] (`None`: the architecture lacks the call).
+    pub numbers: [Option<u32>; 18],
+    /// The kernel version that added the call per column (`None`: the table does not say).
+    pub added: [Option<KernelVersion>; 18],
+}
 
 /// The kernel release libseccomp generated the table from, as its header says.
 pub const TABLE_KERNEL: &str = "v7.1.0-rc4 2026-05-19";
