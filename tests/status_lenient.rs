@@ -3,7 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use tarsier::core::status::{self, classify, parse, FragmentError, PasteKind, ProcStatus, StatusError};
+use tarsier::core::paste::{classify, Accept, Classified};
+use tarsier::core::status::{self, parse, FragmentError, ProcStatus, StatusError};
 
 const HOST: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/proc/local/host_self.status"));
 const REDIS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/proc/seed/redis-server.status");
@@ -46,7 +47,7 @@ fn grep_subsets_and_partial_dumps() {
     let full = parse(HOST).unwrap();
     assert_eq!((s.cap_inh, s.cap_prm, s.cap_eff, s.cap_bnd, s.cap_amb), (full.cap_inh, full.cap_prm, full.cap_eff, full.cap_bnd, full.cap_amb));
     assert_eq!(s.name, None);
-    assert_eq!(classify(&caps), PasteKind::Masks);
+    assert!(matches!(classify(&caps, Accept::Any), Ok(Classified::Masks(m)) if m.len() == 5));
     // A single CapEff line, as the mask decoder also takes it.
     assert_eq!(parse("CapEff:\t00000000a80425fb").unwrap().cap_eff.map(|c| c.len()), Some(14));
     // The first half of a dump, cut mid-line.
@@ -94,8 +95,8 @@ fn garbage_gets_a_sentence_with_a_line_number() {
     assert!(matches!(parse("{\"json\": true}"), Err(StatusError::NotKeyValue { line: 1, .. })));
     assert!(matches!(parse("\u{0}\u{1}\u{2}binary"), Err(StatusError::NotKeyValue { .. })));
     assert!(matches!(parse("00000000a80425fb"), Err(StatusError::NotKeyValue { line: 1, .. })));
-    assert_eq!(classify("00000000a80425fb"), PasteKind::Masks);
-    assert_eq!(classify("foo bar"), PasteKind::Unknown);
+    assert!(matches!(classify("00000000a80425fb", Accept::Any), Ok(Classified::Masks(_))));
+    assert!(classify("foo bar", Accept::Any).is_err());
 }
 
 #[test]
@@ -104,7 +105,7 @@ fn ten_megabytes_are_refused_at_once() {
     assert!(big.len() > 10_000_000);
     assert!(matches!(parse(&big), Err(StatusError::TooLarge { .. })));
     assert!(matches!(status::parse_all(&big), Err(StatusError::TooLarge { .. })));
-    let _ = classify(&big); // bounded: must return, whatever it says
+    let _ = classify(&big, Accept::Any); // bounded: must return, whatever it says
     let err = parse(&"a".repeat(10_000_000)).unwrap_err();
     assert!(err.to_string().contains("at most"));
     // Under the byte limit but too many lines.

@@ -16,7 +16,7 @@
 //! | [`parse_all`]`(&str) -> Result<Vec<ProcStatus>, StatusError>` | one or more dumps pasted together (a key seen again starts the next dump) |
 //! | [`analyze`]`(&ProcStatus) -> StatusReport` | everything the page shows, precomputed and serde-serializable |
 //! | [`compare`]`(&StatusReport, &StatusReport) -> Vec<FieldDiff>` | the side-by-side comparison |
-//! | [`classify`]`(&str) -> PasteKind` | which parser a paste is for: status dump, bare capability masks, AppArmor label |
+//! | [`known_keys`]`(&str) -> KnownKeys` | how many lines carry a status key (what `core::paste::classify` needs to tell a dump from masks) |
 //! | [`to_fragment`] / [`from_fragment`] | the dump, deflated and base64url-encoded for a URL fragment (limits: [`MAX_FRAGMENT_TEXT_BYTES`], [`MAX_FRAGMENT_CHARS`]) |
 //!
 //! # How lenient the reader is
@@ -53,7 +53,7 @@
 //! ```
 
 use crate::core::caps::{parse_mask, CapSet};
-use crate::core::paste::is_prompt_line;
+use crate::core::prompt::is_shell_prompt;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -334,55 +334,35 @@ impl ProcStatus {
     }
 }
 
-/// What a paste box holds, by content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PasteKind {
-    /// A `/proc/<pid>/status` dump with at least one field besides `Cap*`: use [`parse_all`].
-    StatusDump,
-    /// Capability masks only (bare, `CapEff:\t…` lines, `capsh --decode` output): use
-    /// `core::paste::parse_masks`. [`parse`] reads `Cap*`-only text too, if a page prefers that.
-    Masks,
-    /// One `/proc/<pid>/attr/current` label: use `core::apparmor::parse`.
-    AppArmorLabel,
-    /// None of these; [`parse`]'s error names the first line it cannot read.
-    Unknown,
+/// How many lines of a text carry a key `/proc/<pid>/status` prints: `Cap*` keys and the
+/// others. Cheap (no value is read): what `core::paste::classify` looks at to tell a dump from
+/// capability masks before reading either.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KnownKeys {
+    /// `CapInh`, `CapPrm`, `CapEff`, `CapBnd`, `CapAmb` lines.
+    pub caps: usize,
+    /// Lines with any other key the field table knows (`Name`, `SigCgt`, …).
+    pub other: usize,
 }
 
-/// Decides which parser a paste is for (cheap; no full parse of a status dump).
+/// Counts the lines of `text` (at most [`MAX_LINES`]) whose key the field table knows.
 ///
 /// ```
-/// use tarsier::core::status::{classify, PasteKind};
-/// assert_eq!(classify("Name:\tbash\nState:\tS (sleeping)"), PasteKind::StatusDump);
-/// assert_eq!(classify("CapEff:\t00000000a80425fb"), PasteKind::Masks);
-/// assert_eq!(classify("0xa80425fb"), PasteKind::Masks);
-/// assert_eq!(classify("docker-default (enforce)\n"), PasteKind::AppArmorLabel);
-/// assert_eq!(classify("hello world"), PasteKind::Unknown);
+/// use tarsier::core::status::{known_keys, KnownKeys};
+/// assert_eq!(known_keys("Name:\tbash\nCapEff:\t0\nhello"), KnownKeys { caps: 1, other: 1 });
+/// assert_eq!(known_keys("0xa80425fb"), KnownKeys::default());
 /// ```
-pub fn classify(text: &str) -> PasteKind {
-    let mut status_keys = 0usize;
-    let mut cap_keys = 0usize;
+pub fn known_keys(text: &str) -> KnownKeys {
+    let mut keys = KnownKeys::default();
     for raw in text.lines().take(MAX_LINES) {
-        if let Some((key, _)) = split_field(raw) {
-            if key.starts_with("Cap") && field_info(key).is_some() {
-                cap_keys += 1;
-            } else if field_info(key).is_some() {
-                status_keys += 1;
-            }
+        match split_field(raw) {
+            Some((key, _)) if field_info(key).is_none() => {}
+            Some((key, _)) if key.starts_with("Cap") => keys.caps += 1,
+            Some(_) => keys.other += 1,
+            None => {}
         }
     }
-    if status_keys > 0 {
-        return PasteKind::StatusDump;
-    }
-    if text.len() <= MAX_INPUT_BYTES && crate::core::paste::parse_masks(text).is_ok() {
-        return PasteKind::Masks;
-    }
-    if crate::core::apparmor::parse(text).is_ok() {
-        return PasteKind::AppArmorLabel;
-    }
-    if cap_keys > 0 {
-        return PasteKind::Masks;
-    }
-    PasteKind::Unknown
+    keys
 }
 
 /// Parses one dump.
@@ -449,21 +429,6 @@ fn split_field(raw: &str) -> Option<(&str, &str)> {
         return None;
     }
     Some((key, value.trim()))
-}
-
-/// Prompts `is_prompt_line` does not catch: `/ # cmd`, `bash-5.2# cmd`, `sh-4.4$ cmd`,
-/// `host:~# cmd` — at most two short words, the last ending in a prompt character.
-fn is_shell_prompt(line: &str) -> bool {
-    if is_prompt_line(line) {
-        return true;
-    }
-    let mut words = line.split_whitespace();
-    let ends_prompt = |w: &str| w.len() <= 64 && (w.ends_with('$') || w.ends_with('#') || w.ends_with('%') || w.ends_with('>'));
-    match (words.next(), words.next()) {
-        (Some(a), _) if ends_prompt(a) => true,
-        (Some(a), Some(b)) => a.len() <= 64 && (b == "$" || b == "#" || b == "%" || b == ">"),
-        _ => false,
-    }
 }
 
 fn scan(text: &str) -> Result<Vec<Segment>, StatusError> {

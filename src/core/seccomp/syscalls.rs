@@ -3,7 +3,7 @@
 
 use super::arch::Arch;
 use super::syscalls_table::{COLUMNS, ROWS};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 pub use super::kernel_version::KernelVersion;
 pub use super::syscalls_table::{SyscallRow, TABLE_KERNEL};
