@@ -27,10 +27,15 @@
 //! prefixes (`/proc/1/status:CapEff:…`), partial dumps and subsets such as `grep ^Cap`, and a
 //! `Cpus_allowed`/`Mems_allowed` mask that a narrow terminal wrapped onto the next line.
 //!
-//! It is strict about structure: a line that is none of these — not `Key: value` with a key of
-//! letters, digits and `_` — is an error naming its 1-based line ([`StatusError::NotKeyValue`]),
-//! because a paste that has a stray line is more likely the wrong text than a damaged dump, and
-//! saying so beats explaining half of it. A dump must have at least one key this module knows.
+//! A line that is none of these — not `Key: value` with a key of letters, digits and `_` — is a
+//! stray line: a debugger's `[Inferior 1 (process 4242) detached]` after the dump, a
+//! `Detaching from program: …` or an editor's note in the middle. The rule: **stray lines are
+//! ignored while they are fewer than the `Key: value` lines** (the text is mostly a dump), each
+//! named with its 1-based line and text in a [`StatusWarning`] (at most
+//! [`MAX_IGNORED_WARNINGS`], then one warning counts the rest); when they are as many as the
+//! fields or more, the text is mostly not a status dump and is refused, naming the first one
+//! ([`StatusError::NotKeyValue`]) — explaining half of the wrong text would mislead. A dump must
+//! have at least one key this module knows.
 //! A known key whose value cannot be read (e.g. a truncated last line) does not fail the parse:
 //! the typed field stays `None`, the raw field is kept, and a [`StatusWarning`] says why.
 //!
@@ -75,6 +80,8 @@ pub const MAX_INPUT_BYTES: usize = 1 << 20;
 pub const MAX_LINES: usize = 8192;
 /// The most dumps [`parse_all`] reads from one paste.
 pub const MAX_DUMPS: usize = 16;
+/// The most ignored lines named one by one in warnings; the rest are counted in one more.
+pub const MAX_IGNORED_WARNINGS: usize = 16;
 /// The longest key accepted (the kernel's longest is `nonvoluntary_ctxt_switches`, 26).
 pub const MAX_KEY_LEN: usize = 64;
 
@@ -95,8 +102,8 @@ pub struct RawField {
 pub struct StatusWarning {
     /// 1-based line.
     pub line: usize,
-    /// The key concerned.
-    pub key: String,
+    /// The key concerned; `None` for a line that has none (an ignored line).
+    pub key: Option<String>,
     /// A full sentence.
     pub message: String,
 }
@@ -110,8 +117,10 @@ pub enum StatusError {
     TooLarge { bytes: usize },
     /// More than [`MAX_LINES`].
     TooManyLines { lines: usize },
-    /// A line that is neither `Key: value`, blank, nor a prompt.
-    NotKeyValue { line: usize, text: String },
+    /// Lines that are neither `Key: value`, blank, nor a prompt, at least as many as the
+    /// `Key: value` lines (`fields`): the text is mostly not a dump. `line` and `text` are the
+    /// first of those `stray` lines.
+    NotKeyValue { line: usize, text: String, stray: usize, fields: usize },
     /// Lines of the form `Key: value`, but no key `/proc/<pid>/status` has.
     NoKnownFields { line: usize, key: String },
     /// [`parse`] got more than one dump; `line` is where the second starts.
@@ -141,7 +150,18 @@ impl fmt::Display for StatusError {
             StatusError::Empty => write!(f, "Nothing to read: paste the output of `cat /proc/<pid>/status` (lines like \"Name:\tbash\" and \"CapEff:\t00000000a80425fb\")."),
             StatusError::TooLarge { bytes } => write!(f, "The text is {bytes} bytes; a /proc/<pid>/status dump is a few kilobytes, and at most {MAX_INPUT_BYTES} bytes are read."),
             StatusError::TooManyLines { lines } => write!(f, "The text has more than {lines} lines; a /proc/<pid>/status dump has about 60, and at most {MAX_LINES} are read."),
-            StatusError::NotKeyValue { line, text } => write!(f, "Line {line} is not a \"Key:\tvalue\" line of /proc/<pid>/status (such as \"State:\tS (sleeping)\"): {text:?}."),
+            StatusError::NotKeyValue { line, text, stray, fields } => {
+                write!(f, "Line {line} is not a \"Key:\tvalue\" line of /proc/<pid>/status (such as \"State:\tS (sleeping)\"): {text:?}")?;
+                match fields {
+                    0 => write!(f, "."),
+                    _ => write!(
+                        f,
+                        "; {stray} of its {} lines {} not \"Key:\tvalue\" lines, so the text is mostly not a status dump (stray lines are ignored only while they are fewer than the fields).",
+                        stray.saturating_add(*fields),
+                        if *stray == 1 { "is" } else { "are" }
+                    ),
+                }
+            }
             StatusError::NoKnownFields { line, key } => write!(f, "None of the keys is one /proc/<pid>/status prints (the first, {key:?}, is on line {line}); expected lines like \"Name:\tbash\" or \"CapEff:\t00000000a80425fb\"."),
             StatusError::SeveralDumps { count, line, key } => write!(f, "The text holds {count} dumps ({key:?} appears again on line {line}); paste one /proc/<pid>/status dump, or compare them side by side."),
             StatusError::TooManyDumps { count } => write!(f, "The text holds {count} dumps; at most {MAX_DUMPS} are read at once."),
@@ -376,6 +396,9 @@ pub fn known_keys(text: &str) -> KnownKeys {
 /// let caps = parse("CapPrm:\t000001ffffffffff\r\nCapEff:\t000001ffffffffff\r\n").unwrap();
 /// assert_eq!(caps.cap_eff.map(|c| c.len()), Some(41));
 /// assert!(matches!(parse("Name:\tx\nthis is not a status line"), Err(StatusError::NotKeyValue { line: 2, .. })));
+/// // Fewer stray lines than fields: ignored, each named in a warning.
+/// let s = parse("Name:\tx\nPid:\t7\n[Inferior 1 (process 7) detached]").unwrap();
+/// assert_eq!((s.pid, s.warnings[0].line, s.warnings[0].key.as_deref()), (Some(7), 3, None));
 /// ```
 pub fn parse(text: &str) -> Result<ProcStatus, StatusError> {
     let mut segments = scan(text)?;
@@ -431,12 +454,27 @@ fn split_field(raw: &str) -> Option<(&str, &str)> {
     Some((key, value.trim()))
 }
 
+/// Lines that are not `Key: value` (nor blank, a prompt or a wrapped mask), kept to be named in
+/// warnings — or, when they are as many as the fields, in the error.
+struct Strays {
+    /// The first one: what the error names.
+    first: Option<(usize, String)>,
+    count: usize,
+}
+
+/// A stray line as a warning names it: at most 80 characters.
+fn excerpt(line: &str) -> String {
+    line.chars().take(80).collect()
+}
+
 fn scan(text: &str) -> Result<Vec<Segment>, StatusError> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(StatusError::TooLarge { bytes: text.len() });
     }
     let mut segments: Vec<Segment> = Vec::new();
     let mut current = Segment { fields: Vec::new(), warnings: Vec::new() };
+    let mut strays = Strays { first: None, count: 0 };
+    let mut fields = 0usize;
     for (index, raw) in text.split('\n').enumerate() {
         let line_no = index + 1;
         if line_no > MAX_LINES {
@@ -459,14 +497,22 @@ fn scan(text: &str) -> Result<Vec<Segment>, StatusError> {
                     prev.value.push_str(line);
                     current.warnings.push(StatusWarning {
                         line: line_no,
-                        key: prev.key.clone(),
+                        key: Some(prev.key.clone()),
                         message: format!("Line {line_no} was read as the rest of {} on line {} (a wrapped line).", prev.key, prev.line),
                     });
                     continue;
                 }
             }
-            let text: String = line.chars().take(80).collect();
-            return Err(StatusError::NotKeyValue { line: line_no, text });
+            strays.count += 1;
+            strays.first.get_or_insert_with(|| (line_no, excerpt(line)));
+            if strays.count <= MAX_IGNORED_WARNINGS {
+                current.warnings.push(StatusWarning {
+                    line: line_no,
+                    key: None,
+                    message: format!("Line {line_no} is not a \"Key:\tvalue\" line and was ignored: {:?}.", excerpt(line)),
+                });
+            }
+            continue;
         };
         if current.fields.iter().any(|f| f.key == key) {
             segments.push(std::mem::replace(&mut current, Segment { fields: Vec::new(), warnings: Vec::new() }));
@@ -474,10 +520,30 @@ fn scan(text: &str) -> Result<Vec<Segment>, StatusError> {
                 return Err(StatusError::TooManyDumps { count: segments.len() + 1 });
             }
         }
+        fields += 1;
         current.fields.push(RawField { key: key.to_owned(), value: value.to_owned(), line: line_no });
     }
     if !current.fields.is_empty() {
         segments.push(current);
+    }
+    if let Some((line, text)) = strays.first {
+        // Mostly not a dump: refuse it, naming the first line that is not `Key: value`.
+        if strays.count >= fields {
+            return Err(StatusError::NotKeyValue { line, text, stray: strays.count, fields });
+        }
+        if strays.count > MAX_IGNORED_WARNINGS {
+            if let Some(last) = segments.last_mut() {
+                last.warnings.push(StatusWarning {
+                    line,
+                    key: None,
+                    message: format!(
+                        "{} more lines that are not \"Key:\tvalue\" lines were ignored ({} in all, the first on line {line}).",
+                        strays.count - MAX_IGNORED_WARNINGS,
+                        strays.count
+                    ),
+                });
+            }
+        }
     }
     if segments.is_empty() {
         return Err(StatusError::Empty);
@@ -497,7 +563,7 @@ fn build(segment: Segment) -> ProcStatus {
         if let Err(why) = apply(&mut s, f) {
             s.warnings.push(StatusWarning {
                 line: f.line,
-                key: f.key.clone(),
+                key: Some(f.key.clone()),
                 message: format!("Line {}: the {} value {:?} could not be read: {why}; it is shown as is.", f.line, f.key, f.value),
             });
         }
