@@ -349,7 +349,11 @@ pub fn json(data: &[u8]) -> Result<(), Failure> {
 /// neighbour, and share it by link.
 pub fn status_dump(data: &[u8]) -> Result<(), Failure> {
     let text = String::from_utf8_lossy(data);
-    let _ = status::classify(&text);
+    for accept in [paste::Accept::Any, paste::Accept::StatusOrLabel] {
+        if let Ok(paste::Classified::Status(dumps)) = paste::classify(&text, accept) {
+            ensure!(status::parse_all(&text).as_ref() == Ok(&dumps), "classify read other dumps than parse_all");
+        }
+    }
     let all = status::parse_all(&text);
     match (&all, status::parse(&text)) {
         (Ok(dumps), Ok(one)) => {

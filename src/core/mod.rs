@@ -7,6 +7,7 @@
 pub mod caps;
 pub mod image;
 pub mod paste;
+pub mod prompt;
 pub mod status;
 pub mod signals;
 pub mod apparmor;

@@ -16,7 +16,7 @@
 //! | [`parse_all`]`(&str) -> Result<Vec<ProcStatus>, StatusError>` | one or more dumps pasted together (a key seen again starts the next dump) |
 //! | [`analyze`]`(&ProcStatus) -> StatusReport` | everything the page shows, precomputed and serde-serializable |
 //! | [`compare`]`(&StatusReport, &StatusReport) -> Vec<FieldDiff>` | the side-by-side comparison |
-//! | [`classify`]`(&str) -> PasteKind` | which parser a paste is for: status dump, bare capability masks, AppArmor label |
+//! | [`known_keys`]`(&str) -> KnownKeys` | how many lines carry a status key (what `core::paste::classify` needs to tell a dump from masks) |
 //! | [`to_fragment`] / [`from_fragment`] | the dump, deflated and base64url-encoded for a URL fragment (limits: [`MAX_FRAGMENT_TEXT_BYTES`], [`MAX_FRAGMENT_CHARS`]) |
 //!
 //! # How lenient the reader is
@@ -27,10 +27,15 @@
 //! prefixes (`/proc/1/status:CapEff:…`), partial dumps and subsets such as `grep ^Cap`, and a
 //! `Cpus_allowed`/`Mems_allowed` mask that a narrow terminal wrapped onto the next line.
 //!
-//! It is strict about structure: a line that is none of these — not `Key: value` with a key of
-//! letters, digits and `_` — is an error naming its 1-based line ([`StatusError::NotKeyValue`]),
-//! because a paste that has a stray line is more likely the wrong text than a damaged dump, and
-//! saying so beats explaining half of it. A dump must have at least one key this module knows.
+//! A line that is none of these — not `Key: value` with a key of letters, digits and `_` — is a
+//! stray line: a debugger's `[Inferior 1 (process 4242) detached]` after the dump, a
+//! `Detaching from program: …` or an editor's note in the middle. The rule: **stray lines are
+//! ignored while they are fewer than the `Key: value` lines** (the text is mostly a dump), each
+//! named with its 1-based line and text in a [`StatusWarning`] (at most
+//! [`MAX_IGNORED_WARNINGS`], then one warning counts the rest); when they are as many as the
+//! fields or more, the text is mostly not a status dump and is refused, naming the first one
+//! ([`StatusError::NotKeyValue`]) — explaining half of the wrong text would mislead. A dump must
+//! have at least one key this module knows.
 //! A known key whose value cannot be read (e.g. a truncated last line) does not fail the parse:
 //! the typed field stays `None`, the raw field is kept, and a [`StatusWarning`] says why.
 //!
@@ -53,7 +58,7 @@
 //! ```
 
 use crate::core::caps::{parse_mask, CapSet};
-use crate::core::paste::is_prompt_line;
+use crate::core::prompt::is_shell_prompt;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -75,6 +80,8 @@ pub const MAX_INPUT_BYTES: usize = 1 << 20;
 pub const MAX_LINES: usize = 8192;
 /// The most dumps [`parse_all`] reads from one paste.
 pub const MAX_DUMPS: usize = 16;
+/// The most ignored lines named one by one in warnings; the rest are counted in one more.
+pub const MAX_IGNORED_WARNINGS: usize = 16;
 /// The longest key accepted (the kernel's longest is `nonvoluntary_ctxt_switches`, 26).
 pub const MAX_KEY_LEN: usize = 64;
 
@@ -95,8 +102,8 @@ pub struct RawField {
 pub struct StatusWarning {
     /// 1-based line.
     pub line: usize,
-    /// The key concerned.
-    pub key: String,
+    /// The key concerned; `None` for a line that has none (an ignored line).
+    pub key: Option<String>,
     /// A full sentence.
     pub message: String,
 }
@@ -110,8 +117,10 @@ pub enum StatusError {
     TooLarge { bytes: usize },
     /// More than [`MAX_LINES`].
     TooManyLines { lines: usize },
-    /// A line that is neither `Key: value`, blank, nor a prompt.
-    NotKeyValue { line: usize, text: String },
+    /// Lines that are neither `Key: value`, blank, nor a prompt, at least as many as the
+    /// `Key: value` lines (`fields`): the text is mostly not a dump. `line` and `text` are the
+    /// first of those `stray` lines.
+    NotKeyValue { line: usize, text: String, stray: usize, fields: usize },
     /// Lines of the form `Key: value`, but no key `/proc/<pid>/status` has.
     NoKnownFields { line: usize, key: String },
     /// [`parse`] got more than one dump; `line` is where the second starts.
@@ -141,7 +150,18 @@ impl fmt::Display for StatusError {
             StatusError::Empty => write!(f, "Nothing to read: paste the output of `cat /proc/<pid>/status` (lines like \"Name:\tbash\" and \"CapEff:\t00000000a80425fb\")."),
             StatusError::TooLarge { bytes } => write!(f, "The text is {bytes} bytes; a /proc/<pid>/status dump is a few kilobytes, and at most {MAX_INPUT_BYTES} bytes are read."),
             StatusError::TooManyLines { lines } => write!(f, "The text has more than {lines} lines; a /proc/<pid>/status dump has about 60, and at most {MAX_LINES} are read."),
-            StatusError::NotKeyValue { line, text } => write!(f, "Line {line} is not a \"Key:\tvalue\" line of /proc/<pid>/status (such as \"State:\tS (sleeping)\"): {text:?}."),
+            StatusError::NotKeyValue { line, text, stray, fields } => {
+                write!(f, "Line {line} is not a \"Key:\tvalue\" line of /proc/<pid>/status (such as \"State:\tS (sleeping)\"): {text:?}")?;
+                match fields {
+                    0 => write!(f, "."),
+                    _ => write!(
+                        f,
+                        "; {stray} of its {} lines {} not \"Key:\tvalue\" lines, so the text is mostly not a status dump (stray lines are ignored only while they are fewer than the fields).",
+                        stray.saturating_add(*fields),
+                        if *stray == 1 { "is" } else { "are" }
+                    ),
+                }
+            }
             StatusError::NoKnownFields { line, key } => write!(f, "None of the keys is one /proc/<pid>/status prints (the first, {key:?}, is on line {line}); expected lines like \"Name:\tbash\" or \"CapEff:\t00000000a80425fb\"."),
             StatusError::SeveralDumps { count, line, key } => write!(f, "The text holds {count} dumps ({key:?} appears again on line {line}); paste one /proc/<pid>/status dump, or compare them side by side."),
             StatusError::TooManyDumps { count } => write!(f, "The text holds {count} dumps; at most {MAX_DUMPS} are read at once."),
@@ -334,55 +354,35 @@ impl ProcStatus {
     }
 }
 
-/// What a paste box holds, by content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PasteKind {
-    /// A `/proc/<pid>/status` dump with at least one field besides `Cap*`: use [`parse_all`].
-    StatusDump,
-    /// Capability masks only (bare, `CapEff:\t…` lines, `capsh --decode` output): use
-    /// `core::paste::parse_masks`. [`parse`] reads `Cap*`-only text too, if a page prefers that.
-    Masks,
-    /// One `/proc/<pid>/attr/current` label: use `core::apparmor::parse`.
-    AppArmorLabel,
-    /// None of these; [`parse`]'s error names the first line it cannot read.
-    Unknown,
+/// How many lines of a text carry a key `/proc/<pid>/status` prints: `Cap*` keys and the
+/// others. Cheap (no value is read): what `core::paste::classify` looks at to tell a dump from
+/// capability masks before reading either.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KnownKeys {
+    /// `CapInh`, `CapPrm`, `CapEff`, `CapBnd`, `CapAmb` lines.
+    pub caps: usize,
+    /// Lines with any other key the field table knows (`Name`, `SigCgt`, …).
+    pub other: usize,
 }
 
-/// Decides which parser a paste is for (cheap; no full parse of a status dump).
+/// Counts the lines of `text` (at most [`MAX_LINES`]) whose key the field table knows.
 ///
 /// ```
-/// use tarsier::core::status::{classify, PasteKind};
-/// assert_eq!(classify("Name:\tbash\nState:\tS (sleeping)"), PasteKind::StatusDump);
-/// assert_eq!(classify("CapEff:\t00000000a80425fb"), PasteKind::Masks);
-/// assert_eq!(classify("0xa80425fb"), PasteKind::Masks);
-/// assert_eq!(classify("docker-default (enforce)\n"), PasteKind::AppArmorLabel);
-/// assert_eq!(classify("hello world"), PasteKind::Unknown);
+/// use tarsier::core::status::{known_keys, KnownKeys};
+/// assert_eq!(known_keys("Name:\tbash\nCapEff:\t0\nhello"), KnownKeys { caps: 1, other: 1 });
+/// assert_eq!(known_keys("0xa80425fb"), KnownKeys::default());
 /// ```
-pub fn classify(text: &str) -> PasteKind {
-    let mut status_keys = 0usize;
-    let mut cap_keys = 0usize;
+pub fn known_keys(text: &str) -> KnownKeys {
+    let mut keys = KnownKeys::default();
     for raw in text.lines().take(MAX_LINES) {
-        if let Some((key, _)) = split_field(raw) {
-            if key.starts_with("Cap") && field_info(key).is_some() {
-                cap_keys += 1;
-            } else if field_info(key).is_some() {
-                status_keys += 1;
-            }
+        match split_field(raw) {
+            Some((key, _)) if field_info(key).is_none() => {}
+            Some((key, _)) if key.starts_with("Cap") => keys.caps += 1,
+            Some(_) => keys.other += 1,
+            None => {}
         }
     }
-    if status_keys > 0 {
-        return PasteKind::StatusDump;
-    }
-    if text.len() <= MAX_INPUT_BYTES && crate::core::paste::parse_masks(text).is_ok() {
-        return PasteKind::Masks;
-    }
-    if crate::core::apparmor::parse(text).is_ok() {
-        return PasteKind::AppArmorLabel;
-    }
-    if cap_keys > 0 {
-        return PasteKind::Masks;
-    }
-    PasteKind::Unknown
+    keys
 }
 
 /// Parses one dump.
@@ -396,6 +396,9 @@ pub fn classify(text: &str) -> PasteKind {
 /// let caps = parse("CapPrm:\t000001ffffffffff\r\nCapEff:\t000001ffffffffff\r\n").unwrap();
 /// assert_eq!(caps.cap_eff.map(|c| c.len()), Some(41));
 /// assert!(matches!(parse("Name:\tx\nthis is not a status line"), Err(StatusError::NotKeyValue { line: 2, .. })));
+/// // Fewer stray lines than fields: ignored, each named in a warning.
+/// let s = parse("Name:\tx\nPid:\t7\n[Inferior 1 (process 7) detached]").unwrap();
+/// assert_eq!((s.pid, s.warnings[0].line, s.warnings[0].key.as_deref()), (Some(7), 3, None));
 /// ```
 pub fn parse(text: &str) -> Result<ProcStatus, StatusError> {
     let mut segments = scan(text)?;
@@ -451,19 +454,17 @@ fn split_field(raw: &str) -> Option<(&str, &str)> {
     Some((key, value.trim()))
 }
 
-/// Prompts `is_prompt_line` does not catch: `/ # cmd`, `bash-5.2# cmd`, `sh-4.4$ cmd`,
-/// `host:~# cmd` — at most two short words, the last ending in a prompt character.
-fn is_shell_prompt(line: &str) -> bool {
-    if is_prompt_line(line) {
-        return true;
-    }
-    let mut words = line.split_whitespace();
-    let ends_prompt = |w: &str| w.len() <= 64 && (w.ends_with('$') || w.ends_with('#') || w.ends_with('%') || w.ends_with('>'));
-    match (words.next(), words.next()) {
-        (Some(a), _) if ends_prompt(a) => true,
-        (Some(a), Some(b)) => a.len() <= 64 && (b == "$" || b == "#" || b == "%" || b == ">"),
-        _ => false,
-    }
+/// Lines that are not `Key: value` (nor blank, a prompt or a wrapped mask), kept to be named in
+/// warnings — or, when they are as many as the fields, in the error.
+struct Strays {
+    /// The first one: what the error names.
+    first: Option<(usize, String)>,
+    count: usize,
+}
+
+/// A stray line as a warning names it: at most 80 characters.
+fn excerpt(line: &str) -> String {
+    line.chars().take(80).collect()
 }
 
 fn scan(text: &str) -> Result<Vec<Segment>, StatusError> {
@@ -472,6 +473,8 @@ fn scan(text: &str) -> Result<Vec<Segment>, StatusError> {
     }
     let mut segments: Vec<Segment> = Vec::new();
     let mut current = Segment { fields: Vec::new(), warnings: Vec::new() };
+    let mut strays = Strays { first: None, count: 0 };
+    let mut fields = 0usize;
     for (index, raw) in text.split('\n').enumerate() {
         let line_no = index + 1;
         if line_no > MAX_LINES {
@@ -494,14 +497,22 @@ fn scan(text: &str) -> Result<Vec<Segment>, StatusError> {
                     prev.value.push_str(line);
                     current.warnings.push(StatusWarning {
                         line: line_no,
-                        key: prev.key.clone(),
+                        key: Some(prev.key.clone()),
                         message: format!("Line {line_no} was read as the rest of {} on line {} (a wrapped line).", prev.key, prev.line),
                     });
                     continue;
                 }
             }
-            let text: String = line.chars().take(80).collect();
-            return Err(StatusError::NotKeyValue { line: line_no, text });
+            strays.count += 1;
+            strays.first.get_or_insert_with(|| (line_no, excerpt(line)));
+            if strays.count <= MAX_IGNORED_WARNINGS {
+                current.warnings.push(StatusWarning {
+                    line: line_no,
+                    key: None,
+                    message: format!("Line {line_no} is not a \"Key:\tvalue\" line and was ignored: {:?}.", excerpt(line)),
+                });
+            }
+            continue;
         };
         if current.fields.iter().any(|f| f.key == key) {
             segments.push(std::mem::replace(&mut current, Segment { fields: Vec::new(), warnings: Vec::new() }));
@@ -509,10 +520,30 @@ fn scan(text: &str) -> Result<Vec<Segment>, StatusError> {
                 return Err(StatusError::TooManyDumps { count: segments.len() + 1 });
             }
         }
+        fields += 1;
         current.fields.push(RawField { key: key.to_owned(), value: value.to_owned(), line: line_no });
     }
     if !current.fields.is_empty() {
         segments.push(current);
+    }
+    if let Some((line, text)) = strays.first {
+        // Mostly not a dump: refuse it, naming the first line that is not `Key: value`.
+        if strays.count >= fields {
+            return Err(StatusError::NotKeyValue { line, text, stray: strays.count, fields });
+        }
+        if strays.count > MAX_IGNORED_WARNINGS {
+            if let Some(last) = segments.last_mut() {
+                last.warnings.push(StatusWarning {
+                    line,
+                    key: None,
+                    message: format!(
+                        "{} more lines that are not \"Key:\tvalue\" lines were ignored ({} in all, the first on line {line}).",
+                        strays.count - MAX_IGNORED_WARNINGS,
+                        strays.count
+                    ),
+                });
+            }
+        }
     }
     if segments.is_empty() {
         return Err(StatusError::Empty);
@@ -532,7 +563,7 @@ fn build(segment: Segment) -> ProcStatus {
         if let Err(why) = apply(&mut s, f) {
             s.warnings.push(StatusWarning {
                 line: f.line,
-                key: f.key.clone(),
+                key: Some(f.key.clone()),
                 message: format!("Line {}: the {} value {:?} could not be read: {why}; it is shown as is.", f.line, f.key, f.value),
             });
         }

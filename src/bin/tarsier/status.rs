@@ -10,8 +10,9 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::Read;
 use std::process::ExitCode;
-use tarsier::core::apparmor::{self, AppArmorLabel, MAX_LABEL_BYTES};
-use tarsier::core::status::{self, FieldDiff, PasteKind, StatusReport, MAX_INPUT_BYTES};
+use tarsier::core::apparmor::{AppArmorLabel, MAX_LABEL_BYTES};
+use tarsier::core::paste::{self, Accept, Classified, PasteError};
+use tarsier::core::status::{self, FieldDiff, StatusReport, MAX_INPUT_BYTES};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -65,20 +66,15 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(text) => text,
         Err((code, e)) => return fail_json(args.json, code, e),
     };
-    let kind = status::classify(&text);
-    if kind == PasteKind::AppArmorLabel {
-        return match apparmor::parse(&text) {
-            Ok(label) if args.json => print_json(&label),
-            Ok(label) => {
-                print!("{}", render_apparmor(&label));
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail_json(args.json, e.code(), e),
-        };
-    }
-    let dumps = match status::parse_all(&text) {
-        Ok(d) => d,
-        Err(e) if kind == PasteKind::Masks => {
+    let dumps = match paste::classify(&text, Accept::StatusOrLabel) {
+        Ok(Classified::Status(dumps)) => dumps,
+        Ok(Classified::AppArmor(label)) if args.json => return print_json(&label),
+        Ok(Classified::AppArmor(label)) => {
+            print!("{}", render_apparmor(&label));
+            return ExitCode::SUCCESS;
+        }
+        Ok(Classified::Masks(_)) => return fail("internal error: masks were read where only a dump or a label is taken"),
+        Err(PasteError::MasksNotStatus(e)) => {
             return fail_json(args.json, e.code(), format!("{e} The input looks like bare capability masks; decode them with `tarsier caps MASK`."))
         }
         Err(e) => return fail_json(args.json, e.code(), e),

@@ -167,7 +167,10 @@ pub fn status_view(props: &Props) -> Html {
             if !r.warnings.is_empty() {
                 <section class="card warnings">
                     <h3>{"Warnings"}</h3>
-                    <ul>{ for r.warnings.iter().map(|w| html! { <li>{ format!("Line {} ({}): {}", w.line, w.key, w.message) }</li> }) }</ul>
+                    <ul>{ for r.warnings.iter().map(|w| html! { <li>{ match &w.key {
+                        Some(key) => format!("Line {} ({key}): {}", w.line, w.message),
+                        None => w.message.clone(),
+                    } }</li> }) }</ul>
                 </section>
             }
 
