@@ -18,6 +18,8 @@ mod caps;
 #[cfg(not(target_arch = "wasm32"))]
 mod image;
 #[cfg(not(target_arch = "wasm32"))]
+mod input;
+#[cfg(not(target_arch = "wasm32"))]
 mod seccomp;
 #[cfg(not(target_arch = "wasm32"))]
 mod status;
@@ -70,6 +72,17 @@ fn main() -> ExitCode {
 pub fn fail(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("tarsier: {message}");
     ExitCode::FAILURE
+}
+
+/// Prints a command's output, or its error as [`fail`] does.
+pub fn print_or_fail(result: Result<String, String>) -> ExitCode {
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
 }
 
 /// [`fail`], and with `--json` also the error as JSON on stdout,
