@@ -3,8 +3,11 @@
 #
 #   scripts/mutants.sh --sample        CI: one fixed shard of the mutants (a few minutes); every
 #                                      mutant in it must be caught, or the run fails
-#   scripts/mutants.sh --full [ARGS]   every mutant (hours on 2 cores); prints the score and
-#                                      leaves cargo-mutants' report in target/mutants.out/
+#   scripts/mutants.sh --full [ARGS]   every mutant (~3,000: about 17 hours on 2 cores); prints
+#                                      the score and leaves cargo-mutants' report in
+#                                      target/mutants.out/
+#   scripts/mutants.sh --measure K/N   as --full, for every N-th mutant from the K-th (round robin:
+#                                      a sample spread over the whole tree); 0/23 is ~130 mutants
 #
 # The mutants are tested in a copy of the project next to it (../.tarsier-mutants), so the
 # working tree is never mutated and the tests still find ../shared/fixtures. The full run builds
@@ -12,6 +15,8 @@
 # linker when installed: linking the test binaries is most of each mutant's cost. The sample
 # shares the project's target directory and test profile, so it reuses the dependencies
 # `cargo test` built, and skips the baseline run (scripts/test.sh has just run the tests).
+# MUTANTS_DIR names another copy (beside the project, for ../shared/fixtures), so that two
+# checkouts of the project can run at once.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -26,7 +31,16 @@ mode=${1:-}
 shift || true
 case "$mode" in
   --sample|--full) ;;
-  *) echo "usage: scripts/mutants.sh --sample | --full [cargo-mutants args]" >&2; exit 2 ;;
+  --measure)
+    shard=${1:-}
+    shift || true
+    if ! [[ "$shard" =~ ^[0-9]+/[0-9]+$ ]]; then
+      echo "usage: scripts/mutants.sh --measure K/N [cargo-mutants args]" >&2
+      exit 2
+    fi
+    set -- --shard "$shard" --sharding round-robin "$@"
+    ;;
+  *) echo "usage: scripts/mutants.sh --sample | --full [cargo-mutants args] | --measure K/N [cargo-mutants args]" >&2; exit 2 ;;
 esac
 
 if [ "$(cargo mutants --version 2>/dev/null | awk '{print $2}')" != "$MUTANTS_VERSION" ]; then
@@ -36,14 +50,14 @@ if [ "$(cargo mutants --version 2>/dev/null | awk '{print $2}')" != "$MUTANTS_VE
 fi
 
 # A copy beside the project (rsync would be nicer; cp keeps the dependencies to coreutils).
-work="$(dirname "$root")/.tarsier-mutants"
+work=${MUTANTS_DIR:-"$(dirname "$root")/.tarsier-mutants"}
 mkdir -p "$work"
 find "$work" -mindepth 1 -maxdepth 1 ! -name target -exec rm -rf {} +
-tar -C "$root" --exclude=./target --exclude=./node_modules --exclude=./dist --exclude=./fuzz/target -cf - . | tar -C "$work" -xf -
+tar -C "$root" --exclude=./target --exclude="./target-*" --exclude=./node_modules --exclude=./dist --exclude=./fuzz/target -cf - . | tar -C "$work" -xf -
 cd "$work"
 
 # (Not for the sample: other RUSTFLAGS would rebuild every dependency cargo test built.)
-if [ "$mode" = --full ] && command -v mold >/dev/null; then
+if [ "$mode" != --sample ] && command -v mold >/dev/null; then
   export RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=-fuse-ld=mold"
 fi
 export CARGO_TERM_COLOR=never
@@ -84,9 +98,9 @@ print("mutants:", line)
 summary = os.environ.get("TARSIER_SUMMARY")
 if summary:
     with open(summary, "a") as f:
-        f.write(f"mutants ({mode[2:]})\t{line}\t{'ok' if missed == 0 or mode == '--full' else 'FAILED'}\n")
+        f.write(f"mutants ({mode[2:]})\t{line}\t{'ok' if missed == 0 or mode != '--sample' else 'FAILED'}\n")
 PY
-if [ "$mode" = --full ]; then
+if [ "$mode" != --sample ]; then
   rm -rf "$root/target/mutants.out"
   mkdir -p "$root/target"
   cp -r "$out" "$root/target/mutants.out"

@@ -1,4 +1,5 @@
-//! `tarsier seccomp` and `tarsier apparmor` through the built binary.
+//! `tarsier seccomp` and `tarsier apparmor` through the built binary, and the input size limit
+//! of every command that reads a FILE or `-` (`status`, `seccomp`, `seccomp --status`, `apparmor`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
@@ -112,4 +113,96 @@ fn apparmor_label_and_profile_text() {
     assert!(dd["docker_default"]["profile_text"].as_str().unwrap().contains("ptrace (trace,read) peer=docker-default,"));
     let bad = tarsier_stdin(&["apparmor"], "docker-default\n");
     assert_eq!(bad.status.code(), Some(1));
+}
+
+/// Runs `tarsier ARGS` with `input` on standard input, written by a thread that ignores a closed
+/// pipe (the command may stop reading at its limit).
+fn tarsier_bytes(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+/// `head` padded to exactly `len` bytes with `pad` (one line of it) and a final newline.
+fn padded(head: &str, pad: &str, fill: u8, len: usize) -> Vec<u8> {
+    let mut v = format!("{head}{pad}").into_bytes();
+    assert!(v.len() < len);
+    v.resize(len - 1, fill);
+    v.push(b'\n');
+    assert_eq!(v.len(), len);
+    v
+}
+
+/// Every command that reads a FILE or `-` reads exactly its limit (1 MiB) and refuses one byte
+/// more with one sentence naming the input and the limit, from a file and from standard input.
+#[test]
+fn inputs_of_exactly_the_limit_are_read_and_one_byte_more_is_refused() {
+    const LIMIT: usize = 1 << 20;
+    assert_eq!(LIMIT, tarsier::core::apparmor_profile::MAX_PROFILE_TEXT_BYTES);
+    assert_eq!(LIMIT, tarsier::core::seccomp::MAX_PROFILE_BYTES);
+    assert_eq!(LIMIT, tarsier::core::status::MAX_INPUT_BYTES.max(tarsier::core::apparmor::MAX_LABEL_BYTES));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("input-limits");
+    std::fs::create_dir_all(&dir).unwrap();
+
+    // A profile text, a seccomp profile (JSON with trailing white space) and a status dump (an
+    // unknown key with a long value), each padded to the limit.
+    let profile = padded("profile limit {\n  deny /etc/shadow r,\n}\n", "# ", b'x', LIMIT);
+    let seccomp = padded(r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]}"#, "", b' ', LIMIT);
+    let dump = padded("Name:\tlimit\nCapBnd:\t00000000a80425fb\nSeccomp:\t2\n", "Padding:\t", b'y', LIMIT);
+    // (file name, command, input of exactly the limit, what the error calls it, check of the output)
+    type Case<'a> = (&'a str, &'a [&'a str], &'a [u8], &'a str, fn(&str));
+    let cases: [Case; 4] = [
+        ("profile", &["apparmor"], &profile, "an AppArmor label or profile", |out| {
+            assert!(out.starts_with("== AppArmor profile: 3 statements\n"), "{out}");
+            assert!(out.contains("Denies read (r) of /etc/shadow"), "{out}");
+        }),
+        ("seccomp.json", &["seccomp", "--syscall", "write"], &seccomp, "the seccomp profile", |out| {
+            assert!(out.contains("Summary:  Blocks 384 of 385 calls"), "{out}");
+            assert!(out.contains("write (1) fails with EPERM (1, Operation not permitted)"), "{out}");
+        }),
+        ("status", &["status"], &dump, "a /proc/<pid>/status dump", |out| {
+            assert!(out.contains("  Name:     limit\n"), "{out:.2000}");
+            // The padding line is kept whole: every byte was read.
+            let longest = out.lines().map(str::len).max().unwrap_or(0);
+            assert!(longest > LIMIT - 100 && longest < LIMIT, "{longest}");
+        }),
+        ("status-for-seccomp", &["seccomp", "--syscall", "mount", "--status"], &dump, "a /proc/<pid>/status dump", |out| {
+            assert!(out.contains("bounding set 00000000a80425fb"), "{out}");
+            assert!(out.contains("says Seccomp: 2: a filter is loaded"), "{out}");
+            assert!(out.contains("mount (165) fails with EPERM"), "{out}");
+        }),
+    ];
+    for (file, args, exact, what, check) in cases {
+        let path = dir.join(file);
+        let path = path.to_str().unwrap();
+        let mut over = exact.to_vec();
+        over.push(b'\n');
+        std::fs::write(path, exact).unwrap();
+        check(&stdout(&tarsier(&[args, &[path]].concat())));
+        check(&stdout(&tarsier_bytes(&[args, &["-"]].concat(), exact)));
+        std::fs::write(path, &over).unwrap();
+        for (input, name, stdin) in [(path, path, &[][..]), ("-", "standard input", &over[..])] {
+            let o = tarsier_bytes(&[args, &[input]].concat(), stdin);
+            assert_eq!(o.status.code(), Some(1), "{args:?} {input}");
+            assert_eq!(String::from_utf8(o.stderr).unwrap(), format!("tarsier: {name} is larger than {LIMIT} bytes, more than {what} this tool reads\n"));
+            assert!(o.stdout.is_empty());
+        }
+    }
+    // With --json the status command says which kind of failure it was.
+    let o = tarsier_bytes(&["status", "--json", "-"], &[dump.as_slice(), b"\n"].concat());
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "too_large", "{json}");
+    assert_eq!(json["error"]["message"], format!("standard input is larger than {LIMIT} bytes, more than a /proc/<pid>/status dump this tool reads"));
+    let o = tarsier(&["status", "--json", "/nonexistent/status"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["error"]["code"], "io", "{json}");
+    // A seccomp profile must be UTF-8; the sentence names the input and the first bad byte.
+    let o = tarsier_bytes(&["seccomp", "-"], b"{\"defaultAction\":\"\xff\"}");
+    assert_eq!(String::from_utf8(o.stderr).unwrap(), "tarsier: standard input is not UTF-8 text (byte 18)\n");
 }

@@ -2,10 +2,10 @@
 //! (`/proc/<pid>/attr/current`) or an AppArmor profile text; for the label `docker-default`
 //! (or with `--docker-default`), what Docker's generated profile denies, rule by rule.
 
-use crate::output::fail;
+use crate::input;
+use crate::output::print_or_fail;
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::io::Read;
 use std::process::ExitCode;
 use tarsier::core::apparmor::{self, AppArmorLabel, AppArmorMode};
 use tarsier::core::apparmor_profile::{self, DockerDefault, ProfileText, Template, MAX_PROFILE_TEXT_BYTES};
@@ -33,29 +33,8 @@ struct LabelOutput<'a> {
     docker_default: Option<&'a DockerDefault>,
 }
 
-fn read_input(file: &str) -> Result<String, String> {
-    let cap = u64::try_from(MAX_PROFILE_TEXT_BYTES).unwrap_or(u64::MAX).saturating_add(1);
-    let mut bytes = Vec::new();
-    let result = if file == "-" {
-        std::io::stdin().lock().take(cap).read_to_end(&mut bytes)
-    } else {
-        std::fs::File::open(file).map_err(|e| format!("cannot open {file}: {e}"))?.take(cap).read_to_end(&mut bytes)
-    };
-    result.map_err(|e| format!("cannot read {file}: {e}"))?;
-    if bytes.len() > MAX_PROFILE_TEXT_BYTES {
-        return Err(format!("{file} is larger than {MAX_PROFILE_TEXT_BYTES} bytes, more than an AppArmor label or profile this tool reads"));
-    }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
 pub fn run(args: &Args) -> ExitCode {
-    match run_inner(args) {
-        Ok(text) => {
-            print!("{text}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(e),
-    }
+    print_or_fail(run_inner(args))
 }
 
 fn json<T: Serialize>(v: &T) -> Result<String, String> {
@@ -68,8 +47,9 @@ fn run_inner(args: &Args) -> Result<String, String> {
         let d = apparmor_profile::explain_docker_default(template, None)?;
         return if args.json { json(&LabelOutput { label: None, docker_default: Some(&d) }) } else { Ok(render_docker_default(&d)) };
     }
-    let text = read_input(&args.file)?;
-    let name = if args.file == "-" { "standard input" } else { args.file.as_str() };
+    let bytes = input::read_limited(&args.file, MAX_PROFILE_TEXT_BYTES, "an AppArmor label or profile").map_err(|e| e.message)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let name = input::name(&args.file);
     if apparmor_profile::looks_like_profile(&text) {
         let p = apparmor_profile::parse(&text).map_err(|e| format!("{name}: {e}"))?;
         return if args.json { json(&p) } else { Ok(render_profile(&p)) };

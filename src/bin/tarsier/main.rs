@@ -18,6 +18,8 @@ mod caps;
 #[cfg(not(target_arch = "wasm32"))]
 mod image;
 #[cfg(not(target_arch = "wasm32"))]
+mod input;
+#[cfg(not(target_arch = "wasm32"))]
 mod output;
 #[cfg(not(target_arch = "wasm32"))]
 mod seccomp;

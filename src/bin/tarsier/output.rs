@@ -9,6 +9,17 @@ pub fn fail(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// Prints a command's output, or its error as [`fail`] does.
+pub fn print_or_fail(result: Result<String, String>) -> ExitCode {
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
 /// [`fail`], and with `--json` also the error as JSON on stdout,
 /// `{"error": {"code": CODE, "message": MESSAGE}}`, so that a script can tell one kind of
 /// failure from another by its stable `code` instead of the sentence.

@@ -6,10 +6,10 @@
 //! architecture, `name`, `number`, `action`, `errno`, `conditional` and `rule`) with `profile`,
 //! `summary` and, with `--compare`, `comparison`.
 
-use crate::output::fail;
+use crate::input;
+use crate::output::print_or_fail;
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::io::Read;
 use std::process::ExitCode;
 use tarsier::core::caps::{parse_mask, CapSet, DOCKER_DEFAULT};
 use tarsier::core::seccomp::{
@@ -58,19 +58,10 @@ pub struct Args {
     json: bool,
 }
 
-fn read_limited(file: &str, limit: usize, what: &str) -> Result<String, String> {
-    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
-    let mut bytes = Vec::new();
-    let result = if file == "-" {
-        std::io::stdin().lock().take(cap).read_to_end(&mut bytes)
-    } else {
-        std::fs::File::open(file).map_err(|e| format!("cannot open {file}: {e}"))?.take(cap).read_to_end(&mut bytes)
-    };
-    result.map_err(|e| format!("cannot read {file}: {e}"))?;
-    if bytes.len() > limit {
-        return Err(format!("{file} is larger than {limit} bytes, more than {what} this tool reads"));
-    }
-    String::from_utf8(bytes).map_err(|e| format!("{file} is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
+/// The text of `file` (`-`: standard input), at most `limit` bytes of UTF-8.
+fn read_text(file: &str, limit: usize, what: &str) -> Result<String, String> {
+    let bytes = input::read_limited(file, limit, what).map_err(|e| e.message)?;
+    String::from_utf8(bytes).map_err(|e| format!("{} is not UTF-8 text (byte {})", input::name(file), e.utf8_error().valid_up_to()))
 }
 
 /// A profile by built-in name or from a file, with a label.
@@ -78,9 +69,9 @@ fn load(spec: &str) -> Result<(String, Profile), String> {
     if let Some(b) = Builtin::from_name(spec) {
         return b.profile().map(|p| (b.label().to_owned(), p)).map_err(|e| e.to_string());
     }
-    let text = read_limited(spec, MAX_PROFILE_BYTES, "the seccomp profile")?;
+    let text = read_text(spec, MAX_PROFILE_BYTES, "the seccomp profile")?;
     let profile = parse_profile(&text).map_err(|e| format!("{spec}: {e}"))?;
-    Ok((if spec == "-" { "standard input".to_owned() } else { spec.to_owned() }, profile))
+    Ok((input::name(spec).to_owned(), profile))
 }
 
 fn arch(text: &str) -> Result<Arch, String> {
@@ -102,7 +93,7 @@ struct Bounding {
 
 fn bounding(args: &Args) -> Result<Bounding, String> {
     if let Some(file) = &args.status {
-        let text = read_limited(file, status::MAX_INPUT_BYTES, "a /proc/<pid>/status dump")?;
+        let text = read_text(file, status::MAX_INPUT_BYTES, "a /proc/<pid>/status dump")?;
         let dump = status::parse(&text).map_err(|e| format!("{file}: {e}"))?;
         let set = dump.cap_bnd.ok_or_else(|| format!("{file} has no CapBnd line, so the bounding set is unknown; pass it with --caps"))?;
         let note = match dump.seccomp {
@@ -145,13 +136,7 @@ struct Output<'a> {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    match run_inner(args) {
-        Ok(text) => {
-            print!("{text}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(e),
-    }
+    print_or_fail(run_inner(args))
 }
 
 fn run_inner(args: &Args) -> Result<String, String> {

@@ -5,10 +5,10 @@
 //! the first two compared. `--json` prints the core's report: a `StatusReport` for one dump, an
 //! `AppArmorLabel` for a label, `{"dumps": [...], "comparison": [...]}` for several dumps.
 
+use crate::input;
 use crate::output::{fail, fail_json};
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::io::Read;
 use std::process::ExitCode;
 use tarsier::core::apparmor::{AppArmorLabel, MAX_LABEL_BYTES};
 use tarsier::core::paste::{self, Accept, Classified, PasteError};
@@ -30,27 +30,6 @@ struct Several<'a> {
     comparison: Vec<FieldDiff>,
 }
 
-/// Reads the input; on failure the error's code (`io`, or `too_large` as
-/// [`status::StatusError::TooLarge`]) and its sentence.
-fn read_input(file: &str) -> Result<String, (&'static str, String)> {
-    let limit = u64::try_from(MAX_INPUT_BYTES.max(MAX_LABEL_BYTES)).unwrap_or(u64::MAX);
-    let mut bytes = Vec::new();
-    let result = if file == "-" {
-        std::io::stdin().lock().take(limit + 1).read_to_end(&mut bytes)
-    } else {
-        std::fs::File::open(file)
-            .map_err(|e| ("io", format!("cannot open {file}: {e}")))?
-            .take(limit + 1)
-            .read_to_end(&mut bytes)
-    };
-    result.map_err(|e| ("io", format!("cannot read {file}: {e}")))?;
-    if bytes.len() as u64 > limit {
-        return Err(("too_large", format!("{file} is larger than {MAX_INPUT_BYTES} bytes; a /proc/<pid>/status dump is a few kilobytes")));
-    }
-    // Process names are bytes, not necessarily UTF-8: keep what can be shown.
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
 fn print_json<T: Serialize>(value: &T) -> ExitCode {
     match serde_json::to_string_pretty(value) {
         Ok(json) => {
@@ -62,10 +41,12 @@ fn print_json<T: Serialize>(value: &T) -> ExitCode {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let text = match read_input(&args.file) {
-        Ok(text) => text,
-        Err((code, e)) => return fail_json(args.json, code, e),
+    let bytes = match input::read_limited(&args.file, MAX_INPUT_BYTES.max(MAX_LABEL_BYTES), "a /proc/<pid>/status dump") {
+        Ok(bytes) => bytes,
+        Err(e) => return fail_json(args.json, e.code, e.message),
     };
+    // Process names are bytes, not necessarily UTF-8: keep what can be shown.
+    let text = String::from_utf8_lossy(&bytes);
     let dumps = match paste::classify(&text, Accept::StatusOrLabel) {
         Ok(Classified::Status(dumps)) => dumps,
         Ok(Classified::AppArmor(label)) if args.json => return print_json(&label),
