@@ -7,6 +7,8 @@
 //! module `status::analyze` and `super::{field_info, …}` is the parent. A parent's own `mod y;`
 //! and `pub use y::…` are not dependencies (that is how a face re-exports its children).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
