@@ -110,7 +110,7 @@ fn every_dump_parses_completely_and_keeps_every_line() {
         assert_eq!(r.raw.len(), s.raw.len());
         assert!(!r.verdict.headline.contains("unknown") || path.ends_with("redis-server.status"), "{}: {}", path.display(), r.verdict.headline);
         serde_json::to_string(&r).unwrap();
-        assert!(matches!(classify(&text, Accept::Any), Ok(Classified::Status(d)) if d == [s.clone()]), "{}", path.display());
+        assert!(matches!(classify(&text, Accept::Any), Ok(Classified::Status(d)) if d == std::slice::from_ref(&s)), "{}", path.display());
     }
 }
 
@@ -147,7 +147,7 @@ fn values_match_sources_md() {
         assert_eq!(s.tracer_pid.unwrap().to_string(), cell("TracerPid"), "{file}");
         assert_eq!(s.threads.unwrap().to_string(), cell("Threads"), "{file}");
         for (key, value) in [("SigBlk", s.sig_blk), ("SigIgn", s.sig_ign), ("SigPnd", s.sig_pnd)] {
-            assert_eq!(format!("{:016x}", value.unwrap()), cell(key), "{file} {key}");
+            assert_eq!(value.unwrap().hex(), cell(key), "{file} {key}");
         }
 
         // The report says the same things.

@@ -123,7 +123,7 @@ fn stray_lines_in_a_real_dump_are_ignored_and_named() {
     }
     // The paste box reads it as the same dump, with the same warnings.
     match classify(&text, Accept::Any) {
-        Ok(Classified::Status(dumps)) => assert_eq!(dumps, [s.clone()]),
+        Ok(Classified::Status(dumps)) => assert_eq!(dumps, std::slice::from_ref(&s)),
         other => panic!("{other:?}"),
     }
     let report = status::analyze(&s);

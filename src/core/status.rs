@@ -59,6 +59,7 @@
 
 use crate::core::caps::{parse_mask, CapSet};
 use crate::core::prompt::is_shell_prompt;
+use crate::core::signals::{parse_sigmask, SigMask};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -308,11 +309,12 @@ pub struct ProcStatus {
     pub untag_mask: Option<u64>,
     pub threads: Option<u32>,
     pub sig_q: Option<SigQ>,
-    pub sig_pnd: Option<u64>,
-    pub shd_pnd: Option<u64>,
-    pub sig_blk: Option<u64>,
-    pub sig_ign: Option<u64>,
-    pub sig_cgt: Option<u64>,
+    /// The five signal masks (`SigPnd` … `SigCgt`), 64 or 128 bits wide (128 on MIPS).
+    pub sig_pnd: Option<SigMask>,
+    pub shd_pnd: Option<SigMask>,
+    pub sig_blk: Option<SigMask>,
+    pub sig_ign: Option<SigMask>,
+    pub sig_cgt: Option<SigMask>,
     pub cap_inh: Option<CapSet>,
     pub cap_prm: Option<CapSet>,
     pub cap_eff: Option<CapSet>,
@@ -605,8 +607,22 @@ fn kb(v: &str) -> Result<u64, String> {
     n.checked_mul(1024).ok_or_else(|| "the size does not fit in 64 bits".to_owned())
 }
 
+/// A 64-bit hexadecimal value (`untag_mask`, printed as `0xffffffffffffffff`).
 fn hex64(v: &str) -> Result<u64, String> {
-    parse_mask(v).map(|c| c.0).map_err(|e| e.to_string().trim_end_matches('.').to_owned())
+    let t = v.trim();
+    let digits = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")).unwrap_or(t);
+    let bad = || "expected at most 16 hexadecimal digits, such as 0xffffffffffffffff".to_owned();
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(bad());
+    }
+    match digits.trim_start_matches('0') {
+        "" => Ok(0),
+        significant => u64::from_str_radix(significant, 16).map_err(|_| bad()),
+    }
+}
+
+fn sigmask(v: &str) -> Result<SigMask, String> {
+    parse_sigmask(v).map_err(|e| e.to_string())
 }
 
 fn cap(v: &str) -> Result<CapSet, String> {
@@ -692,11 +708,11 @@ fn apply(s: &mut ProcStatus, f: &RawField) -> Result<(), String> {
         "untag_mask" => s.untag_mask = Some(hex64(v)?),
         "Threads" => s.threads = Some(num(v)?),
         "SigQ" => s.sig_q = Some(sig_q(v)?),
-        "SigPnd" => s.sig_pnd = Some(hex64(v)?),
-        "ShdPnd" => s.shd_pnd = Some(hex64(v)?),
-        "SigBlk" => s.sig_blk = Some(hex64(v)?),
-        "SigIgn" => s.sig_ign = Some(hex64(v)?),
-        "SigCgt" => s.sig_cgt = Some(hex64(v)?),
+        "SigPnd" => s.sig_pnd = Some(sigmask(v)?),
+        "ShdPnd" => s.shd_pnd = Some(sigmask(v)?),
+        "SigBlk" => s.sig_blk = Some(sigmask(v)?),
+        "SigIgn" => s.sig_ign = Some(sigmask(v)?),
+        "SigCgt" => s.sig_cgt = Some(sigmask(v)?),
         "CapInh" => s.cap_inh = Some(cap(v)?),
         "CapPrm" => s.cap_prm = Some(cap(v)?),
         "CapEff" => s.cap_eff = Some(cap(v)?),

@@ -1,7 +1,8 @@
-//! `tarsier status [FILE|-] [--json]`: explain a `/proc/<pid>/status` dump, or a
-//! `/proc/<pid>/attr/current` AppArmor label, for terminals and scripts.
+//! `tarsier status [FILE|-] [--json] [--signals NUMBERING]`: explain a `/proc/<pid>/status` dump,
+//! or a `/proc/<pid>/attr/current` AppArmor label, for terminals and scripts.
 //!
-//! The input kind is detected by content. Two or more dumps in one input are each explained and
+//! The input kind is detected by content (`core::paste::classify`). `--signals` names the signal
+//! masks by an architecture's numbering (`mips` reads MIPS's 128-bit masks by their names). Two or more dumps in one input are each explained and
 //! the first two compared. `--json` prints the core's report: a `StatusReport` for one dump, an
 //! `AppArmorLabel` for a label, `{"dumps": [...], "comparison": [...]}` for several dumps.
 
@@ -12,6 +13,7 @@ use std::fmt::Write as _;
 use std::process::ExitCode;
 use tarsier::core::apparmor::{AppArmorLabel, MAX_LABEL_BYTES};
 use tarsier::core::paste::{self, Accept, Classified, PasteError};
+use tarsier::core::signals::Numbering;
 use tarsier::core::status::{self, FieldDiff, StatusReport, MAX_INPUT_BYTES};
 
 #[derive(clap::Args)]
@@ -22,6 +24,14 @@ pub struct Args {
     /// Print the full JSON report.
     #[arg(long)]
     json: bool,
+    /// The signal numbering to name SigPnd … SigCgt by: generic (x86, arm, riscv, s390, powerpc,
+    /// …), mips, alpha, sparc or parisc; an architecture name (mips64el, hppa, …) also works.
+    #[arg(long, value_name = "NUMBERING", default_value = "generic", value_parser = parse_numbering)]
+    signals: Numbering,
+}
+
+fn parse_numbering(text: &str) -> Result<Numbering, String> {
+    text.parse()
 }
 
 #[derive(Serialize)]
@@ -60,7 +70,7 @@ pub fn run(args: &Args) -> ExitCode {
         }
         Err(e) => return fail_json(args.json, e.code(), e),
     };
-    let reports: Vec<StatusReport> = dumps.iter().map(status::analyze).collect();
+    let reports: Vec<StatusReport> = dumps.iter().map(|d| status::analyze_with(d, args.signals)).collect();
     let comparison = match reports.as_slice() {
         [a, b, ..] => Some(status::compare(a, b)),
         _ => None,
@@ -182,6 +192,12 @@ fn render(r: &StatusReport) -> String {
     }
 
     let _ = writeln!(o, "\n== Signals");
+    if r.signals.numbering != Numbering::Generic {
+        let _ = writeln!(o, "  Numbering: {}", r.signals.numbering.label());
+    }
+    if let Some(note) = &r.signals.note {
+        let _ = writeln!(o, "  Note: {note}");
+    }
     if let (Some(q), Some(l)) = (r.signals.queued, r.signals.queue_limit) {
         let _ = writeln!(o, "  SigQ: {q} queued of a limit of {l}");
     }
