@@ -3,7 +3,9 @@
 //! prctl(2) (`PR_SET_NO_NEW_PRIVS`, `PR_GET_SPECULATION_CTRL`) and
 //! `Documentation/userspace-api/spec_ctrl.rst`.
 
-use super::{field_info, CpuSet, IdQuad, ProcStatus, RawField, SeccompMode, StatusWarning};
+use super::cpulist::CpuSet;
+use super::fields::field_info;
+use super::parse::{IdQuad, ProcStatus, RawField, SeccompMode, StatusWarning};
 use crate::core::caps::{by_bit, CapSet, MaskReport, CAP_LAST_CAP, DOCKER_DEFAULT};
 use crate::core::signals::{Numbering, SigMask, Signal};
 use serde::{Deserialize, Serialize};

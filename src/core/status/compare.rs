@@ -1,6 +1,7 @@
 //! [`compare`]: two dumps side by side — typically a host process and a containerized one.
 
-use super::{field_info, RawFieldReport, StatusReport};
+use super::analyze::{RawFieldReport, StatusReport};
+use super::fields::field_info;
 use crate::core::caps::{parse_mask, CapSet};
 use serde::{Deserialize, Serialize};
 
