@@ -48,8 +48,8 @@ pub fn overview(props: &Props) -> Html {
     let size = format!("{} in {} files (merged); {} of layer data", human(img.merged.total_bytes), img.merged.files, human(layer_bytes));
     html! {
         <div class="overview">
-            { image_card(img, Some(size)) }
-            { config_card(img) }
+            { image_card(img, Some(size), "image-card") }
+            { config_card(img, "config") }
             <section class="card archive" data-elapsed-ms={format!("{:.0}", loaded.stats.elapsed_ms)}
                 data-wasm-memory={loaded.stats.wasm_memory_bytes.to_string()} data-bytes-read={loaded.stats.bytes_read.to_string()}
                 data-helpers={loaded.stats.helpers.to_string()} data-helper-layers={loaded.stats.helper_layers.to_string()}>
@@ -95,9 +95,11 @@ pub fn overview(props: &Props) -> Html {
 }
 
 /// The image: tags, platform, dates, layers, digests; `size` once the layers are indexed.
-pub fn image_card(img: &ImageReport, size: Option<String>) -> Html {
+/// `class`: `image-card`, or another for the overview shown while indexing (so that
+/// `.image-card` always means the indexed archive's).
+pub fn image_card(img: &ImageReport, size: Option<String>, class: &'static str) -> Html {
     html! {
-        <section class="card image-card">
+        <section class={classes!("card", class)}>
             <h3 class="tags">{ if img.tags.is_empty() { "untagged image".to_owned() } else { img.tags.join(", ") } }</h3>
             <dl>
                 { row("Platform", Some(platform(img))) }
@@ -112,10 +114,10 @@ pub fn image_card(img: &ImageReport, size: Option<String>) -> Html {
     }
 }
 
-/// The image's runtime configuration.
-pub fn config_card(img: &ImageReport) -> Html {
+/// The image's runtime configuration; `class` as for [`image_card`] (`config`).
+pub fn config_card(img: &ImageReport, class: &'static str) -> Html {
     html! {
-        <section class="card config">
+        <section class={classes!("card", class)}>
             <h3>{"Configuration"}</h3>
             <dl>
                 { row("User", Some(match img.config.user.as_deref() { None | Some("") => "(not set: root)".to_owned(), Some(u) => u.to_owned() })) }

@@ -21,8 +21,8 @@ pub fn overview_preview(props: &Props) -> Html {
             <p class="hint">{ format!("{}: the images as the manifests and configs describe them; their layers are being indexed below.", overview.archive.name) }</p>
             { for overview.images.iter().map(|img| html! {
                 <>
-                    { image_card(img, None) }
-                    { config_card(img) }
+                    { image_card(img, None, "preview-image") }
+                    { config_card(img, "preview-config") }
                     { history_card(overview, img) }
                 </>
             }) }
