@@ -103,6 +103,30 @@ pub fn analyze_observed<R: Read + Seek>(
     )
 }
 
+/// The overview alone — what [`analyze_observed`] gives its observer before the layers — for a
+/// caller with other work to do before the full analysis (the browser worker shows it while
+/// helper workers index layers). `None` for a compressed archive, or when the manifests cannot
+/// be read (the full analysis then says why).
+pub fn read_overview<R: Read + Seek>(mut reader: R, total_len: u64, opts: &Options) -> Option<Overview> {
+    /// Keeps the overview; never cancels.
+    struct Keep(Option<Overview>);
+    impl Observer for Keep {
+        fn progress(&mut self, _: Progress) -> Flow {
+            Flow::Continue
+        }
+        fn overview(&mut self, overview: &Overview) -> Flow {
+            self.0 = Some(overview.clone());
+            Flow::Continue
+        }
+    }
+    if total_len == 0 || sniff(&mut reader).ok()? != Compression::None {
+        return None;
+    }
+    let mut keep = Keep(None);
+    overview(&mut reader, total_len, opts, &mut keep).ok()?;
+    keep.0
+}
+
 /// Scans an uncompressed archive's headers and JSON members only, plans and assembles that, and
 /// hands the result to the observer as the overview. Anything wrong is left for the full analysis
 /// to report (only a cancellation stops here).

@@ -15,7 +15,8 @@
 //!   data). `progress` receives a [`Progress`] at least every [`PROGRESS_BYTES`] bytes or
 //!   [`PROGRESS_ENTRIES`] entries and returns [`Flow::Cancel`] to stop ([`ImageError::Cancelled`]).
 //!   [`analyze_observed`] takes an [`Observer`], which also receives the [`Overview`] (the images
-//!   from their manifests and configs) before the layers are indexed.
+//!   from their manifests and configs) before the layers are indexed; [`read_overview`] reads
+//!   that overview alone.
 //! - Errors carry a [`Position`] in the one set of coordinates every error and warning uses, and
 //!   cross boundaries as [`ErrorReport`]s `{code, message, position}`; messages never name the
 //!   file (the caller puts its name before them).
@@ -71,7 +72,7 @@ mod tar_index;
 mod xattr;
 
 pub use analysis::Analysis;
-pub use analyze::{analyze, analyze_observed, analyze_prepared};
+pub use analyze::{analyze, analyze_observed, analyze_prepared, read_overview};
 pub use digest::verify_digests;
 pub use error::{ErrorReport, ImageError, InnerPosition, Position};
 pub use fs_tree::display_bytes;
