@@ -15,6 +15,7 @@
 //! | [`parse`]`(&str) -> Result<ProcStatus, StatusError>` | one dump: raw fields + typed model |
 //! | [`parse_all`]`(&str) -> Result<Vec<ProcStatus>, StatusError>` | one or more dumps pasted together (a key seen again starts the next dump) |
 //! | [`analyze`]`(&ProcStatus) -> StatusReport` | everything the page shows, precomputed and serde-serializable |
+//! | [`analyze_with`]`(&ProcStatus, Numbering) -> StatusReport` | the same, signal masks named by an architecture's numbering (MIPS, Alpha, SPARC, PA-RISC; [`SignalsReport::renumbered`] switches an existing report) |
 //! | [`compare`]`(&StatusReport, &StatusReport) -> Vec<FieldDiff>` | the side-by-side comparison |
 //! | [`known_keys`]`(&str) -> KnownKeys` | how many lines carry a status key (what `core::paste::classify` needs to tell a dump from masks) |
 //! | [`to_fragment`] / [`from_fragment`] | the dump, deflated and base64url-encoded for a URL fragment (limits: [`MAX_FRAGMENT_TEXT_BYTES`], [`MAX_FRAGMENT_CHARS`]) |
