@@ -182,6 +182,23 @@ async fn an_archive_error_is_named_once_and_keeps_its_code() {
 }
 
 #[wasm_bindgen_test]
+async fn digest_checks_show_their_progress() {
+    let analysis = tarsier::core::image::analyze(std::io::Cursor::new(A1), A1.len() as u64, &Options::named("a1.tar"), &mut |_| tarsier::core::image::Flow::Continue).unwrap();
+    let (root, send) = image_page().await;
+    send(Action::ImageStarted { session: 1, name: "a1.tar".into(), size: A1.len() as u64, now_ms: 0.0 });
+    send(Action::Worker(Response::ImageOpened { session: 1, result: Ok(Box::new(analysis.report.clone())), stats: WorkerStats::default() }));
+    send(Action::Asked { id: 2, what: tarsier::web::state::Asked::Verify });
+    let progress = tarsier::core::image::Progress {
+        phase: tarsier::core::image::Phase::Verifying, bytes_done: 512, bytes_total: 2048, files_seen: 0, current: String::new(),
+    };
+    // The worker reports a digest check's progress under the Verify request's id.
+    send(Action::ImageProgressAt { session: 2, progress, now_ms: 1.0 });
+    settle().await;
+    let bar = root.query_selector(".verify-progress progress").unwrap().expect("the digest check's progress is shown");
+    assert_eq!(bar.get_attribute("value").as_deref(), Some("25.0"));
+}
+
+#[wasm_bindgen_test]
 fn a_preview_crosses_as_bytes_beside_the_json() {
     use tarsier::web::protocol::{attached_bytes, decode, encode_with_bytes, FileContent};
     let analysis = tarsier::core::image::analyze(std::io::Cursor::new(A1), A1.len() as u64, &Options::named("a1.tar"), &mut |_| tarsier::core::image::Flow::Continue).unwrap();

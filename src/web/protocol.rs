@@ -65,7 +65,8 @@ pub enum Response {
     /// The answer to [`Request::Paste`]: the report or a sentence saying what is wrong; the text
     /// a fragment stood for (to put in the box); the fragment that reopens this decode.
     Paste { id: RequestId, text: Option<String>, fragment: Option<String>, result: Result<PasteReport, String> },
-    /// How far indexing (or verification) has come.
+    /// How far indexing (`session`: the archive's) or a digest check (`session`: the
+    /// [`Request::Verify`]'s id) has come.
     ImageProgress { session: RequestId, progress: Progress },
     /// The images of the archive being indexed, from its manifests and configs, before its
     /// layers are indexed (uncompressed archives only; see [`Overview`]).

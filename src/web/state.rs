@@ -248,7 +248,8 @@ pub enum Action {
     ImageStarted { session: RequestId, name: String, size: u64, now_ms: f64 },
     /// The user cancelled indexing.
     ImageCancelled,
-    /// A progress message arrived at `now_ms`.
+    /// A progress message arrived at `now_ms`; `session` is the archive's being indexed, or a
+    /// digest check's request id.
     ImageProgressAt { session: RequestId, progress: Progress, now_ms: f64 },
     SetImageView(ImageView),
     SelectImage(usize),
@@ -310,7 +311,10 @@ impl Reducible for AppState {
                 let shown = Some(Rc::new(ProgressShown { progress, at_ms: now_ms }));
                 if let Some(loading) = next.image.loading.as_mut().filter(|l| l.session == session) {
                     loading.progress = shown;
-                } else if let Some(loaded) = next.image.loaded.as_mut().filter(|l| l.session == session) {
+                } else if let Some(loaded) =
+                    // Digest checks report under their request's id.
+                    next.image.loaded.as_mut().filter(|l| matches!(l.verify, Remote::Waiting(id) if id == session))
+                {
                     loaded.verify_progress = shown;
                 } else {
                     return self;
