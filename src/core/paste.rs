@@ -352,10 +352,15 @@ pub fn fragment_for(report: &PasteReport, text: &str, pinned: Option<&str>) -> O
     }
 }
 
-/// The same dumps with the same fields and values, wherever their lines were.
+/// The same dumps with the same fields and values, wherever their lines were, and the same
+/// number of ignored stray lines in each (a stray line between two dumps joined in one link could
+/// otherwise move from one dump to the other).
 fn same_fields(a: &[StatusReport], b: &[StatusReport]) -> bool {
+    let stray = |x: &StatusReport| x.warnings.iter().filter(|w| w.key.is_none()).count();
     let same = |x: &StatusReport, y: &StatusReport| {
-        x.raw.len() == y.raw.len() && x.raw.iter().zip(&y.raw).all(|(f, g)| f.key == g.key && f.value == g.value)
+        x.raw.len() == y.raw.len()
+            && x.raw.iter().zip(&y.raw).all(|(f, g)| f.key == g.key && f.value == g.value)
+            && stray(x) == stray(y)
     };
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
 }
