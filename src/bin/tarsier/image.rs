@@ -53,11 +53,11 @@ fn cross_checks(file: &Path, a: &Analysis, status: &Path) -> Result<Vec<ImageCro
     let text = String::from_utf8_lossy(&text);
     let dump = tarsier::core::status::parse(&text).map_err(|e| format!("{}: {e}", status.display()))?;
     let facts = ProcessFacts::from_status(&dump);
+    let mut reader = File::open(file).map_err(|e| format!("{}: cannot open it: {e}.", file.display()))?;
     let mut out = Vec::new();
     for (i, img) in a.report.images.iter().enumerate() {
         let files = a.privileged_files(i).map_err(|e| format!("{}: {e}", file.display()))?;
         let mut passwd = Vec::new();
-        let mut reader = File::open(file).map_err(|e| format!("{}: cannot open it: {e}.", file.display()))?;
         let fits = a.merged_entry(i, "etc/passwd").is_some_and(|e| e.size <= MAX_PASSWD);
         let passwd = (fits && copy_merged(&mut reader, a, i, "etc/passwd", &mut passwd).is_ok()).then(|| String::from_utf8_lossy(&passwd).into_owned());
         out.push(ImageCrossChecks { image: i, checks: cross_check(&files, img.config.user.as_deref(), passwd.as_deref(), &facts) });
