@@ -63,8 +63,60 @@ fn arch_kernel_builtins_and_compare() {
     assert!(diffs.iter().any(|d| d["name"] == "clone3"), "{cmp}");
     let ctx = stdout(&tarsier(&["seccomp", "--compare-caps", "0xa82425fb"]));
     assert!(ctx.contains("calls differ") && ctx.contains("  mount "), "{ctx}");
-    let file = stdout(&tarsier(&["seccomp", concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/seccomp/moby_profiles_seccomp_default.json"), "--syscall", "clone3"]));
+    let file = stdout(&tarsier(&["seccomp", MOBY, "--syscall", "clone3"]));
     assert!(file.contains("ENOSYS"), "{file}");
+}
+
+const MOBY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/seccomp/moby_profiles_seccomp_default.json");
+
+/// The names of a `--compare*` run's differences, and the other side's context.
+fn comparison(args: &[&str]) -> (Vec<String>, serde_json::Value) {
+    let json: serde_json::Value = serde_json::from_str(&stdout(&tarsier(&[&["seccomp", MOBY, "--json"], args].concat()))).unwrap();
+    let c = &json["comparison"];
+    let names = c["differences"].as_array().unwrap_or_else(|| panic!("{args:?}: no comparison")).iter().map(|d| d["name"].as_str().unwrap().to_owned()).collect();
+    (names, c["right"]["context"].clone())
+}
+
+/// Each --compare-* option alone compares the profile with itself in another context.
+#[test]
+fn each_compare_option_alone_compares() {
+    let profile: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(MOBY).unwrap()).unwrap();
+    // Kernel 4.4: exactly the calls of the rules that need a newer kernel (`includes.minKernel`,
+    // all of them 4.8 or later in this profile) change.
+    let mut newer: Vec<String> = profile["syscalls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["includes"]["minKernel"].is_string())
+        .flat_map(|r| r["names"].as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_owned()))
+        .collect();
+    newer.sort();
+    assert!(!newer.is_empty());
+    let (names, right) = comparison(&["--compare-kernel", "4.4"]);
+    assert_eq!(names, newer);
+    assert_eq!(right["kernel"], serde_json::json!({"major": 4, "minor": 4}));
+    // aarch64: every call of x86_64 that libseccomp's table does not number on aarch64 differs.
+    let table = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/seccomp/libseccomp_syscalls.csv")).unwrap();
+    let header: Vec<&str> = table.lines().next().unwrap().split(',').collect();
+    let col = |arch: &str| header.iter().position(|h| *h == arch).unwrap();
+    let (x86_64, aarch64) = (col("x86_64"), col("aarch64"));
+    let numbered = |f: &[&str], c: usize| f[c].parse::<u32>().is_ok();
+    let missing: Vec<String> = table
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|f| numbered(f, x86_64) && !numbered(f, aarch64))
+        .map(|f| f[0].to_owned())
+        .collect();
+    assert!(missing.len() > 10, "{missing:?}");
+    let (names, right) = comparison(&["--compare-arch", "aarch64"]);
+    assert_eq!(right["arch"], "aarch64");
+    for m in &missing {
+        assert!(names.contains(m), "{m} is not on aarch64 but is not listed: {names:?}");
+    }
+    let (names, right) = comparison(&["--compare-caps", "0xa82425fb"]);
+    assert_eq!(right["bounding"], 0xa82425fbu64);
+    assert!(names.contains(&"mount".to_owned()), "{names:?}");
 }
 
 #[test]

@@ -190,6 +190,11 @@ fn cli_human_json_and_errors() {
     let (ok, out, _) = tarsier(&["status", "--json"], Some("docker-default (enforce)\n"));
     assert!(ok);
     assert!(out.contains("\"docker-default\""));
+    // Without --json a label is explained in words, not printed as JSON.
+    let (ok, out, _) = tarsier(&["status"], Some("docker-default (enforce)\n"));
+    assert!(ok);
+    assert_eq!(out.lines().take(3).collect::<Vec<_>>(), ["== AppArmor label (/proc/<pid>/attr/current)", "  Label: docker-default (enforce)", "  Profile: docker-default — mode enforce"], "{out}");
+    assert!(out.contains("  Confined: yes\n"), "{out}");
 
     let (ok, out, _) = tarsier(&["status"], Some(&format!("{HOST}{HOST}")));
     assert!(ok);

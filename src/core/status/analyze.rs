@@ -870,6 +870,22 @@ mod tests {
         assert_eq!(describe_vs_docker(CapSet::EMPTY), "none");
     }
 
+    /// The four fields of `Uid:` are real, effective, saved set and filesystem IDs (proc(5)).
+    #[test]
+    fn user_ids_by_their_names() {
+        let users = |line: &str| users(&crate::core::status::parse(line).unwrap_or_default());
+        let plain = users("Uid:\t1000\t1000\t1000\t1000\n");
+        assert_eq!(plain.summary, "Runs as the unprivileged user 1000.");
+        assert_eq!(plain.uid.as_ref().map(|u| u.explanation.as_str()), Some("All four user IDs are 1000."));
+        let saved = users("Uid:\t1000\t1000\t0\t1000\n");
+        assert_eq!(saved.summary, "Runs as user 1000 but holds root in its saved user ID, so it can become root again.");
+        let u = saved.uid.unwrap_or_else(|| panic!("no uid"));
+        assert_eq!((u.root_in, u.differ_from_real), (vec!["saved".to_owned()], vec!["saved".to_owned()]));
+        assert_eq!(u.explanation, "The user IDs differ: real 1000, effective 1000, saved 0, fs 1000. The saved set-user-ID differs: the process can switch its effective ID back to it.");
+        let fs = users("Uid:\t5\t6\t7\t0\n");
+        assert_eq!(fs.summary, "Runs as user 6 but holds root in its fs user ID, so it can become root again.");
+    }
+
     #[test]
     fn umask_and_bytes() {
         assert_eq!(umask_report(0o22).explanation, "New files get at most rw-r--r-- (0644), new directories at most rwxr-xr-x (0755).");
