@@ -73,6 +73,13 @@ args+=(--output "$out_root")
 set +e
 cargo mutants "${args[@]}" "$@"
 status=$?
+if [ "$mode" = --sample ]; then
+  # The copy's units have the project's hashes (cargo hashes paths from the workspace root), so
+  # the last mutant's build stays in target/, newer than the project's sources: cargo would take
+  # it as up to date (target/debug/tarsier would be a mutant). Build the restored copy again.
+  cargo test --no-run -q --profile test --package tarsier >/dev/null 2>&1 \
+    || echo "mutants: could not rebuild target/ after the sample: touch the sources before cargo test" >&2
+fi
 set -e
 
 out="$out_root/mutants.out"
