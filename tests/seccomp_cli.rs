@@ -77,6 +77,35 @@ fn comparison(args: &[&str]) -> (Vec<String>, serde_json::Value) {
     (names, c["right"]["context"].clone())
 }
 
+/// The summary's groups of blocked calls name the capabilities that would unlock them: those of
+/// the profile's rules that allow a call of the group when the bounding set has them
+/// (`includes.caps`) — all of the group's calls (`unlocked_by`) or some (`partly_unlocked_by`).
+#[test]
+fn summary_groups_name_the_capabilities_of_the_profile_rules() {
+    let profile: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(MOBY).unwrap()).unwrap();
+    let caps_for = |call: &str| -> std::collections::BTreeSet<String> {
+        profile["syscalls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["action"] == "SCMP_ACT_ALLOW" && r["names"].as_array().unwrap().iter().any(|n| n == call))
+            .flat_map(|r| r["includes"]["caps"].as_array().cloned().unwrap_or_default())
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect()
+    };
+    let json: serde_json::Value = serde_json::from_str(&stdout(&tarsier(&["seccomp", MOBY, "--json"]))).unwrap();
+    let groups = json["summary"]["groups"].as_array().unwrap();
+    assert!(groups.len() > 10);
+    let names = |v: &serde_json::Value| v.as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect::<std::collections::BTreeSet<_>>();
+    for g in groups {
+        let sets: Vec<_> = g["calls"].as_array().unwrap().iter().map(|c| caps_for(c.as_str().unwrap())).collect();
+        let any: std::collections::BTreeSet<String> = sets.iter().flatten().cloned().collect();
+        let all: std::collections::BTreeSet<String> = any.iter().filter(|c| sets.iter().all(|s| s.contains(*c))).cloned().collect();
+        assert_eq!(names(&g["partly_unlocked_by"]), any, "{}", g["label"]);
+        assert_eq!(names(&g["unlocked_by"]), all, "{}", g["label"]);
+    }
+}
+
 /// Each --compare-* option alone compares the profile with itself in another context.
 #[test]
 fn each_compare_option_alone_compares() {

@@ -442,3 +442,28 @@ fn every_field_holds_the_value_of_its_line() {
         assert!(seen.contains(key), "no dump has {key}");
     }
 }
+
+/// The verdict warns that no_new_privs is off exactly for a process that is not root (effective
+/// user ID, the second field of `Uid:`) whose bounding set still holds a dangerous capability.
+#[test]
+fn no_new_privs_warning_only_for_unprivileged_users() {
+    let mut warned = 0;
+    for path in dumps() {
+        let s = parse(&read(&path)).unwrap();
+        let Some(nnp) = s.raw_value("NoNewPrivs") else { continue };
+        let euid = s.raw_value("Uid").and_then(|u| u.split_whitespace().nth(1)).map(str::to_owned);
+        let bnd = s.raw_value("CapBnd").map(|v| u64::from_str_radix(v, 16).unwrap());
+        let risky: Vec<&str> = bnd
+            .map(|b| tarsier::core::caps::CAPABILITIES.iter().filter(|c| c.dangerous && b & (1 << c.bit) != 0).map(|c| c.name).collect())
+            .unwrap_or_default();
+        let want = nnp == "0" && euid.as_deref().is_some_and(|u| u != "0") && !risky.is_empty();
+        let r = analyze(&s);
+        let point = r.verdict.points.iter().find(|p| p.text.starts_with("no_new_privs is off"));
+        assert_eq!(point.is_some(), want, "{}: {:?}", path.display(), point);
+        if let Some(p) = point {
+            assert!(p.text.contains(&risky.join(", ")), "{}: {}", path.display(), p.text);
+            warned += 1;
+        }
+    }
+    assert!(warned > 0, "no dump shows the warning");
+}

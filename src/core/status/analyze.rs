@@ -868,6 +868,11 @@ mod tests {
         assert_eq!(describe_vs_docker(CapSet(0x1ffffffffff)), "all 41 capabilities the kernel names");
         assert_eq!(describe_vs_docker(CapSet(0x1fffeffffff)), "all but cap_sys_resource");
         assert_eq!(describe_vs_docker(CapSet::EMPTY), "none");
+        // Up to seven missing are named; with more, the set is listed as a subset.
+        let without = |n: usize| DOCKER_DEFAULT.names().iter().take(n).filter_map(|c| crate::core::caps::by_name(c)).fold(DOCKER_DEFAULT, |s, c| s.without(c.bit));
+        assert_eq!(describe_vs_docker(without(7)), format!("Docker default minus {}", DOCKER_DEFAULT.names()[..7].join(", ")));
+        assert_eq!(describe_vs_docker(without(8)), format!("a subset of Docker default: {}", DOCKER_DEFAULT.names()[8..].join(", ")));
+        assert_eq!(describe_vs_docker(CapSet(0x21)), "a subset of Docker default: cap_chown, cap_kill");
     }
 
     /// The four fields of `Uid:` are real, effective, saved set and filesystem IDs (proc(5)).
