@@ -122,6 +122,12 @@ def main():
     if z:
         out("layer", "pax.tar.zst", z)
     out("archive", "docker.tar", docker_archive([l0, l1]))
+    # layered: the bytes are choices (see tarsier::core::fuzz::layered); these pick 1-5 layers
+    # of each entry kind, with and without cut-off bodies.
+    out("layered", "two-layers", bytes([1, 5, 0, 9, 1, 1, 3, 3, 5, 2, 0, 7, 4, 1, 3, 1, 0, 4, 3, 3]))
+    out("layered", "whiteouts", bytes([2, 6, 3, 0, 0, 1, 2, 7, 0, 2, 2, 4, 6, 2, 0, 5, 3, 4, 0, 0, 6, 5, 0, 0, 3, 3, 3, 6, 0, 0, 2, 4, 1, 0, 0, 7, 0, 0, 5]))
+    out("layered", "cut-off", bytes([1, 3, 1, 9, 0, 0, 6, 30, 0, 0, 6, 0, 0, 0, 0, 2, 2, 0, 5, 0, 0, 0, 0, 0]))
+    out("layered", "five-layers", bytes(range(0, 250, 3)))
     out("archive", "docker.tar.gz", docker_archive([gzip.compress(l0, mtime=0)], outer_gzip=True))
     oci, idx, man, cfg = oci_archive(gzip.compress(l1, mtime=0), "application/vnd.oci.image.layer.v1.tar+gzip")
     out("archive", "oci-gzip.tar", oci)

@@ -10,8 +10,10 @@
 //      with the harness's flags (`launch`) — the page talks to nothing but that loopback origin,
 //      which is checked (`foreign_requests` must be empty);
 //   2. clicks "Container image", installs a MutationObserver that stamps `performance.now()` when
-//      `.archive[data-elapsed-ms]` appears, stamps the start just before the drop, then drags the
-//      file in from disk with CDP `Input.dispatchDragEvent` (as a user's mouse would);
+//      the overview shown while the layers are indexed (`#image-preview`, uncompressed archives
+//      only) and when the full report's `.archive[data-elapsed-ms]` appear, stamps the start just
+//      before the drop, then drags the file in from disk with CDP `Input.dispatchDragEvent` (as a
+//      user's mouse would);
 //   3. waits (default 30 min) for the overview's archive card and reads its data attributes:
 //      `data-elapsed-ms` (the worker's own wall time of indexing), `data-wasm-memory` (the worker's
 //      WebAssembly memory at the end = its peak, wasm memory never shrinks), `data-bytes-read`;
@@ -19,8 +21,9 @@
 //      keeps the peak; after indexing it also asks the image worker for its JS heap when the
 //      browser exposes one (`performance.memory` in the worker; null when it does not).
 //
-// Output fields: archive, archive_bytes, files_indexed, members, drop_to_index_ms (page-side, from
-// just before the CDP drop to the card appearing), worker_elapsed_ms, wasm_memory_bytes,
+// Output fields: archive, archive_bytes, files_indexed, members, drop_to_overview_ms (page-side, from
+// just before the CDP drop to the overview appearing; null when none was shown, as for a
+// compressed archive), drop_to_index_ms (the same to the full report's card), worker_elapsed_ms, wasm_memory_bytes,
 // bytes_read, page_heap_peak_bytes, worker_js_heap_bytes, foreign_requests, errors, run, runs.
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -48,8 +51,10 @@ async function once(browser, server, run) {
   // The page stamps the moment the card appears, so the time is not the poll interval's.
   await page.evaluate(() => {
     window.__benchDone = null;
+    window.__benchOverview = null;
     const seen = () => document.querySelector('.archive[data-elapsed-ms]') || document.querySelector('#image-error');
     new MutationObserver((_, obs) => {
+      if (window.__benchOverview === null && document.querySelector('#image-preview')) window.__benchOverview = performance.now();
       if (seen()) { window.__benchDone = performance.now(); obs.disconnect(); }
     }).observe(document.body, { subtree: true, childList: true, attributes: true });
   });
@@ -85,6 +90,7 @@ async function once(browser, server, run) {
     return (await dd.count()) ? (await dd.first().textContent()).trim() : null;
   };
   const dropToIndex = await page.evaluate(() => window.__benchDone - window.__benchStart);
+  const dropToOverview = await page.evaluate(() => (window.__benchOverview === null ? null : window.__benchOverview - window.__benchStart));
   let workerHeap = null;
   for (const w of workers) {
     try {
@@ -97,6 +103,7 @@ async function once(browser, server, run) {
     archive_bytes: archiveBytes,
     files_indexed: Number((await row('Files indexed')) ?? NaN),
     members: Number((await row('Members')) ?? NaN),
+    drop_to_overview_ms: dropToOverview === null ? null : Math.round(dropToOverview),
     drop_to_index_ms: Math.round(dropToIndex),
     worker_elapsed_ms: Number(await card.getAttribute('data-elapsed-ms')),
     wasm_memory_bytes: Number(await card.getAttribute('data-wasm-memory')),

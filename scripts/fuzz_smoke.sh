@@ -25,7 +25,7 @@ cd "$root"
 CARGO_FUZZ_VERSION=0.13.2
 seconds=${FUZZ_SECONDS:-20}
 fixtures=${TARSIER_FIXTURES:-$root/../shared/fixtures}
-all_targets=(archive layer json status apparmor paste parallel packed)
+all_targets=(archive layered layer json status apparmor paste parallel packed)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 for t in "${targets[@]}"; do

@@ -106,10 +106,10 @@ def render(kernel, arches, syscalls):
     w("\n")
     any_kver = any(k is not None for _, _, kvers in syscalls for k in kvers)
     if any_kver:
-        w("use super::syscalls::{KernelVersion, SyscallRow};\n")
+        w("use super::table_row::{KernelVersion, SyscallRow};\n")
     else:
         w("// Every *_kver column of this table is SCMP_KV_UNDEF: no kernel versions to carry.\n")
-        w("use super::syscalls::SyscallRow;\n")
+        w("use super::table_row::SyscallRow;\n")
     w("\n")
     w("/// The kernel release libseccomp generated the table from, as its header says.\n")
     w("pub const TABLE_KERNEL: &str = %s;\n" % rust_str(kernel))

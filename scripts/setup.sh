@@ -70,15 +70,25 @@ fi
 
 # 5. For the tests: Debian's Chromium and its driver (never a downloaded browser), and the
 #    outside oracles the tests compare Tarsier with (the tests fail, naming the package, without
-#    them): GNU tar, gzip and zstd, skopeo, umoci, getcap/capsh (libcap2-bin), dpkg-query, python3.
+#    them): GNU tar, gzip and zstd, skopeo, umoci, getcap/capsh (libcap2-bin), dpkg-query, python3,
+#    scmp_sys_resolver (seccomp), and the kernel's signal headers of five architectures
+#    (linux-libc-dev and four *-cross).
 if [ "$want_browser" -eq 1 ]; then
   missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
-  for pair in tar:tar gzip:gzip zstd:zstd skopeo:skopeo umoci:umoci dpkg-query:dpkg python3:python3; do
+  for pair in tar:tar gzip:gzip zstd:zstd skopeo:skopeo umoci:umoci dpkg-query:dpkg python3:python3 scmp_sys_resolver:seccomp; do
     command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
   done
   { [ -x /usr/sbin/capsh ] && [ -x /usr/sbin/getcap ]; } || command -v getcap >/dev/null || missing+=(libcap2-bin)
+  # Each architecture's asm/signal.h: the oracle of tests/signal_numberings.rs.
+  for pair in /usr/include/asm-generic/signal.h:linux-libc-dev \
+              /usr/mips64el-linux-gnuabi64/include/asm/signal.h:linux-libc-dev-mips64el-cross \
+              /usr/alpha-linux-gnu/include/asm/signal.h:linux-libc-dev-alpha-cross \
+              /usr/sparc64-linux-gnu/include/asm/signal.h:linux-libc-dev-sparc64-cross \
+              /usr/hppa-linux-gnu/include/asm/signal.h:linux-libc-dev-hppa-cross; do
+    [ -f "${pair%%:*}" ] || missing+=("${pair#*:}")
+  done
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing from Debian: ${missing[*]}"
     apt_install "${missing[@]}"

@@ -141,6 +141,8 @@ struct Finding {
 struct ErrorOut {
     code: String,
     message: String,
+    #[serde(default)]
+    file: Option<String>,
 }
 
 impl Run {
@@ -247,8 +249,15 @@ fn check_outcome(outcome: &str, run: &Run, big: bool) -> Result<(), String> {
         if error.code != arg {
             return Err(format!("expected error {arg}, got error {}: {message}", error.code));
         }
-        if error.message != message {
-            return Err(format!("the JSON error's message differs from stderr's: {}", error.message));
+        // An archive's error is `tarsier: FILE: SENTENCE` (the file named once, at the edge); a
+        // paste's is the sentence alone.
+        let expected = match &error.file {
+            Some(file) if !error.message.contains(file.as_str()) => format!("{file}: {}", error.message),
+            Some(_) => return Err(format!("the JSON error's sentence names the file: {}", error.message)),
+            None => error.message.clone(),
+        };
+        if message != expected {
+            return Err(format!("stderr is not the JSON error: {message} / {expected}"));
         }
         return Ok(());
     }

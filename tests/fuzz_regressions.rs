@@ -17,6 +17,7 @@ use tarsier::core::fuzz::{run, TARGETS};
 /// a lost corpus fails here instead of making every fuzz run start from nothing.
 const MIN_SEEDS: &[(&str, usize)] = &[
     ("archive", 4),
+    ("layered", 4),
     ("layer", 4),
     ("json", 5),
     ("status", 27),
@@ -143,4 +144,42 @@ fn every_fuzz_seed_passes() {
     }
     eprintln!("fuzz seeds: {total} inputs replayed in all");
     assert!(failures.is_empty(), "{} seeds fail:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// The structure-aware generator reaches the merge: of 800 pseudo-random choice strings, most
+/// build an archive that analyzes into several layers with a merged filesystem — and every one
+/// passes the `archive` checks (the cut-off bodies claiming up to 2^63 bytes included).
+#[test]
+fn the_layered_generator_reaches_the_merge() {
+    use tarsier::core::fuzz::{layered, layered_archive, options};
+    use tarsier::core::image::{analyze, Flow};
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let (mut merged, mut cut) = (0, 0);
+    for i in 0..800 {
+        let len = 8 + i % 120;
+        let data: Vec<u8> = (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 24) as u8
+            })
+            .collect();
+        if let Err(f) = layered(&data) {
+            panic!("input {i} {data:?}: {f}");
+        }
+        let archive = layered_archive(&data);
+        let Ok(a) = analyze(std::io::Cursor::new(&archive), archive.len() as u64, &options("g.tar"), &mut |_| Flow::Continue) else {
+            continue;
+        };
+        if a.report.images.first().is_some_and(|img| img.layers.len() >= 2 && img.merged.paths > 0) {
+            merged += 1;
+        }
+        if a.report.warnings.iter().any(|w| w.code == "damaged_layer") {
+            cut += 1;
+        }
+    }
+    eprintln!("layered: {merged} merged, {cut} cut of 800");
+    assert!(merged > 450, "only {merged} of 800 reached a merge of several layers");
+    assert!(cut > 400, "only {cut} of 800 had a damaged (cut-off) layer");
 }

@@ -628,8 +628,22 @@ fn expect_error(path: &str, code: &str) -> String {
     let e = analyze(f, len, &Options::named(path), &mut |_| Flow::Continue).unwrap_err();
     assert_eq!(e.code(), code, "{path}: {e}");
     let msg = e.to_string();
-    assert!(msg.contains(path), "message names the file: {msg}");
+    // The core's sentence does not name the file: the edge (CLI, page) puts the name before it,
+    // once.
+    let name = path.rsplit('/').next().unwrap_or(path);
+    assert!(!msg.contains(name), "the core's message names the file: {msg}");
     assert!(msg.ends_with('.'), "one sentence: {msg}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tarsier"))
+        .args(["inspect", "--json"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr, format!("tarsier: {}: {msg}\n", p.display()), "the CLI names the file once");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["code"], code);
+    assert_eq!(v["error"]["message"], msg.as_str());
+    assert_eq!(v["error"]["file"], p.display().to_string());
     msg
 }
 
@@ -975,4 +989,58 @@ fn cli_progress_on_a_terminal() {
     let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["inspect", &name]).output().unwrap();
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+/// The overview an observer gets before the layers are indexed: for a plain archive it comes
+/// before any layer byte is read, and holds every image's tags, platform, config, history and
+/// layer diff_ids as the full report (checked against the oracle above) has them;
+/// `read_overview` gives the same; a compressed archive gives none.
+#[test]
+fn overview_comes_first_and_agrees_with_the_report() {
+    use tarsier::core::image::{analyze_observed, read_overview, Observer, Overview, Progress, Report};
+    #[derive(Default)]
+    struct Seen {
+        overview: Option<Report>,
+        bytes_before_overview: u64,
+    }
+    impl Observer for Seen {
+        fn progress(&mut self, p: Progress) -> Flow {
+            if self.overview.is_none() {
+                self.bytes_before_overview = self.bytes_before_overview.max(p.bytes_done);
+            }
+            Flow::Continue
+        }
+        fn overview(&mut self, o: &Overview) -> Flow {
+            assert!(self.overview.is_none(), "one overview");
+            self.overview = Some(o.clone());
+            Flow::Continue
+        }
+    }
+    let images = |r: &Report| -> Vec<Value> {
+        r.images
+            .iter()
+            .map(|i| {
+                let diff_ids: Vec<_> = i.layers.iter().map(|l| l.diff_id.clone()).collect();
+                serde_json::json!([i.tags, i.os, i.architecture, i.variant, i.created, i.config, i.history, diff_ids, i.config_digest])
+            })
+            .collect()
+    };
+    for name in ["a1_podman_docker-archive.tar", "b1_podman_oci-archive.tar", "c1_podman_docker-archive_multi.tar", "a5_podman_docker-archive.tar.gz"] {
+        let path = fixtures().join("images").join(name);
+        let len = std::fs::metadata(&path).unwrap().len();
+        let opts = Options::named(name);
+        let mut seen = Seen::default();
+        let full = analyze_observed(File::open(&path).unwrap(), len, &opts, &mut seen, Vec::new()).unwrap();
+        let alone = read_overview(File::open(&path).unwrap(), len, &opts);
+        if name.ends_with(".gz") {
+            assert!(seen.overview.is_none() && alone.is_none(), "{name}: a compressed archive has no overview");
+            continue;
+        }
+        let overview = seen.overview.unwrap_or_else(|| panic!("{name}: no overview"));
+        assert_eq!(seen.bytes_before_overview, 0, "{name}: the overview comes before the layers are read");
+        assert!(!overview.images.is_empty(), "{name}");
+        assert_eq!(images(&overview), images(&full.report), "{name}");
+        assert_eq!(overview.archive.name, full.report.archive.name, "{name}");
+        assert_eq!(serde_json::to_value(alone.unwrap()).unwrap(), serde_json::to_value(&overview).unwrap(), "{name}");
+    }
 }

@@ -61,8 +61,13 @@ fn truncated_at_every_offset_errors_or_warns_never_panics() {
         match run(&full[..cut]) {
             Ok(a) => assert!(!a.report.warnings.is_empty(), "cut {cut} of {}: silent success", full.len()),
             Err(e) => {
+                // A sentence without the file's name (the edge adds it), and a position inside
+                // the bytes that were there.
                 let m = e.to_string();
-                assert!(m.contains("hostile.tar"), "cut {cut}: {m}");
+                assert!(!m.contains("hostile.tar") && m.ends_with('.'), "cut {cut}: {m}");
+                if let Some(at) = e.position() {
+                    assert!(at.offset <= cut as u64, "cut {cut}: position {at:?} beyond the end: {m}");
+                }
             }
         }
     }
@@ -507,4 +512,54 @@ fn progress_and_cancel_inside_one_long_compressed_body() {
     .unwrap_err();
     assert_eq!(err.code(), "cancelled");
     assert!(last < (BODY as u64) * 3 / 4, "cancelled at {last}");
+}
+
+/// A header claiming `size` bytes in base-256 (GNU's encoding for sizes octal cannot hold).
+fn huge_header(name: &[u8], size: u64) -> [u8; 512] {
+    let mut h = header(name, 0, b'0', 0o644, b"");
+    h[124..136].fill(0);
+    h[124] = 0x80;
+    h[128..136].copy_from_slice(&size.to_be_bytes());
+    fix_checksum(&mut h);
+    h
+}
+
+/// Two layers, each ending with a header that claims a 2^63-byte body and then the data stops:
+/// the sums of claimed sizes would overflow (a panic with overflow checks, a wrapped "4 B" in
+/// release). The cut-off entries are marked, their claimed sizes are not counted as data, and
+/// each layer is a damaged-layer warning.
+#[test]
+fn entries_cut_off_inside_their_body_are_marked_and_not_counted() {
+    let mut layers = Vec::new();
+    for (i, name) in [&b"a"[..], b"b"].into_iter().enumerate() {
+        let mut l = Vec::new();
+        file(&mut l, format!("small{i}").as_bytes(), b"12345");
+        l.extend_from_slice(&huge_header(name, 1 << 63));
+        l.extend_from_slice(&[9u8; 100]);
+        layers.push(l);
+    }
+    let a = run(&image_with(&layers, &["l0.tar", "l1.tar"])).unwrap();
+    let damaged: Vec<_> = a.report.warnings.iter().filter(|w| w.code == "damaged_layer").collect();
+    assert_eq!(damaged.len(), 2, "{:?}", a.report.warnings);
+    for (w, layer) in damaged.iter().zip(["l0.tar", "l1.tar"]) {
+        let at = w.position.as_ref().expect("a damaged layer has a position");
+        let inner = at.inner.as_ref().expect("inside the layer");
+        assert_eq!(inner.member.as_deref(), Some(layer), "{}", w.message);
+        assert!(w.message.starts_with(&format!("layer `{layer}` is damaged at byte ")), "{}", w.message);
+    }
+    let img = &a.report.images[0];
+    // Only the two 5-byte files are data.
+    assert_eq!(img.merged.total_bytes, 10, "{:?}", img.merged);
+    assert_eq!(img.layers.iter().map(|l| l.changes.added_bytes).sum::<u64>(), 10);
+    for (name, layer) in [("a", 0), ("b", 1)] {
+        let e = a.merged_entry(0, name).unwrap();
+        assert!(e.cut_off, "{name} is marked cut off: {e:?}");
+        let listed = a.layer_entries(layer, 0, 100).unwrap();
+        let entry = listed.items.iter().find(|x| x.path == name).unwrap();
+        assert!(entry.cut_off && entry.size == 1 << 63, "{entry:?}");
+    }
+    assert!(a.merged_entry(0, "small0").is_some_and(|e| !e.cut_off));
+    // The JSON says so too.
+    let json = serde_json::to_value(a.full_report()).unwrap();
+    assert_eq!(json["images"][0]["merged"]["total_bytes"], 10);
 }

@@ -678,3 +678,96 @@ fn every_fixture_archive_is_checked() {
     }
     assert!(missing.is_empty(), "fixture archives without an oracle test: {missing:?}");
 }
+
+/// The names `capsh --decode` gives a mask (`cap_chown,…`; libcap2-bin).
+fn capsh_names(mask: &str) -> std::collections::BTreeSet<String> {
+    let out = Command::new("capsh").arg(format!("--decode={mask}")).output();
+    let out = out.unwrap_or_else(|e| panic!("cannot run capsh ({e}): apt-get install libcap2-bin"));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (_, names) = text.trim().split_once('=').unwrap_or(("", ""));
+    names.split(',').filter(|n| !n.is_empty()).map(str::to_owned).collect()
+}
+
+/// Process ↔ image: for a fixture image with setuid and file-capability binaries, against every
+/// status dump in `proc/local`, `inspect --status` says exactly what capabilities(7) and
+/// prctl(2) imply — computed here from `getcap`'s text for each file (the oracle's truth),
+/// `capsh --decode` of the dump's CapBnd/CapInh, and the dump's NoNewPrivs and Uid lines.
+#[test]
+fn process_image_cross_checks_follow_getcap_and_capsh() {
+    use std::collections::BTreeSet;
+    let archive = fixtures().join("images/a1_podman_docker-archive.tar");
+    let t = truth(&archive);
+    let f = &t["images"][0]["findings"];
+    let file_caps: Vec<(String, String)> =
+        f["file_capabilities"].as_object().unwrap().iter().map(|(p, c)| (p.clone(), s(c).to_owned())).collect();
+    assert!(file_caps.len() >= 2, "the fixture has file capabilities: {f}");
+    let setid: BTreeSet<String> = f["setuid"].as_array().unwrap().iter().chain(f["setgid"].as_array().unwrap()).map(|p| s(p).to_owned()).collect();
+    let dumps = fixtures().join("proc/local");
+    let mut checked = 0;
+    let mut kinds_seen = BTreeSet::new();
+    for d in std::fs::read_dir(&dumps).unwrap() {
+        let path = d.unwrap().path();
+        if path.extension().is_none_or(|x| x != "status") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let field = |k: &str| text.lines().find_map(|l| l.strip_prefix(&format!("{k}:")).map(|v| v.trim().to_owned()));
+        let (Some(bnd), Some(inh)) = (field("CapBnd"), field("CapInh")) else { continue };
+        let nnp = field("NoNewPrivs").as_deref() == Some("1");
+        let bounding = capsh_names(&bnd);
+        let inheritable = capsh_names(&inh);
+        // What the rules give, file by file.
+        let mut want: Vec<(String, String, Vec<String>)> = Vec::new();
+        if nnp {
+            let mut all: BTreeSet<String> = setid.clone();
+            all.extend(file_caps.iter().map(|(p, _)| p.clone()));
+            for p in all {
+                let caps = file_caps.iter().find(|(q, _)| *q == p).map(|(_, c)| c.split('=').next().unwrap().split(',').map(str::to_owned).collect()).unwrap_or_default();
+                want.push((p, "no_new_privs_neutralises".into(), caps));
+            }
+        } else {
+            for (p, text) in &file_caps {
+                let (names, flags) = text.split_once('=').unwrap();
+                // getcap's flags: e (effective), i (inheritable), p (permitted), for all names.
+                let missing: Vec<String> = names
+                    .split(',')
+                    .filter(|n| flags.contains('p') && !bounding.contains(*n) && !(flags.contains('i') && inheritable.contains(*n)))
+                    .map(str::to_owned)
+                    .collect();
+                if !missing.is_empty() {
+                    let kind = if flags.contains('e') { "exec_fails" } else { "caps_not_gained" };
+                    want.push((p.clone(), kind.into(), missing));
+                }
+            }
+        }
+        want.sort();
+        let out = cli(&["inspect", "--json", "--status", path.to_str().unwrap(), archive.to_str().unwrap()]);
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        let checks = v["cross_checks"][0]["checks"].as_array().unwrap();
+        let mut got: Vec<(String, String, Vec<String>)> = checks
+            .iter()
+            .filter(|c| !s(&c["path"]).is_empty())
+            .map(|c| {
+                let mut caps: Vec<String> = c["caps"].as_array().unwrap().iter().map(|x| s(x).to_owned()).collect();
+                caps.sort();
+                (s(&c["path"]).to_owned(), s(&c["kind"]).to_owned(), caps)
+            })
+            .collect();
+        got.sort();
+        let mut want_sorted: Vec<_> = want.into_iter().map(|(p, k, mut c)| { c.sort(); (p, k, c) }).collect();
+        want_sorted.sort();
+        assert_eq!(got, want_sorted, "{}", path.display());
+        // The user: the config's numeric User (1000) against the dump's real and effective uid.
+        let uid = field("Uid").unwrap();
+        let ids: Vec<&str> = uid.split_whitespace().collect();
+        let user = checks.iter().find(|c| s(&c["path"]).is_empty()).unwrap();
+        let same = ids[0] == "1000" && ids[1] == "1000";
+        assert_eq!(s(&user["kind"]), if same { "user_matches" } else { "user_differs" }, "{}: {user}", path.display());
+        kinds_seen.extend(checks.iter().map(|c| s(&c["kind"]).to_owned()));
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} dumps");
+    for k in ["exec_fails", "no_new_privs_neutralises", "user_matches", "user_differs"] {
+        assert!(kinds_seen.contains(k), "no dump gave {k}: {kinds_seen:?}");
+    }
+}

@@ -55,7 +55,7 @@ fn outcome(r: Result<Analysis, ImageError>) -> String {
 
 /// Prepares every member (no size floor), through bytes, and returns (prepared, result).
 fn parallel(bytes: &[u8], opts: &Options) -> (usize, String) {
-    let spans = parallel_candidates(Cursor::new(bytes), bytes.len() as u64, opts, 0);
+    let spans = parallel_candidates(Cursor::new(bytes), bytes.len() as u64, 0);
     let mut prepared = Vec::new();
     for c in spans {
         if let Some(p) = index_member(Cursor::new(bytes), bytes.len() as u64, c.span, opts, &mut |_| Flow::Continue).unwrap() {
@@ -143,8 +143,8 @@ fn a_prepared_layer_of_another_size_is_not_adopted() {
     let a = image_with(&[layer(&[(b"etc/a", b"from a")])], &["l0.tar"]);
     let b = image_with(&[layer(&[(b"etc/b", b"from b"), (b"etc/c", &[b'c'; 2000])])], &["l0.tar"]);
     let opts = Options::named("x.tar");
-    let span_a = parallel_candidates(Cursor::new(&a), a.len() as u64, &opts, 0)[0].span;
-    let span_b = parallel_candidates(Cursor::new(&b), b.len() as u64, &opts, 0)[0].span;
+    let span_a = parallel_candidates(Cursor::new(&a), a.len() as u64, 0)[0].span;
+    let span_b = parallel_candidates(Cursor::new(&b), b.len() as u64, 0)[0].span;
     assert_eq!(span_a.offset, span_b.offset, "the layers start at the same offset");
     assert_ne!(span_a.size, span_b.size);
     let foreign = index_member(Cursor::new(&a), a.len() as u64, span_a, &opts, &mut |_| Flow::Continue).unwrap().unwrap();

@@ -3,7 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use tarsier::core::status::{self, classify, parse, FragmentError, PasteKind, ProcStatus, StatusError};
+use tarsier::core::paste::{classify, Accept, Classified};
+use tarsier::core::status::{self, parse, FragmentError, ProcStatus, StatusError};
 
 const HOST: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/proc/local/host_self.status"));
 const REDIS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/proc/seed/redis-server.status");
@@ -46,7 +47,7 @@ fn grep_subsets_and_partial_dumps() {
     let full = parse(HOST).unwrap();
     assert_eq!((s.cap_inh, s.cap_prm, s.cap_eff, s.cap_bnd, s.cap_amb), (full.cap_inh, full.cap_prm, full.cap_eff, full.cap_bnd, full.cap_amb));
     assert_eq!(s.name, None);
-    assert_eq!(classify(&caps), PasteKind::Masks);
+    assert!(matches!(classify(&caps, Accept::Any), Ok(Classified::Masks(m)) if m.len() == 5));
     // A single CapEff line, as the mask decoder also takes it.
     assert_eq!(parse("CapEff:\t00000000a80425fb").unwrap().cap_eff.map(|c| c.len()), Some(14));
     // The first half of a dump, cut mid-line.
@@ -81,11 +82,10 @@ fn garbage_gets_a_sentence_with_a_line_number() {
     let msg = err.to_string();
     assert!(msg.starts_with("Line 1 is not a \"Key:\tvalue\" line") && msg.ends_with('.'), "{msg}");
 
-    let mut lines: Vec<&str> = HOST.lines().collect();
-    lines.insert(9, "this line does not belong here");
-    let err = parse(&lines.join("\n")).unwrap_err();
-    assert!(matches!(err, StatusError::NotKeyValue { line: 10, .. }), "{err:?}");
-    assert!(err.to_string().contains("Line 10"));
+    // Mostly not a dump: two fields among three lines of prose are refused, naming the first.
+    let err = parse("Some notes about the box.\nName:\tbash\nIt was slow.\nPid:\t1\nThe end.").unwrap_err();
+    assert!(matches!(err, StatusError::NotKeyValue { line: 1, stray: 3, fields: 2, .. }), "{err:?}");
+    assert!(err.to_string().contains("Line 1") && err.to_string().contains("3 of its 5 lines are not"), "{err}");
 
     let err = parse("foo: bar\nbaz: qux").unwrap_err();
     assert!(matches!(err, StatusError::NoKnownFields { line: 1, .. }), "{err:?}");
@@ -94,8 +94,62 @@ fn garbage_gets_a_sentence_with_a_line_number() {
     assert!(matches!(parse("{\"json\": true}"), Err(StatusError::NotKeyValue { line: 1, .. })));
     assert!(matches!(parse("\u{0}\u{1}\u{2}binary"), Err(StatusError::NotKeyValue { .. })));
     assert!(matches!(parse("00000000a80425fb"), Err(StatusError::NotKeyValue { line: 1, .. })));
-    assert_eq!(classify("00000000a80425fb"), PasteKind::Masks);
-    assert_eq!(classify("foo bar"), PasteKind::Unknown);
+    assert!(matches!(classify("00000000a80425fb", Accept::Any), Ok(Classified::Masks(_))));
+    assert!(classify("foo bar", Accept::Any).is_err());
+}
+
+/// What a debugger prints around a dump read while it was attached (`gdb -p`, then `detach`).
+const GDB_TAIL: [&str; 3] = ["(gdb) detach", "Detaching from program: /usr/bin/cat, process 4242", "[Inferior 1 (process 4242) detached]"];
+
+/// Issue 11: a real dump with stray lines (a debugger's transcript after it, a shell's `$ `
+/// line and a note in the middle) is explained, with a warning naming each ignored line.
+#[test]
+fn stray_lines_in_a_real_dump_are_ignored_and_named() {
+    let clean = parse(HOST).unwrap();
+    let mut lines: Vec<&str> = HOST.lines().collect();
+    lines.insert(9, "$ ");
+    lines.insert(20, "(the next lines are from the second terminal)");
+    lines.extend(GDB_TAIL);
+    let text = lines.join("\n");
+    let s = parse(&text).unwrap_or_else(|e| panic!("{e}"));
+    // The same model: every field, none lost or shifted.
+    assert_eq!(model(ProcStatus { warnings: Vec::new(), ..s.clone() }), model(clean.clone()));
+    // One warning per ignored line, with its number and its text; the `$ ` prompt is no stray.
+    let named: Vec<(usize, Option<&str>)> = s.warnings.iter().map(|w| (w.line, w.key.as_deref())).collect();
+    let last = lines.len();
+    assert_eq!(named, [(21, None), (last - 2, None), (last - 1, None), (last, None)]);
+    for (w, text) in s.warnings.iter().zip(["(the next lines are from the second terminal)", GDB_TAIL[0], GDB_TAIL[1], GDB_TAIL[2]]) {
+        assert_eq!(w.message, format!("Line {} is not a \"Key:\tvalue\" line and was ignored: {text:?}.", w.line));
+    }
+    // The paste box reads it as the same dump, with the same warnings.
+    match classify(&text, Accept::Any) {
+        Ok(Classified::Status(dumps)) => assert_eq!(dumps, std::slice::from_ref(&s)),
+        other => panic!("{other:?}"),
+    }
+    let report = status::analyze(&s);
+    assert_eq!(report.warnings, s.warnings);
+    assert_eq!(report.verdict, status::analyze(&clean).verdict);
+}
+
+#[test]
+fn many_stray_lines_are_counted_and_a_mostly_stray_text_is_refused() {
+    let fields = HOST.lines().count();
+    // One stray line after every second field: fewer strays than fields, so the dump is read;
+    // the first MAX_IGNORED_WARNINGS are named, one more warning counts the rest.
+    let text: String = HOST.lines().enumerate().map(|(i, l)| if i % 2 == 1 { format!("{l}\nnoise {i}\n") } else { format!("{l}\n") }).collect();
+    let strays = fields / 2;
+    assert!(strays > status::MAX_IGNORED_WARNINGS);
+    let s = parse(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.raw.len(), fields);
+    assert_eq!(s.warnings.len(), status::MAX_IGNORED_WARNINGS + 1);
+    assert!(s.warnings[..status::MAX_IGNORED_WARNINGS].iter().all(|w| w.key.is_none() && w.message.contains("\"noise ")));
+    let summary = &s.warnings[status::MAX_IGNORED_WARNINGS].message;
+    assert_eq!(summary, &format!("{} more lines that are not \"Key:\tvalue\" lines were ignored ({strays} in all, the first on line 3).", strays - status::MAX_IGNORED_WARNINGS));
+    // As many stray lines as fields: mostly not a dump.
+    let text: String = HOST.lines().map(|l| format!("{l}\nnoise\n")).collect();
+    let err = parse(&text).unwrap_err();
+    assert_eq!(err, StatusError::NotKeyValue { line: 2, text: "noise".to_owned(), stray: fields, fields });
+    assert!(matches!(classify(&text, Accept::Any), Err(tarsier::core::paste::PasteError::Status(StatusError::NotKeyValue { .. }))));
 }
 
 #[test]
@@ -104,7 +158,7 @@ fn ten_megabytes_are_refused_at_once() {
     assert!(big.len() > 10_000_000);
     assert!(matches!(parse(&big), Err(StatusError::TooLarge { .. })));
     assert!(matches!(status::parse_all(&big), Err(StatusError::TooLarge { .. })));
-    let _ = classify(&big); // bounded: must return, whatever it says
+    let _ = classify(&big, Accept::Any); // bounded: must return, whatever it says
     let err = parse(&"a".repeat(10_000_000)).unwrap_err();
     assert!(err.to_string().contains("at most"));
     // Under the byte limit but too many lines.
@@ -229,4 +283,31 @@ fn cli_human_json_and_errors() {
 
     let (ok, _, err) = tarsier(&["status"], Some("00000000a80425fb"));
     assert!(!ok && err.contains("tarsier caps"), "{err}");
+}
+
+#[test]
+fn cli_explains_a_dump_with_stray_lines_and_names_them() {
+    let text = format!("{HOST}{}\n", GDB_TAIL.join("\n"));
+    let last = text.lines().count();
+    let (ok, out, err) = tarsier(&["status"], Some(&text));
+    assert!(ok, "{err}");
+    let warnings = out.split("== Warnings\n").nth(1).unwrap_or_else(|| panic!("no warnings section:\n{out}"));
+    assert_eq!(
+        warnings.lines().map(str::trim).collect::<Vec<_>>(),
+        [
+            format!("Line {} is not a \"Key:\tvalue\" line and was ignored: \"(gdb) detach\".", last - 2),
+            format!("Line {} is not a \"Key:\tvalue\" line and was ignored: \"Detaching from program: /usr/bin/cat, process 4242\".", last - 1),
+            format!("Line {last} is not a \"Key:\tvalue\" line and was ignored: \"[Inferior 1 (process 4242) detached]\"."),
+        ]
+    );
+    let (ok, out, _) = tarsier(&["status", "--json"], Some(&text));
+    assert!(ok);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["warnings"][2]["line"], last);
+    assert_eq!(json["warnings"][2]["key"], serde_json::Value::Null);
+    assert_eq!(json["raw"].as_array().map(Vec::len), Some(HOST.lines().count()));
+    // Mostly not a dump: refused, exit 1, with the code scripts know.
+    let (ok, out, err) = tarsier(&["status", "--json"], Some("Name:\tbash\nhello\nworld\n"));
+    assert!(!ok && err.contains("mostly not a status dump"), "{err}");
+    assert!(out.contains("\"code\":\"not_key_value\""), "{out}");
 }

@@ -93,3 +93,126 @@ async fn paste_box_reports_typed_text() {
     let label = root.query_selector("label[for=paste-input]").unwrap();
     assert!(label.is_some(), "the paste box has a label");
 }
+
+// The image page through the app's own reducer: what the worker's messages make it show.
+
+use tarsier::core::image::{read_overview, ErrorReport, Options};
+use tarsier::web::analyzer::{use_analyzer, Analyzer};
+use tarsier::web::components::image_page::ImagePage;
+use tarsier::web::protocol::{Response, WorkerStats};
+use tarsier::web::state::{Action, AppState};
+
+const A1: &[u8] = include_bytes!("../../shared/fixtures/images/a1_podman_docker-archive.tar");
+
+/// Where the harness puts its reducer's dispatcher, for the test to send actions through.
+type Dispatch = Rc<RefCell<Option<UseReducerDispatcher<AppState>>>>;
+
+#[derive(Properties)]
+struct PageProps {
+    dispatch: Dispatch,
+}
+
+impl PartialEq for PageProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.dispatch, &other.dispatch)
+    }
+}
+
+#[function_component(PageHarness)]
+fn page_harness(props: &PageProps) -> Html {
+    let state = use_reducer(AppState::default);
+    let analyzer = use_analyzer(&state);
+    *props.dispatch.borrow_mut() = Some(state.dispatcher());
+    html! {
+        <ContextProvider<Analyzer> context={analyzer}>
+            <ImagePage image={state.image.clone()} dragging={false} />
+        </ContextProvider<Analyzer>>
+    }
+}
+
+async fn image_page() -> (web_sys::Element, impl Fn(Action)) {
+    let root = mount_point();
+    let dispatch: Dispatch = Rc::new(RefCell::new(None));
+    yew::Renderer::<PageHarness>::with_root_and_props(root.clone(), PageProps { dispatch: dispatch.clone() }).render();
+    settle().await;
+    let send = move |action: Action| dispatch.borrow().as_ref().unwrap().dispatch(action);
+    (root, send)
+}
+
+fn failed(session: u32, code: &str, message: &str) -> Action {
+    let error = ErrorReport { code: code.into(), message: message.into(), position: None };
+    Action::Worker(Response::ImageOpened { session, result: Err(error), stats: WorkerStats::default() })
+}
+
+#[wasm_bindgen_test]
+async fn the_overview_shows_above_the_progress_while_indexing() {
+    let overview = read_overview(std::io::Cursor::new(A1), A1.len() as u64, &Options::named("a1.tar")).unwrap();
+    let tags = overview.images[0].tags.join(", ");
+    let (root, send) = image_page().await;
+    send(Action::ImageStarted { session: 7, name: "a1.tar".into(), size: A1.len() as u64, now_ms: 0.0 });
+    // An overview for another session is not this archive's.
+    send(Action::Worker(Response::ImageOverview { session: 6, overview: Box::new(overview.clone()) }));
+    settle().await;
+    assert!(root.query_selector("#image-preview").unwrap().is_none());
+    send(Action::Worker(Response::ImageOverview { session: 7, overview: Box::new(overview) }));
+    settle().await;
+    let shown = root.query_selector("#image-preview h3.tags").unwrap().expect("the overview is shown");
+    assert_eq!(shown.text_content().unwrap(), tags);
+    // a1's config records 14 history steps for its 4 layers (GNU tar and python read it so).
+    assert_eq!(root.query_selector_all("#image-preview tr.history-step").unwrap().length(), 14, "a row per history step");
+    assert!(root.query_selector("#image-preview ~ .progress[role=status]").unwrap().is_some(), "the progress is below the overview");
+    assert!(root.query_selector(".archive").unwrap().is_none(), "no full report yet");
+    // Cancelled: no error, and neither the overview nor the progress stays.
+    send(failed(7, "cancelled", "the analysis was cancelled."));
+    settle().await;
+    assert!(root.query_selector("#image-preview").unwrap().is_none());
+    assert!(root.query_selector(".progress").unwrap().is_none());
+    assert!(root.query_selector("#image-error").unwrap().is_none(), "a cancellation is not an error");
+}
+
+#[wasm_bindgen_test]
+async fn an_archive_error_is_named_once_and_keeps_its_code() {
+    let (root, send) = image_page().await;
+    send(Action::ImageStarted { session: 3, name: "cut.tar".into(), size: 1024, now_ms: 0.0 });
+    send(failed(3, "truncated", "the archive is truncated: it ends at byte 1024 in a header."));
+    settle().await;
+    let error = root.query_selector("#image-error").unwrap().expect("the error is shown");
+    assert_eq!(error.get_attribute("data-code").as_deref(), Some("truncated"));
+    assert_eq!(error.query_selector("p").unwrap().unwrap().text_content().unwrap(), "cut.tar: the archive is truncated: it ends at byte 1024 in a header.");
+}
+
+#[wasm_bindgen_test]
+async fn digest_checks_show_their_progress() {
+    let analysis = tarsier::core::image::analyze(std::io::Cursor::new(A1), A1.len() as u64, &Options::named("a1.tar"), &mut |_| tarsier::core::image::Flow::Continue).unwrap();
+    let (root, send) = image_page().await;
+    send(Action::ImageStarted { session: 1, name: "a1.tar".into(), size: A1.len() as u64, now_ms: 0.0 });
+    send(Action::Worker(Response::ImageOpened { session: 1, result: Ok(Box::new(analysis.report.clone())), stats: WorkerStats::default() }));
+    send(Action::Asked { id: 2, what: tarsier::web::state::Asked::Verify });
+    let progress = tarsier::core::image::Progress {
+        phase: tarsier::core::image::Phase::Verifying, bytes_done: 512, bytes_total: 2048, files_seen: 0, current: String::new(),
+    };
+    // The worker reports a digest check's progress under the Verify request's id.
+    send(Action::ImageProgressAt { session: 2, progress, now_ms: 1.0 });
+    settle().await;
+    let bar = root.query_selector(".verify-progress progress").unwrap().expect("the digest check's progress is shown");
+    assert_eq!(bar.get_attribute("value").as_deref(), Some("25.0"));
+}
+
+#[wasm_bindgen_test]
+fn a_preview_crosses_as_bytes_beside_the_json() {
+    use tarsier::web::protocol::{attached_bytes, decode, encode_with_bytes, FileContent};
+    let analysis = tarsier::core::image::analyze(std::io::Cursor::new(A1), A1.len() as u64, &Options::named("a1.tar"), &mut |_| tarsier::core::image::Flow::Continue).unwrap();
+    let entry = analysis.merged_entry(0, "etc/passwd").unwrap();
+    let bytes = b"root:x:0:0:root:/root:/bin/sh\n".to_vec();
+    let mut response = Response::FileRead { id: 1, path: "etc/passwd".into(), result: Ok(FileContent { entry, offset: 0, bytes: bytes.clone() }) };
+    let taken = response.take_bytes().unwrap();
+    assert_eq!(taken, bytes);
+    let (message, transfer) = encode_with_bytes(&response, &taken).unwrap();
+    assert_eq!(transfer.length(), 1, "the buffer is in the transfer list");
+    let json = js_sys::Reflect::get(&message, &"json".into()).unwrap().as_string().unwrap();
+    assert!(!json.contains("\"bytes\""), "no bytes in the JSON: {json}");
+    let (mut back, _) = decode::<Response>(&message).unwrap();
+    back.put_bytes(attached_bytes(&message).unwrap());
+    let Response::FileRead { result: Ok(content), .. } = back else { panic!("not a FileRead") };
+    assert_eq!(content.bytes, bytes);
+}

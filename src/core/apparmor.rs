@@ -14,7 +14,7 @@
 //! Trailing newlines and NUL bytes (what `cat` shows of a procattr read), blank lines and a shell
 //! prompt line before the label are tolerated; anything else on a second line is an error.
 
-use crate::core::paste::is_prompt_line;
+use crate::core::prompt::is_prompt_line;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use std::io::Cursor;
 
 /// Every fuzz target's name, as `fuzz/fuzz_targets/<name>.rs` and the corpus folders call it.
-pub const TARGETS: &[&str] = &["archive", "layer", "json", "status", "apparmor", "paste", "parallel", "packed"];
+pub const TARGETS: &[&str] = &["archive", "layered", "layer", "json", "status", "apparmor", "paste", "parallel", "packed"];
 
 /// Small limits so one run stays fast and a bomb is cut off early.
 pub fn options(name: &str) -> Options {
@@ -45,6 +45,7 @@ pub type Failure = String;
 pub fn run(name: &str, data: &[u8]) -> Result<(), Failure> {
     match name {
         "archive" => archive(data),
+        "layered" => layered(data),
         "layer" => layer(data),
         "json" => json(data),
         "status" => status_dump(data),
@@ -348,7 +349,11 @@ pub fn json(data: &[u8]) -> Result<(), Failure> {
 /// neighbour, and share it by link.
 pub fn status_dump(data: &[u8]) -> Result<(), Failure> {
     let text = String::from_utf8_lossy(data);
-    let _ = status::classify(&text);
+    for accept in [paste::Accept::Any, paste::Accept::StatusOrLabel] {
+        if let Ok(paste::Classified::Status(dumps)) = paste::classify(&text, accept) {
+            ensure!(status::parse_all(&text).as_ref() == Ok(&dumps), "classify read other dumps than parse_all");
+        }
+    }
     let all = status::parse_all(&text);
     match (&all, status::parse(&text)) {
         (Ok(dumps), Ok(one)) => {
@@ -508,7 +513,7 @@ pub fn parallel(data: &[u8]) -> Result<(), Failure> {
     };
     let serial = outcome(analyze(Cursor::new(data), len, &opts, &mut |_| Flow::Continue))?;
     let mut prepared = Vec::new();
-    for c in parallel_candidates(Cursor::new(data), len, &opts, 0) {
+    for c in parallel_candidates(Cursor::new(data), len, 0) {
         if let Ok(Some(p)) = index_member(Cursor::new(data), len, c.span, &opts, &mut |_| Flow::Continue) {
             let bytes = p.to_bytes();
             let back = PreIndexed::from_bytes(&bytes).map_err(|e| format!("a packed index does not unpack: {e}"))?;
@@ -528,4 +533,155 @@ pub fn packed(data: &[u8]) -> Result<(), Failure> {
         ensure!(p.to_bytes() == data, "a packed index does not pack back to the same bytes");
     }
     Ok(())
+}
+
+/// Reads fuzz bytes as choices: each call takes the next byte (0 once they run out).
+struct Choices<'a>(&'a [u8]);
+
+impl Choices<'_> {
+    fn byte(&mut self) -> u8 {
+        match self.0.split_first() {
+            Some((&b, rest)) => {
+                self.0 = rest;
+                b
+            }
+            None => 0,
+        }
+    }
+
+    fn pick<'t, T>(&mut self, items: &'t [T]) -> &'t T {
+        &items[usize::from(self.byte()) % items.len()]
+    }
+
+    fn done(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A ustar header (sizes over octal's 11 digits in GNU base-256), checksum filled in.
+fn tar_header(name: &[u8], size: u64, typeflag: u8, mode: u32, link: &[u8]) -> [u8; 512] {
+    let mut h = [0u8; 512];
+    let n = name.len().min(100);
+    h[..n].copy_from_slice(&name[..n]);
+    h[100..108].copy_from_slice(format!("{:07o}\0", mode & 0o7777).as_bytes());
+    h[108..116].copy_from_slice(b"0000000\0");
+    h[116..124].copy_from_slice(b"0000000\0");
+    if size < 0o777_7777_7777 {
+        h[124..136].copy_from_slice(format!("{size:011o}\0").as_bytes());
+    } else {
+        h[124] = 0x80;
+        h[128..136].copy_from_slice(&size.to_be_bytes());
+    }
+    h[136..148].copy_from_slice(b"14000000000\0");
+    h[156] = typeflag;
+    let l = link.len().min(100);
+    h[157..157 + l].copy_from_slice(&link[..l]);
+    h[257..263].copy_from_slice(b"ustar\0");
+    h[263..265].copy_from_slice(b"00");
+    h[148..156].copy_from_slice(b"        ");
+    let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+    h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    h
+}
+
+fn tar_member(out: &mut Vec<u8>, h: [u8; 512], body: &[u8]) {
+    out.extend_from_slice(&h);
+    out.extend_from_slice(body);
+    out.resize(out.len().div_ceil(512) * 512, 0);
+}
+
+/// One layer from the choices: entries over a small set of names (so layers overwrite, delete
+/// and hide each other's paths), of every kind the merge treats apart — files, directories,
+/// symlinks, hard links, whiteouts, opaque markers, duplicates, `..` names — with bodies of a
+/// few bytes, and, at the end, sometimes a header that claims a huge body and is cut off.
+fn fuzz_layer(c: &mut Choices<'_>) -> Vec<u8> {
+    const NAMES: &[&[u8]] = &[b"a", b"b", b"d/", b"d/x", b"d/y", b"d/e/f", b"etc/passwd", b"usr/bin/sh", b"../up", b"./"];
+    let mut l = Vec::new();
+    let entries = c.byte() % 12;
+    for _ in 0..entries {
+        let name = c.pick::<&[u8]>(NAMES);
+        let base = name.strip_suffix(b"/").unwrap_or(name);
+        let (dir, leaf) = match base.iter().rposition(|&b| b == b'/') {
+            Some(i) => (&base[..=i], &base[i + 1..]),
+            None => (&b""[..], base),
+        };
+        let body: Vec<u8> = (0..c.byte() % 40).map(|i| i ^ 0x5a).collect();
+        let mode = u32::from(c.byte()) << 4 | 0o644;
+        match c.byte() % 8 {
+            0 | 1 => tar_member(&mut l, tar_header(name, body.len() as u64, b'0', mode, b""), &body),
+            2 => tar_member(&mut l, tar_header(name, 0, b'5', 0o755, b""), &[]),
+            3 => tar_member(&mut l, tar_header(name, 0, b'2', 0o777, c.pick::<&[u8]>(NAMES)), &[]),
+            4 => tar_member(&mut l, tar_header(name, 0, b'1', 0o644, c.pick::<&[u8]>(NAMES)), &[]),
+            5 => {
+                let wh = [dir, b".wh.", leaf].concat();
+                tar_member(&mut l, tar_header(&wh, 0, b'0', 0o644, b""), &[]);
+            }
+            6 => {
+                let opq = [dir, b".wh..wh..opq"].concat();
+                tar_member(&mut l, tar_header(&opq, 0, b'0', 0o644, b""), &[]);
+            }
+            _ => tar_member(&mut l, tar_header(name, 1, b'0', 0o4755, b""), b"!"),
+        }
+    }
+    match c.byte() % 6 {
+        // A header whose body is cut off: sizes that would overflow the sums if counted.
+        0 => {
+            let size = *c.pick(&[1u64 << 63, u64::MAX / 3, 1 << 40, 600]);
+            l.extend_from_slice(&tar_header(c.pick::<&[u8]>(NAMES), size, b'0', 0o644, b""));
+            l.extend_from_slice(&[7u8; 100]);
+        }
+        // No end marker, or a lone zero block.
+        1 => {}
+        2 => l.extend_from_slice(&[0u8; 512]),
+        _ => l.extend_from_slice(&[0u8; 1024]),
+    }
+    l
+}
+
+/// Builds a docker-archive of 1–5 layers from the fuzz bytes (the config's diff_ids and history
+/// sometimes disagreeing with the layer count, a layer sometimes listed twice) and runs the
+/// [`archive`] checks on it: the structure-aware way to reach the merge, findings, packages and
+/// efficiency, which random bytes seldom get through the outer tar and the JSON to.
+pub fn layered(data: &[u8]) -> Result<(), Failure> {
+    archive(&layered_archive(data))
+}
+
+/// The docker-archive [`layered`] builds from `data`.
+pub fn layered_archive(data: &[u8]) -> Vec<u8> {
+    let mut c = Choices(data);
+    let count = 1 + usize::from(c.byte() % 5);
+    let mut layers = Vec::new();
+    for _ in 0..count {
+        layers.push(fuzz_layer(&mut c));
+    }
+    let mut names: Vec<String> = (0..count).map(|i| format!("l{i}/layer.tar")).collect();
+    if count > 1 && c.byte() % 8 == 0 {
+        names.push(names[0].clone());
+    }
+    let ids = count + usize::from(c.byte() % 3) - 1;
+    let diff_ids: Vec<String> = (0..ids).map(|i| format!("\"sha256:{i:064x}\"")).collect();
+    let history: Vec<String> = (0..count).map(|i| format!("{{\"created_by\":\"RUN step {i}\"}}")).collect();
+    let user = c.pick(&["", "root", "1000:1000", "0"]);
+    let config = format!(
+        "{{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{{\"User\":\"{user}\",\"Env\":[\"API_TOKEN=x\",\"PATH=/bin\"]}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{}]}},\"history\":[{}]}}",
+        diff_ids.join(","),
+        history.join(",")
+    );
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    let manifest = format!("[{{\"Config\":\"config.json\",\"RepoTags\":[\"fuzz:latest\"],\"Layers\":[{}]}}]", quoted.join(","));
+    let mut out = Vec::new();
+    for (i, l) in layers.iter().enumerate() {
+        tar_member(&mut out, tar_header(format!("l{i}/layer.tar").as_bytes(), l.len() as u64, b'0', 0o644, b""), l);
+    }
+    tar_member(&mut out, tar_header(b"config.json", config.len() as u64, b'0', 0o644, b""), config.as_bytes());
+    tar_member(&mut out, tar_header(b"manifest.json", manifest.len() as u64, b'0', 0o644, b""), manifest.as_bytes());
+    out.extend_from_slice(&[0u8; 1024]);
+    // The rest of the bytes, if any, overwrite some of the archive (a damaged variant).
+    if !c.done() {
+        let at = usize::from(c.byte()) * 64 % out.len().max(1);
+        for (dst, &b) in out.iter_mut().skip(at).zip(c.0) {
+            *dst = b;
+        }
+    }
+    out
 }

@@ -7,11 +7,13 @@
 pub mod caps;
 pub mod image;
 pub mod paste;
+pub mod prompt;
 pub mod status;
 pub mod signals;
 pub mod apparmor;
 pub mod seccomp;
 pub mod apparmor_profile;
 pub mod pod_security;
+pub mod cross_check;
 #[doc(hidden)]
 pub mod fuzz;

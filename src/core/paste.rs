@@ -1,13 +1,22 @@
-//! What a user pastes into the paste box: bare capability masks (`00000000a80425fb`,
-//! `0xa80425fb`), `CapEff:\t…` lines, `capsh --decode` output lines, several of them at once.
+//! What a user pastes: bare capability masks (`00000000a80425fb`, `0xa80425fb`), `CapEff:\t…`
+//! lines, `capsh --decode` output lines, one or more `/proc/<pid>/status` dumps, or a
+//! `/proc/<pid>/attr/current` AppArmor label — told apart once, by [`classify`], which hands on
+//! what it parsed; [`analyze`] explains it.
 //!
-//! Text arrives from terminals, chat and web pages, so the reader is lenient about spacing,
-//! `\r\n`, blank lines and shell prompts, and strict about the masks themselves: a line it cannot
-//! read is an error naming the line.
+//! ```text
+//! text ──classify──▶ Classified::{Status(Vec<ProcStatus>), Masks(Vec<LabeledMask>), AppArmor(AppArmorLabel)}
+//!                         │
+//!                         └──analyze──▶ PasteReport (status dumps explained and compared)
+//! ```
+//!
+//! Text arrives from terminals, chat and web pages, so the mask reader is lenient about spacing,
+//! `\r\n`, blank lines and shell prompts ([`crate::core::prompt`]), and strict about the masks
+//! themselves: a line it cannot read is an error naming the line.
 
 use crate::core::apparmor::{self, AppArmorError, AppArmorLabel};
 use crate::core::caps::{parse_mask, MaskError, MaskReport};
-use crate::core::status::{self, FieldDiff, PasteKind, StatusError, StatusReport};
+use crate::core::prompt::is_prompt_line;
+use crate::core::status::{self, FieldDiff, ProcStatus, StatusError, StatusReport};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -41,6 +50,25 @@ pub enum PasteError {
     Status(StatusError),
     /// Text that looked like an AppArmor label but could not be read.
     AppArmor(AppArmorError),
+    /// Capability masks (or `Cap*` lines) where only a status dump or a label is taken
+    /// ([`Accept::StatusOrLabel`]) that the status reader refuses; the error is its verdict.
+    MasksNotStatus(StatusError),
+}
+
+impl PasteError {
+    /// A short stable code for the error's kind (for scripts and tests); a status or AppArmor
+    /// error keeps its own code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PasteError::Empty => "empty",
+            PasteError::Line { .. } => "not_a_mask",
+            PasteError::TooMany { .. } => "too_many_masks",
+            PasteError::TooLarge { .. } => "too_large",
+            PasteError::Unrecognized { .. } => "unrecognized",
+            PasteError::Status(e) | PasteError::MasksNotStatus(e) => e.code(),
+            PasteError::AppArmor(e) => e.code(),
+        }
+    }
 }
 
 impl fmt::Display for PasteError {
@@ -57,6 +85,7 @@ impl fmt::Display for PasteError {
             ),
             PasteError::Status(e) => e.fmt(f),
             PasteError::AppArmor(e) => e.fmt(f),
+            PasteError::MasksNotStatus(e) => write!(f, "{e} The text holds capability masks, not a /proc/<pid>/status dump."),
             PasteError::TooLarge { bytes } => write!(
                 f,
                 "The paste is {bytes} bytes; at most {MAX_PASTE_BYTES} bytes are read (a /proc/<pid>/status dump is about 1.5 KB)."
@@ -69,23 +98,6 @@ impl fmt::Display for PasteError {
 }
 
 impl std::error::Error for PasteError {}
-
-/// Whether a line is a shell prompt or command echo rather than data: `$ cat /proc/1/status`,
-/// `root@host:~# grep Cap …`, `# comment`, `> …`.
-pub fn is_prompt_line(line: &str) -> bool {
-    let t = line.trim_start();
-    if t.starts_with('$') || t.starts_with('#') || t.starts_with('>') || t.starts_with('%') {
-        return true;
-    }
-    // user@host:path$ command / user@host:path# command
-    if let Some(at) = t.find('@') {
-        let rest = &t[at..];
-        if let Some(end) = rest.find(['$', '#']) {
-            return !rest[..end].contains(char::is_whitespace);
-        }
-    }
-    false
-}
 
 /// Reads every mask in `text`.
 ///
@@ -171,13 +183,110 @@ pub struct StatusPaste {
     pub comparison: Vec<FieldDiff>,
 }
 
+impl StatusPaste {
+    /// The dumps, and the comparison of the first two when there are two or more.
+    pub fn new(dumps: Vec<StatusReport>) -> StatusPaste {
+        let comparison = match dumps.as_slice() {
+            [left, right, ..] => status::compare(left, right),
+            _ => Vec::new(),
+        };
+        StatusPaste { dumps, comparison }
+    }
+}
+
 /// The most text one paste may hold: a `/proc/<pid>/status` dump is about 1.5 KB and 256 masks
 /// under 20 KB, so 1 MiB (the status reader's own limit) is far beyond anything real; more is
 /// refused before any parsing — the page refuses it before it even enters the paste box.
 pub const MAX_PASTE_BYTES: usize = crate::core::status::MAX_INPUT_BYTES;
 
+/// What a paste is, parsed: [`classify`] reads the text once and hands on the parsed value, so
+/// nothing downstream parses it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Classified {
+    /// One or more `/proc/<pid>/status` dumps (a key seen again starts the next one).
+    Status(Vec<ProcStatus>),
+    /// Capability masks: bare, `Label: MASK` lines, `capsh --decode` output.
+    Masks(Vec<LabeledMask>),
+    /// One `/proc/<pid>/attr/current` label.
+    AppArmor(AppArmorLabel),
+}
+
+/// What the caller takes. Lines whose only status keys are `Cap*` (`grep ^Cap` output) are both
+/// capability masks and a partial dump: the caller says which it wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accept {
+    /// Masks, status dumps or a label (the paste box); `Cap*`-only lines are masks.
+    Any,
+    /// Status dumps or a label (`tarsier status`); `Cap*`-only lines are a partial dump, and
+    /// capability masks are refused ([`PasteError::MasksNotStatus`]).
+    StatusOrLabel,
+}
+
+/// Tells what `text` is and reads it, once. The rule, in order:
+///
+/// 1. a line with a key `/proc/<pid>/status` prints, other than `Cap*`: status dumps, read by
+///    [`status::parse_all`];
+/// 2. capability masks, if [`parse_masks`] reads every line — with [`Accept::StatusOrLabel`],
+///    read as a partial dump instead (`CapEff:\t…` lines), or refused when they are not one
+///    (bare masks: [`PasteError::MasksNotStatus`]);
+/// 3. an AppArmor label, if [`apparmor::parse`] reads it;
+/// 4. otherwise an error: the mask reader's, or — when the first line is no mask at all — a
+///    sentence saying what the box takes ([`PasteError::Unrecognized`]); with
+///    [`Accept::StatusOrLabel`], the status reader's verdict.
+///
+/// A reader that fails is only asked to decide; the value of the one that succeeds is handed on.
+///
+/// # Errors
+/// [`PasteError`] when the text is empty, too large, or none of these; a text that step 1 chose
+/// and the status reader refuses is [`PasteError::Status`].
+///
+/// ```
+/// use tarsier::core::paste::{classify, Accept, Classified};
+/// assert!(matches!(classify("Name:\tbash\nState:\tS (sleeping)", Accept::Any), Ok(Classified::Status(d)) if d.len() == 1));
+/// assert!(matches!(classify("CapEff:\t00000000a80425fb", Accept::Any), Ok(Classified::Masks(_))));
+/// assert!(matches!(classify("CapEff:\t00000000a80425fb", Accept::StatusOrLabel), Ok(Classified::Status(_))));
+/// assert!(matches!(classify("0xa80425fb", Accept::Any), Ok(Classified::Masks(_))));
+/// assert!(matches!(classify("docker-default (enforce)\n", Accept::Any), Ok(Classified::AppArmor(_))));
+/// assert!(classify("hello world", Accept::Any).is_err());
+/// ```
+pub fn classify(text: &str, accept: Accept) -> Result<Classified, PasteError> {
+    if text.len() > MAX_PASTE_BYTES {
+        return Err(PasteError::TooLarge { bytes: text.len() });
+    }
+    let keys = status::known_keys(text);
+    if keys.other > 0 {
+        return status::parse_all(text).map(Classified::Status).map_err(PasteError::Status);
+    }
+    let mask_error = match (parse_masks(text), accept) {
+        (Ok(masks), Accept::Any) => return Ok(Classified::Masks(masks)),
+        (Ok(_), Accept::StatusOrLabel) => {
+            return status::parse_all(text).map(Classified::Status).map_err(PasteError::MasksNotStatus)
+        }
+        (Err(e), _) => e,
+    };
+    if let Ok(label) = apparmor::parse(text) {
+        return Ok(Classified::AppArmor(label));
+    }
+    match (accept, mask_error) {
+        (Accept::StatusOrLabel, _) => status::parse_all(text).map(Classified::Status).map_err(|e| {
+            if keys.caps > 0 {
+                PasteError::MasksNotStatus(e)
+            } else {
+                PasteError::Status(e)
+            }
+        }),
+        // Text whose very first line is no mask is not a list of masks at all: say what the
+        // box takes rather than why it is not hex.
+        (Accept::Any, PasteError::Line { line, .. }) if line == first_data_line(text) => {
+            let content = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+            Err(PasteError::Unrecognized { line, text: truncate(content.trim(), 80) })
+        }
+        (Accept::Any, e) => Err(e),
+    }
+}
+
 /// Decodes whatever was pasted: capability masks, status dumps or an AppArmor label, told apart
-/// by content ([`status::classify`]).
+/// by content ([`classify`] with [`Accept::Any`]).
 ///
 /// # Errors
 /// [`PasteError`] when the text is empty, too large, or cannot be read; the message names the
@@ -190,31 +299,11 @@ pub const MAX_PASTE_BYTES: usize = crate::core::status::MAX_INPUT_BYTES;
 /// assert!(matches!(analyze("docker-default (enforce)"), Ok(PasteReport::AppArmor(_))));
 /// ```
 pub fn analyze(text: &str) -> Result<PasteReport, PasteError> {
-    if text.len() > MAX_PASTE_BYTES {
-        return Err(PasteError::TooLarge { bytes: text.len() });
-    }
-    match status::classify(text) {
-        PasteKind::StatusDump => {
-            let dumps: Vec<StatusReport> =
-                status::parse_all(text).map_err(PasteError::Status)?.iter().map(status::analyze).collect();
-            let comparison = match dumps.as_slice() {
-                [left, right, ..] => status::compare(left, right),
-                _ => Vec::new(),
-            };
-            Ok(PasteReport::Status(StatusPaste { dumps, comparison }))
-        }
-        PasteKind::AppArmorLabel => apparmor::parse(text).map(PasteReport::AppArmor).map_err(PasteError::AppArmor),
-        PasteKind::Masks | PasteKind::Unknown => match parse_masks(text) {
-            Ok(masks) => Ok(PasteReport::Masks(masks)),
-            // Text whose very first line is no mask is not a list of masks at all: say what
-            // the box takes rather than why it is not hex.
-            Err(PasteError::Line { line, .. }) if line == first_data_line(text) => {
-                let content = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
-                Err(PasteError::Unrecognized { line, text: truncate(content.trim(), 80) })
-            }
-            Err(e) => Err(e),
-        },
-    }
+    Ok(match classify(text, Accept::Any)? {
+        Classified::Status(dumps) => PasteReport::Status(StatusPaste::new(dumps.iter().map(status::analyze).collect())),
+        Classified::Masks(masks) => PasteReport::Masks(masks),
+        Classified::AppArmor(label) => PasteReport::AppArmor(label),
+    })
 }
 
 /// Decodes `text` and, when `pinned` holds an earlier status dump and `text` is one dump, puts
@@ -232,8 +321,7 @@ pub fn analyze_against(text: &str, pinned: Option<&str>) -> Result<PasteReport, 
     let Some(left) = before.dumps.into_iter().next() else { return Ok(report) };
     let mut dumps = vec![left];
     dumps.extend(now.dumps.iter().cloned());
-    let comparison = status::compare(&dumps[0], &dumps[1]);
-    Ok(PasteReport::Status(StatusPaste { dumps, comparison }))
+    Ok(PasteReport::Status(StatusPaste::new(dumps)))
 }
 
 /// The URL fragment (without `#`) that reopens `report`, decoded from `text` (and `pinned`):
@@ -264,10 +352,15 @@ pub fn fragment_for(report: &PasteReport, text: &str, pinned: Option<&str>) -> O
     }
 }
 
-/// The same dumps with the same fields and values, wherever their lines were.
+/// The same dumps with the same fields and values, wherever their lines were, and the same
+/// number of ignored stray lines in each (a stray line between two dumps joined in one link could
+/// otherwise move from one dump to the other).
 fn same_fields(a: &[StatusReport], b: &[StatusReport]) -> bool {
+    let stray = |x: &StatusReport| x.warnings.iter().filter(|w| w.key.is_none()).count();
     let same = |x: &StatusReport, y: &StatusReport| {
-        x.raw.len() == y.raw.len() && x.raw.iter().zip(&y.raw).all(|(f, g)| f.key == g.key && f.value == g.value)
+        x.raw.len() == y.raw.len()
+            && x.raw.iter().zip(&y.raw).all(|(f, g)| f.key == g.key && f.value == g.value)
+            && stray(x) == stray(y)
     };
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
 }

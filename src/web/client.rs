@@ -1,114 +1,38 @@
-//! The UI side of the worker: spawns it, posts requests, and turns its messages into
-//! [`Action`]s for the app's reducer.
+//! The page's side of the worker: starts it, posts [`Request`]s, and turns its [`Response`]s
+//! into [`Action`]s for the app's reducer.
 
-use super::protocol::{decode, encode, Request, RequestId, Response};
+use super::protocol::{attached_bytes, decode, Request, RequestId, Response};
 use super::state::Action;
+use super::worker_handle::WorkerHandle;
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
-/// Where Trunk puts the worker's loader script (`data-loader-shim`, file hashing off), relative
-/// to the page so the site works under any base path.
-pub const WORKER_URL: &str = "./worker_loader.js";
+/// The name the page's workers are started with (a helper worker has another, see
+/// [`super::protocol::HELPER_NAME`]).
+const WORKER_NAME: &str = "tarsier";
 
-/// What a worker's owner does with each response (and the raw message, which may carry bytes).
-pub type OnMessage = Rc<dyn Fn(Result<Response, String>, &JsValue)>;
-
-/// A running worker and the closures that keep its handlers alive.
-pub struct WorkerHandle {
-    worker: web_sys::Worker,
-    /// Messages posted before the worker said [`Response::Ready`]: a worker's wasm loads
-    /// asynchronously, and a message that arrives before its handler is installed is lost.
-    queue: Rc<RefCell<Option<Vec<JsValue>>>>,
-    _on_message: Closure<dyn Fn(web_sys::MessageEvent)>,
-    _on_error: Closure<dyn Fn(web_sys::Event)>,
-}
-
-impl WorkerHandle {
-    /// Starts a worker whose responses are passed to `dispatch`.
-    ///
-    /// # Errors
-    /// A sentence for the user when the browser refuses to start the worker.
-    pub fn spawn(dispatch: Rc<dyn Fn(Action)>) -> Result<WorkerHandle, String> {
-        let on_error = dispatch.clone();
-        WorkerHandle::spawn_with(
-            Rc::new(move |response, _message| match response {
-                Ok(response) => dispatch(Action::Worker(response)),
-                Err(message) => dispatch(Action::WorkerFailed(message)),
-            }),
-            Rc::new(move |message| on_error(Action::WorkerFailed(message))),
-        )
-    }
-
-    /// Starts a worker (from the page, or from another worker: the URL is relative to the
-    /// script that starts it, and both live side by side). `on_message` gets each response with
-    /// the raw message (which may carry bytes, see [`super::protocol::attached_bytes`]);
-    /// `on_error` gets a sentence when the worker fails or a message cannot be sent.
-    ///
-    /// # Errors
-    /// A sentence for the user when the browser refuses to start the worker.
-    pub fn spawn_with(
-        on_message: OnMessage,
-        on_error: Rc<dyn Fn(String)>,
-    ) -> Result<WorkerHandle, String> {
-        let options = web_sys::WorkerOptions::new();
-        options.set_type(web_sys::WorkerType::Classic);
-        let worker = web_sys::Worker::new_with_options(WORKER_URL, &options)
-            .map_err(|e| format!("The browser would not start Tarsier's worker: {}", describe(&e)))?;
-        let queue: Rc<RefCell<Option<Vec<JsValue>>>> = Rc::new(RefCell::new(Some(Vec::new())));
-        let flush_queue = queue.clone();
-        let flush_worker = worker.clone();
-        let send_error = on_error.clone();
-        let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let data = event.data();
-            match decode::<Response>(&data) {
-                Ok((Response::Ready, _)) => {
-                    let pending = flush_queue.borrow_mut().take().unwrap_or_default();
-                    for message in pending {
-                        if let Err(e) = flush_worker.post_message(&message) {
-                            send_error(format!("Could not send work to Tarsier's worker: {}", describe(&e)));
-                        }
+/// Starts a worker whose responses (with any bytes that rode beside them put back) are passed
+/// to `dispatch`.
+///
+/// # Errors
+/// A sentence for the user when the browser refuses to start the worker.
+fn spawn(dispatch: Rc<dyn Fn(Action)>) -> Result<WorkerHandle, String> {
+    let on_error = dispatch.clone();
+    WorkerHandle::spawn(
+        WORKER_NAME,
+        Rc::new(move |message| {
+            dispatch(match decode::<Response>(message) {
+                Ok((mut response, _)) => {
+                    if let Some(bytes) = attached_bytes(message) {
+                        response.put_bytes(bytes);
                     }
+                    Action::Worker(response)
                 }
-                Ok((response, _)) => on_message(Ok(response), &data),
-                Err(message) => on_message(Err(message), &data),
-            }
-        });
-        let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
-            let detail = event
-                .dyn_ref::<web_sys::ErrorEvent>()
-                .map(|e| e.message())
-                .unwrap_or_else(|| "it failed to load".to_owned());
-            on_error(format!("Tarsier's worker stopped: {detail}"));
-        });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(WorkerHandle { worker, queue, _on_message: on_message, _on_error: on_error })
-    }
-
-    /// Posts a request (and optionally a file) to the worker.
-    ///
-    /// # Errors
-    /// A sentence for the user when the message cannot be sent.
-    pub fn send(&self, request: &Request, file: Option<&web_sys::File>) -> Result<(), String> {
-        let message = encode(request, file)?;
-        if let Some(queue) = self.queue.borrow_mut().as_mut() {
-            queue.push(message);
-            return Ok(());
-        }
-        self.worker
-            .post_message(&message)
-            .map_err(|e| format!("Could not send work to Tarsier's worker: {}", describe(&e)))
-    }
-}
-
-impl Drop for WorkerHandle {
-    fn drop(&mut self) {
-        self.worker.set_onmessage(None);
-        self.worker.set_onerror(None);
-        self.worker.terminate();
-    }
+                Err(message) => Action::WorkerFailed(message),
+            })
+        }),
+        Rc::new(move |message| on_error(Action::WorkerFailed(message))),
+    )
 }
 
 /// Shared, lazily started worker for the app.
@@ -129,7 +53,7 @@ impl WorkerSlot {
     pub fn send(&self, dispatch: &Rc<dyn Fn(Action)>, request: &Request, file: Option<&web_sys::File>) -> Result<(), String> {
         let mut slot = self.0.borrow_mut();
         if slot.is_none() {
-            *slot = Some(WorkerHandle::spawn(dispatch.clone())?);
+            *slot = Some(spawn(dispatch.clone())?);
         }
         match slot.as_ref() {
             Some(handle) => handle.send(request, file),
@@ -141,14 +65,6 @@ impl WorkerSlot {
     pub fn stop(&self) {
         self.0.borrow_mut().take();
     }
-}
-
-fn describe(value: &JsValue) -> String {
-    value
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| "unknown error".to_owned())
 }
 
 /// The image archives' workers: one per archive. The worker of the archive on screen keeps its
@@ -191,7 +107,7 @@ fn routed_worker() -> Result<(WorkerHandle, Router), String> {
             }
         }
     });
-    Ok((WorkerHandle::spawn(dispatch)?, router))
+    Ok((spawn(dispatch)?, router))
 }
 
 impl PartialEq for ImageSessions {

@@ -2,16 +2,26 @@
 //!
 //! Only this module (compiled for wasm32 alone) touches web crates. The UI thread never parses:
 //! it posts a [`protocol::Request`] to the worker and renders the [`protocol::Response`]s.
+//!
+//! Modules, each importing only those listed before it (no import cycles): `protocol` (both
+//! message protocols) ← `worker_handle` (a running worker) ← `blob_reader`, `worker_io` ←
+//! `helper` (a helper worker), `pool` (the helpers, from the archive's worker) ← `worker` (the
+//! archive's and the paste box's worker); on the page: `state` (the reducer) ← `client` (the
+//! page's workers) ← `analyzer` (the verbs the views use) ← `components` ← `app` (wiring).
 
+pub mod analyzer;
 pub mod app;
 pub mod blob_reader;
 pub mod client;
 pub mod components;
 pub mod fragment;
+pub mod helper;
+pub mod pool;
 pub mod protocol;
 pub mod state;
-pub mod pool;
 pub mod worker;
+pub mod worker_handle;
+pub mod worker_io;
 
 use wasm_bindgen::JsCast;
 
@@ -50,10 +60,16 @@ fn register_service_worker() {
     });
 }
 
-/// Starts the worker's message loop.
+/// Starts the worker script's message loop: a helper worker's (it was started under
+/// [`protocol::HELPER_NAME`]) or an archive's and the paste box's.
 pub fn start_worker() {
     std::panic::set_hook(Box::new(console_error_panic_hook::hook));
-    worker::run();
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    if scope.name() == protocol::HELPER_NAME {
+        helper::run(scope);
+    } else {
+        worker::run(scope);
+    }
 }
 
 fn show_crash(message: &str) {

@@ -5,7 +5,7 @@
 //! ([`parallel_candidates`](crate::core::image::parallel_candidates)) and, when the machine has
 //! cores to spare ([`helper_count`]), starts a few helpers (nested workers running the same
 //! script) and sends them all their members at once, biggest first to the least loaded. A
-//! helper indexes each member on its own and sends the packed index back as a transferred
+//! helper ([`super::helper`]) indexes each member on its own and sends the packed index back as a transferred
 //! buffer ([`PreIndexed::to_bytes`]); the archive's worker then runs the normal analysis, which
 //! adopts those indexes instead of reading the members again
 //! ([`analyze_prepared`](crate::core::image::analyze_prepared)) and gives the same result as
@@ -15,8 +15,8 @@
 //! unreadable just leaves its member to the archive's worker. Cancelling is terminating the
 //! archive's worker, which terminates its helpers with it.
 
-use super::client::{OnMessage, WorkerHandle};
-use super::protocol::{attached_bytes, Request, Response};
+use super::protocol::{attached_bytes, decode, HelperRequest, HelperResponse, HELPER_NAME};
+use super::worker_handle::{OnMessage, WorkerHandle};
 use crate::core::image::{MemberSpan, PreIndexed};
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
@@ -41,6 +41,8 @@ pub struct Prepared {
     pub fetched: u64,
     /// Helpers started.
     pub helpers: usize,
+    /// Layers the helpers indexed (in `layers`).
+    pub helper_layers: usize,
 }
 
 struct Pool {
@@ -74,7 +76,7 @@ impl Pool {
         for span in spans {
             let live = (0..self.handles.len()).filter(|&h| self.handles.get(h).is_some_and(Option::is_some));
             let Some(h) = live.min_by_key(|&h| load.get(h).copied().unwrap_or(u64::MAX)) else { return };
-            let request = Request::IndexMember { name: name.to_owned(), span };
+            let request = HelperRequest::IndexMember { name: name.to_owned(), span };
             let sent = self.handles.get(h).and_then(Option::as_ref).is_some_and(|handle| handle.send(&request, Some(file)).is_ok());
             if sent {
                 if let Some(q) = self.queues.get_mut(h) {
@@ -114,16 +116,17 @@ impl Pool {
         }
     }
 
-    fn on_message(&mut self, h: usize, response: Result<Response, String>, message: &JsValue) {
+    fn on_message(&mut self, h: usize, message: &JsValue) {
+        let response = decode::<HelperResponse>(message).map(|(r, _)| r);
         let current = self.queues.get(h).and_then(|q| q.front().copied());
         match response {
-            Ok(Response::MemberProgress { offset, bytes, files }) => {
+            Ok(HelperResponse::MemberProgress { offset, bytes, files }) => {
                 if current.is_some_and(|s| s.offset == offset) {
                     self.working.insert(h, (bytes, files));
                     (self.on_progress)(self.progress());
                 }
             }
-            Ok(Response::MemberIndexed { offset, fetched }) => {
+            Ok(HelperResponse::MemberIndexed { offset, fetched }) => {
                 self.out.fetched += fetched;
                 let Some(span) = current.filter(|s| s.offset == offset) else {
                     return self.retire(h);
@@ -180,15 +183,13 @@ pub fn start(
     for h in 0..helpers {
         let on_message: OnMessage = {
             let pool = pool.clone();
-            Rc::new(move |response: Result<Response, String>, message: &JsValue| {
-                pool.borrow_mut().on_message(h, response, message);
-            })
+            Rc::new(move |message: &JsValue| pool.borrow_mut().on_message(h, message))
         };
         let on_error = {
             let pool = pool.clone();
             Rc::new(move |_message: String| pool.borrow_mut().retire(h))
         };
-        let handle = WorkerHandle::spawn_with(on_message, on_error).ok();
+        let handle = WorkerHandle::spawn(HELPER_NAME, on_message, on_error).ok();
         let mut p = pool.borrow_mut();
         if handle.is_some() {
             p.running += 1;
@@ -220,6 +221,8 @@ impl Running {
         // Break the pool ↔ handler cycle: terminate whatever is left.
         let handles = std::mem::take(&mut p.handles);
         wasm_bindgen_futures::spawn_local(async move { drop(handles) });
-        std::mem::take(&mut p.out)
+        let mut out = std::mem::take(&mut p.out);
+        out.helper_layers = out.layers.len();
+        out
     }
 }

@@ -1,17 +1,28 @@
-//! Messages between the UI thread and the worker.
+//! Messages between the page, the archive workers and their helper workers: two protocols on
+//! one envelope.
 //!
-//! Each message is a JS object `{ json: string, file?: File }`: the serde payload travels as JSON
-//! text (so 64-bit masks and maps cross intact, which a JS number cannot promise), and a dropped
-//! `File` travels beside it by structured clone, which shares the underlying blob, not its bytes.
-//! A layer index packed by a helper worker travels as `bytes` (an `ArrayBuffer`, transferred,
-//! not copied).
+//! - Page ↔ worker: [`Request`] and [`Response`].
+//! - Archive worker ↔ helper worker ([`super::pool`] ↔ [`super::helper`]): [`HelperRequest`] and
+//!   [`HelperResponse`]. A helper is the same script started with the name [`HELPER_NAME`], and
+//!   reads only this protocol.
+//!
+//! Each message is a JS object `{ json: string, file?: File, bytes?: Uint8Array }`: the serde
+//! payload travels as JSON text (so 64-bit masks and maps cross intact, which a JS number cannot
+//! promise), a dropped `File` travels beside it by structured clone, which shares the underlying
+//! blob, not its bytes, and bytes (a helper's packed layer index, a file preview) travel as an
+//! `ArrayBuffer`, transferred, not copied. A worker says it has loaded with `{ ready: true }`,
+//! which belongs to neither protocol (see [`super::worker_handle`]).
 
-use crate::core::image::{DigestCheck, EntryReport, MemberSpan, MergedEntry, Page, Progress, Report, SearchHit};
+use crate::core::image::{DigestCheck, EntryReport, ErrorReport, MemberSpan, MergedEntry, Overview, Page, Progress, Report, SearchHit};
 use crate::core::paste::PasteReport;
 use serde::{Deserialize, Serialize};
 
 /// A request id: the UI shows only the answer to its latest request of a kind.
 pub type RequestId = u32;
+
+/// The name a helper worker is started with (`self.name` in the worker), which tells the
+/// worker script to serve [`HelperRequest`]s.
+pub const HELPER_NAME: &str = "tarsier-helper";
 
 /// What the paste box decodes: text the user typed, or a shared link's fragment.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -21,7 +32,7 @@ pub enum PasteInput {
     Fragment(String),
 }
 
-/// UI → worker.
+/// Page → worker.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Request {
     /// Decode pasted text (capability masks, a status dump, an AppArmor label); with `pinned`,
@@ -45,36 +56,69 @@ pub enum Request {
     /// A file's whole content (or the full JSON report when `path` is `None`) as a `blob:` URL
     /// for a download link.
     Download { id: RequestId, image: usize, path: Option<String> },
-    /// To a helper worker started by an archive's worker: index the layer member at `span` of
-    /// the attached file on its own and answer [`Response::MemberIndexed`].
-    IndexMember { name: String, span: MemberSpan },
 }
 
-/// Worker → UI.
+/// Worker → page. Errors about an archive are [`ErrorReport`]s: a code the page can react to
+/// and a sentence that does not name the file (the page puts the name before it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Response {
-    /// The worker has loaded and is ready for requests.
-    Ready,
     /// The answer to [`Request::Paste`]: the report or a sentence saying what is wrong; the text
     /// a fragment stood for (to put in the box); the fragment that reopens this decode.
     Paste { id: RequestId, text: Option<String>, fragment: Option<String>, result: Result<PasteReport, String> },
-    /// How far indexing (or verification) has come.
+    /// How far indexing (`session`: the archive's) or a digest check (`session`: the
+    /// [`Request::Verify`]'s id) has come.
     ImageProgress { session: RequestId, progress: Progress },
-    /// Indexing finished: the report, or a sentence saying why the archive cannot be read.
-    ImageOpened { session: RequestId, result: Result<Box<Report>, String>, stats: WorkerStats },
-    Verified { id: RequestId, result: Result<Vec<DigestCheck>, String> },
-    Dir { id: RequestId, image: usize, path: String, result: Result<Vec<MergedEntry>, String> },
-    LayerPage { id: RequestId, layer: usize, result: Result<Page<EntryReport>, String> },
-    Found { id: RequestId, pattern: String, result: Result<Vec<SearchHit>, String> },
-    FileRead { id: RequestId, path: String, result: Result<FileContent, String> },
-    Downloadable { id: RequestId, result: Result<DownloadLink, String> },
-    /// A helper's progress inside its member: bytes of the member and entries done so far.
+    /// The images of the archive being indexed, from its manifests and configs, before its
+    /// layers are indexed (uncompressed archives only; see [`Overview`]).
+    ImageOverview { session: RequestId, overview: Box<Overview> },
+    /// Indexing finished: the report, or why the archive cannot be read.
+    ImageOpened { session: RequestId, result: Result<Box<Report>, ErrorReport>, stats: WorkerStats },
+    Verified { id: RequestId, result: Result<Vec<DigestCheck>, ErrorReport> },
+    Dir { id: RequestId, image: usize, path: String, result: Result<Vec<MergedEntry>, ErrorReport> },
+    LayerPage { id: RequestId, layer: usize, result: Result<Page<EntryReport>, ErrorReport> },
+    Found { id: RequestId, pattern: String, result: Result<Vec<SearchHit>, ErrorReport> },
+    /// A preview: its bytes ride beside the JSON (see [`Response::take_bytes`]).
+    FileRead { id: RequestId, path: String, result: Result<FileContent, ErrorReport> },
+    Downloadable { id: RequestId, result: Result<DownloadLink, ErrorReport> },
+    /// A request the worker could not read (a bug, not user input).
+    Protocol { message: String },
+}
+
+impl Response {
+    /// Takes out the bytes that travel beside the JSON as a transferred buffer (a preview's).
+    pub fn take_bytes(&mut self) -> Option<Vec<u8>> {
+        match self {
+            Response::FileRead { result: Ok(content), .. } => Some(std::mem::take(&mut content.bytes)),
+            _ => None,
+        }
+    }
+
+    /// Puts back the bytes [`Response::take_bytes`] took out.
+    pub fn put_bytes(&mut self, bytes: Vec<u8>) {
+        if let Response::FileRead { result: Ok(content), .. } = self {
+            content.bytes = bytes;
+        }
+    }
+}
+
+/// Archive worker → helper worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum HelperRequest {
+    /// Index the layer member at `span` of the attached file on its own and answer
+    /// [`HelperResponse::MemberIndexed`].
+    IndexMember { name: String, span: MemberSpan },
+}
+
+/// Helper worker → archive worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum HelperResponse {
+    /// Progress inside the member: bytes of the member and entries done so far.
     MemberProgress { offset: u64, bytes: u64, files: u64 },
-    /// A helper's answer to [`Request::IndexMember`]: the packed index rides beside as bytes,
+    /// The answer to [`HelperRequest::IndexMember`]: the packed index rides beside as bytes,
     /// absent when the member is not a layer (the archive's worker then reads it itself).
     /// `fetched`: bytes the helper read from the file for it.
     MemberIndexed { offset: u64, fetched: u64 },
-    /// A request the worker could not read (a bug, not user input).
+    /// A request the helper could not read (a bug).
     Protocol { message: String },
 }
 
@@ -119,12 +163,31 @@ pub fn decode<T: for<'de> Deserialize<'de>>(message: &wasm_bindgen::JsValue) -> 
     Ok((payload, file))
 }
 
+/// The message a worker posts once its handler is installed.
+pub fn ready_message() -> wasm_bindgen::JsValue {
+    let obj = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&obj, &"ready".into(), &wasm_bindgen::JsValue::TRUE);
+    obj.into()
+}
+
+/// Whether `message` is [`ready_message`].
+pub fn is_ready(message: &wasm_bindgen::JsValue) -> bool {
+    js_sys::Reflect::get(message, &"ready".into()).is_ok_and(|v| v.is_truthy())
+}
+
+/// An error of the page's own making (not the core's), as the worker sends errors.
+pub fn error_report(code: &str, message: impl Into<String>) -> ErrorReport {
+    ErrorReport { code: code.to_owned(), message: message.into(), position: None }
+}
+
 /// A file's metadata and a slice of its content.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileContent {
     pub entry: MergedEntry,
     /// Where `bytes` starts in the file.
     pub offset: u64,
+    /// Not in the JSON: the bytes cross as a transferred `ArrayBuffer` ([`Response::take_bytes`]).
+    #[serde(skip)]
     pub bytes: Vec<u8>,
 }
 

@@ -1,7 +1,7 @@
 //! The app's one reducer: every change of what the page shows goes through [`Action`].
 
 use super::protocol::{DownloadLink, FileContent, RequestId, Response, WorkerStats};
-use crate::core::image::{DigestCheck, EntryReport, MergedEntry, Page, Progress, Report, SearchHit};
+use crate::core::image::{DigestCheck, EntryReport, ErrorReport, MergedEntry, Overview, Page, Progress, Report, SearchHit};
 use crate::core::paste::PasteReport;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -110,6 +110,8 @@ pub struct Loading {
     /// `performance.now()` when it started, for the rate.
     pub started_ms: f64,
     pub progress: Option<Rc<ProgressShown>>,
+    /// The images from the manifests and configs, while the layers are being indexed.
+    pub overview: Option<Shared<Overview>>,
 }
 
 /// The last progress message, with the time it arrived.
@@ -132,7 +134,7 @@ pub enum Remote<T> {
     NotAsked,
     Waiting(RequestId),
     Ready(T),
-    Failed(String),
+    Failed(ErrorReport),
 }
 
 /// Shared big data, compared by identity (reports do not implement `PartialEq`, and comparing
@@ -197,8 +199,22 @@ pub struct ImageState {
     pub loaded: Option<Loaded>,
     pub loading: Option<Loading>,
     /// Why the last archive could not be read (the previous one stays on screen).
-    pub error: Option<String>,
+    pub error: Option<ImageFailure>,
     pub view: ImageView,
+}
+
+/// An archive that could not be read: its name and the worker's error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageFailure {
+    pub name: String,
+    pub error: ErrorReport,
+}
+
+impl ImageFailure {
+    /// `NAME: sentence`, as the CLI says it.
+    pub fn sentence(&self) -> String {
+        format!("{}: {}", self.name, self.error.message)
+    }
 }
 
 /// The whole page's state.
@@ -232,7 +248,8 @@ pub enum Action {
     ImageStarted { session: RequestId, name: String, size: u64, now_ms: f64 },
     /// The user cancelled indexing.
     ImageCancelled,
-    /// A progress message arrived at `now_ms`.
+    /// A progress message arrived at `now_ms`; `session` is the archive's being indexed, or a
+    /// digest check's request id.
     ImageProgressAt { session: RequestId, progress: Progress, now_ms: f64 },
     SetImageView(ImageView),
     SelectImage(usize),
@@ -284,33 +301,20 @@ impl Reducible for AppState {
                 next.paste.status = Status::Idle;
             }
             Action::Unpin => next.paste.pinned = None,
-            Action::Worker(Response::Paste { id, text, fragment, result }) => {
-                if id != self.paste.latest {
-                    return self; // a stale answer never overwrites a newer request
-                }
-                if let Some(text) = text {
-                    next.paste.text = text;
-                }
-                match result {
-                    Ok(report) => {
-                        next.paste.shown = Some(Rc::new(report));
-                        next.paste.fragment = fragment;
-                        next.paste.status = Status::Done;
-                    }
-                    Err(message) => next.paste.status = Status::Failed(message),
-                }
-            }
             Action::SetTool(tool) => next.tool = tool,
             Action::ImageStarted { session, name, size, now_ms } => {
                 next.tool = Tool::Image;
-                next.image.loading = Some(Loading { session, name, size, started_ms: now_ms, progress: None });
+                next.image.loading = Some(Loading { session, name, size, started_ms: now_ms, progress: None, overview: None });
             }
             Action::ImageCancelled => next.image.loading = None,
             Action::ImageProgressAt { session, progress, now_ms } => {
                 let shown = Some(Rc::new(ProgressShown { progress, at_ms: now_ms }));
                 if let Some(loading) = next.image.loading.as_mut().filter(|l| l.session == session) {
                     loading.progress = shown;
-                } else if let Some(loaded) = next.image.loaded.as_mut().filter(|l| l.session == session) {
+                } else if let Some(loaded) =
+                    // Digest checks report under their request's id.
+                    next.image.loaded.as_mut().filter(|l| matches!(l.verify, Remote::Waiting(id) if id == session))
+                {
                     loaded.verify_progress = shown;
                 } else {
                     return self;
@@ -377,8 +381,49 @@ impl Reducible for AppState {
                 }
             }
             Action::DismissImageError => next.image.error = None,
-            Action::Worker(Response::ImageProgress { .. }) => return self, // stamped by the client
-            Action::Worker(Response::ImageOpened { session, result, stats }) => {
+            Action::Worker(response) => return self.on_response(response),
+            Action::WorkerFailed(message) => next.worker_failed(message),
+        }
+        Rc::new(next)
+    }
+}
+
+impl AppState {
+    /// The worker failed, could not be reached, or could not read a request: a paste waiting
+    /// for it will get no answer.
+    fn worker_failed(&mut self, message: String) {
+        self.worker_error = Some(message);
+        if self.paste.status == Status::Pending {
+            self.paste.status = Status::Idle;
+        }
+    }
+
+    /// A message from the worker; `self` when it changes nothing (a stale or unknown answer).
+    fn on_response(self: Rc<Self>, response: Response) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match response {
+            Response::Paste { id, text, fragment, result } => {
+                if id != self.paste.latest {
+                    return self; // a stale answer never overwrites a newer request
+                }
+                if let Some(text) = text {
+                    next.paste.text = text;
+                }
+                match result {
+                    Ok(report) => {
+                        next.paste.shown = Some(Rc::new(report));
+                        next.paste.fragment = fragment;
+                        next.paste.status = Status::Done;
+                    }
+                    Err(message) => next.paste.status = Status::Failed(message),
+                }
+            }
+            Response::ImageProgress { .. } => return self, // stamped by the client
+            Response::ImageOverview { session, overview } => {
+                let Some(loading) = next.image.loading.as_mut().filter(|l| l.session == session) else { return self };
+                loading.overview = Some(Shared::new(*overview));
+            }
+            Response::ImageOpened { session, result, stats } => {
                 if next.image.loading.as_ref().map(|l| l.session) != Some(session) {
                     return self;
                 }
@@ -389,34 +434,26 @@ impl Reducible for AppState {
                         next.image.view = ImageView::Overview;
                         next.image.loaded = Some(Loaded::new(session, *report, stats));
                     }
-                    Err(message) => {
+                    // Stopped on purpose: nothing went wrong.
+                    Err(error) if error.code == "cancelled" => {}
+                    Err(error) => {
                         let name = loading.map(|l| l.name).unwrap_or_default();
-                        next.image.error = Some(format!("{name}: {message}"));
+                        next.image.error = Some(ImageFailure { name, error });
                     }
                 }
             }
-            Action::Worker(response) if response_is_for_loaded(&response) => {
+            Response::Verified { .. }
+            | Response::Dir { .. }
+            | Response::LayerPage { .. }
+            | Response::Found { .. }
+            | Response::FileRead { .. }
+            | Response::Downloadable { .. } => {
                 let Some(loaded) = next.image.loaded.as_mut() else { return self };
                 if !loaded.file_reply(response) {
                     return self;
                 }
             }
-            // Helper-worker traffic never reaches the page.
-            Action::Worker(Response::Ready | Response::MemberProgress { .. } | Response::MemberIndexed { .. }) => return self,
-            Action::Worker(
-                Response::Verified { .. }
-                | Response::Dir { .. }
-                | Response::LayerPage { .. }
-                | Response::Found { .. }
-                | Response::FileRead { .. }
-                | Response::Downloadable { .. },
-            ) => return self,
-            Action::Worker(Response::Protocol { message }) | Action::WorkerFailed(message) => {
-                next.worker_error = Some(message);
-                if next.paste.status == Status::Pending {
-                    next.paste.status = Status::Idle;
-                }
-            }
+            Response::Protocol { message } => next.worker_failed(message),
         }
         Rc::new(next)
     }
@@ -433,19 +470,7 @@ pub enum Asked {
     Download,
 }
 
-fn response_is_for_loaded(r: &Response) -> bool {
-    matches!(
-        r,
-        Response::Verified { .. }
-            | Response::Dir { .. }
-            | Response::LayerPage { .. }
-            | Response::Found { .. }
-            | Response::FileRead { .. }
-            | Response::Downloadable { .. }
-    )
-}
-
-fn settle<T>(slot: &mut Remote<T>, id: RequestId, result: Result<T, String>) -> bool {
+fn settle<T>(slot: &mut Remote<T>, id: RequestId, result: Result<T, ErrorReport>) -> bool {
     if !matches!(slot, Remote::Waiting(w) if *w == id) {
         return false;
     }

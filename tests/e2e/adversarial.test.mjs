@@ -43,7 +43,7 @@ const ERROR_SENTENCE = {
   missing_manifest: /holds no image manifest/,
   bad_json: /is not valid JSON at line \d+, column \d+/,
   missing_member: /names `.*`, which the archive does not hold/,
-  limit_exceeded: /exceeds a safety limit at byte \d+: .* is over the limit of \d+/,
+  limit_exceeded: /a safety limit was reached at byte \d+.*: .* is over the limit of \d+/,
 };
 
 /** The outcomes a case's expectation allows (`a|b`: either). */

@@ -28,9 +28,18 @@ test('gzip layers: helper workers index them; the export equals `tarsier inspect
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setHardwareConcurrencyOverride', { hardwareConcurrency: 8 });
   await page.getByRole('button', { name: 'Container image' }).click();
+  // The overview is read before the helpers start: the page records its tags when it appears.
+  await page.evaluate(() => {
+    window.__early = null;
+    new MutationObserver((_, obs) => {
+      const tags = document.querySelector('#image-preview h3.tags');
+      if (tags && !document.querySelector('.archive')) { window.__early = tags.textContent; obs.disconnect(); }
+    }).observe(document.body, { subtree: true, childList: true });
+  });
   await dropFile(page, archive);
   const card = page.locator('.archive[data-helpers]');
   await card.waitFor();
+  assert.equal(await page.evaluate(() => window.__early), cli.images[0].tags.join(', '), 'the overview came before the helpers\' work');
   assert.equal(await card.getAttribute('data-helpers'), '4', 'four gzip layers, four helpers');
   assert.equal(await card.getAttribute('data-helper-layers'), '4', 'every layer came from a helper');
   assert.match(await card.textContent(), /4 compressed layers inflated by 4 helper workers in parallel/);

@@ -81,3 +81,43 @@ test('an AppArmor label and a garbage paste', async () => {
   // The previous result stays on screen.
   assert.equal(await page.locator('article.apparmor').count(), 1);
 });
+
+test('a dump with stray lines (a debugger transcript, a note) is explained, each ignored line named', async () => {
+  const { page, errors } = await open(browser, server.url);
+  const lines = (await fixture('proc/local/host_self.status')).trimEnd().split('\n');
+  lines.splice(20, 0, '(the next lines are from the second terminal)');
+  lines.push('(gdb) detach', 'Detaching from program: /usr/bin/cat, process 4242', '[Inferior 1 (process 4242) detached]');
+  await pasteText(page, lines.join('\n'));
+  const report = page.locator('article.status-report');
+  await report.waitFor();
+  assert.equal(await report.locator('h2.proc-title').textContent(), 'cat (PID 26170)');
+  const warnings = await report.locator('.warnings li').allTextContents();
+  assert.deepEqual(warnings, [
+    'Line 21 is not a "Key:\tvalue" line and was ignored: "(the next lines are from the second terminal)".',
+    `Line ${lines.length - 2} is not a "Key:\tvalue" line and was ignored: "(gdb) detach".`,
+    `Line ${lines.length - 1} is not a "Key:\tvalue" line and was ignored: "Detaching from program: /usr/bin/cat, process 4242".`,
+    `Line ${lines.length} is not a "Key:\tvalue" line and was ignored: "[Inferior 1 (process 4242) detached]".`,
+  ]);
+  assert.equal(await page.locator('#paste-error').count(), 0);
+  assert.deepEqual(errors, []);
+});
+
+test('a MIPS dump: 128-bit signal masks, renamed by the numbering picked in the Signals card', async () => {
+  const { page, errors } = await open(browser, server.url);
+  // threads_signals with SigCgt as a MIPS kernel prints it (32 hex digits): SIGINT (2), SIGTERM
+  // (15), SIGUSR1 (16 on MIPS, SIGSTKFLT on x86) and SIGRTMAX (127).
+  const dump = (await fixture('proc/local/threads_signals.status')).replace(/^SigCgt:.*$/m, 'SigCgt:\t4000000000000000000000000000c002');
+  await pasteText(page, dump);
+  const signals = page.locator('article.status-report .signals');
+  await signals.waitFor();
+  const cgt = signals.locator('dt', { hasText: /^SigCgt / });
+  assert.equal(await cgt.textContent(), 'SigCgt 4000000000000000000000000000c002');
+  const names = () => cgt.locator('xpath=following-sibling::dd[1]').textContent();
+  assert.match(await names(), /SIGINT SIGTERM SIGSTKFLT SIG127$/);
+  assert.match(await signals.locator('.signals-note').textContent(), /choose the MIPS numbering/);
+  await signals.getByLabel('Signal numbering').selectOption('mips');
+  await page.waitForFunction(() => /SIGUSR1/.test(document.querySelector('.signals')?.textContent ?? ''));
+  assert.match(await names(), /SIGINT SIGTERM SIGUSR1 SIGRTMAX$/);
+  assert.equal(await signals.locator('.signals-note').count(), 0);
+  assert.deepEqual(errors, []);
+});

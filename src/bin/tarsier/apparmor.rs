@@ -2,7 +2,8 @@
 //! (`/proc/<pid>/attr/current`) or an AppArmor profile text; for the label `docker-default`
 //! (or with `--docker-default`), what Docker's generated profile denies, rule by rule.
 
-use crate::{input, print_or_fail};
+use crate::input;
+use crate::output::print_or_fail;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::process::ExitCode;

@@ -1,6 +1,6 @@
 //! `tarsier caps HEX...`: one `capsh --decode` line per mask, or JSON.
 
-use crate::fail;
+use crate::output::fail;
 use std::process::ExitCode;
 use tarsier::core::caps::{parse_mask, MaskReport};
 

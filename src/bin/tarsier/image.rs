@@ -4,16 +4,17 @@
 //! `docs/report-schema.md`); `ls` lists one layer or the merged filesystem like `tar -tv`;
 //! `cat` writes one file's bytes to stdout.
 
-use crate::{fail, fail_json};
+use crate::output::fail;
+use tarsier::core::cross_check::{cross_check, CrossCheck, ProcessFacts};
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::process::ExitCode;
 use tarsier::core::image::{
     analyze_prepared, copy_entry, copy_merged, index_member, mode_string, parallel_candidates, verify_digests,
     Analysis, EntryKind, Flow, PreIndexed, PARALLEL_MIN_MEMBER,
-    ImageError, MergedStatus, Options, Progress, Report, utc_minutes,
+    ErrorReport, ImageError, ImageReport, MergedStatus, Options, Progress, Report, utc_minutes,
 };
 
 #[derive(clap::Args)]
@@ -30,6 +31,54 @@ pub struct InspectArgs {
     /// the archive in one pass). The result is the same either way.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
     threads: Option<u16>,
+    /// A `/proc/<pid>/status` dump of a process of this image: check the image's setuid and
+    /// file-capability binaries against its CapBnd and NoNewPrivs, and its User against the Uid.
+    #[arg(long, value_name = "FILE")]
+    status: Option<PathBuf>,
+}
+
+/// One image's process ↔ image checks (`inspect --status`).
+#[derive(serde::Serialize)]
+struct ImageCrossChecks {
+    image: usize,
+    checks: Vec<CrossCheck>,
+}
+
+/// Largest `/etc/passwd` read to resolve the config's user name.
+const MAX_PASSWD: u64 = 1 << 20;
+
+/// The process ↔ image checks of every image against the dump at `status`.
+fn cross_checks(file: &Path, a: &Analysis, status: &Path) -> Result<Vec<ImageCrossChecks>, String> {
+    let text = std::fs::read(status).map_err(|e| format!("{}: cannot read it: {e}.", status.display()))?;
+    let text = String::from_utf8_lossy(&text);
+    let dump = tarsier::core::status::parse(&text).map_err(|e| format!("{}: {e}", status.display()))?;
+    let facts = ProcessFacts::from_status(&dump);
+    let mut out = Vec::new();
+    for (i, img) in a.report.images.iter().enumerate() {
+        let files = a.privileged_files(i).map_err(|e| format!("{}: {e}", file.display()))?;
+        let mut passwd = Vec::new();
+        let mut reader = File::open(file).map_err(|e| format!("{}: cannot open it: {e}.", file.display()))?;
+        let fits = a.merged_entry(i, "etc/passwd").is_some_and(|e| e.size <= MAX_PASSWD);
+        let passwd = (fits && copy_merged(&mut reader, a, i, "etc/passwd", &mut passwd).is_ok()).then(|| String::from_utf8_lossy(&passwd).into_owned());
+        out.push(ImageCrossChecks { image: i, checks: cross_check(&files, img.config.user.as_deref(), passwd.as_deref(), &facts) });
+    }
+    Ok(out)
+}
+
+fn print_cross_checks(out: &mut dyn Write, status: &Path, all: &[ImageCrossChecks]) -> std::io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "process ({}) ↔ image:", status.display())?;
+    for c in all {
+        if c.checks.is_empty() {
+            writeln!(out, "  image {}: nothing its files or user would do differently", c.image)?;
+        }
+        for x in &c.checks {
+            let kind = serde_json::to_value(x.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+            let path = if x.path.is_empty() { String::new() } else { format!(" /{}", x.path) };
+            writeln!(out, "  image {}: [{kind}]{path}: {}", c.image, x.detail)?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(clap::Args)]
@@ -63,11 +112,8 @@ pub struct CatArgs {
 }
 
 fn open(path: &PathBuf) -> Result<(File, u64), String> {
-    let f = File::open(path).map_err(|e| format!("cannot open `{}`: {e}.", path.display()))?;
-    let len = f
-        .metadata()
-        .map_err(|e| format!("cannot read the size of `{}`: {e}.", path.display()))?
-        .len();
+    let f = File::open(path).map_err(|e| format!("cannot open it: {e}."))?;
+    let len = f.metadata().map_err(|e| format!("cannot read its size: {e}."))?.len();
     Ok((f, len))
 }
 
@@ -93,21 +139,44 @@ fn clear_progress() {
     }
 }
 
-/// Why an archive could not be loaded: the [`ImageError`] code (`io` when the file cannot be
-/// opened) and the sentence for the user.
+/// Why an archive could not be loaded: the error as it crosses to the user (code, sentence,
+/// position), and the file's name, which is put before the sentence here, once.
 struct LoadError {
-    code: &'static str,
-    message: String,
+    file: String,
+    report: ErrorReport,
+}
+
+impl LoadError {
+    fn new(path: &Path, report: ErrorReport) -> Self {
+        LoadError { file: path.display().to_string(), report }
+    }
+
+    fn io(path: &Path, message: String) -> Self {
+        LoadError::new(path, ErrorReport { code: "io".into(), message, position: None })
+    }
+
+    /// Prints the error (`tarsier: FILE: SENTENCE`) and, with `--json`, also
+    /// `{"error": {"code", "message", "file", "position"}}` on stdout.
+    fn fail(&self, json: bool) -> ExitCode {
+        if json {
+            let mut v = serde_json::json!({ "code": self.report.code, "message": self.report.message, "file": self.file });
+            if let Some(p) = &self.report.position {
+                v["position"] = serde_json::to_value(p).unwrap_or_default();
+            }
+            println!("{}", serde_json::json!({ "error": v }));
+        }
+        fail(self)
+    }
 }
 
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        write!(f, "{}: {}", self.file, self.report.message)
     }
 }
 
 fn load(path: &PathBuf, threads: Option<u16>) -> Result<Analysis, LoadError> {
-    let (f, len) = open(path).map_err(|message| LoadError { code: "io", message })?;
+    let (f, len) = open(path).map_err(|message| LoadError::io(path, message))?;
     let opts = Options::named(path.display().to_string());
     let threads = match threads {
         Some(n) => usize::from(n),
@@ -117,7 +186,7 @@ fn load(path: &PathBuf, threads: Option<u16>) -> Result<Analysis, LoadError> {
     let mut cb = progress_printer();
     let r = analyze_prepared(f, len, &opts, &mut cb, prepared);
     clear_progress();
-    r.map_err(|e: ImageError| LoadError { code: e.code(), message: e.to_string() })
+    r.map_err(|e: ImageError| LoadError::new(path, ErrorReport::from(&e)))
 }
 
 /// Most threads indexing layers at once.
@@ -129,7 +198,7 @@ fn prepare(path: &PathBuf, len: u64, opts: &Options, threads: usize) -> Vec<PreI
     let Ok(f) = File::open(path) else {
         return Vec::new();
     };
-    let mut spans: Vec<_> = parallel_candidates(std::io::BufReader::new(f), len, opts, PARALLEL_MIN_MEMBER)
+    let mut spans: Vec<_> = parallel_candidates(std::io::BufReader::new(f), len, PARALLEL_MIN_MEMBER)
         .into_iter()
         .map(|c| c.span)
         .collect();
@@ -200,140 +269,10 @@ fn print_summary(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
             img.tags.join(", ")
         };
         writeln!(out, "image {}: {tags}", img.index)?;
-        writeln!(
-            out,
-            "  config {}  {}/{}{}  created {}{}",
-            img.config_digest.as_deref().unwrap_or(&img.config_member),
-            img.os.as_deref().unwrap_or("?"),
-            img.architecture.as_deref().unwrap_or("?"),
-            img.variant
-                .as_deref()
-                .map(|v| format!("/{v}"))
-                .unwrap_or_default(),
-            img.created.as_deref().unwrap_or("?"),
-            img.author
-                .as_deref()
-                .map(|a| format!("  author {a}"))
-                .unwrap_or_default()
-        )?;
-        let c = &img.config;
-        writeln!(
-            out,
-            "  user {:?}  workdir {:?}",
-            c.user.as_deref().unwrap_or(""),
-            c.working_dir.as_deref().unwrap_or("")
-        )?;
-        if let Some(e) = &c.entrypoint {
-            writeln!(out, "  entrypoint {e:?}")?;
-        }
-        if let Some(cmd) = &c.cmd {
-            writeln!(out, "  cmd {cmd:?}")?;
-        }
-        for e in &c.env {
-            writeln!(out, "  env {e}")?;
-        }
-        if !c.exposed_ports.is_empty() {
-            writeln!(out, "  ports {}", c.exposed_ports.join(" "))?;
-        }
-        if !c.volumes.is_empty() {
-            writeln!(out, "  volumes {}", c.volumes.join(" "))?;
-        }
-        for (k, v) in &c.labels {
-            writeln!(out, "  label {k}={v}")?;
-        }
-        if let Some(s) = &c.stop_signal {
-            writeln!(out, "  stop signal {s}")?;
-        }
-        if let Some(h) = &c.healthcheck {
-            writeln!(
-                out,
-                "  healthcheck {:?} every {}s",
-                h.test,
-                h.interval_ns.unwrap_or(0) / 1_000_000_000
-            )?;
-        }
-        writeln!(out, "  layers:")?;
-        for (pos, l) in img.layers.iter().enumerate() {
-            let Some(lr) = r.layers.get(l.layer) else {
-                continue;
-            };
-            let ch = &l.changes;
-            writeln!(
-                out,
-                "    #{pos} {:>10} {:<5} {:>6} entries  +{} ~{} -{}  {}  {}",
-                human_bytes(lr.uncompressed_size),
-                format!("{:?}", lr.compression).to_lowercase(),
-                lr.entry_count,
-                ch.added,
-                ch.modified,
-                ch.deleted,
-                lr.digest
-                    .as_deref()
-                    .or(l.diff_id.as_deref())
-                    .map_or_else(|| lr.member.clone(), |d| d.chars().take(19).collect()),
-                one_line(l.created_by.as_deref().unwrap_or(""), 70)
-            )?;
-        }
-        let m = &img.merged;
-        writeln!(
-            out,
-            "  merged: {} paths ({} files, {} dirs, {} symlinks, {} hard links), {}; efficiency {:.1}%, wasted {}",
-            m.paths,
-            m.files,
-            m.dirs,
-            m.symlinks,
-            m.hardlinks,
-            human_bytes(m.total_bytes),
-            img.efficiency.score * 100.0,
-            human_bytes(img.efficiency.wasted_bytes)
-        )?;
-        if !img.findings.is_empty() {
-            writeln!(out, "  findings:")?;
-            // At most FINDINGS_PER_KIND lines per kind in the summary (`--json` has them all).
-            const FINDINGS_PER_KIND: usize = 10;
-            let mut shown: std::collections::BTreeMap<String, usize> = Default::default();
-            for f in &img.findings {
-                let key = format!("{:?}", f.kind);
-                let n = shown.entry(key).or_insert(0);
-                *n += 1;
-                if *n > FINDINGS_PER_KIND {
-                    continue;
-                }
-                let sev = format!("{:?}", f.severity).to_lowercase();
-                let kind = serde_json::to_value(f.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default();
-                let path = if f.path.is_empty() {
-                    String::new()
-                } else {
-                    format!(" /{}", f.path)
-                };
-                writeln!(out, "    [{sev}] {kind}{path}: {}", f.detail)?;
-            }
-            for (kind, n) in shown.iter().filter(|(_, n)| **n > FINDINGS_PER_KIND) {
-                writeln!(
-                    out,
-                    "    … and {} more {kind} findings (see --json)",
-                    n - FINDINGS_PER_KIND
-                )?;
-            }
-        }
-        if !img.packages.is_empty() {
-            writeln!(out, "  packages ({}):", img.packages.len())?;
-            for p in &img.packages {
-                let changed = if p.changed_in.is_empty() {
-                    String::new()
-                } else {
-                    format!(", changed in #{:?}", p.changed_in)
-                };
-                writeln!(
-                    out,
-                    "    {} {} ({:?}, layer #{}{changed})",
-                    p.name, p.version, p.source, p.installed_in
-                )?;
-            }
-        }
+        print_config(out, img)?;
+        print_layers(out, r, img)?;
+        print_findings(out, img)?;
+        print_packages(out, img)?;
     }
     let absent: Vec<_> = r.platforms.iter().filter(|p| !p.present).collect();
     if !absent.is_empty() {
@@ -359,25 +298,187 @@ fn print_summary(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
     Ok(())
 }
 
+
+/// The image's platform, creation and container config, one setting per line.
+fn print_config(out: &mut dyn Write, img: &ImageReport) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "  config {}  {}/{}{}  created {}{}",
+        img.config_digest.as_deref().unwrap_or(&img.config_member),
+        img.os.as_deref().unwrap_or("?"),
+        img.architecture.as_deref().unwrap_or("?"),
+        img.variant
+            .as_deref()
+            .map(|v| format!("/{v}"))
+            .unwrap_or_default(),
+        img.created.as_deref().unwrap_or("?"),
+        img.author
+            .as_deref()
+            .map(|a| format!("  author {a}"))
+            .unwrap_or_default()
+    )?;
+    let c = &img.config;
+    writeln!(
+        out,
+        "  user {:?}  workdir {:?}",
+        c.user.as_deref().unwrap_or(""),
+        c.working_dir.as_deref().unwrap_or("")
+    )?;
+    if let Some(e) = &c.entrypoint {
+        writeln!(out, "  entrypoint {e:?}")?;
+    }
+    if let Some(cmd) = &c.cmd {
+        writeln!(out, "  cmd {cmd:?}")?;
+    }
+    for e in &c.env {
+        writeln!(out, "  env {e}")?;
+    }
+    if !c.exposed_ports.is_empty() {
+        writeln!(out, "  ports {}", c.exposed_ports.join(" "))?;
+    }
+    if !c.volumes.is_empty() {
+        writeln!(out, "  volumes {}", c.volumes.join(" "))?;
+    }
+    for (k, v) in &c.labels {
+        writeln!(out, "  label {k}={v}")?;
+    }
+    if let Some(s) = &c.stop_signal {
+        writeln!(out, "  stop signal {s}")?;
+    }
+    if let Some(h) = &c.healthcheck {
+        writeln!(
+            out,
+            "  healthcheck {:?} every {}s",
+            h.test,
+            h.interval_ns.unwrap_or(0) / 1_000_000_000
+        )?;
+    }
+    Ok(())
+}
+
+/// One line per layer: size, compression, entries, changes, digest and the command.
+fn print_layers(out: &mut dyn Write, r: &Report, img: &ImageReport) -> std::io::Result<()> {
+    writeln!(out, "  layers:")?;
+    for (pos, l) in img.layers.iter().enumerate() {
+        let Some(lr) = r.layers.get(l.layer) else {
+            continue;
+        };
+        let ch = &l.changes;
+        writeln!(
+            out,
+            "    #{pos} {:>10} {:<5} {:>6} entries  +{} ~{} -{}  {}  {}",
+            human_bytes(lr.uncompressed_size),
+            format!("{:?}", lr.compression).to_lowercase(),
+            lr.entry_count,
+            ch.added,
+            ch.modified,
+            ch.deleted,
+            lr.digest
+                .as_deref()
+                .or(l.diff_id.as_deref())
+                .map_or_else(|| lr.member.clone(), |d| d.chars().take(19).collect()),
+            one_line(l.created_by.as_deref().unwrap_or(""), 70)
+        )?;
+    }
+    let m = &img.merged;
+    writeln!(
+        out,
+        "  merged: {} paths ({} files, {} dirs, {} symlinks, {} hard links), {}; efficiency {:.1}%, wasted {}",
+        m.paths,
+        m.files,
+        m.dirs,
+        m.symlinks,
+        m.hardlinks,
+        human_bytes(m.total_bytes),
+        img.efficiency.score * 100.0,
+        human_bytes(img.efficiency.wasted_bytes)
+    )?;
+    Ok(())
+}
+
+/// The findings, at most a few per kind.
+fn print_findings(out: &mut dyn Write, img: &ImageReport) -> std::io::Result<()> {
+    if !img.findings.is_empty() {
+        writeln!(out, "  findings:")?;
+        // At most FINDINGS_PER_KIND lines per kind in the summary (`--json` has them all).
+        const FINDINGS_PER_KIND: usize = 10;
+        let mut shown: std::collections::BTreeMap<String, usize> = Default::default();
+        for f in &img.findings {
+            let key = format!("{:?}", f.kind);
+            let n = shown.entry(key).or_insert(0);
+            *n += 1;
+            if *n > FINDINGS_PER_KIND {
+                continue;
+            }
+            let sev = format!("{:?}", f.severity).to_lowercase();
+            let kind = serde_json::to_value(f.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            let path = if f.path.is_empty() {
+                String::new()
+            } else {
+                format!(" /{}", f.path)
+            };
+            writeln!(out, "    [{sev}] {kind}{path}: {}", f.detail)?;
+        }
+        for (kind, n) in shown.iter().filter(|(_, n)| **n > FINDINGS_PER_KIND) {
+            writeln!(
+                out,
+                "    … and {} more {kind} findings (see --json)",
+                n - FINDINGS_PER_KIND
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The packages with their installing layer.
+fn print_packages(out: &mut dyn Write, img: &ImageReport) -> std::io::Result<()> {
+    if !img.packages.is_empty() {
+        writeln!(out, "  packages ({}):", img.packages.len())?;
+        for p in &img.packages {
+            let changed = if p.changed_in.is_empty() {
+                String::new()
+            } else {
+                format!(", changed in #{:?}", p.changed_in)
+            };
+            writeln!(
+                out,
+                "    {} {} ({:?}, layer #{}{changed})",
+                p.name, p.version, p.source, p.installed_in
+            )?;
+        }
+    }
+    Ok(())
+}
+
 pub fn inspect(args: &InspectArgs) -> ExitCode {
     let analysis = match load(&args.file, args.threads) {
         Ok(a) => a,
-        Err(e) => return fail_json(args.json, e.code, e),
+        Err(e) => return e.fail(args.json),
     };
     let checks = if args.verify {
         let (f, _) = match open(&args.file) {
             Ok(x) => x,
-            Err(e) => return fail_json(args.json, "io", e),
+            Err(e) => return LoadError::io(&args.file, e).fail(args.json),
         };
         let mut cb = progress_printer();
         let r = verify_digests(f, &analysis, &mut cb);
         clear_progress();
         match r {
             Ok(c) => Some(c),
-            Err(e) => return fail_json(args.json, e.code(), e),
+            Err(e) => return LoadError::new(&args.file, ErrorReport::from(&e)).fail(args.json),
         }
     } else {
         None
+    };
+    let cross = match &args.status {
+        Some(status) => match cross_checks(&args.file, &analysis, status) {
+            Ok(c) => Some(c),
+            Err(e) => return crate::output::fail_json(args.json, "status", e),
+        },
+        None => None,
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -388,12 +489,15 @@ pub fn inspect(args: &InspectArgs) -> ExitCode {
             full: tarsier::core::image::FullReport<'a>,
             #[serde(skip_serializing_if = "Option::is_none")]
             digest_checks: Option<&'a Vec<tarsier::core::image::DigestCheck>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            cross_checks: Option<&'a Vec<ImageCrossChecks>>,
         }
         serde_json::to_writer_pretty(
             &mut out,
             &WithChecks {
                 full: analysis.full_report(),
                 digest_checks: checks.as_ref(),
+                cross_checks: cross.as_ref(),
             },
         )
         .map_err(std::io::Error::other)
@@ -418,7 +522,10 @@ pub fn inspect(args: &InspectArgs) -> ExitCode {
                     )?;
                 }
             }
-            Ok(())
+            match (&cross, &args.status) {
+                (Some(c), Some(status)) => print_cross_checks(&mut out, status, c),
+                _ => Ok(()),
+            }
         })
     };
     if let Err(e) = res.and_then(|()| out.flush()) {
@@ -441,7 +548,7 @@ fn under(path: &str, prefix: &str) -> bool {
 pub fn ls(args: &LsArgs) -> ExitCode {
     let a = match load(&args.file, None) {
         Ok(a) => a,
-        Err(e) => return fail(e),
+        Err(e) => return e.fail(false),
     };
     let Some(img) = a.report.images.get(args.image) else {
         return fail(format!(
@@ -534,11 +641,11 @@ pub fn ls(args: &LsArgs) -> ExitCode {
 pub fn cat(args: &CatArgs) -> ExitCode {
     let a = match load(&args.file, None) {
         Ok(a) => a,
-        Err(e) => return fail(e),
+        Err(e) => return e.fail(false),
     };
     let (f, _) = match open(&args.file) {
         Ok(x) => x,
-        Err(e) => return fail(e),
+        Err(e) => return LoadError::io(&args.file, e).fail(false),
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -566,7 +673,7 @@ pub fn cat(args: &CatArgs) -> ExitCode {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Ok(Err(e)) => fail(format!("could not write to standard output: {e}.")),
-        Err(e) => fail(e),
+        Err(e) => LoadError::new(&args.file, ErrorReport::from(&e)).fail(false),
     }
 }
 

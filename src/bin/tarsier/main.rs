@@ -20,6 +20,8 @@ mod image;
 #[cfg(not(target_arch = "wasm32"))]
 mod input;
 #[cfg(not(target_arch = "wasm32"))]
+mod output;
+#[cfg(not(target_arch = "wasm32"))]
 mod seccomp;
 #[cfg(not(target_arch = "wasm32"))]
 mod status;
@@ -66,33 +68,4 @@ fn main() -> ExitCode {
         Command::Seccomp(args) => seccomp::run(&args),
         Command::Apparmor(args) => apparmor::run(&args),
     }
-}
-
-/// Prints `message` as the one-line error users see, and returns the failure exit code.
-pub fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("tarsier: {message}");
-    ExitCode::FAILURE
-}
-
-/// Prints a command's output, or its error as [`fail`] does.
-pub fn print_or_fail(result: Result<String, String>) -> ExitCode {
-    match result {
-        Ok(text) => {
-            print!("{text}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(e),
-    }
-}
-
-/// [`fail`], and with `--json` also the error as JSON on stdout,
-/// `{"error": {"code": CODE, "message": MESSAGE}}`, so that a script can tell one kind of
-/// failure from another by its stable `code` instead of the sentence.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn fail_json(json: bool, code: &str, message: impl std::fmt::Display) -> ExitCode {
-    let message = message.to_string();
-    if json {
-        println!("{}", serde_json::json!({ "error": { "code": code, "message": message } }));
-    }
-    fail(message)
 }

@@ -6,7 +6,8 @@
 //! architecture, `name`, `number`, `action`, `errno`, `conditional` and `rule`) with `profile`,
 //! `summary` and, with `--compare`, `comparison`.
 
-use crate::{input, print_or_fail};
+use crate::input;
+use crate::output::print_or_fail;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::process::ExitCode;

@@ -1,16 +1,20 @@
-//! `tarsier status [FILE|-] [--json]`: explain a `/proc/<pid>/status` dump, or a
-//! `/proc/<pid>/attr/current` AppArmor label, for terminals and scripts.
+//! `tarsier status [FILE|-] [--json] [--signals NUMBERING]`: explain a `/proc/<pid>/status` dump,
+//! or a `/proc/<pid>/attr/current` AppArmor label, for terminals and scripts.
 //!
-//! The input kind is detected by content. Two or more dumps in one input are each explained and
+//! The input kind is detected by content (`core::paste::classify`). `--signals` names the signal
+//! masks by an architecture's numbering (`mips` reads MIPS's 128-bit masks by their names). Two or more dumps in one input are each explained and
 //! the first two compared. `--json` prints the core's report: a `StatusReport` for one dump, an
 //! `AppArmorLabel` for a label, `{"dumps": [...], "comparison": [...]}` for several dumps.
 
-use crate::{fail, fail_json, input};
+use crate::input;
+use crate::output::{fail, fail_json};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::process::ExitCode;
-use tarsier::core::apparmor::{self, AppArmorLabel, MAX_LABEL_BYTES};
-use tarsier::core::status::{self, FieldDiff, PasteKind, StatusReport, MAX_INPUT_BYTES};
+use tarsier::core::apparmor::{AppArmorLabel, MAX_LABEL_BYTES};
+use tarsier::core::paste::{self, Accept, Classified, PasteError};
+use tarsier::core::signals::Numbering;
+use tarsier::core::status::{self, FieldDiff, StatusReport, MAX_INPUT_BYTES};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -20,6 +24,14 @@ pub struct Args {
     /// Print the full JSON report.
     #[arg(long)]
     json: bool,
+    /// The signal numbering to name SigPnd … SigCgt by: generic (x86, arm, riscv, s390, powerpc,
+    /// …), mips, alpha, sparc or parisc; an architecture name (mips64el, hppa, …) also works.
+    #[arg(long, value_name = "NUMBERING", default_value = "generic", value_parser = parse_numbering)]
+    signals: Numbering,
+}
+
+fn parse_numbering(text: &str) -> Result<Numbering, String> {
+    text.parse()
 }
 
 #[derive(Serialize)]
@@ -45,25 +57,20 @@ pub fn run(args: &Args) -> ExitCode {
     };
     // Process names are bytes, not necessarily UTF-8: keep what can be shown.
     let text = String::from_utf8_lossy(&bytes);
-    let kind = status::classify(&text);
-    if kind == PasteKind::AppArmorLabel {
-        return match apparmor::parse(&text) {
-            Ok(label) if args.json => print_json(&label),
-            Ok(label) => {
-                print!("{}", render_apparmor(&label));
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail_json(args.json, e.code(), e),
-        };
-    }
-    let dumps = match status::parse_all(&text) {
-        Ok(d) => d,
-        Err(e) if kind == PasteKind::Masks => {
+    let dumps = match paste::classify(&text, Accept::StatusOrLabel) {
+        Ok(Classified::Status(dumps)) => dumps,
+        Ok(Classified::AppArmor(label)) if args.json => return print_json(&label),
+        Ok(Classified::AppArmor(label)) => {
+            print!("{}", render_apparmor(&label));
+            return ExitCode::SUCCESS;
+        }
+        Ok(Classified::Masks(_)) => return fail("internal error: masks were read where only a dump or a label is taken"),
+        Err(PasteError::MasksNotStatus(e)) => {
             return fail_json(args.json, e.code(), format!("{e} The input looks like bare capability masks; decode them with `tarsier caps MASK`."))
         }
         Err(e) => return fail_json(args.json, e.code(), e),
     };
-    let reports: Vec<StatusReport> = dumps.iter().map(status::analyze).collect();
+    let reports: Vec<StatusReport> = dumps.iter().map(|d| status::analyze_with(d, args.signals)).collect();
     let comparison = match reports.as_slice() {
         [a, b, ..] => Some(status::compare(a, b)),
         _ => None,
@@ -185,6 +192,12 @@ fn render(r: &StatusReport) -> String {
     }
 
     let _ = writeln!(o, "\n== Signals");
+    if r.signals.numbering != Numbering::Generic {
+        let _ = writeln!(o, "  Numbering: {}", r.signals.numbering.label());
+    }
+    if let Some(note) = &r.signals.note {
+        let _ = writeln!(o, "  Note: {note}");
+    }
     if let (Some(q), Some(l)) = (r.signals.queued, r.signals.queue_limit) {
         let _ = writeln!(o, "  SigQ: {q} queued of a limit of {l}");
     }

@@ -3,10 +3,12 @@
 //! See the OCI [descriptor digests](https://github.com/opencontainers/image-spec/blob/main/descriptor.md#digests)
 //! and [`rootfs.diff_ids`](https://github.com/opencontainers/image-spec/blob/main/config.md#layer-diffid).
 
-use super::archive::io_error;
+use super::analysis::Analysis;
+use super::error::{ImageError, Position};
+use super::progress::{Flow, Phase, Progress, Progressor};
 use super::report::DigestCheck;
-use super::source::{with_decoded, Bounded, Compression, Source};
-use super::{Analysis, Flow, ImageError, Phase, Progress, Progressor};
+use super::sniff::outer_position;
+use super::source::{with_decoded, Bounded, Compression, Source, Tick};
 use sha2::{Digest as _, Sha256};
 use std::cell::Cell;
 use std::io::{self, Read, Seek};
@@ -77,7 +79,7 @@ fn check(
 pub fn verify_digests<R: Read + Seek>(
     reader: R,
     a: &Analysis,
-    progress: &mut dyn FnMut(Progress) -> Flow,
+    mut progress: &mut dyn FnMut(Progress) -> Flow,
 ) -> Result<Vec<DigestCheck>, ImageError> {
     let mut targets = Vec::new();
     for (li, l) in a.report.layers.iter().enumerate() {
@@ -94,25 +96,25 @@ pub fn verify_digests<R: Read + Seek>(
             diff_id: l.diff_id.clone(),
         });
     }
-    for (off, size, member, digest) in &a.configs {
-        if !targets.iter().any(|t| t.offset == *off) {
+    for c in &a.configs {
+        if !targets.iter().any(|t| t.offset == c.offset) {
             targets.push(Target {
-                offset: *off,
-                size: *size,
-                member: member.clone(),
+                offset: c.offset,
+                size: c.size,
+                member: c.member.clone(),
                 layer: None,
                 compression: Compression::None,
-                digest: Some(digest.clone()),
+                digest: Some(c.digest.clone()),
                 diff_id: None,
             });
         }
     }
     targets.sort_by_key(|t| t.offset);
-    let file = a.name.clone();
-    let tick = Rc::new(Cell::new(0));
-    let mut prog = Progressor::new(progress, tick.clone(), a.total_len, Phase::Verifying);
+    let tick: Tick = Rc::new(Cell::new(0));
+    let mut prog = Progressor::new(&mut progress, tick.clone(), a.total_len, Phase::Verifying);
+    let compression = a.outer_compression;
     let mut out = Vec::new();
-    a.with_outer(reader, tick, &mut |outer| {
+    a.with_outer(reader, tick.clone(), &mut |outer| {
         for t in &targets {
             prog.current.clone_from(&t.member);
             prog.report()?;
@@ -122,9 +124,10 @@ pub fn verify_digests<R: Read + Seek>(
             }
             outer
                 .skip(t.offset - here)
-                .map_err(|e| io_error(&file, t.offset, "while seeking to a blob", e))?;
+                .map_err(|e| ImageError::from_io(outer_position(compression, &tick, t.offset), "while seeking to a blob", e))?;
             let mut body = Bounded::new(outer, t.size);
             let ctx = format!("inside `{}`", t.member);
+            let at = || Position::inside(tick.get(), Some(&t.member), 0);
             let mut hashing = Hashing {
                 inner: &mut body,
                 h: Sha256::new(),
@@ -134,7 +137,7 @@ pub fn verify_digests<R: Read + Seek>(
                 loop {
                     let n = hashing
                         .read(&mut buf)
-                        .map_err(|e| io_error(&file, t.offset, &ctx, e))?;
+                        .map_err(|e| ImageError::from_io(at(), &ctx, e))?;
                     if n == 0 {
                         break;
                     }
@@ -166,7 +169,7 @@ pub fn verify_digests<R: Read + Seek>(
                         loop {
                             let n = s
                                 .read_some(&mut buf)
-                                .map_err(|e| io_error(&file, t.offset, &ctx, e))?;
+                                .map_err(|e| ImageError::from_io(at(), &ctx, e))?;
                             if n == 0 {
                                 break;
                             }
@@ -175,14 +178,14 @@ pub fn verify_digests<R: Read + Seek>(
                         }
                         Ok(h)
                     },
-                    &|e| io_error(&file, t.offset, &ctx, e),
+                    &|e| ImageError::from_io(at(), &ctx, e),
                 )?;
                 // Hash whatever follows the compressed stream inside the blob.
                 let mut rest = vec![0u8; HASH_CHUNK];
                 loop {
                     let n = hashing
                         .read(&mut rest)
-                        .map_err(|e| io_error(&file, t.offset, &ctx, e))?;
+                        .map_err(|e| ImageError::from_io(at(), &ctx, e))?;
                     if n == 0 {
                         break;
                     }

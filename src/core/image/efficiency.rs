@@ -114,7 +114,7 @@ pub(crate) fn dive_figures(tree: &PathTree, layers: &[&LayerIndex]) -> DiveFigur
                     }
                     (e.target, deleted_size(tree, &stacked, e.target))
                 }
-                Some(e) => (node, e.size),
+                Some(e) => (node, e.data_size()),
                 // A directory the layer only implies: dive's empty payload.
                 None => (node, 0),
             };
@@ -139,7 +139,7 @@ pub(crate) fn dive_figures(tree: &PathTree, layers: &[&LayerIndex]) -> DiveFigur
         for &node in &nodes {
             let payload = match last.get(&node).and_then(|&i| layer.entries.get(i)) {
                 Some(e) if e.kind == EntryKind::Whiteout => continue,
-                Some(e) => Stacked { present: true, is_dir: e.kind == EntryKind::Dir, size: e.size },
+                Some(e) => Stacked { present: true, is_dir: e.kind == EntryKind::Dir, size: e.data_size() },
                 None => Stacked { present: true, is_dir: false, size: 0 },
             };
             if let Some(s) = stacked.get_mut(node as usize) {

@@ -6,7 +6,7 @@
 //! capabilities as in [capabilities(7)](https://man7.org/linux/man-pages/man7/capabilities.7.html).
 
 use super::fs_tree::{components, display_bytes, PathTree, NONE};
-use super::layer::{LayerIndex, StrTable, FLAG_DOTDOT, FLAG_DUPLICATE};
+use super::layer::{Entry, LayerIndex, StrTable, FLAG_DOTDOT, FLAG_DUPLICATE};
 use super::merge::{Merged, ST_PRESENT};
 use super::report::{ContainerConfig, EntryKind, Finding, FindingKind, Severity};
 use super::xattr::decode_file_caps;
@@ -83,6 +83,31 @@ pub(crate) fn findings(
         items: Vec::new(),
         per_kind: Default::default(),
     };
+    config_findings(cfg, &mut out);
+    for (n, m) in merged.nodes.iter().enumerate() {
+        if m.status != ST_PRESENT || m.entry == NONE {
+            continue;
+        }
+        let Some(e) = layers
+            .get(m.layer as usize)
+            .and_then(|l| l.entries.get(m.entry as usize))
+        else {
+            continue;
+        };
+        entry_findings(
+            tree,
+            u32::try_from(n).unwrap_or(NONE),
+            e,
+            m.layer as usize,
+            &mut out,
+        );
+    }
+    layer_findings(tree, layers, merged, &mut out);
+    finish(out)
+}
+
+/// From the config: a root user, environment variables that look like secrets.
+fn config_findings(cfg: &ContainerConfig, out: &mut Out) {
     if is_root_user(cfg.user.as_deref()) {
         out.push(
             "root",
@@ -126,115 +151,111 @@ pub(crate) fn findings(
             );
         }
     }
-    // Merged filesystem.
-    for (n, m) in merged.nodes.iter().enumerate() {
-        if m.status != ST_PRESENT || m.entry == NONE {
-            continue;
-        }
-        let Some(e) = layers
-            .get(m.layer as usize)
-            .and_then(|l| l.entries.get(m.entry as usize))
-        else {
-            continue;
-        };
-        let node = u32::try_from(n).unwrap_or(NONE);
-        let path = || display_bytes(&tree.path(node));
-        let layer = Some(m.layer as usize);
-        if e.kind == EntryKind::File && e.mode & 0o4000 != 0 {
+}
+
+/// From one entry of the merged filesystem (`node`, written by layer `layer`): setuid, setgid,
+/// world-writable, file capabilities, symlinks that climb out or are absolute.
+fn entry_findings(tree: &PathTree, node: u32, e: &Entry, layer: usize, out: &mut Out) {
+    let layer = Some(layer);
+    let path = || display_bytes(&tree.path(node));
+    if e.kind == EntryKind::File && e.mode & 0o4000 != 0 {
+        out.push(
+            "suid",
+            Finding {
+                kind: FindingKind::Setuid,
+                severity: if e.uid == 0 {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                },
+                path: path(),
+                layer,
+                detail: format!("setuid file owned by uid {}", e.uid),
+            },
+        );
+    }
+    if e.kind == EntryKind::File && e.mode & 0o2000 != 0 {
+        out.push(
+            "sgid",
+            Finding {
+                kind: FindingKind::Setgid,
+                severity: Severity::Medium,
+                path: path(),
+                layer,
+                detail: format!("setgid file owned by gid {}", e.gid),
+            },
+        );
+    }
+    if matches!(e.kind, EntryKind::File | EntryKind::Dir) && e.mode & 0o002 != 0 {
+        let sticky = e.kind == EntryKind::Dir && e.mode & 0o1000 != 0;
+        out.push(
+            if sticky { "ww_sticky" } else { "ww" },
+            Finding {
+                kind: if sticky {
+                    FindingKind::WorldWritableSticky
+                } else {
+                    FindingKind::WorldWritable
+                },
+                severity: if sticky {
+                    Severity::Info
+                } else {
+                    Severity::Medium
+                },
+                path: path(),
+                layer,
+                detail: if sticky {
+                    "world-writable directory with the sticky bit (like /tmp)".into()
+                } else if e.kind == EntryKind::Dir {
+                    "world-writable directory".into()
+                } else {
+                    "world-writable file".into()
+                },
+            },
+        );
+    }
+    if let Some(x) = &e.extra {
+        if let Some((_, raw)) = x.xattrs.iter().find(|(k, _)| k == "security.capability") {
+            let detail = match decode_file_caps(raw) {
+                Some(c) => c.text,
+                None => format!("undecodable security.capability ({} bytes)", raw.len()),
+            };
             out.push(
-                "suid",
+                "caps",
                 Finding {
-                    kind: FindingKind::Setuid,
-                    severity: if e.uid == 0 {
-                        Severity::High
-                    } else {
-                        Severity::Medium
-                    },
+                    kind: FindingKind::FileCapabilities,
+                    severity: Severity::High,
                     path: path(),
                     layer,
-                    detail: format!("setuid file owned by uid {}", e.uid),
+                    detail,
                 },
             );
         }
-        if e.kind == EntryKind::File && e.mode & 0o2000 != 0 {
+    }
+    if e.kind == EntryKind::Symlink {
+        let target = e.link.as_deref().unwrap_or(&[]);
+        let p = tree.path(node);
+        if symlink_escapes(&p, target) {
             out.push(
-                "sgid",
+                "symesc",
                 Finding {
-                    kind: FindingKind::Setgid,
+                    kind: FindingKind::SymlinkEscapesRoot,
                     severity: Severity::Medium,
                     path: path(),
                     layer,
-                    detail: format!("setgid file owned by gid {}", e.gid),
+                    detail: format!(
+                        "symlink to `{}` climbs above the image root",
+                        display_bytes(target)
+                    ),
                 },
             );
-        }
-        if matches!(e.kind, EntryKind::File | EntryKind::Dir) && e.mode & 0o002 != 0 {
-            let sticky = e.kind == EntryKind::Dir && e.mode & 0o1000 != 0;
-            out.push(
-                if sticky { "ww_sticky" } else { "ww" },
-                Finding {
-                    kind: if sticky {
-                        FindingKind::WorldWritableSticky
-                    } else {
-                        FindingKind::WorldWritable
-                    },
-                    severity: if sticky {
-                        Severity::Info
-                    } else {
-                        Severity::Medium
-                    },
-                    path: path(),
-                    layer,
-                    detail: if sticky {
-                        "world-writable directory with the sticky bit (like /tmp)".into()
-                    } else if e.kind == EntryKind::Dir {
-                        "world-writable directory".into()
-                    } else {
-                        "world-writable file".into()
-                    },
-                },
-            );
-        }
-        if let Some(x) = &e.extra {
-            if let Some((_, raw)) = x.xattrs.iter().find(|(k, _)| k == "security.capability") {
-                let detail = match decode_file_caps(raw) {
-                    Some(c) => c.text,
-                    None => format!("undecodable security.capability ({} bytes)", raw.len()),
-                };
-                out.push(
-                    "caps",
-                    Finding {
-                        kind: FindingKind::FileCapabilities,
-                        severity: Severity::High,
-                        path: path(),
-                        layer,
-                        detail,
-                    },
-                );
-            }
-        }
-        if e.kind == EntryKind::Symlink {
-            let target = e.link.as_deref().unwrap_or(&[]);
-            let p = tree.path(node);
-            if symlink_escapes(&p, target) {
-                out.push(
-                    "symesc",
-                    Finding {
-                        kind: FindingKind::SymlinkEscapesRoot,
-                        severity: Severity::Medium,
-                        path: path(),
-                        layer,
-                        detail: format!(
-                            "symlink to `{}` climbs above the image root",
-                            display_bytes(target)
-                        ),
-                    },
-                );
-            } else if target.starts_with(b"/") {
-                out.push("symabs", Finding { kind: FindingKind::SymlinkAbsolute, severity: Severity::Info, path: path(), layer, detail: format!("absolute symlink to `{}` (resolves inside the container, but outside it when extracted naively)", display_bytes(target)) });
-            }
+        } else if target.starts_with(b"/") {
+            out.push("symabs", Finding { kind: FindingKind::SymlinkAbsolute, severity: Severity::Info, path: path(), layer, detail: format!("absolute symlink to `{}` (resolves inside the container, but outside it when extracted naively)", display_bytes(target)) });
         }
     }
+}
+
+/// From the layers themselves: hard links to missing targets, duplicate entries, `..` names.
+fn layer_findings(tree: &PathTree, layers: &[&LayerIndex], merged: &Merged, out: &mut Out) {
     for &(pos, ei) in &merged.missing_hardlinks {
         if let Some(e) = layers.get(pos).and_then(|l| l.entries.get(ei as usize)) {
             out.push(
@@ -277,6 +298,10 @@ pub(crate) fn findings(
             }
         }
     }
+}
+
+/// The capped kinds summarised in one finding, and the list sorted (severity, then path).
+fn finish(mut out: Out) -> Vec<Finding> {
     let mut summary = Vec::new();
     for (k, n) in &out.per_kind {
         if *n > MAX_FINDINGS_PER_KIND {

@@ -4,11 +4,14 @@
 //! `.wh.<name>` deletes `<name>` from lower layers, `.wh..wh..opq` hides all lower content of its
 //! directory, and other `.wh..wh.*` names (AUFS `plnk`, `aufs`, `orph`) are metadata.
 
+use super::error::{ImageError, Position};
 use super::fs_tree::{PathTree, NONE};
+use super::options::Options;
 use super::report::{EntryKind, KindCounts};
-use super::source::{read_full, Source};
-use super::tar_index::{typeflag, walk, Step, TarEntry, WalkEnd, WalkError};
-use super::ImageError;
+use super::source::{
+    drain, read_full, stream_fault_text, with_decoded, Bounded, Compression, Prefixed, Source, Tick,
+};
+use super::tar_index::{looks_like_tar_header, typeflag, walk, Step, TarEntry, TarFault, WalkEnd, WalkError};
 use hashbrown::{HashMap, HashSet};
 
 /// Largest file body captured for later parsing (package databases, passwd).
@@ -18,6 +21,9 @@ pub const MAX_CAPTURE_FILE: u64 = 32 * 1024 * 1024;
 pub const FLAG_DOTDOT: u8 = 1;
 /// Entry flag: the same path occurs earlier in the same layer.
 pub const FLAG_DUPLICATE: u8 = 2;
+/// Entry flag: the layer ends inside the entry's body, so its size is only a claim: it is not
+/// counted as data (sizes, changes, efficiency).
+pub const FLAG_CUT_OFF: u8 = 4;
 
 /// Extended data few entries carry.
 #[derive(Debug, Clone, Default)]
@@ -103,10 +109,29 @@ pub struct LayerIndex {
     /// The walk ended without an end-of-archive marker.
     pub no_end_marker: bool,
     /// A fault that cut the listing short (the entries before it are kept).
-    pub damage: Option<String>,
+    pub damage: Option<Damage>,
     /// A fault in the compressed stream after the tar's end (gzip's trailer missing or wrong,
     /// a zstd stream cut short, a decompression bomb): the listing is whole, the layer is not.
-    pub stream_damage: Option<String>,
+    pub stream_damage: Option<Damage>,
+}
+
+/// What is wrong with a layer, and where.
+#[derive(Debug, Clone)]
+pub struct Damage {
+    pub at: Position,
+    /// What happened there, as a phrase ("the data ends inside a member header").
+    pub what: String,
+}
+
+impl Entry {
+    /// The bytes the entry's body holds as data: its size, unless the layer ends inside it.
+    pub fn data_size(&self) -> u64 {
+        if self.flags & FLAG_CUT_OFF == 0 {
+            self.size
+        } else {
+            0
+        }
+    }
 }
 
 /// Paths whose bodies are captured while indexing.
@@ -135,11 +160,32 @@ pub(crate) struct LayerCtx<'a> {
     pub tree: &'a mut PathTree,
     pub strings: &'a mut StrTable,
     /// Progress: called with 1 for every entry, and with 0 between steps of skipping a long
-    /// body (see [`tar_index::SKIP_STEP`](super::tar_index::SKIP_STEP)).
+    /// body (see [`source::SKIP_STEP`](super::source::SKIP_STEP)).
     pub on_progress: &'a mut dyn FnMut(u64) -> Result<(), ImageError>,
     pub capture_budget: &'a mut u64,
     pub max_entries: u64,
-    pub file: &'a str,
+    /// The layer's member path and how far the archive's reader has come in the file: where a
+    /// fault inside the layer is ([`Position::inside`]).
+    pub member: &'a str,
+    pub file_pos: Tick,
+}
+
+impl LayerCtx<'_> {
+    /// A place `layer_offset` bytes into the layer's content.
+    fn at(&self, layer_offset: u64) -> Position {
+        Position::inside(self.file_pos.get(), Some(self.member), layer_offset)
+    }
+}
+
+/// What a tar fault inside a layer is, as a phrase, and the layer offset it was found at.
+fn fault_phrase(f: &TarFault) -> (u64, String) {
+    match f {
+        TarFault::Truncated { pos, what } | TarFault::BodyCut { pos, what, .. } => (*pos, format!("the data ends {what}")),
+        TarFault::Corrupt { pos, what } => (*pos, what.clone()),
+        TarFault::NotTar { pos } => (*pos, "a member header has a wrong checksum".into()),
+        TarFault::Io { pos, source } => (*pos, format!("reading failed: {source}")),
+        TarFault::Limit { pos, what, limit } => (*pos, format!("{what} exceeds the limit of {limit}")),
+    }
 }
 
 fn kind_of(e: &TarEntry, base: &[u8]) -> EntryKind {
@@ -192,7 +238,6 @@ pub(crate) fn index_layer(
     let mut idx = LayerIndex::default();
     // Duplicate detection: the nodes seen so far in this layer.
     let mut seen: HashSet<u32> = HashSet::new();
-    let file = ctx.file.to_owned();
     let result = {
         let idx = &mut idx;
         let seen = &mut seen;
@@ -204,16 +249,14 @@ pub(crate) fn index_layer(
             (ctx.on_progress)(1)?;
             if idx.entries.len() as u64 >= ctx.max_entries {
                 return Err(ImageError::LimitExceeded {
-                    file: file.clone(),
-                    pos: e.header_pos,
+                    at: ctx.at(e.header_pos),
                     what: "the number of entries in one layer".into(),
                     limit: ctx.max_entries,
                 });
             }
             let Some((node, dotdot)) = ctx.tree.intern(&e.path) else {
                 return Err(ImageError::LimitExceeded {
-                    file: file.clone(),
-                    pos: e.header_pos,
+                    at: ctx.at(e.header_pos),
                     what: "the number of distinct paths".into(),
                     limit: super::fs_tree::MAX_NODES as u64,
                 });
@@ -279,12 +322,8 @@ pub(crate) fn index_layer(
                 if is_captured_path(&path) {
                     let mut buf = vec![0u8; usize::try_from(e.size).unwrap_or(0)];
                     let n = read_full(body, &mut buf).map_err(|err| ImageError::Truncated {
-                        file: file.clone(),
-                        pos: e.data_pos,
-                        context: format!(
-                            "while reading `{}` in a layer ({err})",
-                            String::from_utf8_lossy(&path)
-                        ),
+                        at: ctx.at(e.data_pos),
+                        context: format!("while reading `{}` ({err})", String::from_utf8_lossy(&path)),
                     })?;
                     buf.truncate(n);
                     *ctx.capture_budget -= n as u64;
@@ -303,14 +342,72 @@ pub(crate) fn index_layer(
         }
         Err(WalkError::Callback(e)) => match e {
             // A short body read inside a capture is damage, not a failure.
-            ImageError::Truncated { pos, context, .. } => {
-                idx.damage = Some(format!("truncated at byte {pos} {context}"))
+            ImageError::Truncated { at, context } => {
+                cut_off_last(&mut idx);
+                idx.damage = Some(Damage { at, what: format!("the data ends {context}") });
             }
             other => return Err(other),
         },
-        Err(WalkError::Tar(f)) => idx.damage = Some(super::fault_text(&f)),
+        Err(WalkError::Tar(f)) => {
+            if matches!(f, TarFault::BodyCut { .. }) {
+                cut_off_last(&mut idx);
+            }
+            let (pos, what) = fault_phrase(&f);
+            idx.damage = Some(Damage { at: ctx.at(pos), what });
+        }
     }
     Ok(idx)
+}
+
+/// Marks the last entry as cut off: the layer ended inside its body.
+fn cut_off_last(idx: &mut LayerIndex) {
+    if let Some(e) = idx.entries.last_mut() {
+        e.flags |= FLAG_CUT_OFF;
+    }
+}
+
+/// What a member's first bytes (at most 512) say about it as a layer: its compression, or `None`
+/// when it is neither compressed nor a plain tar (a config, a manifest, anything else).
+pub(crate) fn layer_compression(head: &[u8]) -> Option<Compression> {
+    match Compression::sniff(head) {
+        Compression::None => looks_like_tar_header(head).then_some(Compression::None),
+        compressed => Some(compressed),
+    }
+}
+
+/// Stage 2's layer step: indexes the layer member `body` whose first bytes (already read from
+/// it) are `head` — decompressing it if `comp` says so — and, for a compressed layer, reads the
+/// stream on to its end so its decoder checks the rest (gzip's trailer) and its size is that of
+/// the whole decompressed stream (what its diff_id hashes).
+pub(crate) fn index_layer_member(
+    comp: Compression,
+    head: Vec<u8>,
+    body: &mut Bounded<'_>,
+    opts: &Options,
+    mut ctx: LayerCtx<'_>,
+) -> Result<LayerIndex, ImageError> {
+    // The member's whole length: an uncompressed layer's size, end blocks and padding included.
+    let member_len = body.pos().saturating_add(body.remaining());
+    let mut pre = Prefixed::new(head, body);
+    let at_start = ctx.at(0);
+    with_decoded(
+        comp,
+        &mut pre,
+        opts.max_layer_bytes,
+        &mut |s: &mut dyn Source| {
+            let mut idx = index_layer(s, &mut ctx)?;
+            if comp == Compression::None {
+                idx.uncompressed_size = member_len;
+            } else if idx.damage.is_none() {
+                let on_progress = &mut ctx.on_progress;
+                let fault = drain(s, &mut || on_progress(0))?;
+                idx.stream_damage = fault.map(|e| Damage { at: ctx.at(s.pos()), what: stream_fault_text(&e) });
+                idx.uncompressed_size = s.pos();
+            }
+            Ok(idx)
+        },
+        &|err| ImageError::from_io(at_start.clone(), "in the layer's compressed data", err),
+    )
 }
 
 #[cfg(test)]

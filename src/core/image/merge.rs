@@ -12,8 +12,7 @@
 use super::fs_tree::{PathTree, NONE, ROOT};
 use super::layer::{Entry, LayerIndex, FLAG_DOTDOT};
 use super::report::{
-    ChangeKind, Efficiency, EntryKind, LayerChanges, MergedStats, MergedStatus,
-    PathChange,
+    ChangeKind, Efficiency, EntryKind, LayerChanges, MergedStats, MergedStatus, PathChange,
 };
 use hashbrown::HashMap;
 
@@ -63,6 +62,10 @@ struct Ctx<'a> {
     layers: &'a [&'a LayerIndex],
     nodes: Vec<MNode>,
     changes: Vec<LayerChanges>,
+    /// Hard links whose target was absent when their layer was applied: (layer, entry).
+    missing_hardlinks: Vec<(usize, u32)>,
+    /// The last (layer, entry) that wrote each node.
+    last_written: HashMap<u32, (u32, u32)>,
 }
 
 impl Ctx<'_> {
@@ -79,7 +82,7 @@ impl Ctx<'_> {
             return 0;
         }
         match self.entry(m.layer, m.entry) {
-            Some(e) if e.kind == EntryKind::File => e.size,
+            Some(e) if e.kind == EntryKind::File => e.data_size(),
             _ => 0,
         }
     }
@@ -133,183 +136,22 @@ pub(crate) fn merge(tree: &PathTree, layers: &[&LayerIndex], report_layers: Vec<
         layers,
         nodes: vec![MNode::default(); tree.len()],
         changes: vec![LayerChanges::default(); layers.len()],
+        missing_hardlinks: Vec::new(),
+        last_written: HashMap::new(),
     };
     if let Some(root) = ctx.nodes.get_mut(ROOT as usize) {
         root.status = ST_PRESENT;
         root.entry = NONE;
     }
-    let mut missing_hardlinks = Vec::new();
-    let mut last_written: HashMap<u32, (u32, u32)> = HashMap::new();
-    for (pos, li) in layers.iter().enumerate() {
-        let pos32 = u32::try_from(pos).unwrap_or(u32::MAX);
-        let mut ch = LayerChanges::default();
-        // 1. opaque markers
-        for e in li.entries.iter().filter(|e| {
-            e.kind == EntryKind::Opaque && e.flags & FLAG_DOTDOT == 0 && e.target != NONE
-        }) {
-            let (c, b) = ctx.remove(tree, e.target, false, pos32, ST_HIDDEN, ChangeKind::Hidden);
-            ch.deleted += c;
-            ch.deleted_bytes = ch.deleted_bytes.saturating_add(b);
-        }
-        // 2. whiteouts
-        for e in li.entries.iter().filter(|e| {
-            e.kind == EntryKind::Whiteout && e.flags & FLAG_DOTDOT == 0 && e.target != NONE
-        }) {
-            let (c, b) = ctx.remove(tree, e.target, true, pos32, ST_DELETED, ChangeKind::Deleted);
-            ch.deleted += c;
-            ch.deleted_bytes += b;
-        }
-        // 3. additions
-        for (ei, e) in li.entries.iter().enumerate() {
-            if matches!(
-                e.kind,
-                EntryKind::Whiteout | EntryKind::Opaque | EntryKind::AufsMeta
-            ) || e.flags & FLAG_DOTDOT != 0
-            {
-                continue;
-            }
-            let ei32 = u32::try_from(ei).unwrap_or(u32::MAX);
-            // Implied parents.
-            let mut p = tree.parent(e.node);
-            let mut implied = Vec::new();
-            while p != NONE && p != ROOT {
-                let (present, is_dir) = match ctx.nodes.get(p as usize) {
-                    Some(m) if m.status == ST_PRESENT => {
-                        let dir = m.entry == NONE
-                            || ctx
-                                .entry(m.layer, m.entry)
-                                .is_some_and(|x| x.kind == EntryKind::Dir);
-                        (true, dir)
-                    }
-                    _ => (false, false),
-                };
-                if present && is_dir {
-                    break;
-                }
-                implied.push(p);
-                p = tree.parent(p);
-            }
-            for &ip in implied.iter().rev() {
-                let was_present = ctx
-                    .nodes
-                    .get(ip as usize)
-                    .is_some_and(|m| m.status == ST_PRESENT);
-                if was_present {
-                    // A non-directory replaced by an implied directory.
-                    let size = ctx.content_size(ip);
-                    let writer = ctx.nodes.get(ip as usize).map_or(0, |m| m.layer);
-                    if let Some(c) = ctx.changes.get_mut(writer as usize) {
-                        c.wasted_bytes = c.wasted_bytes.saturating_add(size);
-                    }
-                }
-                if let Some(m) = ctx.nodes.get_mut(ip as usize) {
-                    m.status = ST_PRESENT;
-                    m.layer = pos32;
-                    m.entry = NONE;
-                    m.history.push((pos32, ChangeKind::Implied));
-                }
-            }
-            if e.kind == EntryKind::Hardlink {
-                let target = e.link.as_deref().and_then(|l| tree.lookup(l));
-                let ok = target.is_some_and(|t| {
-                    ctx.nodes
-                        .get(t as usize)
-                        .is_some_and(|m| m.status == ST_PRESENT)
-                });
-                if !ok {
-                    missing_hardlinks.push((pos, ei32));
-                }
-            }
-            let (present, same_layer, old_is_dir) = match ctx.nodes.get(e.node as usize) {
-                Some(m) if m.status == ST_PRESENT => {
-                    let dir = m.entry == NONE
-                        || ctx
-                            .entry(m.layer, m.entry)
-                            .is_some_and(|x| x.kind == EntryKind::Dir);
-                    (true, m.layer == pos32 && m.entry != NONE, dir)
-                }
-                _ => (false, false, false),
-            };
-            let size = if e.kind == EntryKind::File { e.size } else { 0 };
-            if e.node == ROOT {
-                // The root always exists; a `./` entry only sets its metadata.
-            } else if present && !same_layer {
-                let old = ctx.content_size(e.node);
-                let writer = ctx.nodes.get(e.node as usize).map_or(0, |m| m.layer);
-                if let Some(c) = ctx.changes.get_mut(writer as usize) {
-                    c.wasted_bytes = c.wasted_bytes.saturating_add(old);
-                }
-                if old_is_dir && e.kind != EntryKind::Dir {
-                    let (c, b) =
-                        ctx.remove(tree, e.node, false, pos32, ST_DELETED, ChangeKind::Deleted);
-                    ch.deleted += c;
-                    ch.deleted_bytes = ch.deleted_bytes.saturating_add(b);
-                }
-                ch.modified += 1;
-                ch.modified_bytes = ch.modified_bytes.saturating_add(size);
-            } else if !present {
-                ch.added += 1;
-                ch.added_bytes = ch.added_bytes.saturating_add(size);
-            }
-            if let Some(m) = ctx.nodes.get_mut(e.node as usize) {
-                let kind = if present && !same_layer {
-                    ChangeKind::Modified
-                } else if present {
-                    // duplicate within the layer: keep one history item
-                    m.history.pop().map_or(ChangeKind::Added, |(_, k)| k)
-                } else {
-                    ChangeKind::Added
-                };
-                m.status = ST_PRESENT;
-                m.layer = pos32;
-                m.entry = ei32;
-                m.history.push((pos32, kind));
-            }
-            last_written.insert(e.node, (pos32, ei32));
-        }
-        // wasted bytes were accumulated directly into ctx.changes[writer]; merge counts.
-        if let Some(c) = ctx.changes.get_mut(pos) {
-            c.added = ch.added;
-            c.modified = ch.modified;
-            c.deleted = ch.deleted;
-            c.added_bytes = ch.added_bytes;
-            c.modified_bytes = ch.modified_bytes;
-            c.deleted_bytes = ch.deleted_bytes;
-        }
+    for pos in 0..layers.len() {
+        ctx.apply(tree, pos);
     }
-    // Stats.
-    let mut stats = MergedStats::default();
-    for (n, m) in ctx.nodes.iter().enumerate() {
-        match m.status {
-            ST_PRESENT => {
-                if n == ROOT as usize {
-                    continue;
-                }
-                stats.paths += 1;
-                let kind = if m.entry == NONE {
-                    EntryKind::Dir
-                } else {
-                    ctx.entry(m.layer, m.entry)
-                        .map_or(EntryKind::Dir, |e| e.kind)
-                };
-                match kind {
-                    EntryKind::File => {
-                        stats.files += 1;
-                        let size = ctx.entry(m.layer, m.entry).map_or(0, |e| e.size);
-                        stats.total_bytes = stats.total_bytes.saturating_add(size);
-                    }
-                    EntryKind::Dir => stats.dirs += 1,
-                    EntryKind::Symlink => stats.symlinks += 1,
-                    EntryKind::Hardlink => stats.hardlinks += 1,
-                    _ => stats.others += 1,
-                }
-            }
-            ST_DELETED | ST_HIDDEN => stats.deleted_paths += 1,
-            _ => {}
-        }
-    }
+    let stats = ctx.stats();
     let dive = super::efficiency::dive_figures(tree, layers);
-    let wasted = ctx.changes.iter().fold(0u64, |sum, c| sum.saturating_add(c.wasted_bytes));
+    let wasted = ctx
+        .changes
+        .iter()
+        .fold(0u64, |sum, c| sum.saturating_add(c.wasted_bytes));
     Merged {
         layers: report_layers,
         nodes: ctx.nodes,
@@ -321,8 +163,199 @@ pub(crate) fn merge(tree: &PathTree, layers: &[&LayerIndex], report_layers: Vec<
             dive_wasted_bytes: dive.wasted_bytes,
             inefficient_paths: dive.inefficient_paths,
         },
-        missing_hardlinks,
-        last_written,
+        missing_hardlinks: ctx.missing_hardlinks,
+        last_written: ctx.last_written,
+    }
+}
+
+impl Ctx<'_> {
+    /// Applies layer `pos` the way overlayfs does: its opaque markers, then its whiteouts, then
+    /// its entries. Wasted bytes go to the layer that wrote what is replaced; the counts of what
+    /// layer `pos` adds, modifies and deletes to its own [`LayerChanges`].
+    fn apply(&mut self, tree: &PathTree, pos: usize) {
+        let Some(li) = self.layers.get(pos).copied() else {
+            return;
+        };
+        let pos32 = u32::try_from(pos).unwrap_or(u32::MAX);
+        let mut ch = LayerChanges::default();
+        let live = |e: &&Entry, kind: EntryKind| {
+            e.kind == kind && e.flags & FLAG_DOTDOT == 0 && e.target != NONE
+        };
+        for e in li.entries.iter().filter(|e| live(e, EntryKind::Opaque)) {
+            let (c, b) = self.remove(tree, e.target, false, pos32, ST_HIDDEN, ChangeKind::Hidden);
+            ch.deleted = ch.deleted.saturating_add(c);
+            ch.deleted_bytes = ch.deleted_bytes.saturating_add(b);
+        }
+        for e in li.entries.iter().filter(|e| live(e, EntryKind::Whiteout)) {
+            let (c, b) = self.remove(tree, e.target, true, pos32, ST_DELETED, ChangeKind::Deleted);
+            ch.deleted = ch.deleted.saturating_add(c);
+            ch.deleted_bytes = ch.deleted_bytes.saturating_add(b);
+        }
+        for (ei, e) in li.entries.iter().enumerate() {
+            if matches!(
+                e.kind,
+                EntryKind::Whiteout | EntryKind::Opaque | EntryKind::AufsMeta
+            ) || e.flags & FLAG_DOTDOT != 0
+            {
+                continue;
+            }
+            self.add(tree, pos, u32::try_from(ei).unwrap_or(u32::MAX), e, &mut ch);
+        }
+        // Wasted bytes were added to the writers' changes directly; the counts are this layer's.
+        if let Some(c) = self.changes.get_mut(pos) {
+            c.added = ch.added;
+            c.modified = ch.modified;
+            c.deleted = ch.deleted;
+            c.added_bytes = ch.added_bytes;
+            c.modified_bytes = ch.modified_bytes;
+            c.deleted_bytes = ch.deleted_bytes;
+        }
+    }
+
+    /// Makes the missing parent directories of `node` present, as written by layer `pos32`
+    /// (a non-directory in the way is replaced, and its bytes wasted).
+    fn imply_parents(&mut self, tree: &PathTree, node: u32, pos32: u32) {
+        let mut p = tree.parent(node);
+        let mut implied = Vec::new();
+        while p != NONE && p != ROOT {
+            let (present, is_dir) = match self.nodes.get(p as usize) {
+                Some(m) if m.status == ST_PRESENT => {
+                    let dir = m.entry == NONE
+                        || self
+                            .entry(m.layer, m.entry)
+                            .is_some_and(|x| x.kind == EntryKind::Dir);
+                    (true, dir)
+                }
+                _ => (false, false),
+            };
+            if present && is_dir {
+                break;
+            }
+            implied.push(p);
+            p = tree.parent(p);
+        }
+        for &ip in implied.iter().rev() {
+            let was_present = self
+                .nodes
+                .get(ip as usize)
+                .is_some_and(|m| m.status == ST_PRESENT);
+            if was_present {
+                // A non-directory replaced by an implied directory.
+                let size = self.content_size(ip);
+                let writer = self.nodes.get(ip as usize).map_or(0, |m| m.layer);
+                if let Some(c) = self.changes.get_mut(writer as usize) {
+                    c.wasted_bytes = c.wasted_bytes.saturating_add(size);
+                }
+            }
+            if let Some(m) = self.nodes.get_mut(ip as usize) {
+                m.status = ST_PRESENT;
+                m.layer = pos32;
+                m.entry = NONE;
+                m.history.push((pos32, ChangeKind::Implied));
+            }
+        }
+    }
+
+    /// Adds entry `ei32` of layer `pos`: its parents, then the entry over whatever was there.
+    fn add(&mut self, tree: &PathTree, pos: usize, ei32: u32, e: &Entry, ch: &mut LayerChanges) {
+        let pos32 = u32::try_from(pos).unwrap_or(u32::MAX);
+        self.imply_parents(tree, e.node, pos32);
+        if e.kind == EntryKind::Hardlink {
+            let target = e.link.as_deref().and_then(|l| tree.lookup(l));
+            let ok = target.is_some_and(|t| {
+                self.nodes
+                    .get(t as usize)
+                    .is_some_and(|m| m.status == ST_PRESENT)
+            });
+            if !ok {
+                self.missing_hardlinks.push((pos, ei32));
+            }
+        }
+        let (present, same_layer, old_is_dir) = match self.nodes.get(e.node as usize) {
+            Some(m) if m.status == ST_PRESENT => {
+                let dir = m.entry == NONE
+                    || self
+                        .entry(m.layer, m.entry)
+                        .is_some_and(|x| x.kind == EntryKind::Dir);
+                (true, m.layer == pos32 && m.entry != NONE, dir)
+            }
+            _ => (false, false, false),
+        };
+        let size = if e.kind == EntryKind::File {
+            e.data_size()
+        } else {
+            0
+        };
+        if e.node == ROOT {
+            // The root always exists; a `./` entry only sets its metadata.
+        } else if present && !same_layer {
+            let old = self.content_size(e.node);
+            let writer = self.nodes.get(e.node as usize).map_or(0, |m| m.layer);
+            if let Some(c) = self.changes.get_mut(writer as usize) {
+                c.wasted_bytes = c.wasted_bytes.saturating_add(old);
+            }
+            if old_is_dir && e.kind != EntryKind::Dir {
+                let (c, b) =
+                    self.remove(tree, e.node, false, pos32, ST_DELETED, ChangeKind::Deleted);
+                ch.deleted = ch.deleted.saturating_add(c);
+                ch.deleted_bytes = ch.deleted_bytes.saturating_add(b);
+            }
+            ch.modified = ch.modified.saturating_add(1);
+            ch.modified_bytes = ch.modified_bytes.saturating_add(size);
+        } else if !present {
+            ch.added = ch.added.saturating_add(1);
+            ch.added_bytes = ch.added_bytes.saturating_add(size);
+        }
+        if let Some(m) = self.nodes.get_mut(e.node as usize) {
+            let kind = if present && !same_layer {
+                ChangeKind::Modified
+            } else if present {
+                // duplicate within the layer: keep one history item
+                m.history.pop().map_or(ChangeKind::Added, |(_, k)| k)
+            } else {
+                ChangeKind::Added
+            };
+            m.status = ST_PRESENT;
+            m.layer = pos32;
+            m.entry = ei32;
+            m.history.push((pos32, kind));
+        }
+        self.last_written.insert(e.node, (pos32, ei32));
+    }
+
+    /// Counts of what the merged filesystem holds.
+    fn stats(&self) -> MergedStats {
+        let mut stats = MergedStats::default();
+        for (n, m) in self.nodes.iter().enumerate() {
+            match m.status {
+                ST_PRESENT => {
+                    if n == ROOT as usize {
+                        continue;
+                    }
+                    stats.paths += 1;
+                    let kind = if m.entry == NONE {
+                        EntryKind::Dir
+                    } else {
+                        self.entry(m.layer, m.entry)
+                            .map_or(EntryKind::Dir, |e| e.kind)
+                    };
+                    match kind {
+                        EntryKind::File => {
+                            stats.files += 1;
+                            let size = self.entry(m.layer, m.entry).map_or(0, |e| e.data_size());
+                            stats.total_bytes = stats.total_bytes.saturating_add(size);
+                        }
+                        EntryKind::Dir => stats.dirs += 1,
+                        EntryKind::Symlink => stats.symlinks += 1,
+                        EntryKind::Hardlink => stats.hardlinks += 1,
+                        _ => stats.others += 1,
+                    }
+                }
+                ST_DELETED | ST_HIDDEN => stats.deleted_paths += 1,
+                _ => {}
+            }
+        }
+        stats
     }
 }
 

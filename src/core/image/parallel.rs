@@ -17,13 +17,15 @@
 //! budget ([`MAX_CAPTURE_TOTAL`](super::MAX_CAPTURE_TOTAL), 256 MiB of package databases and
 //! passwd files), so a layer holding more than that could keep a different subset.
 
-use super::archive::{index_layer_member, layer_compression, sniff_outer};
+use super::error::{ImageError, InnerPosition, Position};
 use super::fs_tree::{PathTree, NONE, ROOT};
-use super::layer::{Entry, EntryExtra, LayerCtx, LayerIndex, StrTable};
+use super::layer::{index_layer_member, layer_compression, Damage, Entry, EntryExtra, LayerCtx, LayerIndex, StrTable};
+use super::options::{Options, MAX_CAPTURE_TOTAL};
+use super::progress::{Observer, Phase, Progressor};
 use super::report::{EntryKind, KindCounts};
+use super::sniff::sniff;
 use super::source::{read_full, Bounded, Compression, SeekSource, Tick};
 use super::tar_index::{typeflag, walk, Step};
-use super::{Flow, ImageError, Options, Phase, Progress, Progressor, MAX_CAPTURE_TOTAL};
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Seek};
 
@@ -58,11 +60,10 @@ pub struct Candidate {
 pub fn parallel_candidates<R: Read + Seek>(
     mut reader: R,
     total_len: u64,
-    opts: &Options,
     min_size: u64,
 ) -> Vec<Candidate> {
     let mut out = Vec::new();
-    if !matches!(sniff_outer(&mut reader, &opts.name), Ok(Compression::None)) {
+    if !matches!(sniff(&mut reader), Ok(Compression::None)) {
         return out;
     }
     let mut src = SeekSource::new(reader, total_len, 0, Tick::default());
@@ -112,7 +113,7 @@ pub fn index_member<R: Read + Seek>(
     total_len: u64,
     span: MemberSpan,
     opts: &Options,
-    progress: &mut dyn FnMut(Progress) -> Flow,
+    progress: &mut dyn Observer,
 ) -> Result<Option<PreIndexed>, ImageError> {
     if span.offset.checked_add(span.size).is_none_or(|end| end > total_len) {
         return Ok(None);
@@ -131,22 +132,22 @@ pub fn index_member<R: Read + Seek>(
     let mut tree = PathTree::new();
     let mut strings = StrTable::default();
     let mut budget = MAX_CAPTURE_TOTAL;
-    let mut prog = Progressor::new(progress, tick, total_len, Phase::Indexing);
+    let mut prog = Progressor::new(progress, tick.clone(), total_len, Phase::Indexing);
     let mut on_progress = |entries: u64| prog.advance(entries);
     let res = index_layer_member(
         comp,
         head,
         &mut body,
         opts,
-        span.offset,
-        "",
         LayerCtx {
             tree: &mut tree,
             strings: &mut strings,
             on_progress: &mut on_progress,
             capture_budget: &mut budget,
             max_entries: opts.max_layer_entries,
-            file: &opts.name,
+            // The member's path is not known here: adopting the index names it.
+            member: "",
+            file_pos: tick,
         },
     );
     match res {
@@ -173,18 +174,18 @@ impl PreIndexed {
         self.index.entries.len()
     }
 
-    /// Moves this index into an analysis' arena and string table.
+    /// Moves this index into an analysis' arena and string table, as the index of the layer
+    /// member `member`.
     pub(crate) fn adopt(
         self,
         tree: &mut PathTree,
         strings: &mut StrTable,
         capture_budget: &mut u64,
         progress: &mut Progressor<'_>,
-        file: &str,
+        member: &str,
     ) -> Result<LayerIndex, ImageError> {
         let limit = |what: &str, limit: u64| ImageError::LimitExceeded {
-            file: file.to_owned(),
-            pos: self.span.offset,
+            at: Position::inside(self.span.offset, Some(member), 0),
             what: what.into(),
             limit,
         };
@@ -201,6 +202,11 @@ impl PreIndexed {
         let node = |n: u32| if n == NONE { NONE } else { map.get(n as usize).copied().unwrap_or(NONE) };
         let name = |n: u32| smap.get(n as usize).copied().unwrap_or(0);
         let mut index = self.index;
+        for d in [&mut index.damage, &mut index.stream_damage].into_iter().flatten() {
+            if let Some(InnerPosition { member: m, .. }) = &mut d.at.inner {
+                *m = Some(member.to_owned());
+            }
+        }
         for e in &mut index.entries {
             e.node = node(e.node);
             e.target = node(e.target);
@@ -235,8 +241,17 @@ impl PreIndexed {
         let ix = &self.index;
         w.u64(ix.uncompressed_size);
         w.u8(u8::from(ix.no_end_marker));
-        w.opt_bytes(ix.damage.as_deref().map(str::as_bytes));
-        w.opt_bytes(ix.stream_damage.as_deref().map(str::as_bytes));
+        for d in [&ix.damage, &ix.stream_damage] {
+            match d {
+                None => w.u8(0),
+                Some(d) => {
+                    w.u8(1);
+                    w.u64(d.at.offset);
+                    w.u64(d.at.inner.as_ref().map_or(0, |i| i.offset));
+                    w.bytes(d.what.as_bytes());
+                }
+            }
+        }
         let c = &ix.counts;
         for v in [c.file, c.dir, c.symlink, c.hardlink, c.char, c.block, c.fifo, c.whiteout, c.opaque, c.other] {
             w.u64(v);
@@ -317,8 +332,8 @@ impl PreIndexed {
         };
         let uncompressed_size = r.u64()?;
         let no_end_marker = r.flag()?;
-        let damage = r.opt_bytes()?.map(text).transpose()?;
-        let stream_damage = r.opt_bytes()?.map(text).transpose()?;
+        let damage = r.damage()?;
+        let stream_damage = r.damage()?;
         let mut c = [0u64; 10];
         for v in &mut c {
             *v = r.u64()?;
@@ -447,7 +462,7 @@ fn text(b: &[u8]) -> Result<String, String> {
 }
 
 /// Marks (and versions) a packed index.
-const MAGIC: &[u8] = b"TARSIER-LAYER-INDEX-2\n";
+const MAGIC: &[u8] = b"TARSIER-LAYER-INDEX-3\n";
 
 fn kind_code(k: EntryKind) -> (u8, u8) {
     match k {
@@ -558,6 +573,18 @@ impl<'a> Reader<'a> {
         }
     }
     /// A 0/1 byte (anything else is not what [`Writer`] writes).
+    /// A layer's damage: the file offset, the layer offset and the phrase (the member is named
+    /// when the index is adopted).
+    fn damage(&mut self) -> Result<Option<Damage>, String> {
+        if !self.flag()? {
+            return Ok(None);
+        }
+        let file = self.u64()?;
+        let layer = self.u64()?;
+        let what = text(self.bytes()?)?;
+        Ok(Some(Damage { at: Position::inside(file, Some(""), layer), what }))
+    }
+
     fn flag(&mut self) -> Result<bool, String> {
         match self.u8()? {
             0 => Ok(false),

@@ -2,14 +2,16 @@
 //! capped search) and reading entry bodies on demand: a byte range by seeking for plain layers in
 //! a plain archive, by re-streaming for compressed ones.
 
-use super::archive::io_error;
+use super::analysis::Analysis;
+use super::error::{ImageError, Position};
 use super::fs_tree::{display_bytes, NONE, ROOT};
-use super::layer::Entry;
+use super::layer::{Entry, FLAG_CUT_OFF};
 use super::merge::{history, ST_PRESENT};
+use super::options::Options;
 use super::report::*;
-use super::source::{read_full, with_decoded, Bounded, Source};
-use super::xattr::decode_file_caps;
-use super::{Analysis, ImageError};
+use super::sniff::outer_position;
+use super::source::{read_full, with_decoded, Bounded, Source, Tick};
+use super::xattr::{decode_file_caps, FileCaps};
 use std::cell::Cell;
 use std::io::{Read, Seek, Write};
 use std::rc::Rc;
@@ -58,7 +60,6 @@ fn glob(p: &[u8], s: &[u8]) -> bool {
 impl Analysis {
     fn not_found(&self, what: String) -> ImageError {
         ImageError::NotFound {
-            file: self.name.clone(),
             what,
         }
     }
@@ -203,6 +204,7 @@ impl Analysis {
             history: history(n),
             children,
             capabilities,
+            cut_off: entry.is_some_and(|e| e.flags & FLAG_CUT_OFF != 0),
         })
     }
 
@@ -258,6 +260,46 @@ impl Analysis {
             .into_iter()
             .filter_map(|n| self.merged_entry_at(image, n))
             .collect())
+    }
+
+    /// The regular files of an image's merged filesystem that change privileges at exec: setuid,
+    /// setgid, or with file capabilities (`security.capability`), in path order. Hard links are
+    /// not followed (their target is listed itself).
+    ///
+    /// # Errors
+    /// [`ImageError::NotFound`] for an unknown image.
+    pub fn privileged_files(&self, image: usize) -> Result<Vec<PrivilegedFile>, ImageError> {
+        let m = self.merged_of(image)?;
+        let mut out = Vec::new();
+        for (n, node) in m.nodes.iter().enumerate() {
+            if node.status != ST_PRESENT || node.entry == NONE {
+                continue;
+            }
+            let Some(e) = m.layers.get(node.layer as usize).and_then(|&l| self.layer_entry(l, node.entry)) else {
+                continue;
+            };
+            if e.kind != EntryKind::File {
+                continue;
+            }
+            let caps = e
+                .extra
+                .as_ref()
+                .and_then(|x| x.xattrs.iter().find(|(k, _)| k == "security.capability"))
+                .and_then(|(_, v)| decode_file_caps(v));
+            if e.mode & 0o6000 == 0 && caps.is_none() {
+                continue;
+            }
+            out.push(PrivilegedFile {
+                path: display_bytes(&self.tree.path(u32::try_from(n).unwrap_or(NONE))),
+                mode: e.mode,
+                uid: e.uid,
+                gid: e.gid,
+                layer: node.layer as usize,
+                caps,
+            });
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
     }
 
     /// Searches an image's merged paths: `pattern` with `*`/`?` is a glob, otherwise a
@@ -475,6 +517,7 @@ pub(crate) fn entry_report(
             .collect(),
         capabilities,
         data_offset: e.data_offset,
+        cut_off: e.flags & FLAG_CUT_OFF != 0,
     }
 }
 
@@ -496,27 +539,62 @@ fn with_body<R: Read + Seek, T>(
         .layer_entry(layer, ei)
         .ok_or_else(|| a.not_found(format!("entry {ei}")))?;
     let (data_offset, size) = (e.data_offset, e.size);
-    let file = a.name.clone();
-    let tick = Rc::new(Cell::new(0));
-    let ctx = format!("inside layer `{}`", blob.path);
+    let tick: Tick = Rc::new(Cell::new(0));
+    let compression = a.outer_compression;
+    let member = blob.path.clone();
+    // Where a place `o` bytes into the layer is.
+    let at = |tick: &Tick, o: u64| Position::inside(tick.get(), Some(&member), o);
+    let outer_tick = tick.clone();
     a.with_outer(reader, tick, &mut |outer| {
-        outer
-            .skip(blob.offset)
-            .map_err(|err| io_error(&file, blob.offset, "while seeking to a layer", err))?;
+        outer.skip(blob.offset).map_err(|err| {
+            ImageError::from_io(outer_position(compression, &outer_tick, blob.offset), "while seeking to a layer", err)
+        })?;
         let mut body = Bounded::new(outer, blob.size);
         with_decoded(
             blob.compression,
             &mut body,
             a.max_layer_bytes,
             &mut |s: &mut dyn Source| {
-                s.skip(data_offset)
-                    .map_err(|err| io_error(&file, data_offset, &ctx, err))?;
+                s.skip(data_offset).map_err(|err| ImageError::from_io(at(&outer_tick, data_offset), "on the way to an entry's body", err))?;
                 let mut b = Bounded::new(s, size);
-                f(&mut b, size)
+                f(&mut b, size).map_err(|e| in_body(e, &at(&outer_tick, data_offset)))
             },
-            &|err| io_error(&file, blob.offset, &ctx, err),
+            &|err| ImageError::from_io(at(&outer_tick, 0), "in the layer's compressed data", err),
         )
     })
+}
+
+/// An error `f` met inside an entry's body (its positions count from the body's start), placed
+/// in the layer and the file.
+fn in_body(e: ImageError, body_at: &Position) -> ImageError {
+    let place = |at: Position| {
+        let mut p = body_at.clone();
+        if let Some(inner) = &mut p.inner {
+            inner.offset = inner.offset.saturating_add(at.offset);
+        }
+        p
+    };
+    match e {
+        ImageError::Truncated { at, context } => ImageError::Truncated { at: place(at), context },
+        ImageError::Corrupt { at, context, reason } => ImageError::Corrupt { at: place(at), context, reason },
+        ImageError::Io { at, context, source } if context != "while writing" => ImageError::Io { at: place(at), context, source },
+        ImageError::LimitExceeded { at, what, limit } => ImageError::LimitExceeded { at: place(at), what, limit },
+        other => other,
+    }
+}
+
+/// A file that changes privileges at exec ([`Analysis::privileged_files`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PrivilegedFile {
+    pub path: String,
+    /// Permission bits with setuid (0o4000) and setgid (0o2000).
+    pub mode: u32,
+    pub uid: u64,
+    pub gid: u64,
+    /// The layer (position in the image) that wrote it.
+    pub layer: usize,
+    /// Its file capabilities, decoded.
+    pub caps: Option<FileCaps>,
 }
 
 /// Reads up to `max_len` bytes (at most [`MAX_READ_LEN`]) from `offset` of the body of `path` in
@@ -562,18 +640,16 @@ fn read_range<R: Read + Seek>(
     offset: u64,
     max_len: usize,
 ) -> Result<Vec<u8>, ImageError> {
-    let file = a.name.clone();
     with_body(reader, a, layer, ei, &mut |s, size| {
         if offset >= size {
             return Ok(Vec::new());
         }
-        s.skip(offset)
-            .map_err(|err| io_error(&file, offset, "inside an entry body", err))?;
+        s.skip(offset).map_err(|err| ImageError::from_io(Position::file(offset), "inside an entry's body", err))?;
         let want =
             usize::try_from((size - offset).min(max_len.min(MAX_READ_LEN) as u64)).unwrap_or(0);
         let mut buf = vec![0u8; want];
         let n = read_full(s, &mut buf)
-            .map_err(|err| io_error(&file, offset, "inside an entry body", err))?;
+            .map_err(|err| ImageError::from_io(Position::file(offset), "inside an entry's body", err))?;
         buf.truncate(n);
         Ok(buf)
     })
@@ -618,25 +694,23 @@ fn copy_body<R: Read + Seek>(
     ei: u32,
     out: &mut dyn Write,
 ) -> Result<u64, ImageError> {
-    let file = a.name.clone();
     with_body(reader, a, layer, ei, &mut |s, _size| {
         let mut buf = vec![0u8; 64 * 1024];
         let mut total = 0u64;
         loop {
             let n = s
                 .read_some(&mut buf)
-                .map_err(|err| io_error(&file, total, "inside an entry body", err))?;
+                .map_err(|err| ImageError::from_io(Position::file(total), "inside an entry's body", err))?;
             if n == 0 {
                 break;
             }
-            out.write_all(buf.get(..n).unwrap_or(&[]))
-                .map_err(|err| ImageError::Io {
-                    file: "standard output".into(),
-                    pos: total,
-                    context: "while writing".into(),
-                    source: err,
-                })?;
-            total += n as u64;
+            // A failed write is not about the archive: no position in it.
+            out.write_all(buf.get(..n).unwrap_or(&[])).map_err(|err| ImageError::Io {
+                at: Position::default(),
+                context: "while writing".into(),
+                source: err,
+            })?;
+            total = total.saturating_add(n as u64);
         }
         Ok(total)
     })
@@ -647,16 +721,14 @@ fn copy_body<R: Read + Seek>(
 /// # Errors
 /// [`ImageError::NotAnArchive`] if it is not a tar; [`ImageError::Truncated`]/[`ImageError::Corrupt`]
 /// for a damaged one; [`ImageError::LimitExceeded`] past the options' limits.
-pub fn list_layer<R: Read>(
-    reader: R,
-    opts: &super::Options,
-) -> Result<Vec<EntryReport>, ImageError> {
+pub fn list_layer<R: Read>(reader: R, opts: &Options) -> Result<Vec<EntryReport>, ImageError> {
     use super::layer::{index_layer, LayerCtx, StrTable};
-    use super::source::{Compression, Prefixed, StreamSource};
-    let file = opts.name.clone();
+    use super::source::{drain, Compression, Prefixed, StreamSource};
+    // A bare layer is the whole file: its offsets are the file's (decompressed, when compressed).
+    let tick: Tick = Rc::new(Cell::new(0));
     let mut raw = StreamSource::new(reader, u64::MAX);
     let mut head = vec![0u8; 512];
-    let n = read_full(&mut raw, &mut head).map_err(|e| io_error(&file, 0, "at the start", e))?;
+    let n = read_full(&mut raw, &mut head).map_err(|e| ImageError::from_io(Position::file(0), "at the start", e))?;
     head.truncate(n);
     let comp = Compression::sniff(&head);
     let mut pre = Prefixed::new(head, &mut raw);
@@ -668,45 +740,36 @@ pub fn list_layer<R: Read>(
         &mut pre,
         opts.max_layer_bytes,
         &mut |s: &mut dyn Source| {
-            let mut tick = |_| Ok(());
+            let mut on_progress = |_| Ok(());
             let mut ctx = LayerCtx {
                 tree: &mut tree,
                 strings: &mut strings,
-                on_progress: &mut tick,
+                on_progress: &mut on_progress,
                 capture_budget: &mut budget,
                 max_entries: opts.max_layer_entries,
-                file: &file,
+                member: "",
+                file_pos: tick.clone(),
             };
             let idx = index_layer(s, &mut ctx)?;
             // Read a compressed layer on to its end, so that its decoder checks the rest.
             if comp != Compression::None && idx.damage.is_none() {
-                if let Some(e) = super::source::drain(s, &mut || Ok::<_, ImageError>(()))? {
-                    return Err(io_error(&file, s.pos(), "after the end of the layer's tar", e));
+                if let Some(e) = drain(s, &mut || Ok::<_, ImageError>(()))? {
+                    return Err(ImageError::from_io(Position::file(s.pos()), "after the end of the layer's tar", e));
                 }
             }
             Ok(idx)
         },
-        &|e| io_error(&file, 0, "in the layer", e),
+        &|e| ImageError::from_io(Position::file(0), "in the layer's compressed data", e),
     )?;
-    if let Some(d) = &idx.damage {
+    if let Some(d) = idx.damage {
+        // The layer is the file: its offsets are the file's.
+        let at = Position::file(d.at.inner.map_or(d.at.offset, |i| i.offset));
         if idx.entries.is_empty() {
-            return Err(ImageError::NotAnArchive {
-                file,
-                detail: d.clone(),
-            });
+            return Err(ImageError::NotAnArchive { detail: format!("at {at}: {}", d.what) });
         }
-        return Err(ImageError::Corrupt {
-            file,
-            pos: idx.uncompressed_size,
-            context: "in the layer".into(),
-            reason: d.clone(),
-        });
+        return Err(ImageError::Corrupt { at, context: "in the layer".into(), reason: d.what });
     }
-    Ok(idx
-        .entries
-        .iter()
-        .map(|e| entry_report(&tree, &strings, e))
-        .collect())
+    Ok(idx.entries.iter().map(|e| entry_report(&tree, &strings, e)).collect())
 }
 
 /// The full JSON report: [`Report`]'s fields plus `layer_entries` (per report layer, every

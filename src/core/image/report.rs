@@ -244,6 +244,10 @@ pub struct EntryReport {
     pub capabilities: Option<FileCaps>,
     /// Offset of the body in the (uncompressed) layer tar.
     pub data_offset: u64,
+    /// The layer ends inside this entry's body: `size` is what its header claims, and it is not
+    /// counted as data anywhere.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cut_off: bool,
 }
 
 /// Status of a path in the merged view.
@@ -301,6 +305,9 @@ pub struct MergedEntry {
     /// Directories: number of present children.
     pub children: u64,
     pub capabilities: Option<String>,
+    /// The layer that wrote it ends inside its body (see [`EntryReport::cut_off`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cut_off: bool,
 }
 
 /// Merged filesystem totals for an image.
@@ -423,6 +430,9 @@ pub struct Warning {
     /// Stable code, e.g. `unreferenced_blob`, `missing_blob`, `history_mismatch`.
     pub code: String,
     pub message: String,
+    /// Where in the input, when the warning is about one place (a damaged layer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<super::error::Position>,
 }
 
 /// Result of one digest check.

@@ -8,9 +8,16 @@
 //! [RFC 1952]: https://www.rfc-editor.org/rfc/rfc1952
 //! [RFC 8878]: https://www.rfc-editor.org/rfc/rfc8878
 
+use super::error::{ImageError, LimitHit};
 use std::cell::Cell;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::rc::Rc;
+
+/// A body the callback left unread is skipped in steps of this size, with a
+/// [`Step::Skipping`](super::tar_index::Step::Skipping) call after each: on a compressed stream,
+/// skipping means inflating, and one huge body can take seconds, so progress and cancellation
+/// must keep working inside it.
+pub const SKIP_STEP: u64 = 4 * 1024 * 1024;
 
 /// Size of the read window over a seekable input: small bodies between headers cost no seek.
 pub const SEEK_WINDOW: usize = 256 * 1024;
@@ -216,20 +223,6 @@ impl<D: Read> StreamSource<D> {
         Ok(())
     }
 }
-
-/// Marker carried in an `io::Error` so callers can turn it into `ImageError::LimitExceeded`:
-/// which limit was hit and its value.
-#[derive(Debug)]
-pub(crate) struct LimitHit {
-    pub(crate) what: &'static str,
-    pub(crate) limit: u64,
-}
-impl std::fmt::Display for LimitHit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} is over the limit of {}", self.what, self.limit)
-    }
-}
-impl std::error::Error for LimitHit {}
 
 /// Counts bytes pulled through a reader into a shared counter.
 struct CountingRead<R> {
@@ -647,7 +640,7 @@ fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 /// Reads `src` on to its end and discards what it reads, calling `step` after every
-/// [`SKIP_STEP`](super::tar_index::SKIP_STEP) bytes (progress and cancellation).
+/// [`SKIP_STEP`](SKIP_STEP) bytes (progress and cancellation).
 ///
 /// A tar ends at its end-of-archive marker, but a compressed stream goes on: gzip's trailer
 /// (CRC32 and ISIZE, [RFC 1952 §2.3]) follows the data, and the decoder checks it only when it is
@@ -670,7 +663,7 @@ pub(crate) fn drain<E>(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Ok(Some(e)),
         }
-        if since_step >= super::tar_index::SKIP_STEP {
+        if since_step >= SKIP_STEP {
             since_step = 0;
             step()?;
         }
@@ -692,9 +685,9 @@ pub(crate) fn with_decoded<T>(
     compression: Compression,
     src: &mut dyn Source,
     limit: u64,
-    f: &mut dyn FnMut(&mut dyn Source) -> Result<T, super::ImageError>,
-    on_err: &dyn Fn(io::Error) -> super::ImageError,
-) -> Result<T, super::ImageError> {
+    f: &mut dyn FnMut(&mut dyn Source) -> Result<T, ImageError>,
+    on_err: &dyn Fn(io::Error) -> ImageError,
+) -> Result<T, ImageError> {
     struct ReadAdapter<'a>(&'a mut dyn Source);
     impl Read for ReadAdapter<'_> {
         fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {

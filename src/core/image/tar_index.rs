@@ -8,7 +8,7 @@
 //! view; whatever the callback leaves unread is skipped (a seek on seekable inputs). Every length
 //! taken from a header is checked and capped by a named limit.
 
-use super::source::{read_exact, read_full, Bounded, Source};
+use super::source::{read_exact, read_full, Bounded, Source, SKIP_STEP};
 use std::io;
 
 /// Tar block size.
@@ -61,11 +61,6 @@ pub(crate) struct TarEntry {
     pub data_pos: u64,
 }
 
-/// A body the callback left unread is skipped in steps of this size, with a
-/// [`Step::Skipping`] call after each: on a compressed stream, skipping means inflating, and one
-/// huge body can take seconds, so progress and cancellation must keep working inside it.
-pub const SKIP_STEP: u64 = 4 * 1024 * 1024;
-
 /// What the walker hands its callback.
 pub(crate) enum Step<'a, 'b> {
     /// A member: its headers (after long-name and PAX records are applied) and a bounded view
@@ -91,6 +86,12 @@ pub(crate) enum WalkEnd {
 #[derive(Debug)]
 pub(crate) enum TarFault {
     Truncated {
+        pos: u64,
+        what: String,
+    },
+    /// The data ends inside the body of the member last handed to the callback: its size was
+    /// only a claim.
+    BodyCut {
         pos: u64,
         what: String,
     },
@@ -403,7 +404,7 @@ pub(crate) fn walk<E>(
         }
         if got < header.len() {
             return Err(WalkError::Tar(TarFault::Truncated {
-                pos: hpos + got as u64,
+                pos: hpos.saturating_add(got as u64),
                 what: "inside a member header".into(),
             }));
         }
@@ -456,107 +457,136 @@ pub(crate) fn walk<E>(
             }
             _ => {}
         }
-        // A real member: build it from the header plus pending overrides.
-        let is_posix = field(&header, 257, 6) == b"ustar\0";
-        // The entry's buffers are reused from member to member (no allocation per header).
-        let path = &mut entry.path;
-        path.clear();
-        if let Some(p) = pending.path.take().or_else(|| long_name.take()) {
-            *path = p;
-        } else {
-            let prefix = if is_posix {
-                cstr(field(&header, 345, 155))
-            } else {
-                &[][..]
-            };
-            if !prefix.is_empty() {
-                path.extend_from_slice(prefix);
-                path.push(b'/');
-            }
-            path.extend_from_slice(cstr(field(&header, 0, 100)));
-        }
-        long_name = None;
-        match pending.link.take().or_else(|| long_link.take()) {
-            Some(l) => entry.link = l,
-            None => {
-                entry.link.clear();
-                entry.link.extend_from_slice(cstr(field(&header, 157, 100)));
-            }
-        }
-        long_link = None;
-        entry.typeflag = tf;
-        entry.size = pending.size.take().unwrap_or(size);
-        let mode = num_u64(&header, 100, 8, "mode").map_err(corrupt)?;
-        entry.mode = u32::try_from(mode & 0o7777_7777).unwrap_or(0);
-        entry.uid = match pending.uid.take() {
-            Some(v) => v,
-            None => num_u64(&header, 108, 8, "uid").map_err(corrupt)?,
-        };
-        entry.gid = match pending.gid.take() {
-            Some(v) => v,
-            None => num_u64(&header, 116, 8, "gid").map_err(corrupt)?,
-        };
-        entry.mtime = match pending.mtime.take() {
-            Some(v) => v,
-            None => {
-                let v = parse_number(field(&header, 136, 12))
-                    .map_err(|e| corrupt(format!("mtime: {e}")))?;
-                i64::try_from(v).unwrap_or(0)
-            }
-        };
-        let has_magic = field(&header, 257, 5) == b"ustar";
-        for (slot, over, at) in [
-            (&mut entry.uname, pending.uname.take(), 265),
-            (&mut entry.gname, pending.gname.take(), 297),
-        ] {
-            match over {
-                Some(v) => *slot = v,
-                None => {
-                    slot.clear();
-                    if has_magic {
-                        slot.extend_from_slice(cstr(field(&header, at, 32)));
-                    }
-                }
-            }
-        }
-        if has_magic && (tf == typeflag::CHR || tf == typeflag::BLK) {
-            entry.dev_major = u32::try_from(num_u64(&header, 329, 8, "devmajor").map_err(corrupt)?)
-                .unwrap_or(u32::MAX);
-            entry.dev_minor = u32::try_from(num_u64(&header, 337, 8, "devminor").map_err(corrupt)?)
-                .unwrap_or(u32::MAX);
-        } else {
-            entry.dev_major = 0;
-            entry.dev_minor = 0;
-        }
+        read_member_header(&header, hpos, size, &mut entry, &mut pending, &mut long_name, &mut long_link)
+            .map_err(WalkError::Tar)?;
         entry.xattrs = std::mem::take(&mut pending.xattrs);
         entry.header_pos = fpos;
         first_header_pos = None;
         entry.data_pos = src.pos();
         let size = entry.size;
-        {
-            let mut body = Bounded::new(src, size);
-            on_step(Step::Member(&entry, &mut body)).map_err(WalkError::Callback)?;
-            loop {
-                let rest = body.remaining();
-                if rest == 0 {
-                    break;
-                }
-                let p = body.pos();
-                body.skip(rest.min(SKIP_STEP)).map_err(|e| {
-                    WalkError::Tar(io_fault(
-                        entry.data_pos.saturating_add(p),
-                        "inside a member's body",
-                        e,
-                    ))
-                })?;
-                if body.remaining() > 0 {
-                    on_step(Step::Skipping).map_err(WalkError::Callback)?;
-                }
-            }
-        }
+        pass_body(src, &entry, on_step)?;
         skip_padding(src, size).map_err(WalkError::Tar)?;
         entry.xattrs.clear();
     }
+}
+
+/// Fills `entry` from a member's `header` (at `hpos`, its size field `size`) and the overrides
+/// that preceded it (PAX records, GNU long names, which are used up).
+fn read_member_header(
+    header: &[u8; 512],
+    hpos: u64,
+    size: u64,
+    entry: &mut TarEntry,
+    pending: &mut PaxOverrides,
+    long_name: &mut Option<Vec<u8>>,
+    long_link: &mut Option<Vec<u8>>,
+) -> Result<(), TarFault> {
+    let tf = header[156];
+    let corrupt = |what: String| TarFault::Corrupt { pos: hpos, what };
+    let is_posix = field(header, 257, 6) == b"ustar\0";
+    // The entry's buffers are reused from member to member (no allocation per header).
+    let path = &mut entry.path;
+    path.clear();
+    if let Some(p) = pending.path.take().or_else(|| long_name.take()) {
+        *path = p;
+    } else {
+        let prefix = if is_posix {
+            cstr(field(header, 345, 155))
+        } else {
+            &[][..]
+        };
+        if !prefix.is_empty() {
+            path.extend_from_slice(prefix);
+            path.push(b'/');
+        }
+        path.extend_from_slice(cstr(field(header, 0, 100)));
+    }
+    *long_name = None;
+    match pending.link.take().or_else(|| long_link.take()) {
+        Some(l) => entry.link = l,
+        None => {
+            entry.link.clear();
+            entry.link.extend_from_slice(cstr(field(header, 157, 100)));
+        }
+    }
+    *long_link = None;
+    entry.typeflag = tf;
+    entry.size = pending.size.take().unwrap_or(size);
+    let mode = num_u64(header, 100, 8, "mode").map_err(corrupt)?;
+    entry.mode = u32::try_from(mode & 0o7777_7777).unwrap_or(0);
+    entry.uid = match pending.uid.take() {
+        Some(v) => v,
+        None => num_u64(header, 108, 8, "uid").map_err(corrupt)?,
+    };
+    entry.gid = match pending.gid.take() {
+        Some(v) => v,
+        None => num_u64(header, 116, 8, "gid").map_err(corrupt)?,
+    };
+    entry.mtime = match pending.mtime.take() {
+        Some(v) => v,
+        None => {
+            let v = parse_number(field(header, 136, 12))
+                .map_err(|e| corrupt(format!("mtime: {e}")))?;
+            i64::try_from(v).unwrap_or(0)
+        }
+    };
+    let has_magic = field(header, 257, 5) == b"ustar";
+    for (slot, over, at) in [
+        (&mut entry.uname, pending.uname.take(), 265),
+        (&mut entry.gname, pending.gname.take(), 297),
+    ] {
+        match over {
+            Some(v) => *slot = v,
+            None => {
+                slot.clear();
+                if has_magic {
+                    slot.extend_from_slice(cstr(field(header, at, 32)));
+                }
+            }
+        }
+    }
+    if has_magic && (tf == typeflag::CHR || tf == typeflag::BLK) {
+        entry.dev_major = u32::try_from(num_u64(header, 329, 8, "devmajor").map_err(corrupt)?)
+            .unwrap_or(u32::MAX);
+        entry.dev_minor = u32::try_from(num_u64(header, 337, 8, "devminor").map_err(corrupt)?)
+            .unwrap_or(u32::MAX);
+    } else {
+        entry.dev_major = 0;
+        entry.dev_minor = 0;
+    }
+    Ok(())
+}
+
+/// Hands a member's body to `on_step`, then skips what it left unread in [`SKIP_STEP`] steps
+/// (a [`Step::Skipping`] after each).
+fn pass_body<E>(
+    src: &mut dyn Source,
+    entry: &TarEntry,
+    on_step: &mut dyn FnMut(Step<'_, '_>) -> Result<(), E>,
+) -> Result<(), WalkError<E>> {
+    let size = entry.size;
+    {
+        let mut body = Bounded::new(src, size);
+        on_step(Step::Member(entry, &mut body)).map_err(WalkError::Callback)?;
+        loop {
+            let rest = body.remaining();
+            if rest == 0 {
+                break;
+            }
+            let p = body.pos();
+            body.skip(rest.min(SKIP_STEP)).map_err(|e| {
+                let pos = entry.data_pos.saturating_add(p);
+                WalkError::Tar(match io_fault(pos, "inside a member's body", e) {
+                    TarFault::Truncated { pos, what } => TarFault::BodyCut { pos, what },
+                    other => other,
+                })
+            })?;
+            if body.remaining() > 0 {
+                on_step(Step::Skipping).map_err(WalkError::Callback)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

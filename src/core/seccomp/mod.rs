@@ -58,6 +58,7 @@ mod select;
 mod summary;
 pub mod syscalls;
 mod syscalls_table;
+mod table_row;
 
 pub use arch::{Arch, UnknownArch, ALL as ALL_ARCHES};
 pub use evaluate::{evaluate, Branch, Evaluation, Outcome, RuleReport, SyscallVerdict};

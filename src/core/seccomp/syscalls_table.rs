@@ -10,7 +10,7 @@
 // with that notice and provenance.
 
 // Every *_kver column of this table is SCMP_KV_UNDEF: no kernel versions to carry.
-use super::syscalls::SyscallRow;
+use super::table_row::SyscallRow;
 
 /// The kernel release libseccomp generated the table from, as its header says.
 pub const TABLE_KERNEL: &str = "v7.1.0-rc4 2026-05-19";

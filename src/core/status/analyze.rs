@@ -3,9 +3,11 @@
 //! prctl(2) (`PR_SET_NO_NEW_PRIVS`, `PR_GET_SPECULATION_CTRL`) and
 //! `Documentation/userspace-api/spec_ctrl.rst`.
 
-use super::{field_info, CpuSet, IdQuad, ProcStatus, RawField, SeccompMode, StatusWarning};
+use super::cpulist::CpuSet;
+use super::fields::field_info;
+use super::parse::{IdQuad, ProcStatus, RawField, SeccompMode, StatusWarning};
 use crate::core::caps::{by_bit, CapSet, MaskReport, CAP_LAST_CAP, DOCKER_DEFAULT};
-use crate::core::signals::{decode_sigmask, Signal};
+use crate::core::signals::{Numbering, SigMask, Signal};
 use serde::{Deserialize, Serialize};
 
 /// Everything the page shows about one dump.
@@ -250,6 +252,42 @@ pub struct SignalsReport {
     pub queue_limit: Option<u64>,
     /// Present masks in kernel order: SigPnd, ShdPnd, SigBlk, SigIgn, SigCgt.
     pub masks: Vec<SigMaskReport>,
+    /// The numbering the signals are named by; left out of the JSON when generic (the default).
+    #[serde(default, skip_serializing_if = "is_generic")]
+    pub numbering: Numbering,
+    /// Set when a mask is wider than the numbering has signals (a 32-digit MIPS mask read with
+    /// the generic numbering): which numbering to pick. Left out of the JSON when `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+fn is_generic(n: &Numbering) -> bool {
+    *n == Numbering::Generic
+}
+
+impl SignalsReport {
+    /// The same masks named by another numbering: a table lookup on the values already read (no
+    /// parsing), so the page can switch numbering on the spot.
+    ///
+    /// ```
+    /// use tarsier::core::signals::Numbering;
+    /// use tarsier::core::status::{analyze, parse};
+    /// let r = analyze(&parse("SigCgt:\t00000000000000000000000000008000").unwrap());
+    /// assert_eq!(r.signals.masks[0].signals[0].name, "SIGSTKFLT");
+    /// assert!(r.signals.note.is_some());
+    /// let mips = r.signals.renumbered(Numbering::Mips);
+    /// assert_eq!(mips.masks[0].signals[0].name, "SIGUSR1");
+    /// assert_eq!(mips.note, None);
+    /// ```
+    pub fn renumbered(&self, numbering: Numbering) -> SignalsReport {
+        let masks: Vec<SigMaskReport> = self
+            .masks
+            .iter()
+            .map(|m| SigMaskReport { signals: numbering.decode(m.value), ..m.clone() })
+            .collect();
+        let note = numbering_note(&masks, numbering);
+        SignalsReport { masks, numbering, note, ..self.clone() }
+    }
 }
 
 /// One signal mask decoded.
@@ -259,10 +297,11 @@ pub struct SigMaskReport {
     pub key: String,
     /// What the mask holds.
     pub meaning: String,
-    /// 16 hex digits.
+    /// As the kernel prints it: 16 hex digits, or 32 on MIPS.
     pub hex: String,
-    pub value: u64,
-    /// Bit n-1 = signal n, names as `kill -l` prints them.
+    /// Bit n-1 = signal n (up to 128 bits).
+    pub value: u128,
+    /// The signals in the mask, named by the report's numbering as `kill -l` prints them.
     pub signals: Vec<Signal>,
 }
 
@@ -324,6 +363,20 @@ pub enum Level {
 /// assert!(r.verdict.headline.starts_with("runs as root with 41 effective capabilities"));
 /// ```
 pub fn analyze(s: &ProcStatus) -> StatusReport {
+    analyze_with(s, Numbering::Generic)
+}
+
+/// [`analyze`], naming signals by `numbering` (the architecture the dump comes from: its signal
+/// numbers cannot be told from the masks).
+///
+/// ```
+/// use tarsier::core::signals::Numbering;
+/// use tarsier::core::status::{analyze_with, parse};
+/// let s = parse("SigCgt:\t8000000000000000000000000002c002").unwrap();
+/// let names: Vec<String> = analyze_with(&s, Numbering::Mips).signals.masks[0].signals.iter().map(|x| x.name.clone()).collect();
+/// assert_eq!(names, ["SIGINT", "SIGTERM", "SIGUSR1", "SIGCHLD", "SIG128"]);
+/// ```
+pub fn analyze_with(s: &ProcStatus, numbering: Numbering) -> StatusReport {
     let raw: Vec<RawFieldReport> = s
         .raw
         .iter()
@@ -348,7 +401,7 @@ pub fn analyze(s: &ProcStatus) -> StatusReport {
     let namespaces = namespaces(s);
     let mut report = StatusReport {
         memory: memory(s),
-        signals: signals(s),
+        signals: signals(s, numbering),
         cpus: affinity(s.raw_value("Cpus_allowed"), s.raw_value("Cpus_allowed_list"), s.cpus_allowed.as_ref(), s.cpus_allowed_list.as_ref(), "CPU"),
         mems: affinity(s.raw_value("Mems_allowed"), s.raw_value("Mems_allowed_list"), s.mems_allowed.as_ref(), s.mems_allowed_list.as_ref(), "memory node"),
         verdict: Verdict { headline: String::new(), points: Vec::new() },
@@ -717,31 +770,50 @@ fn security(s: &ProcStatus) -> SecurityReport {
     }
 }
 
-fn signals(s: &ProcStatus) -> SignalsReport {
-    let masks = [
+fn signals(s: &ProcStatus, numbering: Numbering) -> SignalsReport {
+    let masks: [(&str, Option<SigMask>, &str); 5] = [
         ("SigPnd", s.sig_pnd, "Pending for this thread: sent but not yet delivered (often because blocked)."),
         ("ShdPnd", s.shd_pnd, "Pending for the whole process (shared by its threads)."),
         ("SigBlk", s.sig_blk, "Blocked by this thread: delivery is held back until unblocked."),
         ("SigIgn", s.sig_ign, "Ignored: the disposition is SIG_IGN, so the signal is discarded."),
         ("SigCgt", s.sig_cgt, "Caught: the process installed a handler."),
     ];
+    let masks: Vec<SigMaskReport> = masks
+        .iter()
+        .filter_map(|(key, mask, meaning)| {
+            let mask = (*mask)?;
+            Some(SigMaskReport {
+                key: (*key).to_owned(),
+                meaning: (*meaning).to_owned(),
+                hex: mask.hex(),
+                value: mask.bits,
+                signals: numbering.decode(mask.bits),
+            })
+        })
+        .collect();
     SignalsReport {
         queued: s.sig_q.map(|q| q.queued),
         queue_limit: s.sig_q.map(|q| q.limit),
-        masks: masks
-            .iter()
-            .filter_map(|(key, value, meaning)| {
-                let value = (*value)?;
-                Some(SigMaskReport {
-                    key: (*key).to_owned(),
-                    meaning: (*meaning).to_owned(),
-                    hex: format!("{value:016x}"),
-                    value,
-                    signals: decode_sigmask(value),
-                })
-            })
-            .collect(),
+        note: numbering_note(&masks, numbering),
+        numbering,
+        masks,
     }
+}
+
+/// A sentence when a mask is printed wider (32 hex digits, 128 signals) than `numbering` has
+/// signals: only MIPS kernels print such masks, and their numbers differ from 1 on.
+fn numbering_note(masks: &[SigMaskReport], numbering: Numbering) -> Option<String> {
+    let wide: Vec<&str> = masks.iter().filter(|m| m.hex.len() * 4 > usize::from(numbering.signals())).map(|m| m.key.as_str()).collect();
+    if wide.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} {} 32 hex digits (128 signals), as only MIPS kernels print; the {} numbering has {} signals, so the names may be wrong: choose the MIPS numbering.",
+        wide.join(", "),
+        if wide.len() == 1 { "has" } else { "have" },
+        numbering.as_str(),
+        numbering.signals()
+    ))
 }
 
 fn affinity(mask_raw: Option<&str>, list_raw: Option<&str>, mask: Option<&CpuSet>, list: Option<&CpuSet>, what: &str) -> Option<AffinityReport> {

@@ -1,8 +1,8 @@
 //! [`compare`]: two dumps side by side — typically a host process and a containerized one.
 
-use super::{field_info, RawFieldReport, StatusReport};
+use super::analyze::{RawFieldReport, StatusReport};
+use super::fields::field_info;
 use crate::core::caps::{parse_mask, CapSet};
-use crate::core::signals::decode_sigmask;
 use serde::{Deserialize, Serialize};
 
 /// One row of the comparison.
@@ -28,13 +28,16 @@ fn normalize(value: &str) -> String {
     value.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn names(key: &str, value: Option<&str>) -> Option<Vec<String>> {
-    let value = value?;
+/// The names a field's value stands for: capsh names of a `Cap*` mask, the signals of a signal
+/// mask (as the report named them, by its numbering), the IDs of `Groups`.
+fn names(key: &str, report: &StatusReport) -> Option<Vec<String>> {
+    let value = report.raw.iter().find(|f| f.key == key).map(|f| f.value.as_str())?;
     if key.starts_with("Cap") && field_info(key).is_some() {
         return parse_mask(value).ok().map(CapSet::names);
     }
     if matches!(key, "SigPnd" | "ShdPnd" | "SigBlk" | "SigIgn" | "SigCgt") {
-        return parse_mask(value).ok().map(|m| decode_sigmask(m.0).into_iter().map(|s| s.name).collect());
+        let mask = report.signals.masks.iter().find(|m| m.key == key)?;
+        return Some(mask.signals.iter().map(|s| s.name.clone()).collect());
     }
     if key == "Groups" {
         return Some(value.split_whitespace().map(str::to_owned).collect());
@@ -79,7 +82,7 @@ pub fn compare(a: &StatusReport, b: &StatusReport) -> Vec<FieldDiff> {
         .map(|key| {
             let left = a.raw.iter().find(|f| f.key == key).map(|f| f.value.as_str());
             let right = b.raw.iter().find(|f| f.key == key).map(|f| f.value.as_str());
-            let (ln, rn) = (names(&key, left), names(&key, right));
+            let (ln, rn) = (names(&key, a), names(&key, b));
             let differs = match (&ln, &rn) {
                 (Some(l), Some(r)) => l != r,
                 _ => left.map(normalize) != right.map(normalize),

@@ -1,11 +1,15 @@
-//! One small component per file.
+//! One small component per file. Components reach the app's verbs through the
+//! [`Analyzer`](crate::web::analyzer::Analyzer) context and never import the app itself.
 
 pub mod apparmor_view;
 pub mod cap_builder;
 pub mod compare_view;
 pub mod disclosure;
 pub mod drop_zone;
+pub mod format;
 pub mod image;
+pub mod image_page;
 pub mod mask_view;
 pub mod paste_box;
+pub mod process_page;
 pub mod status_view;

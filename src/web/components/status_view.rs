@@ -1,10 +1,16 @@
 //! One `/proc/<pid>/status` dump explained: verdict, identity, users, namespaces, the five
 //! capability sets, seccomp and friends, signals, CPUs, memory, and every raw field.
+//!
+//! The signal masks are named by the numbering picked in the Signals card (generic by default;
+//! MIPS, Alpha, SPARC, PA-RISC number signals differently): switching renames the masks already
+//! read (`SignalsReport::renumbered`, a table lookup), without asking the worker again.
 
-use super::mask_view::MaskView;
-use crate::core::status::{Level, StatusReport};
 use super::disclosure::Disclosure;
+use super::mask_view::MaskView;
+use crate::core::signals::Numbering;
+use crate::core::status::{Level, SignalsReport, StatusReport};
 use std::rc::Rc;
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -121,23 +127,7 @@ pub fn status_view(props: &Props) -> Html {
             </section>
 
             if !r.signals.masks.is_empty() {
-                <section class="card signals">
-                    <h3>{"Signals"}</h3>
-                    if let (Some(q), Some(limit)) = (r.signals.queued, r.signals.queue_limit) {
-                        <p>{ format!("{q} signals queued for this user, limit {limit}.") }</p>
-                    }
-                    <dl>
-                        { for r.signals.masks.iter().map(|m| html! {
-                            <>
-                                <dt>{ format!("{} {}", m.key, m.hex) }</dt>
-                                <dd>
-                                    <span class="hint">{ m.meaning.clone() }</span><br/>
-                                    { if m.signals.is_empty() { "none".to_owned() } else { m.signals.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join(" ") } }
-                                </dd>
-                            </>
-                        }) }
-                    </dl>
-                </section>
+                <SignalsCard signals={Rc::new(r.signals.clone())} />
             }
 
             if r.cpus.is_some() || r.mems.is_some() {
@@ -167,7 +157,10 @@ pub fn status_view(props: &Props) -> Html {
             if !r.warnings.is_empty() {
                 <section class="card warnings">
                     <h3>{"Warnings"}</h3>
-                    <ul>{ for r.warnings.iter().map(|w| html! { <li>{ format!("Line {} ({}): {}", w.line, w.key, w.message) }</li> }) }</ul>
+                    <ul>{ for r.warnings.iter().map(|w| html! { <li>{ match &w.key {
+                        Some(key) => format!("Line {} ({key}): {}", w.line, w.message),
+                        None => w.message.clone(),
+                    } }</li> }) }</ul>
                 </section>
             }
 
@@ -189,6 +182,59 @@ pub fn status_view(props: &Props) -> Html {
                 </table>
             </Disclosure>
         </article>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SignalsProps {
+    signals: Rc<SignalsReport>,
+}
+
+/// The signal queue and masks, with the numbering menu.
+#[function_component(SignalsCard)]
+fn signals_card(props: &SignalsProps) -> Html {
+    let numbering = use_state(|| props.signals.numbering);
+    let on_change = {
+        let numbering = numbering.clone();
+        Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<HtmlSelectElement>() else { return };
+            if let Some(n) = Numbering::from_name(&select.value()) {
+                numbering.set(n);
+            }
+        })
+    };
+    let shown = if *numbering == props.signals.numbering { (*props.signals).clone() } else { props.signals.renumbered(*numbering) };
+    html! {
+        <section class="card signals">
+            <h3>{"Signals"}</h3>
+            <p class="row">
+                <label>{"Signal numbering "}
+                    <select class="signal-numbering" onchange={on_change}>
+                        { for Numbering::ALL.iter().map(|n| html! {
+                            <option value={n.as_str()} selected={*n == *numbering}>{ n.label() }</option>
+                        }) }
+                    </select>
+                </label>
+                <span class="hint">{" The architecture the dump comes from: signal numbers differ on MIPS, Alpha, SPARC and PA-RISC."}</span>
+            </p>
+            if let Some(note) = &shown.note {
+                <p class="signals-note">{ note.clone() }</p>
+            }
+            if let (Some(q), Some(limit)) = (shown.queued, shown.queue_limit) {
+                <p>{ format!("{q} signals queued for this user, limit {limit}.") }</p>
+            }
+            <dl>
+                { for shown.masks.iter().map(|m| html! {
+                    <>
+                        <dt>{ format!("{} {}", m.key, m.hex) }</dt>
+                        <dd>
+                            <span class="hint">{ m.meaning.clone() }</span><br/>
+                            { if m.signals.is_empty() { "none".to_owned() } else { m.signals.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join(" ") } }
+                        </dd>
+                    </>
+                }) }
+            </dl>
+        </section>
     }
 }
 

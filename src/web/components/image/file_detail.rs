@@ -1,16 +1,13 @@
 //! File detail: metadata, file capabilities, link target, the layers that touched it, a
 //! content preview (text with line numbers, or hex) and a download.
 
-use super::caps_plus_form;
+use crate::web::components::format::caps_plus_form;
 use crate::core::image::{ChangeKind, EntryKind, MergedStatus};
-use crate::web::app::Analyzer;
-use crate::web::components::drop_zone::human;
+use crate::web::analyzer::{Analyzer, PREVIEW};
+use crate::web::components::format::human;
 use crate::web::protocol::{DownloadLink, FileContent};
 use crate::web::state::{Remote, Shared};
 use yew::prelude::*;
-
-/// Bytes previewed at a time.
-pub const PREVIEW: usize = 64 * 1024;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -37,7 +34,7 @@ pub fn file_detail(props: &Props) -> Html {
     let body = match &props.content {
         Remote::NotAsked => html! {},
         Remote::Waiting(_) => html! { <p class="pending">{"Reading…"}</p> },
-        Remote::Failed(e) => html! { <p class="error">{ e.clone() }</p> },
+        Remote::Failed(e) => html! { <p class="error">{ e.message.clone() }</p> },
         Remote::Ready(c) => view_content(c, &analyzer, &props.download),
     };
     html! {

@@ -3,8 +3,8 @@
 //! layer that removed them, search by name or glob, sort by size, and filters.
 
 use crate::core::image::{EntryKind, MergedEntry, MergedStatus};
-use crate::web::app::Analyzer;
-use crate::web::components::drop_zone::human;
+use crate::web::analyzer::{Analyzer, SEARCH_LIMIT};
+use crate::web::components::format::human;
 use crate::web::state::{Loaded, Remote};
 use std::collections::BTreeMap;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -12,8 +12,6 @@ use yew::prelude::*;
 
 /// Children rendered per directory before a "show more" button.
 pub const SLICE: usize = 500;
-/// Most search hits asked for.
-pub const SEARCH_LIMIT: usize = 2000;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -144,7 +142,7 @@ fn search_results(loaded: &Loaded, analyzer: &Analyzer) -> Html {
     let body = match result {
         Remote::NotAsked => html! {},
         Remote::Waiting(_) => html! { <p class="pending">{"Searching…"}</p> },
-        Remote::Failed(e) => html! { <p class="error">{ e.clone() }</p> },
+        Remote::Failed(e) => html! { <p class="error">{ e.message.clone() }</p> },
         Remote::Ready(hits) => html! {
             <>
                 <p>{ if hits.len() >= SEARCH_LIMIT { format!("The first {} matches:", hits.len()) } else { format!("{} matches.", hits.len()) } }</p>
@@ -177,7 +175,7 @@ fn dir_children(loaded: &Loaded, path: &str, depth: usize, analyzer: &Analyzer, 
     let key = (loaded.image, path.to_owned());
     match loaded.dirs.get(&key) {
         None | Some(Remote::NotAsked) | Some(Remote::Waiting(_)) => html! { <li class="pending">{"Listing…"}</li> },
-        Some(Remote::Failed(e)) => html! { <li class="error">{ e.clone() }</li> },
+        Some(Remote::Failed(e)) => html! { <li class="error">{ e.message.clone() }</li> },
         Some(Remote::Ready(children)) => {
             let mut items: Vec<&MergedEntry> = children.iter().collect();
             if loaded.sort_by_size {
@@ -246,7 +244,7 @@ fn node(loaded: &Loaded, e: &MergedEntry, depth: usize, analyzer: &Analyzer, sho
                 <span class="size">{ if is_dir { format!("{} items", e.children) } else { human(e.size) } }</span>
                 <span class="hint">{ format!(" layer {}", e.layer) }</span>
                 if !status.is_empty() { <span class="status">{ format!(" — {status}") }</span> }
-                if let Some(c) = &e.capabilities { <span class="badge">{ super::caps_plus_form(c) }</span> }
+                if let Some(c) = &e.capabilities { <span class="badge">{ crate::web::components::format::caps_plus_form(c) }</span> }
             </div>
             if expanded {
                 <ul>{ dir_children(loaded, &e.path, depth + 1, analyzer, shown) }</ul>

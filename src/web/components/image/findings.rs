@@ -1,7 +1,7 @@
 //! Findings: setuid/setgid, world-writable, file capabilities, root user, secret-like env, …
 
 use crate::core::image::Severity;
-use crate::web::app::Analyzer;
+use crate::web::analyzer::Analyzer;
 use crate::web::state::Loaded;
 use yew::prelude::*;
 

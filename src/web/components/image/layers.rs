@@ -1,15 +1,12 @@
 //! Layers: one row per layer of the selected image (sizes, files, changes, the full command
 //! that made it); selecting one lists its entries as a tree.
 
-use super::{caps_plus_form, short_digest};
+use crate::web::components::format::{caps_plus_form, short_digest};
 use crate::core::image::{EntryKind, EntryReport};
-use crate::web::app::Analyzer;
-use crate::web::components::drop_zone::human;
+use crate::web::analyzer::{Analyzer, PAGE};
+use crate::web::components::format::human;
 use crate::web::state::{Loaded, Remote};
 use yew::prelude::*;
-
-/// Entries shown per page of a layer's listing.
-pub const PAGE: usize = 1000;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -64,7 +61,7 @@ fn layer_changes(loaded: &Loaded, pos: usize, analyzer: &Analyzer) -> Html {
     let body = match &loaded.layer_page {
         Remote::NotAsked => html! {},
         Remote::Waiting(_) => html! { <p class="pending">{"Listing…"}</p> },
-        Remote::Failed(e) => html! { <p class="error">{ e.clone() }</p> },
+        Remote::Failed(e) => html! { <p class="error">{ e.message.clone() }</p> },
         Remote::Ready(page) => {
             let mut items: Vec<&EntryReport> = page.items.iter().collect();
             items.sort_by(|a, b| a.path.cmp(&b.path));

@@ -6,9 +6,11 @@ pub mod findings;
 pub mod layers;
 pub mod overview;
 pub mod packages;
+pub mod preview;
+pub mod progress;
 pub mod wasted;
 
-use crate::web::app::Analyzer;
+use crate::web::analyzer::Analyzer;
 use crate::web::state::{ImageView, Loaded};
 use yew::prelude::*;
 
@@ -90,15 +92,4 @@ pub fn image_explorer(props: &Props) -> Html {
             }
         </section>
     }
-}
-
-/// `sha256:abcdef…` shortened to 12 hex digits for tables (the full digest stays in a title).
-pub fn short_digest(d: &str) -> String {
-    let hex = d.strip_prefix("sha256:").unwrap_or(d);
-    hex.chars().take(12).collect()
-}
-
-/// libcap's text (`cap_net_raw=ep`) in the `+` form many tools print (`cap_net_raw+ep`).
-pub fn caps_plus_form(text: &str) -> String {
-    text.split(' ').map(|group| group.replacen('=', "+", 1)).collect::<Vec<_>>().join(" ")
 }

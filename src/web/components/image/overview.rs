@@ -1,10 +1,10 @@
 //! Overview: the archive, the selected image's tags, platform, config, warnings, digest checks
 //! and the JSON export.
 
-use super::short_digest;
+use crate::web::components::format::short_digest;
 use crate::core::image::{Compression, ImageReport};
-use crate::web::app::Analyzer;
-use crate::web::components::drop_zone::human;
+use crate::web::analyzer::Analyzer;
+use crate::web::components::format::human;
 use crate::web::state::{Loaded, Remote};
 use yew::prelude::*;
 
@@ -44,47 +44,12 @@ pub fn overview(props: &Props) -> Html {
         Compression::Gzip => "gzip-compressed tar",
         Compression::Zstd => "zstd-compressed tar",
     };
-    let layer_bytes: u64 = img.layers.iter().filter_map(|l| report.layers.get(l.layer)).map(|l| l.uncompressed_size).sum();
+    let layer_bytes = img.layers.iter().filter_map(|l| report.layers.get(l.layer)).fold(0u64, |sum, l| sum.saturating_add(l.uncompressed_size));
+    let size = format!("{} in {} files (merged); {} of layer data", human(img.merged.total_bytes), img.merged.files, human(layer_bytes));
     html! {
         <div class="overview">
-            <section class="card image-card">
-                <h3 class="tags">{ if img.tags.is_empty() { "untagged image".to_owned() } else { img.tags.join(", ") } }</h3>
-                <dl>
-                    { row("Platform", Some(platform(img))) }
-                    { row("Created", img.created.clone()) }
-                    { row("Author", img.author.clone()) }
-                    { row("Layers", Some(img.layers.len().to_string())) }
-                    { row("Size", Some(format!("{} in {} files (merged); {} of layer data", human(img.merged.total_bytes), img.merged.files, human(layer_bytes)))) }
-                    { row("Config digest", img.config_digest.clone()) }
-                    { row("Manifest", img.manifest_digest.clone().map(|d| format!("{d} ({})", img.manifest_media_type.clone().unwrap_or_default()))) }
-                </dl>
-            </section>
-            <section class="card config">
-                <h3>{"Configuration"}</h3>
-                <dl>
-                    { row("User", Some(match img.config.user.as_deref() { None | Some("") => "(not set: root)".to_owned(), Some(u) => u.to_owned() })) }
-                    { row("Entrypoint", json_words(&img.config.entrypoint)) }
-                    { row("Cmd", json_words(&img.config.cmd)) }
-                    { row("WorkingDir", img.config.working_dir.clone()) }
-                    { row("Exposed ports", list(&img.config.exposed_ports)) }
-                    { row("Volumes", list(&img.config.volumes)) }
-                    { row("StopSignal", img.config.stop_signal.clone()) }
-                    { row("Shell", json_words(&img.config.shell)) }
-                    { row("Healthcheck", img.config.healthcheck.as_ref().map(|h| format!("{} every {}, timeout {}, start period {}, retries {}",
-                        serde_json::to_string(&h.test).unwrap_or_default(), secs(h.interval_ns), secs(h.timeout_ns), secs(h.start_period_ns),
-                        h.retries.map_or_else(|| "default".to_owned(), |r| r.to_string())))) }
-                </dl>
-                if !img.config.env.is_empty() {
-                    <h4>{"Environment"}</h4>
-                    <ul class="env">{ for img.config.env.iter().map(|e| html! { <li><code>{ e.clone() }</code></li> }) }</ul>
-                }
-                if !img.config.labels.is_empty() {
-                    <h4>{"Labels"}</h4>
-                    <table class="labels"><tbody>
-                        { for img.config.labels.iter().map(|(k, v)| html! { <tr><th scope="row"><code>{ k.clone() }</code></th><td>{ v.clone() }</td></tr> }) }
-                    </tbody></table>
-                }
-            </section>
+            { image_card(img, Some(size), "image-card") }
+            { config_card(img, "config") }
             <section class="card archive" data-elapsed-ms={format!("{:.0}", loaded.stats.elapsed_ms)}
                 data-wasm-memory={loaded.stats.wasm_memory_bytes.to_string()} data-bytes-read={loaded.stats.bytes_read.to_string()}
                 data-helpers={loaded.stats.helpers.to_string()} data-helper-layers={loaded.stats.helper_layers.to_string()}>
@@ -129,6 +94,58 @@ pub fn overview(props: &Props) -> Html {
     }
 }
 
+/// The image: tags, platform, dates, layers, digests; `size` once the layers are indexed.
+/// `class`: `image-card`, or another for the overview shown while indexing (so that
+/// `.image-card` always means the indexed archive's).
+pub fn image_card(img: &ImageReport, size: Option<String>, class: &'static str) -> Html {
+    html! {
+        <section class={classes!("card", class)}>
+            <h3 class="tags">{ if img.tags.is_empty() { "untagged image".to_owned() } else { img.tags.join(", ") } }</h3>
+            <dl>
+                { row("Platform", Some(platform(img))) }
+                { row("Created", img.created.clone()) }
+                { row("Author", img.author.clone()) }
+                { row("Layers", Some(img.layers.len().to_string())) }
+                { row("Size", size) }
+                { row("Config digest", img.config_digest.clone()) }
+                { row("Manifest", img.manifest_digest.clone().map(|d| format!("{d} ({})", img.manifest_media_type.clone().unwrap_or_default()))) }
+            </dl>
+        </section>
+    }
+}
+
+/// The image's runtime configuration; `class` as for [`image_card`] (`config`).
+pub fn config_card(img: &ImageReport, class: &'static str) -> Html {
+    html! {
+        <section class={classes!("card", class)}>
+            <h3>{"Configuration"}</h3>
+            <dl>
+                { row("User", Some(match img.config.user.as_deref() { None | Some("") => "(not set: root)".to_owned(), Some(u) => u.to_owned() })) }
+                { row("Entrypoint", json_words(&img.config.entrypoint)) }
+                { row("Cmd", json_words(&img.config.cmd)) }
+                { row("WorkingDir", img.config.working_dir.clone()) }
+                { row("Exposed ports", list(&img.config.exposed_ports)) }
+                { row("Volumes", list(&img.config.volumes)) }
+                { row("StopSignal", img.config.stop_signal.clone()) }
+                { row("Shell", json_words(&img.config.shell)) }
+                { row("Healthcheck", img.config.healthcheck.as_ref().map(|h| format!("{} every {}, timeout {}, start period {}, retries {}",
+                    serde_json::to_string(&h.test).unwrap_or_default(), secs(h.interval_ns), secs(h.timeout_ns), secs(h.start_period_ns),
+                    h.retries.map_or_else(|| "default".to_owned(), |r| r.to_string())))) }
+            </dl>
+            if !img.config.env.is_empty() {
+                <h4>{"Environment"}</h4>
+                <ul class="env">{ for img.config.env.iter().map(|e| html! { <li><code>{ e.clone() }</code></li> }) }</ul>
+            }
+            if !img.config.labels.is_empty() {
+                <h4>{"Labels"}</h4>
+                <table class="labels"><tbody>
+                    { for img.config.labels.iter().map(|(k, v)| html! { <tr><th scope="row"><code>{ k.clone() }</code></th><td>{ v.clone() }</td></tr> }) }
+                </tbody></table>
+            }
+        </section>
+    }
+}
+
 fn platform(img: &ImageReport) -> String {
     let mut s = format!("{}/{}", img.os.clone().unwrap_or_else(|| "?".into()), img.architecture.clone().unwrap_or_else(|| "?".into()));
     if let Some(v) = &img.variant {
@@ -146,7 +163,7 @@ pub fn download_link(download: &Remote<crate::web::protocol::DownloadLink>) -> H
         Remote::Ready(link) => html! {
             <a class="download" href={link.url.clone()} download={link.file_name.clone()}>{ format!("Save {} ({})", link.file_name, human(link.size)) }</a>
         },
-        Remote::Failed(e) => html! { <span class="error">{ e.clone() }</span> },
+        Remote::Failed(e) => html! { <span class="error">{ e.message.clone() }</span> },
     }
 }
 
@@ -162,7 +179,7 @@ fn verify_view(loaded: &Loaded) -> Html {
                 </div>
             }
         }
-        Remote::Failed(e) => html! { <p class="error">{ e.clone() }</p> },
+        Remote::Failed(e) => html! { <p class="error">{ e.message.clone() }</p> },
         Remote::Ready(checks) => {
             let bad = checks.iter().filter(|c| !c.ok).count();
             html! {

@@ -1,7 +1,7 @@
 //! Wasted space: dive's efficiency score and the paths written more than once.
 
-use crate::web::app::Analyzer;
-use crate::web::components::drop_zone::human;
+use crate::web::analyzer::Analyzer;
+use crate::web::components::format::human;
 use crate::web::state::Loaded;
 use yew::prelude::*;
 

@@ -1,0 +1,218 @@
+//! The verbs the views use to ask for analysis and change what is shown, given to the
+//! components as a context. Each verb dispatches to the reducer ([`super::state`]) and, when the
+//! worker must answer, posts a request through [`super::client`].
+
+use super::client::{now_ms, ImageSessions, WorkerSlot};
+use super::protocol::{error_report, PasteInput, Request, Response, WorkerStats};
+use super::state::{Action, AppState, Asked, ImageView, Pinned, Tool};
+use std::cell::Cell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Bytes of a file previewed at a time.
+pub const PREVIEW: usize = 64 * 1024;
+/// Entries shown per page of a layer's listing.
+pub const PAGE: usize = 1000;
+/// Most search hits asked for.
+pub const SEARCH_LIMIT: usize = 2000;
+
+/// The verbs the views use to ask for analysis (also given to components as a context).
+#[derive(Clone)]
+pub struct Analyzer {
+    worker: WorkerSlot,
+    images: ImageSessions,
+    next_id: Rc<Cell<u32>>,
+    state: UseReducerHandle<AppState>,
+}
+
+impl PartialEq for Analyzer {
+    fn eq(&self, other: &Self) -> bool {
+        self.worker == other.worker && self.images == other.images
+    }
+}
+
+impl Analyzer {
+    fn dispatcher(&self) -> Rc<dyn Fn(Action)> {
+        let dispatch = self.state.dispatcher();
+        Rc::new(move |action| dispatch.dispatch(action))
+    }
+
+    /// Indexes a dropped or chosen archive in a new worker; the newest file wins.
+    pub fn open_image(&self, file: web_sys::File) {
+        let session = self.next_id();
+        let size = file.size();
+        let size = if size.is_finite() && size >= 0.0 { size as u64 } else { 0 };
+        self.state.dispatch(Action::ImageStarted { session, name: file.name(), size, now_ms: now_ms() });
+        if let Err(message) = self.images.open(self.dispatcher(), session, &file) {
+            let result = Err(error_report("worker", message));
+            self.state.dispatch(Action::Worker(Response::ImageOpened { session, result, stats: WorkerStats::default() }));
+        }
+    }
+
+    /// Stops indexing; what was on screen stays.
+    pub fn cancel_image(&self) {
+        self.images.cancel();
+        self.state.dispatch(Action::ImageCancelled);
+    }
+
+    fn ask(&self, what: Asked, make: impl FnOnce(u32) -> Request) {
+        let id = self.next_id();
+        self.state.dispatch(Action::Asked { id, what });
+        if let Err(message) = self.images.send(&make(id)) {
+            self.state.dispatch(Action::WorkerFailed(message));
+        }
+    }
+
+    fn show_deleted(&self) -> bool {
+        self.state.image.loaded.as_ref().is_some_and(|l| l.show_deleted)
+    }
+
+    fn image_index(&self) -> usize {
+        self.state.image.loaded.as_ref().map_or(0, |l| l.image)
+    }
+
+    /// Loads an archive worker now, so a file dropped soon does not wait for one.
+    pub fn warm(&self) {
+        self.images.warm();
+    }
+
+    pub fn set_tool(&self, tool: Tool) {
+        if tool == Tool::Image {
+            // Load an archive worker while the user picks a file.
+            self.images.warm();
+        }
+        self.state.dispatch(Action::SetTool(tool));
+    }
+
+    pub fn set_view(&self, view: ImageView) {
+        self.state.dispatch(Action::SetImageView(view));
+    }
+
+    pub fn select_image(&self, image: usize) {
+        self.state.dispatch(Action::SelectImage(image));
+    }
+
+    pub fn list_dir(&self, image: usize, path: String) {
+        let include_deleted = self.show_deleted();
+        self.ask(Asked::Dir { image, path: path.clone() }, |id| Request::ListDir { id, image, path, include_deleted });
+    }
+
+    pub fn toggle_dir(&self, image: usize, path: String) {
+        self.state.dispatch(Action::ToggleDir { image, path });
+    }
+
+    pub fn set_show_deleted(&self, on: bool) {
+        self.state.dispatch(Action::SetShowDeleted(on));
+    }
+
+    pub fn set_sort_by_size(&self, on: bool) {
+        self.state.dispatch(Action::SetSortBySize(on));
+    }
+
+    /// Opens a merged path's detail with the first preview slice.
+    pub fn open_file(&self, path: String) {
+        self.read_file(path, 0);
+    }
+
+    /// Reads a preview slice of a merged path from `offset`.
+    pub fn read_file(&self, path: String, offset: u64) {
+        let image = self.image_index();
+        self.ask(Asked::File { path: path.clone() }, |id| Request::ReadFile { id, image, path, offset, max_len: PREVIEW });
+    }
+
+    pub fn close_file(&self) {
+        self.state.dispatch(Action::CloseFile);
+    }
+
+    /// Shows a page of the entries of layer `pos` of the selected image.
+    pub fn show_layer(&self, pos: usize, offset: usize) {
+        let Some(loaded) = self.state.image.loaded.as_ref() else { return };
+        let Some(layer) = loaded.report.images.get(loaded.image).and_then(|i| i.layers.get(pos)).map(|l| l.layer) else { return };
+        self.ask(Asked::Layer { layer: pos }, |id| Request::LayerEntries { id, layer, offset, limit: PAGE });
+    }
+
+    pub fn search(&self, pattern: String) {
+        let image = self.image_index();
+        let include_deleted = self.show_deleted();
+        self.ask(Asked::Search { pattern: pattern.clone() }, |id| Request::Search { id, image, pattern, include_deleted, limit: SEARCH_LIMIT });
+    }
+
+    pub fn close_search(&self) {
+        self.state.dispatch(Action::CloseSearch);
+    }
+
+    pub fn verify(&self) {
+        self.ask(Asked::Verify, |id| Request::Verify { id });
+    }
+
+    /// Prepares a download of one merged file, or of the full JSON report (`None`).
+    pub fn download(&self, path: Option<String>) {
+        let image = self.image_index();
+        self.ask(Asked::Download, |id| Request::Download { id, image, path });
+    }
+
+    pub fn dismiss_image_error(&self) {
+        self.state.dispatch(Action::DismissImageError);
+    }
+
+    fn send(&self, request: &Request) {
+        if let Err(message) = self.worker.send(&self.dispatcher(), request, None) {
+            self.state.dispatch(Action::WorkerFailed(message));
+        }
+    }
+
+    fn next_id(&self) -> u32 {
+        let id = self.next_id.get().wrapping_add(1).max(self.state.paste.latest.wrapping_add(1));
+        self.next_id.set(id);
+        id
+    }
+
+    fn pinned_text(&self) -> Option<String> {
+        self.state.paste.pinned.as_ref().map(|p| p.text.clone())
+    }
+
+    /// Decodes pasted text in the worker; the latest paste wins.
+    pub fn paste(&self, text: String) {
+        if text.trim().is_empty() {
+            self.state.dispatch(Action::PasteCleared);
+            return;
+        }
+        let id = self.next_id();
+        self.state.dispatch(Action::PasteSent { id, text: text.clone() });
+        self.send(&Request::Paste { id, input: PasteInput::Text(text), pinned: self.pinned_text() });
+    }
+
+    /// Refuses a paste too large to be a status dump or masks, without touching the box.
+    pub fn oversize(&self, bytes: usize) {
+        let message = crate::core::paste::PasteError::TooLarge { bytes }.to_string();
+        self.state.dispatch(Action::PasteRejected(message));
+    }
+
+    /// Reopens a shared link's decode.
+    pub fn open_fragment(&self, fragment: String) {
+        let id = self.next_id();
+        self.state.dispatch(Action::FragmentSent { id });
+        self.send(&Request::Paste { id, input: PasteInput::Fragment(fragment), pinned: None });
+    }
+
+    /// Keeps the current dump (called `title`) aside; the next dump pasted is compared
+    /// against it.
+    pub fn pin(&self, title: String) {
+        let text = self.state.paste.text.clone();
+        self.state.dispatch(Action::Pin(Pinned { text, title }));
+    }
+
+    /// Stops comparing.
+    pub fn unpin(&self) {
+        self.state.dispatch(Action::Unpin);
+    }
+}
+
+/// The app's one [`Analyzer`] over its reducer.
+#[hook]
+pub fn use_analyzer(state: &UseReducerHandle<AppState>) -> Analyzer {
+    let worker = use_memo((), |_| WorkerSlot::default());
+    let next_id = use_memo((), |_| Rc::new(Cell::new(0u32)));
+    let images = use_memo((), |_| ImageSessions::default());
+    Analyzer { worker: (*worker).clone(), images: (*images).clone(), next_id: (*next_id).clone(), state: state.clone() }
+}

@@ -1,0 +1,17 @@
+//! How the views write sizes, digests and file capabilities.
+
+/// Bytes in binary units (`1.5 GiB`).
+pub fn human(bytes: u64) -> String {
+    crate::core::status::human_bytes(bytes)
+}
+
+/// `sha256:abcdef…` shortened to 12 hex digits for tables (the full digest stays in a title).
+pub fn short_digest(d: &str) -> String {
+    let hex = d.strip_prefix("sha256:").unwrap_or(d);
+    hex.chars().take(12).collect()
+}
+
+/// libcap's text (`cap_net_raw=ep`) in the `+` form many tools print (`cap_net_raw+ep`).
+pub fn caps_plus_form(text: &str) -> String {
+    text.split(' ').map(|group| group.replacen('=', "+", 1)).collect::<Vec<_>>().join(" ")
+}
