@@ -89,7 +89,7 @@ if [ "$mode" = --sample ]; then
     if [ "${n:-0}" -gt 0 ]; then
       k=$(( (n + SAMPLE_MAX - 1) / SAMPLE_MAX ))
       sample=(--in-diff "$diff" --shard "0/$k" --sharding round-robin)
-      what="$n mutants in the code changed since HEAD~1, every ${k}th of them"
+      what="one in $k of the $n mutants in the code changed since HEAD~1"
     fi
   fi
   echo "mutants: sample: $what"

@@ -744,6 +744,20 @@ mod tests {
         }
     }
 
+    /// A forward-only stream (a decompressor) skips by reading 64 KiB at a time into scratch.
+    #[test]
+    fn a_stream_skips_in_64_kib_reads() {
+        let data: Vec<u8> = (0..(1u32 << 20) + 512).map(|i| (i % 251) as u8).collect();
+        let (reads, seeks) = (Rc::new(Cell::new(0)), Rc::new(Cell::new(0)));
+        let input = Counting { inner: io::Cursor::new(data.clone()), reads: reads.clone(), seeks: seeks.clone() };
+        let mut src = StreamSource::new(input, data.len() as u64);
+        src.skip(1 << 20).unwrap();
+        assert_eq!((reads.get(), seeks.get()), ((1 << 20) / (64 * 1024), 0));
+        let mut block = [0u8; 512];
+        read_exact(&mut src, &mut block).unwrap();
+        assert_eq!(&block[..], &data[1 << 20..]);
+    }
+
     /// The input is read in 256 KiB windows: reading it through costs one seek (to the start) and
     /// one read per window; a skip that lands inside the window costs nothing.
     #[test]
