@@ -470,6 +470,7 @@ fn check_archive(archive: &Path) {
             _ => assert_eq!(img.manifest_digest, None, "{ictx}: a docker-archive records no manifest digest"),
         }
     }
+    check_layer_aliases(archive, &a, &ctx);
     // JSON round trip of the full report
     let json = serde_json::to_string(&a.full_report()).unwrap();
     let back: tarsier::core::image::Report = serde_json::from_str(&json).unwrap();
@@ -480,6 +481,78 @@ fn check_archive(archive: &Path) {
     assert!(!checks.is_empty(), "{ctx}: no digest checks");
     for c in &checks {
         assert!(c.ok, "{ctx}: digest mismatch {c:?}");
+    }
+    // Every config and every layer with a sha256 digest or diff_id is among them.
+    let has = |subject: &str, check: &str, member: &str, expected: &str| {
+        checks.iter().any(|c| (c.subject.as_str(), c.check.as_str(), c.member.as_str(), c.expected.as_str()) == (subject, check, member, expected))
+    };
+    for img in &a.report.images {
+        if let Some(d) = img.config_digest.as_deref().filter(|d| d.starts_with("sha256:")) {
+            assert!(has("config", "digest", &img.config_member, d), "{ctx}: config {d} not verified: {checks:?}");
+        }
+    }
+    for l in &a.report.layers {
+        for (check, d) in [("digest", &l.digest), ("diff_id", &l.diff_id)] {
+            if let Some(d) = d.as_deref().filter(|d| d.starts_with("sha256:")) {
+                assert!(has("layer", check, &l.member, d), "{ctx}: layer {} {check} {d} not verified", l.index);
+            }
+        }
+    }
+}
+
+/// Each layer's `aliases` are the symbolic links of the outer archive that lead to its member
+/// (docker save's `<id>/layer.tar -> ../blobs/sha256/…`), as GNU `tar -tvf` lists them.
+fn check_layer_aliases(archive: &Path, a: &Analysis, ctx: &str) {
+    let out = std::process::Command::new("tar")
+        .arg("-tvf")
+        .arg(archive)
+        .output()
+        .unwrap_or_else(|e| panic!("running GNU tar (Debian package tar): {e}"));
+    assert!(out.status.success(), "{ctx}: tar -tvf: {}", String::from_utf8_lossy(&out.stderr));
+    let listing = String::from_utf8(out.stdout).unwrap();
+    let normal = |p: &str| -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        for c in p.split('/') {
+            match c {
+                "" | "." => {}
+                ".." => {
+                    parts.pop();
+                }
+                c => parts.push(c),
+            }
+        }
+        parts.join("/")
+    };
+    // link name -> target, resolved against the link's directory
+    let links: BTreeMap<String, String> = listing
+        .lines()
+        .filter(|l| l.starts_with('l'))
+        .map(|l| {
+            // mode owner size date time NAME -> TARGET
+            let name_target = l.split_whitespace().skip(5).collect::<Vec<_>>().join(" ");
+            let (name, target) = name_target.split_once(" -> ").unwrap_or_else(|| panic!("{ctx}: {l}"));
+            let dir = name.rsplit_once('/').map_or("", |(d, _)| d);
+            let resolved = if target.starts_with('/') { normal(target) } else { normal(&format!("{dir}/{target}")) };
+            (normal(name), resolved)
+        })
+        .collect();
+    for l in &a.report.layers {
+        let mut want: Vec<String> = links
+            .keys()
+            .filter(|name| {
+                let mut at = (*name).clone();
+                for _ in 0..40 {
+                    match links.get(&at) {
+                        Some(next) => at = next.clone(),
+                        None => break,
+                    }
+                }
+                at == l.member
+            })
+            .cloned()
+            .collect();
+        want.sort();
+        assert_eq!(l.aliases, want, "{ctx}: aliases of layer {} ({})", l.index, l.member);
     }
 }
 
@@ -861,6 +934,61 @@ fn progress_is_reported_and_cancel_stops() {
     let f = File::open(&p).unwrap();
     let e = analyze(f, len, &Options::named("a1"), &mut |_| Flow::Cancel).unwrap_err();
     assert_eq!(e.code(), "cancelled");
+}
+
+/// On a terminal `tarsier inspect` shows the core's progress on one line of stderr, each event
+/// as `Phase pct% N files member` with pct = bytes_done × 100 / bytes_total, and clears the line
+/// when done; with stderr not a terminal it prints nothing there.
+#[test]
+fn cli_progress_on_a_terminal() {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::process::{Command, Stdio};
+    let p = fixtures().join("images/a1_podman_docker-archive.tar");
+    let name = p.display().to_string();
+    // The events the core reports for this archive, formatted as the CLI must show them.
+    let f = File::open(&p).unwrap();
+    let len = f.metadata().unwrap().len();
+    let mut want = String::new();
+    analyze(f, len, &Options::named(name.clone()), &mut |pr| {
+        let pct = (pr.bytes_done * 100).checked_div(pr.bytes_total).unwrap_or(0);
+        let current: String = pr.current.chars().take(60).collect();
+        want.push_str(&format!("\r\x1b[K{:?} {pct:3}% {} files {current}", pr.phase, pr.files_seen));
+        Flow::Continue
+    })
+    .unwrap();
+    assert!(want.contains("100% "), "{want:?}");
+    want.push_str("\r\x1b[K");
+
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty writes two new descriptors, owned from here on.
+    let rc = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), std::ptr::null()) };
+    assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tarsier"))
+        .args(["inspect", "--threads", "1", &name])
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(slave))
+        .spawn()
+        .unwrap();
+    // Read until the child's end of the terminal is closed (EIO on Linux).
+    let mut got = Vec::new();
+    let mut master = File::from(master);
+    let mut buf = [0u8; 4096];
+    loop {
+        match master.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.raw_os_error() == Some(libc::EIO) => break,
+            Err(e) => panic!("reading the terminal: {e}"),
+        }
+    }
+    assert!(child.wait().unwrap().success());
+    assert_eq!(String::from_utf8(got).unwrap(), want);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["inspect", &name]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
 
 /// The overview an observer gets before the layers are indexed: for a plain archive it comes

@@ -227,7 +227,19 @@ fn check_listing(mine: &Value, truth: &[Value], c: &str) {
         }
         let caps = m["capabilities"].get("text").cloned().unwrap_or(Value::Null);
         assert_eq!(caps, t.get("caps").cloned().unwrap_or(Value::Null), "{c}: file capabilities");
+        assert_eq!(m["whiteout_target"].as_str(), whiteout_target(s(&t["path"])).as_deref(), "{c}: whiteout target");
     }
+}
+
+/// What a whiteout entry removes, by the OCI image spec (layer.md, "Whiteouts"): `dir/.wh.name`
+/// removes `dir/name`; the opaque marker `dir/.wh..wh..opq` hides what lower layers have in `dir`.
+fn whiteout_target(path: &str) -> Option<String> {
+    let (dir, base) = path.rsplit_once('/').map_or(("", path), |(d, b)| (d, b));
+    if base == ".wh..wh..opq" {
+        return Some(dir.to_owned());
+    }
+    let name = base.strip_prefix(".wh.")?;
+    Some(if dir.is_empty() { name.to_owned() } else { format!("{dir}/{name}") })
 }
 
 fn check_efficiency(e: &Value, t: &Value, c: &str) {
@@ -428,6 +440,50 @@ fn check_ls_merged(out: &str, ti: &Value, c: &str) {
     assert_eq!(seen.len(), truth.len(), "{c}: every merged path is listed");
 }
 
+/// `tarsier ls --deleted`: the merged listing plus every path some layer of the image has (not
+/// counting whiteout entries) that umoci's root filesystem does not, each marked as deleted or
+/// hidden by an opaque directory, in a layer of the image.
+fn check_ls_deleted(out: &str, ti: &Value, c: &str) {
+    let merged: BTreeSet<&str> = ti["merged"].as_array().unwrap().iter().map(|e| s(&e["path"])).collect();
+    let layers = ti["layers"].as_array().unwrap();
+    let mut want: BTreeSet<&str> = BTreeSet::new();
+    for l in layers {
+        for e in l["entries"].as_array().unwrap() {
+            let p = s(&e["path"]);
+            let base = p.rsplit('/').next().unwrap_or(p);
+            // (the root, "./" in a layer, is no path of the listing)
+            if !p.is_empty() && !base.starts_with(".wh.") && !merged.contains(p) {
+                want.insert(p);
+            }
+        }
+    }
+    let (mut present, mut gone) = (BTreeSet::new(), BTreeSet::new());
+    for line in out.lines() {
+        // mode owner size date time #layer name[ -> link| link to x][  (why)]
+        let rest = line.split_whitespace().skip(6).collect::<Vec<_>>().join(" ");
+        let (rest, why) = match line.rsplit_once("  (") {
+            Some((_, why)) if why.ends_with(')') => (rest.rsplit_once(" (").map_or(rest.as_str(), |(r, _)| r).to_owned(), Some(why)),
+            _ => (rest.clone(), None),
+        };
+        let name = rest.split(" -> ").next().unwrap().split(" link to ").next().unwrap();
+        let name = name.strip_suffix('/').unwrap_or(name).to_owned();
+        match why {
+            None => present.insert(name),
+            Some(why) => {
+                let layer = why
+                    .strip_prefix("deleted in layer #")
+                    .or_else(|| why.strip_prefix("hidden by opaque dir in layer #"))
+                    .and_then(|n| n.strip_suffix(')'))
+                    .and_then(|n| n.parse::<usize>().ok());
+                assert!(layer.is_some_and(|k| k > 0 && k < layers.len()), "{c}: `{line}`");
+                gone.insert(name)
+            }
+        };
+    }
+    assert_eq!(present.iter().map(String::as_str).collect::<BTreeSet<_>>(), merged, "{c}: present paths");
+    assert_eq!(gone.iter().map(String::as_str).collect::<BTreeSet<_>>(), want, "{c}: deleted and hidden paths");
+}
+
 /// `YYYY-MM-DD HH:MM` (UTC) of Unix seconds, found by search over `unix_time` (an independent
 /// inverse of the CLI's formatter).
 fn format_unix(t: i64) -> String {
@@ -573,6 +629,8 @@ fn check_fixture(rel: &str) {
         }
         let out = cli(&["ls", arg, "--image", &i.to_string()]);
         check_ls_merged(&String::from_utf8(out).unwrap(), ti, &format!("{ctx} image {i} (tarsier ls)"));
+        let out = cli(&["ls", arg, "--image", &i.to_string(), "--deleted"]);
+        check_ls_deleted(&String::from_utf8(out).unwrap(), ti, &format!("{ctx} image {i} (tarsier ls --deleted)"));
     }
     check_bytes(&archive, &a, &t, &ctx);
 }

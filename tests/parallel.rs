@@ -134,6 +134,26 @@ fn overlapping_layers_index_the_same_in_parallel() {
     assert!(serial == par, "parallel result differs\nserial:   {serial:.2000}\nparallel: {par:.2000}");
 }
 
+/// A prepared layer is adopted only for the member it was made from: one made from another
+/// archive whose layer starts at the same offset but has another size (a file replaced while
+/// the helpers read it) is left out, and the result is the serial one.
+#[test]
+fn a_prepared_layer_of_another_size_is_not_adopted() {
+    let layer = |files: &[(&[u8], &[u8])]| simple_layer(files);
+    let a = image_with(&[layer(&[(b"etc/a", b"from a")])], &["l0.tar"]);
+    let b = image_with(&[layer(&[(b"etc/b", b"from b"), (b"etc/c", &[b'c'; 2000])])], &["l0.tar"]);
+    let opts = Options::named("x.tar");
+    let span_a = parallel_candidates(Cursor::new(&a), a.len() as u64, 0)[0].span;
+    let span_b = parallel_candidates(Cursor::new(&b), b.len() as u64, 0)[0].span;
+    assert_eq!(span_a.offset, span_b.offset, "the layers start at the same offset");
+    assert_ne!(span_a.size, span_b.size);
+    let foreign = index_member(Cursor::new(&a), a.len() as u64, span_a, &opts, &mut |_| Flow::Continue).unwrap().unwrap();
+    let serial = outcome(analyze(Cursor::new(&b), b.len() as u64, &opts, &mut |_| Flow::Continue));
+    assert!(serial.contains("etc/c") && !serial.contains("etc/a"), "{serial:.1000}");
+    let adopted = outcome(analyze_prepared(Cursor::new(&b), b.len() as u64, &opts, &mut |_| Flow::Continue, vec![foreign]));
+    assert!(serial == adopted, "serial:   {serial:.1000}\nprepared: {adopted:.1000}");
+}
+
 #[test]
 fn adversarial_corpus_indexes_the_same_in_parallel() {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("parallel-adversarial");

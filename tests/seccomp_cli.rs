@@ -63,8 +63,89 @@ fn arch_kernel_builtins_and_compare() {
     assert!(diffs.iter().any(|d| d["name"] == "clone3"), "{cmp}");
     let ctx = stdout(&tarsier(&["seccomp", "--compare-caps", "0xa82425fb"]));
     assert!(ctx.contains("calls differ") && ctx.contains("  mount "), "{ctx}");
-    let file = stdout(&tarsier(&["seccomp", concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/seccomp/moby_profiles_seccomp_default.json"), "--syscall", "clone3"]));
+    let file = stdout(&tarsier(&["seccomp", MOBY, "--syscall", "clone3"]));
     assert!(file.contains("ENOSYS"), "{file}");
+}
+
+const MOBY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/seccomp/moby_profiles_seccomp_default.json");
+
+/// The names of a `--compare*` run's differences, and the other side's context.
+fn comparison(args: &[&str]) -> (Vec<String>, serde_json::Value) {
+    let json: serde_json::Value = serde_json::from_str(&stdout(&tarsier(&[&["seccomp", MOBY, "--json"], args].concat()))).unwrap();
+    let c = &json["comparison"];
+    let names = c["differences"].as_array().unwrap_or_else(|| panic!("{args:?}: no comparison")).iter().map(|d| d["name"].as_str().unwrap().to_owned()).collect();
+    (names, c["right"]["context"].clone())
+}
+
+/// The summary's groups of blocked calls name the capabilities that would unlock them: those of
+/// the profile's rules that allow a call of the group when the bounding set has them
+/// (`includes.caps`) — all of the group's calls (`unlocked_by`) or some (`partly_unlocked_by`).
+#[test]
+fn summary_groups_name_the_capabilities_of_the_profile_rules() {
+    let profile: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(MOBY).unwrap()).unwrap();
+    let caps_for = |call: &str| -> std::collections::BTreeSet<String> {
+        profile["syscalls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["action"] == "SCMP_ACT_ALLOW" && r["names"].as_array().unwrap().iter().any(|n| n == call))
+            .flat_map(|r| r["includes"]["caps"].as_array().cloned().unwrap_or_default())
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect()
+    };
+    let json: serde_json::Value = serde_json::from_str(&stdout(&tarsier(&["seccomp", MOBY, "--json"]))).unwrap();
+    let groups = json["summary"]["groups"].as_array().unwrap();
+    assert!(groups.len() > 10);
+    let names = |v: &serde_json::Value| v.as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned()).collect::<std::collections::BTreeSet<_>>();
+    for g in groups {
+        let sets: Vec<_> = g["calls"].as_array().unwrap().iter().map(|c| caps_for(c.as_str().unwrap())).collect();
+        let any: std::collections::BTreeSet<String> = sets.iter().flatten().cloned().collect();
+        let all: std::collections::BTreeSet<String> = any.iter().filter(|c| sets.iter().all(|s| s.contains(*c))).cloned().collect();
+        assert_eq!(names(&g["partly_unlocked_by"]), any, "{}", g["label"]);
+        assert_eq!(names(&g["unlocked_by"]), all, "{}", g["label"]);
+    }
+}
+
+/// Each --compare-* option alone compares the profile with itself in another context.
+#[test]
+fn each_compare_option_alone_compares() {
+    let profile: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(MOBY).unwrap()).unwrap();
+    // Kernel 4.4: exactly the calls of the rules that need a newer kernel (`includes.minKernel`,
+    // all of them 4.8 or later in this profile) change.
+    let mut newer: Vec<String> = profile["syscalls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["includes"]["minKernel"].is_string())
+        .flat_map(|r| r["names"].as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_owned()))
+        .collect();
+    newer.sort();
+    assert!(!newer.is_empty());
+    let (names, right) = comparison(&["--compare-kernel", "4.4"]);
+    assert_eq!(names, newer);
+    assert_eq!(right["kernel"], serde_json::json!({"major": 4, "minor": 4}));
+    // aarch64: every call of x86_64 that libseccomp's table does not number on aarch64 differs.
+    let table = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/seccomp/libseccomp_syscalls.csv")).unwrap();
+    let header: Vec<&str> = table.lines().next().unwrap().split(',').collect();
+    let col = |arch: &str| header.iter().position(|h| *h == arch).unwrap();
+    let (x86_64, aarch64) = (col("x86_64"), col("aarch64"));
+    let numbered = |f: &[&str], c: usize| f[c].parse::<u32>().is_ok();
+    let missing: Vec<String> = table
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|f| numbered(f, x86_64) && !numbered(f, aarch64))
+        .map(|f| f[0].to_owned())
+        .collect();
+    assert!(missing.len() > 10, "{missing:?}");
+    let (names, right) = comparison(&["--compare-arch", "aarch64"]);
+    assert_eq!(right["arch"], "aarch64");
+    for m in &missing {
+        assert!(names.contains(m), "{m} is not on aarch64 but is not listed: {names:?}");
+    }
+    let (names, right) = comparison(&["--compare-caps", "0xa82425fb"]);
+    assert_eq!(right["bounding"], 0xa82425fbu64);
+    assert!(names.contains(&"mount".to_owned()), "{names:?}");
 }
 
 #[test]

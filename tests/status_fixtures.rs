@@ -343,3 +343,129 @@ fn fragments_round_trip_every_dump() {
         assert_eq!(status::from_fragment(&format!("#{frag}")).unwrap(), text);
     }
 }
+
+/// Every field of every dump holds what its line says, read here from the text itself: numbers,
+/// ID lists, kB sizes, 0/1 flags, hexadecimal masks (signal masks print back as the kernel
+/// printed them), `State`, `SigQ`; the CPU and memory-node
+/// masks as the kernel's own `_list` line of the same dump. A key the test does not know fails,
+/// so a field the parser learns is checked too.
+#[test]
+fn every_field_holds_the_value_of_its_line() {
+    fn hex(v: &str) -> u64 {
+        u64::from_str_radix(v.trim().trim_start_matches("0x"), 16).unwrap()
+    }
+    let words = |v: &str| v.split_whitespace().collect::<Vec<_>>().join(" ");
+    let ids = |v: &Option<Vec<u32>>| v.as_ref().map(|l| l.iter().map(u32::to_string).collect::<Vec<_>>().join(" "));
+    let kb = |v: Option<u64>| v.map(|b| format!("{} kB", b / 1024));
+    let flag = |v: Option<bool>| v.map(|b| if b { "1" } else { "0" }.to_owned());
+    let mut seen = std::collections::BTreeSet::new();
+    for path in dumps() {
+        let text = read(&path);
+        let s = parse(&text).unwrap();
+        let m = &s.memory;
+        for f in &s.raw {
+            let (key, v) = (f.key.as_str(), f.value.as_str());
+            seen.insert(key.to_owned());
+            let (got, want): (Option<String>, String) = match key {
+                "Name" => (s.name.clone(), v.to_owned()),
+                "Umask" => (s.umask.map(|u| format!("{u:04o}")), v.to_owned()),
+                "State" => (s.state.as_ref().map(|t| format!("{} ({})", t.letter, t.label)), v.to_owned()),
+                "Tgid" => (s.tgid.map(|n| n.to_string()), v.to_owned()),
+                "Ngid" => (s.ngid.map(|n| n.to_string()), v.to_owned()),
+                "Pid" => (s.pid.map(|n| n.to_string()), v.to_owned()),
+                "PPid" => (s.ppid.map(|n| n.to_string()), v.to_owned()),
+                "TracerPid" => (s.tracer_pid.map(|n| n.to_string()), v.to_owned()),
+                "Uid" => (s.uid.map(|q| format!("{} {} {} {}", q.real, q.effective, q.saved, q.fs)), words(v)),
+                "Gid" => (s.gid.map(|q| format!("{} {} {} {}", q.real, q.effective, q.saved, q.fs)), words(v)),
+                "FDSize" => (s.fd_size.map(|n| n.to_string()), v.to_owned()),
+                "Groups" => (ids(&s.groups), words(v)),
+                "NStgid" => (ids(&s.ns_tgid), words(v)),
+                "NSpid" => (ids(&s.ns_pid), words(v)),
+                "NSpgid" => (ids(&s.ns_pgid), words(v)),
+                "NSsid" => (ids(&s.ns_sid), words(v)),
+                "Kthread" => (flag(s.kthread), v.to_owned()),
+                "VmPeak" => (kb(m.vm_peak), words(v)),
+                "VmSize" => (kb(m.vm_size), words(v)),
+                "VmLck" => (kb(m.vm_lck), words(v)),
+                "VmPin" => (kb(m.vm_pin), words(v)),
+                "VmHWM" => (kb(m.vm_hwm), words(v)),
+                "VmRSS" => (kb(m.vm_rss), words(v)),
+                "RssAnon" => (kb(m.rss_anon), words(v)),
+                "RssFile" => (kb(m.rss_file), words(v)),
+                "RssShmem" => (kb(m.rss_shmem), words(v)),
+                "VmData" => (kb(m.vm_data), words(v)),
+                "VmStk" => (kb(m.vm_stk), words(v)),
+                "VmExe" => (kb(m.vm_exe), words(v)),
+                "VmLib" => (kb(m.vm_lib), words(v)),
+                "VmPTE" => (kb(m.vm_pte), words(v)),
+                "VmPMD" => (kb(m.vm_pmd), words(v)),
+                "VmSwap" => (kb(m.vm_swap), words(v)),
+                "HugetlbPages" => (kb(m.hugetlb_pages), words(v)),
+                "CoreDumping" => (flag(s.core_dumping), v.to_owned()),
+                "THP_enabled" => (flag(s.thp_enabled), v.to_owned()),
+                "untag_mask" => (s.untag_mask.map(|n| n.to_string()), hex(v).to_string()),
+                "Threads" => (s.threads.map(|n| n.to_string()), v.to_owned()),
+                "SigQ" => (s.sig_q.as_ref().map(|q| format!("{}/{}", q.queued, q.limit)), v.to_owned()),
+                "SigPnd" => (s.sig_pnd.map(|m| m.hex()), v.to_lowercase()),
+                "ShdPnd" => (s.shd_pnd.map(|m| m.hex()), v.to_lowercase()),
+                "SigBlk" => (s.sig_blk.map(|m| m.hex()), v.to_lowercase()),
+                "SigIgn" => (s.sig_ign.map(|m| m.hex()), v.to_lowercase()),
+                "SigCgt" => (s.sig_cgt.map(|m| m.hex()), v.to_lowercase()),
+                "CapInh" | "CapPrm" | "CapEff" | "CapBnd" | "CapAmb" => {
+                    let set = caps(&s).iter().find(|(k, _)| *k == key).and_then(|(_, c)| *c);
+                    (set.map(|c| c.0.to_string()), hex(v).to_string())
+                }
+                "NoNewPrivs" => (s.no_new_privs.map(|b| u8::from(b).to_string()), v.to_owned()),
+                "Seccomp" => (
+                    s.seccomp.as_ref().map(|m| match m {
+                        SeccompMode::Disabled => "0".to_owned(),
+                        SeccompMode::Strict => "1".to_owned(),
+                        SeccompMode::Filter => "2".to_owned(),
+                        SeccompMode::Unknown(v) => v.clone(),
+                    }),
+                    v.to_owned(),
+                ),
+                "Seccomp_filters" => (s.seccomp_filters.map(|n| n.to_string()), v.to_owned()),
+                "Speculation_Store_Bypass" => (s.speculation_store_bypass.clone(), v.to_owned()),
+                "SpeculationIndirectBranch" => (s.speculation_indirect_branch.clone(), v.to_owned()),
+                "Cpus_allowed" => (s.cpus_allowed.as_ref().map(|c| c.to_list()), s.raw_value("Cpus_allowed_list").unwrap().to_owned()),
+                "Cpus_allowed_list" => (s.cpus_allowed_list.as_ref().map(|c| c.to_list()), v.to_owned()),
+                "Mems_allowed" => (s.mems_allowed.as_ref().map(|c| c.to_list()), s.raw_value("Mems_allowed_list").unwrap().to_owned()),
+                "Mems_allowed_list" => (s.mems_allowed_list.as_ref().map(|c| c.to_list()), v.to_owned()),
+                "voluntary_ctxt_switches" => (s.voluntary_ctxt_switches.map(|n| n.to_string()), v.to_owned()),
+                "nonvoluntary_ctxt_switches" => (s.nonvoluntary_ctxt_switches.map(|n| n.to_string()), v.to_owned()),
+                other => panic!("{}: the test does not know the key {other:?}: add it here", path.display()),
+            };
+            assert_eq!(got.as_deref(), Some(want.as_str()), "{} {key}", path.display());
+        }
+    }
+    // The dumps hold the fields of kernels from 2.6 to 6.x; these are the ones checked above.
+    for key in ["NStgid", "NSpgid", "NSsid", "THP_enabled", "untag_mask", "Kthread", "VmPMD", "voluntary_ctxt_switches", "SpeculationIndirectBranch"] {
+        assert!(seen.contains(key), "no dump has {key}");
+    }
+}
+
+/// The verdict warns that no_new_privs is off exactly for a process that is not root (effective
+/// user ID, the second field of `Uid:`) whose bounding set still holds a dangerous capability.
+#[test]
+fn no_new_privs_warning_only_for_unprivileged_users() {
+    let mut warned = 0;
+    for path in dumps() {
+        let s = parse(&read(&path)).unwrap();
+        let Some(nnp) = s.raw_value("NoNewPrivs") else { continue };
+        let euid = s.raw_value("Uid").and_then(|u| u.split_whitespace().nth(1)).map(str::to_owned);
+        let bnd = s.raw_value("CapBnd").map(|v| u64::from_str_radix(v, 16).unwrap());
+        let risky: Vec<&str> = bnd
+            .map(|b| tarsier::core::caps::CAPABILITIES.iter().filter(|c| c.dangerous && b & (1 << c.bit) != 0).map(|c| c.name).collect())
+            .unwrap_or_default();
+        let want = nnp == "0" && euid.as_deref().is_some_and(|u| u != "0") && !risky.is_empty();
+        let r = analyze(&s);
+        let point = r.verdict.points.iter().find(|p| p.text.starts_with("no_new_privs is off"));
+        assert_eq!(point.is_some(), want, "{}: {:?}", path.display(), point);
+        if let Some(p) = point {
+            assert!(p.text.contains(&risky.join(", ")), "{}: {}", path.display(), p.text);
+            warned += 1;
+        }
+    }
+    assert!(warned > 0, "no dump shows the warning");
+}

@@ -183,6 +183,26 @@ fn wide_and_inconsistent_cpu_masks() {
     assert!(r.verdict.points.iter().any(|p| p.text.contains("disagree")));
 }
 
+/// A CPU list is a set: ranges out of order, touching or overlapping read as the kernel would
+/// print the same set (bitmap_print_to_pagebuf: `0-5`), and are counted once.
+#[test]
+fn cpu_lists_are_sets() {
+    for (list, canonical, count) in [("2-3,0-1", "0-3", 4), ("0-3,2-5", "0-5", 6), ("4,0-1,2", "0-2,4", 4), ("7,7,7", "7", 1)] {
+        let s = parse(&format!("Cpus_allowed_list:\t{list}")).unwrap();
+        let set = s.cpus_allowed_list.unwrap();
+        assert_eq!((set.to_list(), set.count()), (canonical.to_owned(), count), "{list}");
+    }
+}
+
+/// A link holds at most MAX_FRAGMENT_TEXT_BYTES of text: exactly that much is shared.
+#[test]
+fn the_fragment_text_limit_is_exact() {
+    let text = "a".repeat(status::MAX_FRAGMENT_TEXT_BYTES);
+    let frag = status::to_fragment(&text).unwrap();
+    assert_eq!(status::from_fragment(&frag).unwrap(), text);
+    assert!(matches!(status::to_fragment(&format!("{text}a")), Err(FragmentError::TextTooLarge { bytes }) if bytes == text.len() + 1));
+}
+
 #[test]
 fn corrupt_fragments_are_errors() {
     let frag = status::to_fragment(HOST).unwrap();
@@ -244,6 +264,11 @@ fn cli_human_json_and_errors() {
     let (ok, out, _) = tarsier(&["status", "--json"], Some("docker-default (enforce)\n"));
     assert!(ok);
     assert!(out.contains("\"docker-default\""));
+    // Without --json a label is explained in words, not printed as JSON.
+    let (ok, out, _) = tarsier(&["status"], Some("docker-default (enforce)\n"));
+    assert!(ok);
+    assert_eq!(out.lines().take(3).collect::<Vec<_>>(), ["== AppArmor label (/proc/<pid>/attr/current)", "  Label: docker-default (enforce)", "  Profile: docker-default — mode enforce"], "{out}");
+    assert!(out.contains("  Confined: yes\n"), "{out}");
 
     let (ok, out, _) = tarsier(&["status"], Some(&format!("{HOST}{HOST}")));
     assert!(ok);

@@ -290,6 +290,17 @@ mod tests {
         assert_eq!(l.profiles[0].mode, AppArmorMode::Unconfined);
     }
 
+    /// Only the label `unconfined` is "not confined"; a profile in unconfined mode (AppArmor 4's
+    /// `flags=(unconfined)`, as Ubuntu 24.04 labels `firefox (unconfined)`) is a profile.
+    #[test]
+    fn unconfined_label_versus_unconfined_mode() {
+        let l = parse("unconfined").unwrap();
+        assert!(l.explanation.starts_with("Not confined by AppArmor: no profile restricts this process."), "{}", l.explanation);
+        let l = parse("firefox (unconfined)").unwrap();
+        assert_eq!(l.profiles[0].mode, AppArmorMode::Unconfined);
+        assert!(l.explanation.starts_with("Confined by the AppArmor profile \"firefox\" in unconfined"), "{}", l.explanation);
+    }
+
     #[test]
     fn stacks_share_or_split_modes() {
         let l = parse("a//&b (enforce)").unwrap();

@@ -336,6 +336,16 @@ mod tests {
         assert!(by_name("cap_nonsense").is_none());
     }
 
+    /// Bit 63 is the last a mask holds; 64 and beyond leave the set as it was.
+    #[test]
+    fn with_and_contains_stop_at_bit_63() {
+        assert_eq!(CapSet::EMPTY.with(63), CapSet(1 << 63));
+        assert!(CapSet::EMPTY.with(63).contains(63));
+        assert_eq!(DOCKER_DEFAULT.with(64), DOCKER_DEFAULT);
+        assert_eq!(CapSet::EMPTY.with(255), CapSet::EMPTY);
+        assert!(!CapSet(u64::MAX).contains(64));
+    }
+
     #[test]
     fn docker_default_has_fourteen() {
         assert_eq!(DOCKER_DEFAULT.len(), 14);

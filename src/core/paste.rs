@@ -473,6 +473,18 @@ mod tests {
         assert_eq!(bare.len(), 3);
     }
 
+    /// Exactly the limit is read; one byte more is refused as too large before any parsing
+    /// (the adversarial suite checks ten megabytes).
+    #[test]
+    fn the_paste_limit_is_exact() {
+        let dump = "Name:\tsh\n";
+        let mut text = dump.to_owned();
+        text.push_str(&" ".repeat(MAX_PASTE_BYTES - dump.len()));
+        assert!(matches!(analyze(&text), Ok(PasteReport::Status(_))), "{:?}", analyze(&text).err());
+        text.push(' ');
+        assert_eq!(analyze(&text).err(), Some(PasteError::TooLarge { bytes: MAX_PASTE_BYTES + 1 }));
+    }
+
     #[test]
     fn garbage_names_its_line() {
         assert_eq!(parse_masks(" \n\n"), Err(PasteError::Empty));

@@ -602,4 +602,14 @@ mod tests {
         assert_eq!(p.items[4].explanation, "Allows read (r), write (w) to @{HOME}/** when the process owns the file.");
         assert!(matches!(parse("# only a comment\n"), Err(ProfileTextError::Empty)));
     }
+
+    /// File permissions are the letters of apparmor.d(5) (`rwalkmx`, with `i p P u U c C` for
+    /// exec modes): a word with any other letter is not read as permissions.
+    #[test]
+    fn only_apparmor_permission_letters_are_permissions() {
+        let p = parse("profile t {\n  /etc/shadow rwz,\n  rw /etc/hosts,\n  /etc/passwd Ux,\n}\n").unwrap();
+        assert!(matches!(&p.items[1].kind, ItemKind::Other { .. }), "{:?}", p.items[1]);
+        assert!(matches!(&p.items[2].kind, ItemKind::File { path: Some(path), .. } if path == "/etc/hosts"), "{:?}", p.items[2]);
+        assert!(matches!(&p.items[3].kind, ItemKind::File { perms: Some(perms), .. } if perms == "Ux"), "{:?}", p.items[3]);
+    }
 }

@@ -259,3 +259,26 @@ pub fn digest_from_member(path: &str) -> Option<String> {
     (stem.len() == 64 && stem.bytes().all(|b| b.is_ascii_hexdigit()))
         .then(|| format!("sha256:{stem}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The digest grammar of the OCI image spec (descriptor.md): `algorithm:encoded`, with the
+    /// spec's own examples; anything else (a `/` above all) gives no blob path.
+    #[test]
+    fn digest_grammar_of_the_image_spec() {
+        for d in [
+            "sha256:6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b",
+            "multihash+base58:QmRZxt2b1FVZPNqd8hsiykDL3TdBDeTSPX9Kv46HmX4Gx8",
+            "sha256+b64u:LCa0a2j_xo_5m0U8HTBBNBNCLXBkg7-g-YpeiGJm564",
+            "sha256+b64:LCa0a2j=",
+        ] {
+            let (alg, hex) = d.split_once(':').unwrap_or_default();
+            assert_eq!(digest_blob_path(d), Some(format!("blobs/{alg}/{hex}")), "{d}");
+        }
+        for d in ["sha256:", ":abc", "sha256", "SHA256:abc", "sha256:ab/cd", "sha256:../x", "sha 256:ab", "sha256:a+b"] {
+            assert_eq!(digest_blob_path(d), None, "{d}");
+        }
+    }
+}

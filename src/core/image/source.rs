@@ -724,6 +724,66 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
+    /// A `Read + Seek` input that counts the calls a [`SeekSource`] makes (a browser's `Blob.slice`
+    /// + `FileReaderSync` per call).
+    struct Counting {
+        inner: io::Cursor<Vec<u8>>,
+        reads: Rc<Cell<usize>>,
+        seeks: Rc<Cell<usize>>,
+    }
+    impl Read for Counting {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.reads.set(self.reads.get() + 1);
+            self.inner.read(buf)
+        }
+    }
+    impl Seek for Counting {
+        fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+            self.seeks.set(self.seeks.get() + 1);
+            self.inner.seek(to)
+        }
+    }
+
+    /// A forward-only stream (a decompressor) skips by reading 64 KiB at a time into scratch.
+    #[test]
+    fn a_stream_skips_in_64_kib_reads() {
+        let data: Vec<u8> = (0..(1u32 << 20) + 512).map(|i| (i % 251) as u8).collect();
+        let (reads, seeks) = (Rc::new(Cell::new(0)), Rc::new(Cell::new(0)));
+        let input = Counting { inner: io::Cursor::new(data.clone()), reads: reads.clone(), seeks: seeks.clone() };
+        let mut src = StreamSource::new(input, data.len() as u64);
+        src.skip(1 << 20).unwrap();
+        assert_eq!((reads.get(), seeks.get()), ((1 << 20) / (64 * 1024), 0));
+        let mut block = [0u8; 512];
+        read_exact(&mut src, &mut block).unwrap();
+        assert_eq!(&block[..], &data[1 << 20..]);
+    }
+
+    /// The input is read in 256 KiB windows: reading it through costs one seek (to the start) and
+    /// one read per window; a skip that lands inside the window costs nothing.
+    #[test]
+    fn a_seekable_input_is_read_in_windows() {
+        let data: Vec<u8> = (0..1u32 << 20).map(|i| (i % 251) as u8).collect();
+        let (reads, seeks) = (Rc::new(Cell::new(0)), Rc::new(Cell::new(0)));
+        let input = Counting { inner: io::Cursor::new(data.clone()), reads: reads.clone(), seeks: seeks.clone() };
+        let mut src = SeekSource::new(input, data.len() as u64, 0, Rc::new(Cell::new(0)));
+        let mut block = [0u8; 512];
+        for at in (0..data.len()).step_by(512) {
+            read_exact(&mut src, &mut block).unwrap();
+            assert_eq!(&block[..], &data[at..at + 512]);
+        }
+        assert_eq!((seeks.get(), reads.get()), (1, (1 << 20) / (256 * 1024)));
+        assert_eq!(read_full(&mut src, &mut block).unwrap(), 0);
+
+        let (reads, seeks) = (Rc::new(Cell::new(0)), Rc::new(Cell::new(0)));
+        let input = Counting { inner: io::Cursor::new(data.clone()), reads: reads.clone(), seeks: seeks.clone() };
+        let mut src = SeekSource::new(input, data.len() as u64, 0, Rc::new(Cell::new(0)));
+        read_exact(&mut src, &mut block).unwrap();
+        src.skip(200 * 1024).unwrap();
+        read_exact(&mut src, &mut block).unwrap();
+        assert_eq!(&block[..], &data[512 + 200 * 1024..1024 + 200 * 1024]);
+        assert_eq!((seeks.get(), reads.get()), (1, 1));
+    }
+
     #[test]
     fn zstd_window_is_read_from_the_frame_header() {
         let magic = [0x28, 0xb5, 0x2f, 0xfd];

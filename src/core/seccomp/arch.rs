@@ -290,7 +290,7 @@ mod tests {
                 assert_eq!(Arch::parse(native), Ok(a), "{native}");
             }
         }
-        for (go, a) in [("amd64", Arch::X86_64), ("arm64", Arch::Aarch64), ("386", Arch::X86), ("arm", Arch::Arm), ("ppc64le", Arch::Ppc64le), ("s390x", Arch::S390x), ("riscv64", Arch::Riscv64), ("mips64le", Arch::Mipsel64), ("loong64", Arch::Loongarch64)] {
+        for (go, a) in [("amd64", Arch::X86_64), ("arm64", Arch::Aarch64), ("386", Arch::X86), ("arm", Arch::Arm), ("ppc64le", Arch::Ppc64le), ("s390x", Arch::S390x), ("riscv64", Arch::Riscv64), ("mips64le", Arch::Mipsel64), ("loong64", Arch::Loongarch64), ("mips64p32", Arch::Mips64n32), ("mips64p32le", Arch::Mipsel64n32)] {
             assert_eq!(Arch::parse(go), Ok(a), "{go}");
         }
         assert!(Arch::parse("pdp11").unwrap_err().to_string().contains("\"pdp11\""));

@@ -168,3 +168,19 @@ pub fn by_name(name: &str) -> Option<u32> {
 pub fn table() -> &'static [(u32, &'static str, &'static str)] {
     ERRNO
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Numbers 1..=34 (asm-generic/errno-base.h) are the same on every architecture; above them
+    /// MIPS has its own numbering, which the table does not hold.
+    #[test]
+    fn mips_has_only_the_base_numbers() {
+        assert_eq!(describe(Arch::Mips, 1), Some(("EPERM", "Operation not permitted")));
+        assert_eq!(describe(Arch::Mips, 34), Some(("ERANGE", "Numerical result out of range")));
+        assert_eq!(describe(Arch::Mips, 35), None);
+        assert_eq!(describe(Arch::Mips, 38), None);
+        assert_eq!(describe(Arch::X86_64, 38), Some(("ENOSYS", "Function not implemented")));
+    }
+}

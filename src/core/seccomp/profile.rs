@@ -598,6 +598,24 @@ mod tests {
         parse_profile(text).unwrap_err().to_string()
     }
 
+    /// SCMP_CMP_MASKED_EQ compares `arg & datum_a` with `datum_b` (seccomp_rule_add(3)).
+    #[test]
+    fn masked_eq_masks_the_argument() {
+        let c = ArgCondition { index: 0, value: 0xff00, value_two: 0x1200, op: CmpOp::MaskedEq };
+        assert!(c.matches(0x1234));
+        assert!(c.matches(0x12ff));
+        assert!(!c.matches(0x2234));
+        assert!(!c.matches(0xff34));
+    }
+
+    /// A top level that is not an object names the JSON type it is (RFC 8259's six).
+    #[test]
+    fn the_top_level_type_is_named() {
+        for (text, kind) in [("null", "null"), ("true", "a boolean"), ("5", "a number"), ("\"x\"", "a string"), ("[]", "an array")] {
+            assert_eq!(err(text), format!("The seccomp profile has a value of the wrong type at the top level: expected an object with defaultAction and syscalls, found {kind}."), "{text}");
+        }
+    }
+
     #[test]
     fn errors_name_their_path() {
         assert!(err("{").starts_with("The seccomp profile is not valid JSON: EOF while parsing an object at line 1, column 1."), "{}", err("{"));

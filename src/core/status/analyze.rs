@@ -940,6 +940,27 @@ mod tests {
         assert_eq!(describe_vs_docker(CapSet(0x1ffffffffff)), "all 41 capabilities the kernel names");
         assert_eq!(describe_vs_docker(CapSet(0x1fffeffffff)), "all but cap_sys_resource");
         assert_eq!(describe_vs_docker(CapSet::EMPTY), "none");
+        // Up to seven missing are named; with more, the set is listed as a subset.
+        let without = |n: usize| DOCKER_DEFAULT.names().iter().take(n).filter_map(|c| crate::core::caps::by_name(c)).fold(DOCKER_DEFAULT, |s, c| s.without(c.bit));
+        assert_eq!(describe_vs_docker(without(7)), format!("Docker default minus {}", DOCKER_DEFAULT.names()[..7].join(", ")));
+        assert_eq!(describe_vs_docker(without(8)), format!("a subset of Docker default: {}", DOCKER_DEFAULT.names()[8..].join(", ")));
+        assert_eq!(describe_vs_docker(CapSet(0x21)), "a subset of Docker default: cap_chown, cap_kill");
+    }
+
+    /// The four fields of `Uid:` are real, effective, saved set and filesystem IDs (proc(5)).
+    #[test]
+    fn user_ids_by_their_names() {
+        let users = |line: &str| users(&crate::core::status::parse(line).unwrap_or_default());
+        let plain = users("Uid:\t1000\t1000\t1000\t1000\n");
+        assert_eq!(plain.summary, "Runs as the unprivileged user 1000.");
+        assert_eq!(plain.uid.as_ref().map(|u| u.explanation.as_str()), Some("All four user IDs are 1000."));
+        let saved = users("Uid:\t1000\t1000\t0\t1000\n");
+        assert_eq!(saved.summary, "Runs as user 1000 but holds root in its saved user ID, so it can become root again.");
+        let u = saved.uid.unwrap_or_else(|| panic!("no uid"));
+        assert_eq!((u.root_in, u.differ_from_real), (vec!["saved".to_owned()], vec!["saved".to_owned()]));
+        assert_eq!(u.explanation, "The user IDs differ: real 1000, effective 1000, saved 0, fs 1000. The saved set-user-ID differs: the process can switch its effective ID back to it.");
+        let fs = users("Uid:\t5\t6\t7\t0\n");
+        assert_eq!(fs.summary, "Runs as user 6 but holds root in its fs user ID, so it can become root again.");
     }
 
     #[test]

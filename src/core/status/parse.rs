@@ -705,5 +705,20 @@ mod tests {
         let s = parse("Umask:\t0077\nState:\tt (tracing stop)").unwrap();
         assert_eq!(s.umask, Some(0o77));
         assert_eq!(s.state.map(|t| (t.letter, t.label)), Some(("t".to_owned(), "tracing stop".to_owned())));
+        // A letter alone (a cut paste) is read; a word without parentheses is not a state.
+        let s = parse("State:\tR").unwrap();
+        assert_eq!(s.state.map(|t| (t.letter, t.label, t.known)), Some(("R".to_owned(), String::new(), true)));
+        let s = parse("State:\tS sleeping").unwrap();
+        assert_eq!(s.state, None);
+        assert_eq!(s.warnings.len(), 1);
+    }
+
+    /// A key is at most MAX_KEY_LEN characters; a longer "key" is not a field.
+    #[test]
+    fn key_length_limit() {
+        let key = format!("K{}", "e".repeat(MAX_KEY_LEN - 1));
+        let s = parse(&format!("Name:\tx\n{key}:\t1\n")).unwrap();
+        assert_eq!(s.unknown_fields().iter().map(|f| f.key.as_str()).collect::<Vec<_>>(), [key.as_str()]);
+        assert_eq!(split_field(&format!("{key}e:\t1")), None);
     }
 }
