@@ -39,6 +39,18 @@ SAMPLE_MIN_SCORE=${SAMPLE_MIN_SCORE:-90}
 SAMPLE_SHARDS=${SAMPLE_SHARDS:-300}
 SAMPLE_SHARD=${SAMPLE_SHARD:-0}
 
+# Every integration test either runs against each mutant (listed in .cargo/mutants.toml) or is
+# named here as one that does not (with the reason in mutants.toml's comment): a new test file
+# that is in neither list would let mutants it catches count as missed.
+NOT_RUN_PER_MUTANT="adversarial architecture fixture_scripts web worker"
+for t in tests/*.rs; do
+  name=$(basename "$t" .rs)
+  if ! grep -q "\"--test\", \"$name\"" .cargo/mutants.toml && ! [[ " $NOT_RUN_PER_MUTANT " == *" $name "* ]]; then
+    echo "mutants: tests/$name.rs is neither in .cargo/mutants.toml's test list nor in NOT_RUN_PER_MUTANT" >&2
+    exit 1
+  fi
+done
+
 mode=${1:-}
 shift || true
 case "$mode" in

@@ -306,6 +306,25 @@ fn manifest_naming_absent_layers_is_an_error() {
 }
 
 #[test]
+fn an_archive_without_a_manifest_says_which_one_it_lacks() {
+    let detail = |members: &[(&[u8], &[u8])]| {
+        let mut out = Vec::new();
+        for (name, body) in members {
+            file(&mut out, name, body);
+        }
+        let e = run(&finish(out)).unwrap_err();
+        assert_eq!(e.code(), "missing_manifest", "{e}");
+        e.to_string()
+    };
+    let legacy = detail(&[(b"repositories", b"{\"busybox\":{\"latest\":\"abc\"}}"), (b"abc/layer.tar", b"")]);
+    assert!(legacy.contains("pre-Docker-1.10 `repositories` file"), "{legacy}");
+    let neither = detail(&[(b"etc/passwd", b"root:x:0:0::/root:/bin/sh\n")]);
+    assert!(neither.ends_with("it has no manifest.json and no index.json."), "{neither}");
+    assert!(detail(&[(b"manifest.json", b"null")]).ends_with("manifest.json is `null`."));
+    assert!(detail(&[(b"manifest.json", b"[]")]).ends_with("manifest.json is an empty list."));
+}
+
+#[test]
 fn bad_json_names_member_and_position() {
     let mut out = Vec::new();
     file(&mut out, b"manifest.json", b"[{\"Config\": \"c.json\",,}]");

@@ -771,3 +771,54 @@ fn process_image_cross_checks_follow_getcap_and_capsh() {
         assert!(kinds_seen.contains(k), "no dump gave {k}: {kinds_seen:?}");
     }
 }
+
+/// `/etc/passwd` of image `image` of a docker-archive as GNU tar extracts it: from the topmost
+/// layer (in manifest.json's order) that holds it.
+fn passwd_by_gnu_tar(archive: &Path, image: usize) -> String {
+    let tar = |args: &[&str]| {
+        let out = Command::new("tar").args(args).output().unwrap_or_else(|e| panic!("cannot run tar ({e}): apt-get install tar"));
+        out.status.success().then_some(out.stdout)
+    };
+    let a = archive.to_str().unwrap();
+    let manifest: Value = serde_json::from_slice(&tar(&["-xOf", a, "manifest.json"]).unwrap()).unwrap();
+    let layers: Vec<&str> = manifest[image]["Layers"].as_array().unwrap().iter().map(s).collect();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("passwd-by-tar");
+    std::fs::create_dir_all(&dir).unwrap();
+    for layer in layers.iter().rev() {
+        let blob = dir.join("layer.tar");
+        std::fs::write(&blob, tar(&["-xOf", a, layer]).unwrap()).unwrap();
+        for name in ["etc/passwd", "./etc/passwd"] {
+            if let Some(body) = tar(&["-xOf", blob.to_str().unwrap(), name]) {
+                return String::from_utf8(body).unwrap();
+            }
+        }
+    }
+    panic!("no layer of image {image} of {a} has etc/passwd");
+}
+
+#[test]
+fn a_named_config_user_is_resolved_through_the_images_passwd_as_gnu_tar_extracts_it() {
+    let archive = fixtures().join("images/c1_podman_docker-archive_multi.tar");
+    let passwd = passwd_by_gnu_tar(&archive, 1);
+    let uid: u32 = passwd.lines().find_map(|l| l.strip_prefix("app:")).and_then(|r| r.split(':').nth(1)).unwrap().parse().unwrap();
+    let mut kinds = BTreeSet::new();
+    for d in std::fs::read_dir(fixtures().join("proc/local")).unwrap() {
+        let path = d.unwrap().path();
+        if path.extension().is_none_or(|x| x != "status") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let Some(ids) = text.lines().find_map(|l| l.strip_prefix("Uid:")) else { continue };
+        let ids: Vec<u32> = ids.split_whitespace().map(|x| x.parse().unwrap()).collect();
+        let out = cli(&["inspect", "--json", "--status", path.to_str().unwrap(), archive.to_str().unwrap()]);
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        let checks = v["cross_checks"].as_array().unwrap();
+        let image1 = checks.iter().find(|c| c["image"] == 1).unwrap();
+        let user = image1["checks"].as_array().unwrap().iter().find(|c| s(&c["path"]).is_empty()).unwrap();
+        let want = if ids[0] == uid && ids[1] == uid { "user_matches" } else { "user_differs" };
+        assert_eq!(s(&user["kind"]), want, "{}: {user}", path.display());
+        assert!(s(&user["detail"]).contains(&format!("User `app` is uid {uid}")), "{}: {user}", path.display());
+        kinds.insert(want);
+    }
+    assert_eq!(kinds.len(), 2, "the dumps give both verdicts: {kinds:?}");
+}

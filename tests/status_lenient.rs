@@ -311,3 +311,37 @@ fn cli_explains_a_dump_with_stray_lines_and_names_them() {
     assert!(!ok && err.contains("mostly not a status dump"), "{err}");
     assert!(out.contains("\"code\":\"not_key_value\""), "{out}");
 }
+
+/// A reader that stops early (`tarsier status BIG | head`) ends the command quietly with
+/// success, as `cat` does, instead of a panic on the broken pipe. Each output is several times
+/// the pipe's 64 KiB buffer, so the writer is still writing when the reader goes away.
+#[test]
+fn a_reader_that_goes_away_is_not_a_panic() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let many = std::env::temp_dir().join(format!("tarsier-many-{}.status", std::process::id()));
+    let one = std::fs::read_to_string(REDIS).unwrap();
+    std::fs::write(&many, std::iter::repeat_n(format!("{one}\n"), 16).collect::<String>()).unwrap();
+    let masks: Vec<String> = (0..64).map(|i| format!("{:x}", (1u64 << 40) - 1 - i)).collect();
+    let many_arg = many.to_str().unwrap();
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["status", "--json", many_arg],
+        vec!["seccomp", "--json"],
+        std::iter::once("caps").chain(std::iter::once("--json")).chain(masks.iter().map(String::as_str)).collect(),
+    ];
+    for args in runs {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tarsier"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut head = [0u8; 16];
+        child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+        // The read end is dropped here: the next writes fail with EPIPE.
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && err.is_empty(), "tarsier {}: {:?} {err}", args[0], out.status);
+    }
+    std::fs::remove_file(&many).unwrap();
+}

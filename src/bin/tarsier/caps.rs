@@ -1,6 +1,6 @@
 //! `tarsier caps HEX...`: one `capsh --decode` line per mask, or JSON.
 
-use crate::output::fail;
+use crate::output::{fail, write_stdout};
 use std::process::ExitCode;
 use tarsier::core::caps::{parse_mask, MaskReport};
 
@@ -24,13 +24,10 @@ pub fn run(args: &Args) -> ExitCode {
     }
     if args.json {
         match serde_json::to_string_pretty(&reports) {
-            Ok(json) => println!("{json}"),
-            Err(e) => return fail(format!("could not write JSON: {e}")),
+            Ok(json) => write_stdout(&format!("{json}\n")),
+            Err(e) => fail(format!("could not write JSON: {e}")),
         }
     } else {
-        for r in &reports {
-            println!("{}", r.capsh);
-        }
+        write_stdout(&reports.iter().map(|r| format!("{}\n", r.capsh)).collect::<String>())
     }
-    ExitCode::SUCCESS
 }

@@ -4,7 +4,7 @@
 //! `docs/report-schema.md`); `ls` lists one layer or the merged filesystem like `tar -tv`;
 //! `cat` writes one file's bytes to stdout.
 
-use crate::output::fail;
+use crate::output::{fail, write_stdout};
 use tarsier::core::cross_check::{cross_check, CrossCheck, ProcessFacts};
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
@@ -163,7 +163,7 @@ impl LoadError {
             if let Some(p) = &self.report.position {
                 v["position"] = serde_json::to_value(p).unwrap_or_default();
             }
-            println!("{}", serde_json::json!({ "error": v }));
+            let _ = write_stdout(&format!("{}\n", serde_json::json!({ "error": v })));
         }
         fail(self)
     }

@@ -7,7 +7,7 @@
 //! `AppArmorLabel` for a label, `{"dumps": [...], "comparison": [...]}` for several dumps.
 
 use crate::input;
-use crate::output::{fail, fail_json};
+use crate::output::{fail, fail_json, write_stdout};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -42,10 +42,7 @@ struct Several<'a> {
 
 fn print_json<T: Serialize>(value: &T) -> ExitCode {
     match serde_json::to_string_pretty(value) {
-        Ok(json) => {
-            println!("{json}");
-            ExitCode::SUCCESS
-        }
+        Ok(json) => write_stdout(&format!("{json}\n")),
         Err(e) => fail(format!("could not write JSON: {e}")),
     }
 }
@@ -60,10 +57,7 @@ pub fn run(args: &Args) -> ExitCode {
     let dumps = match paste::classify(&text, Accept::StatusOrLabel) {
         Ok(Classified::Status(dumps)) => dumps,
         Ok(Classified::AppArmor(label)) if args.json => return print_json(&label),
-        Ok(Classified::AppArmor(label)) => {
-            print!("{}", render_apparmor(&label));
-            return ExitCode::SUCCESS;
-        }
+        Ok(Classified::AppArmor(label)) => return write_stdout(&render_apparmor(&label)),
         Ok(Classified::Masks(_)) => return fail("internal error: masks were read where only a dump or a label is taken"),
         Err(PasteError::MasksNotStatus(e)) => {
             return fail_json(args.json, e.code(), format!("{e} The input looks like bare capability masks; decode them with `tarsier caps MASK`."))
@@ -91,8 +85,7 @@ pub fn run(args: &Args) -> ExitCode {
     if let Some(diff) = comparison {
         out.push_str(&render_diff(&diff));
     }
-    print!("{out}");
-    ExitCode::SUCCESS
+    write_stdout(&out)
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {
