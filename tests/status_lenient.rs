@@ -263,7 +263,8 @@ fn cli_human_json_and_errors() {
 
     let (ok, out, _) = tarsier(&["status", "--json"], Some("docker-default (enforce)\n"));
     assert!(ok);
-    assert!(out.contains("\"docker-default\""));
+    let label: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"));
+    assert_eq!((&label["profiles"][0]["name"], &label["profiles"][0]["mode"]), (&"docker-default".into(), &"Enforce".into()), "{out}");
     // Without --json a label is explained in words, not printed as JSON.
     let (ok, out, _) = tarsier(&["status"], Some("docker-default (enforce)\n"));
     assert!(ok);
@@ -344,4 +345,17 @@ fn a_reader_that_goes_away_is_not_a_panic() {
         assert!(out.status.success() && err.is_empty(), "tarsier {}: {:?} {err}", args[0], out.status);
     }
     std::fs::remove_file(&many).unwrap();
+}
+
+/// A write error other than a reader gone away (here: a full disk, `/dev/full`) is one sentence
+/// and a failure, not a quiet success.
+#[test]
+fn a_full_disk_is_a_write_error() {
+    use std::process::{Command, Stdio};
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["status", REDIS]).stdout(Stdio::from(full)).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.starts_with("tarsier: cannot write to standard output: No space left on device"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
 }
