@@ -71,7 +71,7 @@ fi
 # 5. For the tests: Debian's Chromium and its driver (never a downloaded browser), and the
 #    outside oracles the tests compare Tarsier with (the tests fail, naming the package, without
 #    them): GNU tar, gzip and zstd, skopeo, umoci, getcap/capsh (libcap2-bin), dpkg-query, python3,
-#    scmp_sys_resolver (seccomp), and the kernel's signal headers of five architectures
+#    scmp_sys_resolver (seccomp), GNU time, and the kernel's signal headers of five architectures
 #    (linux-libc-dev and four *-cross).
 if [ "$want_browser" -eq 1 ]; then
   missing=()
@@ -81,6 +81,8 @@ if [ "$want_browser" -eq 1 ]; then
     command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
   done
   { [ -x /usr/sbin/capsh ] && [ -x /usr/sbin/getcap ]; } || command -v getcap >/dev/null || missing+=(libcap2-bin)
+  # GNU time: the peak memory of `tarsier build` on a 2.5 GiB rootfs (tests/build.rs).
+  [ -x /usr/bin/time ] || missing+=(time)
   # Each architecture's asm/signal.h: the oracle of tests/signal_numberings.rs.
   for pair in /usr/include/asm-generic/signal.h:linux-libc-dev \
               /usr/mips64el-linux-gnuabi64/include/asm/signal.h:linux-libc-dev-mips64el-cross \

@@ -15,5 +15,6 @@ pub mod seccomp;
 pub mod apparmor_profile;
 pub mod pod_security;
 pub mod cross_check;
+pub mod build;
 #[doc(hidden)]
 pub mod fuzz;

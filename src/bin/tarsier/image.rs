@@ -141,7 +141,7 @@ fn clear_progress() {
 
 /// Why an archive could not be loaded: the error as it crosses to the user (code, sentence,
 /// position), and the file's name, which is put before the sentence here, once.
-struct LoadError {
+pub(crate) struct LoadError {
     file: String,
     report: ErrorReport,
 }
@@ -175,7 +175,7 @@ impl std::fmt::Display for LoadError {
     }
 }
 
-fn load(path: &PathBuf, threads: Option<u16>) -> Result<Analysis, LoadError> {
+pub(crate) fn load(path: &PathBuf, threads: Option<u16>) -> Result<Analysis, LoadError> {
     let (f, len) = open(path).map_err(|message| LoadError::io(path, message))?;
     let opts = Options::named(path.display().to_string());
     let threads = match threads {

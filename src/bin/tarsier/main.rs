@@ -14,6 +14,8 @@ use std::process::ExitCode;
 #[cfg(not(target_arch = "wasm32"))]
 mod apparmor;
 #[cfg(not(target_arch = "wasm32"))]
+mod build;
+#[cfg(not(target_arch = "wasm32"))]
 mod caps;
 #[cfg(not(target_arch = "wasm32"))]
 mod image;
@@ -54,6 +56,8 @@ enum Command {
     Seccomp(seccomp::Args),
     /// Explain an AppArmor label or profile text (and what docker-default denies).
     Apparmor(apparmor::Args),
+    /// Make an image without Docker: empty, from a rootfs tarball, or a layer on a base image.
+    Build(Box<build::Args>),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -67,5 +71,6 @@ fn main() -> ExitCode {
         Command::Cat(args) => image::cat(&args),
         Command::Seccomp(args) => seccomp::run(&args),
         Command::Apparmor(args) => apparmor::run(&args),
+        Command::Build(args) => build::run(&args),
     }
 }

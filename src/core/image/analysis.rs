@@ -6,6 +6,7 @@ use super::fs_tree::PathTree;
 use super::layer::StrTable;
 use super::merge::Merged;
 use super::options::OUTER_LIMIT_IN_LAYERS;
+use super::parallel::MemberSpan;
 use super::report::Report;
 use super::scan::Blob;
 use super::sniff::with_outer;
@@ -39,6 +40,8 @@ pub struct Analysis {
     pub(crate) images: Vec<Merged>,
     /// Config members to verify.
     pub(crate) configs: Vec<ConfigCheck>,
+    /// Per image: where its config member's data lies in the outer tar stream.
+    pub(crate) config_spans: Vec<MemberSpan>,
 }
 
 impl std::fmt::Debug for Analysis {

@@ -7,6 +7,7 @@ use super::config::{self, RawImageConfig};
 use super::error::{ImageError, Position};
 use super::layer::{LayerIndex, StrTable};
 use super::merge::{merge, Merged};
+use super::parallel::MemberSpan;
 use super::plan::{warn, Plan, PlannedImage, Resolver};
 use super::progress::Progressor;
 use super::report::{ArchiveInfo, HistoryStep, ImageLayer, ImageReport, LayerReport, Report, Warning};
@@ -57,8 +58,10 @@ pub(crate) fn assemble(plan: Plan, scanned: Scanned, a: Assembly<'_, '_>) -> Res
     let mut images = Vec::new();
     let mut merged_images = Vec::new();
     let mut configs = Vec::new();
+    let mut config_spans = Vec::new();
     for (ii, p) in planned.into_iter().enumerate() {
         let cm = members.get(p.config_member).ok_or_else(|| ImageError::NotFound { what: "config member".into() })?;
+        config_spans.push(MemberSpan { offset: cm.offset, size: cm.size });
         if let Some(d) = &p.config_digest {
             configs.push(ConfigCheck { offset: cm.offset, size: cm.size, member: cm.path.clone(), digest: d.clone() });
         }
@@ -97,6 +100,7 @@ pub(crate) fn assemble(plan: Plan, scanned: Scanned, a: Assembly<'_, '_>) -> Res
         layer_blob,
         images: merged_images,
         configs,
+        config_spans,
     })
 }
 

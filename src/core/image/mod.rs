@@ -50,6 +50,7 @@
 mod analysis;
 mod analyze;
 mod assemble;
+mod blobs;
 mod config;
 mod digest;
 mod efficiency;
@@ -72,6 +73,7 @@ mod tar_index;
 mod xattr;
 
 pub use analysis::Analysis;
+pub use blobs::{ImageBlobs, LayerBlob};
 pub use analyze::{analyze, analyze_observed, analyze_prepared, read_overview};
 pub use digest::verify_digests;
 pub use error::{ErrorReport, ImageError, InnerPosition, Position};
