@@ -536,6 +536,23 @@ fn check_inspect_summary(out: &str, t: &Value, c: &str) {
     }
 }
 
+/// The summary's findings against the report's (which `check_report` holds to the truth): per
+/// kind, at most 10 lines, then `… and N more KIND findings`.
+fn check_summary_findings(out: &str, report: &Value, c: &str) {
+    for (i, (text, img)) in out.split("\nimage ").skip(1).zip(report["images"].as_array().unwrap()).enumerate() {
+        let mut per_kind: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in img["findings"].as_array().unwrap() {
+            *per_kind.entry(s(&f["kind"])).or_default() += 1;
+        }
+        for (kind, n) in per_kind {
+            let lines = text.lines().filter(|l| l.starts_with("    [") && l.contains(&format!("] {kind}"))).count();
+            assert_eq!(lines, n.min(10), "{c} image {i}: {kind} lines");
+            let more = format!("    … and {} more {kind} findings (see --json)", n.saturating_sub(10));
+            assert_eq!(text.lines().any(|l| l == more), n > 10, "{c} image {i}: `{more}`");
+        }
+    }
+}
+
 /// Bytes in binary units, as the summary prints them (one decimal above 1 KiB).
 fn human(n: u64) -> String {
     if n < 1024 {
@@ -622,6 +639,7 @@ fn check_fixture(rel: &str) {
     check_report(&json, &t, &format!("{ctx} (tarsier inspect --json)"));
     let summary = String::from_utf8(cli(&["inspect", arg])).unwrap();
     check_inspect_summary(&summary, &t, &format!("{ctx} (tarsier inspect)"));
+    check_summary_findings(&summary, &json, &format!("{ctx} (tarsier inspect)"));
     for (i, ti) in t["images"].as_array().unwrap().iter().enumerate() {
         for (k, l) in ti["layers"].as_array().unwrap().iter().enumerate() {
             let out = cli(&["ls", arg, "--image", &i.to_string(), "--layer", &k.to_string()]);

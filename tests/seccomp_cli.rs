@@ -287,3 +287,25 @@ fn inputs_of_exactly_the_limit_are_read_and_one_byte_more_is_refused() {
     let o = tarsier_bytes(&["seccomp", "-"], b"{\"defaultAction\":\"\xff\"}");
     assert_eq!(String::from_utf8(o.stderr).unwrap(), "tarsier: standard input is not UTF-8 text (byte 18)\n");
 }
+
+/// The table's note column: the condition in words for every conditional call (the same words
+/// `--json` gives), the comment or the capabilities that would allow it otherwise.
+#[test]
+fn the_table_shows_each_conditional_calls_condition() {
+    let table = stdout(&tarsier(&["seccomp"]));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&tarsier(&["seccomp", "--json"]))).unwrap();
+    let mut conditional = 0;
+    for call in json["syscalls"].as_array().unwrap() {
+        let name = call["name"].as_str().unwrap();
+        let line = table
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(name) && l.split_whitespace().next() == Some(&call["number"].to_string()))
+            .unwrap_or_else(|| panic!("no table line for {name}"));
+        if let Some(cond) = call["condition"].as_str() {
+            assert!(line.ends_with(cond), "{name}: `{line}` should end with `{cond}`");
+            assert!(line.contains(" conditional "), "{line}");
+            conditional += 1;
+        }
+    }
+    assert!(conditional >= 3, "clone, personality, socket at least: {conditional}");
+}

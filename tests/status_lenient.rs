@@ -7,6 +7,7 @@ use tarsier::core::paste::{classify, Accept, Classified};
 use tarsier::core::status::{self, parse, FragmentError, ProcStatus, StatusError};
 
 const HOST: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/proc/local/host_self.status"));
+const A1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/images/a1_podman_docker-archive.tar");
 const REDIS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/proc/seed/redis-server.status");
 
 /// The typed model without line numbers and with inner white space of raw values collapsed
@@ -329,6 +330,8 @@ fn a_reader_that_goes_away_is_not_a_panic() {
         vec!["status", "--json", many_arg],
         vec!["seccomp", "--json"],
         std::iter::once("caps").chain(std::iter::once("--json")).chain(masks.iter().map(String::as_str)).collect(),
+        // `tarsier cat` of a 1.9 MiB file (busybox) and `ls` of a whole image.
+        vec!["cat", A1, "bin/busybox"],
     ];
     for args in runs {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tarsier"))
@@ -353,9 +356,13 @@ fn a_reader_that_goes_away_is_not_a_panic() {
 fn a_full_disk_is_a_write_error() {
     use std::process::{Command, Stdio};
     let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["status", REDIS]).stdout(Stdio::from(full)).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["status", REDIS]).stdout(Stdio::from(full.try_clone().unwrap())).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{err}");
     assert!(err.starts_with("tarsier: cannot write to standard output: No space left on device"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["cat", A1, "bin/busybox"]).stdout(Stdio::from(full)).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.starts_with("tarsier: could not write to standard output: No space left on device"), "{err}");
 }

@@ -5,6 +5,8 @@
 //! `cat` writes one file's bytes to stdout.
 
 use crate::output::{fail, write_stdout};
+// Sizes in the summary as the status report writes memory: `1.5 MiB`, whole bytes below 1 KiB.
+use tarsier::core::status::human_bytes;
 use tarsier::core::cross_check::{cross_check, CrossCheck, ProcessFacts};
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
@@ -225,21 +227,6 @@ fn prepare(path: &PathBuf, len: u64, opts: &Options, threads: usize) -> Vec<PreI
     done.into_inner().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u + 1 < UNITS.len() {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
-}
-
 fn one_line(s: &str, max: usize) -> String {
     let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.chars().count() > max {
@@ -404,17 +391,18 @@ fn print_findings(out: &mut dyn Write, img: &ImageReport) -> std::io::Result<()>
         const FINDINGS_PER_KIND: usize = 10;
         let mut shown: std::collections::BTreeMap<String, usize> = Default::default();
         for f in &img.findings {
-            let key = format!("{:?}", f.kind);
-            let n = shown.entry(key).or_insert(0);
+            // The kind as the JSON report names it (`symlink_absolute`), for the lines and the
+            // "… and N more" line alike.
+            let kind = serde_json::to_value(f.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            let n = shown.entry(kind.clone()).or_insert(0);
             *n += 1;
             if *n > FINDINGS_PER_KIND {
                 continue;
             }
             let sev = format!("{:?}", f.severity).to_lowercase();
-            let kind = serde_json::to_value(f.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
             let path = if f.path.is_empty() {
                 String::new()
             } else {

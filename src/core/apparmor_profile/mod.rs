@@ -26,3 +26,18 @@ pub fn looks_like_profile(text: &str) -> bool {
         l.ends_with(',') || l.ends_with('{') || l == "}" || l.starts_with("#include") || l.starts_with("include ") || l.starts_with("profile ")
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_profile;
+
+    #[test]
+    fn any_one_sign_of_profile_text_is_enough_and_a_label_has_none() {
+        for text in ["  /etc/** r,", "profile x {", "}", "#include <abstractions/base>", "include <tunables/global>", "profile foo flags=(complain)"] {
+            assert!(looks_like_profile(text), "{text:?}");
+        }
+        for label in ["docker-default (enforce)", "unconfined", "cri-containerd.apparmor.d (complain)", "a//b (enforce)\n"] {
+            assert!(!looks_like_profile(label), "{label:?}");
+        }
+    }
+}

@@ -119,7 +119,11 @@ pub fn read_overview<R: Read + Seek>(mut reader: R, total_len: u64, opts: &Optio
             Flow::Continue
         }
     }
-    if total_len == 0 || sniff(&mut reader).ok()? != Compression::None {
+    if total_len == 0 {
+        return None;
+    }
+    // A compressed archive cannot be walked twice cheaply: no early overview.
+    if sniff(&mut reader).ok()? != Compression::None {
         return None;
     }
     let mut keep = Keep(None);
