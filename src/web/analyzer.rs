@@ -2,6 +2,7 @@
 //! components as a context. Each verb dispatches to the reducer ([`super::state`]) and, when the
 //! worker must answer, posts a request through [`super::client`].
 
+use super::build_order::BuildOrder;
 use super::client::{now_ms, ImageSessions, WorkerSlot};
 use super::protocol::{error_report, PasteInput, Request, Response, WorkerStats};
 use super::state::{Action, AppState, Asked, ImageView, Pinned, Tool};
@@ -21,6 +22,9 @@ pub const SEARCH_LIMIT: usize = 2000;
 pub struct Analyzer {
     worker: WorkerSlot,
     images: ImageSessions,
+    /// The worker builds from nothing or a rootfs run in (builds on an open archive run in
+    /// that archive's worker, which holds its index and its file).
+    builder: WorkerSlot,
     next_id: Rc<Cell<u32>>,
     state: UseReducerHandle<AppState>,
 }
@@ -202,6 +206,29 @@ impl Analyzer {
         self.state.dispatch(Action::Pin(Pinned { text, title }));
     }
 
+    /// Builds an image in a worker; `inputs` holds the rootfs tarball and the files added from
+    /// disk, as `order` describes.
+    pub fn build(&self, order: BuildOrder, inputs: Option<web_sys::File>) {
+        let id = self.next_id();
+        self.state.dispatch(Action::BuildStarted { id });
+        let on_base = order.base_image.is_some();
+        let request = Request::Build { id, order: Box::new(order) };
+        let sent = if on_base {
+            self.images.send_with_file(&request, inputs.as_ref())
+        } else {
+            self.builder.send(&self.dispatcher(), &request, inputs.as_ref())
+        };
+        if let Err(message) = sent {
+            self.state.dispatch(Action::BuildDone { id, result: Err(error_report("worker", message)) });
+        }
+    }
+
+    /// Stops a build that runs in the build worker (by terminating it).
+    pub fn cancel_build(&self) {
+        self.builder.stop();
+        self.state.dispatch(Action::BuildCancelled);
+    }
+
     /// Stops comparing.
     pub fn unpin(&self) {
         self.state.dispatch(Action::Unpin);
@@ -214,5 +241,6 @@ pub fn use_analyzer(state: &UseReducerHandle<AppState>) -> Analyzer {
     let worker = use_memo((), |_| WorkerSlot::default());
     let next_id = use_memo((), |_| Rc::new(Cell::new(0u32)));
     let images = use_memo((), |_| ImageSessions::default());
-    Analyzer { worker: (*worker).clone(), images: (*images).clone(), next_id: (*next_id).clone(), state: state.clone() }
+    let builder = use_memo((), |_| WorkerSlot::default());
+    Analyzer { worker: (*worker).clone(), images: (*images).clone(), builder: (*builder).clone(), next_id: (*next_id).clone(), state: state.clone() }
 }

@@ -2,6 +2,7 @@
 //! anywhere on the page, and the two pages.
 
 use super::analyzer::{use_analyzer, Analyzer};
+use super::components::build_page::{BuildPage, OpenImages};
 use super::components::image_page::ImagePage;
 use super::components::process_page::{page_title, ProcessPage};
 use super::fragment;
@@ -33,6 +34,7 @@ pub fn app() -> Html {
                 <nav class="tools" aria-label="Tools">
                     { tool_button(Tool::Process, "Process: capabilities and /proc status") }
                     { tool_button(Tool::Image, "Container image") }
+                    { tool_button(Tool::Build, "Build an image") }
                 </nav>
             </header>
             <main id="main">
@@ -41,9 +43,13 @@ pub fn app() -> Html {
                 }
                 if state.tool == Tool::Image {
                     <ImagePage image={state.image.clone()} dragging={dragging} />
-                } else {
+                } else if state.tool == Tool::Process {
                     <ProcessPage paste={state.paste.clone()} />
                 }
+                // Always mounted (hidden on the other pages), so the form keeps its inputs.
+                <div hidden={state.tool != Tool::Build}>
+                    <BuildPage build={state.build.clone()} images={build_images(&state)} />
+                </div>
             </main>
             if dragging { <div class="drop-overlay" aria-hidden="true"><p>{"Drop the image archive to open it"}</p></div> }
             <footer><p>{"Tarsier runs entirely in this page: no upload, no tracking, no network requests."}</p></footer>
@@ -61,6 +67,8 @@ fn use_open_fragment(analyzer: &Analyzer) {
             if fragment::is_ours(&f) {
                 analyzer.set_tool(Tool::Process);
                 analyzer.open_fragment(f);
+            } else if f == "build" {
+                analyzer.set_tool(Tool::Build);
             } else if let Some(view) = f.strip_prefix("image").map(|v| v.trim_start_matches('/')) {
                 analyzer.set_tool(Tool::Image);
                 if let Some(view) = ImageView::from_slug(view) {
@@ -102,6 +110,10 @@ fn use_fragment_and_title(state: &UseReducerHandle<AppState>) {
                 };
                 gloo::utils::document().set_title(&title);
             }
+            Tool::Build => {
+                fragment::replace(Some("build"));
+                gloo::utils::document().set_title("Build an image — Tarsier");
+            }
         }
     });
 }
@@ -136,8 +148,13 @@ fn use_drop_anywhere(analyzer: &Analyzer) -> bool {
             });
             let drop_flag = dragging.clone();
             let dropped = gloo::events::EventListener::new_with_options(&window, "drop", options, move |e| {
+                // A drop target of the page (the Build page's) handled it already.
+                let handled = e.default_prevented();
                 e.prevent_default(); // never let the browser navigate to the file
                 drop_flag.set(false);
+                if handled {
+                    return;
+                }
                 let file = e
                     .dyn_ref::<web_sys::DragEvent>()
                     .and_then(web_sys::DragEvent::data_transfer)
@@ -151,4 +168,17 @@ fn use_drop_anywhere(analyzer: &Analyzer) -> bool {
         });
     }
     *dragging
+}
+
+/// The images of the archive on screen, offered as bases on the Build page.
+fn build_images(state: &AppState) -> OpenImages {
+    let Some(loaded) = state.image.loaded.as_ref() else { return OpenImages::default() };
+    let names = loaded
+        .report
+        .images
+        .iter()
+        .enumerate()
+        .map(|(i, image)| if image.tags.is_empty() { format!("image {}", i + 1) } else { image.tags.join(", ") })
+        .collect();
+    OpenImages { archive: Some(loaded.report.archive.name.clone()), session: loaded.session, names }
 }

@@ -1,7 +1,10 @@
 //! The page's side of the worker: starts it, posts [`Request`]s, and turns its [`Response`]s
 //! into [`Action`]s for the app's reducer.
 
-use super::protocol::{attached_bytes, decode, Request, RequestId, Response};
+use super::build_order::BuiltSummary;
+use super::protocol::{attached_bytes, decode, error_report, Request, RequestId, Response};
+use super::state::BuiltFile;
+use crate::core::image::ErrorReport;
 use super::state::Action;
 use super::worker_handle::WorkerHandle;
 use std::cell::RefCell;
@@ -22,6 +25,7 @@ fn spawn(dispatch: Rc<dyn Fn(Action)>) -> Result<WorkerHandle, String> {
         WORKER_NAME,
         Rc::new(move |message| {
             dispatch(match decode::<Response>(message) {
+                Ok((Response::Built { id, result }, file)) => Action::BuildDone { id, result: built_file(id, result, file) },
                 Ok((mut response, _)) => {
                     if let Some(bytes) = attached_bytes(message) {
                         response.put_bytes(bytes);
@@ -33,6 +37,15 @@ fn spawn(dispatch: Rc<dyn Fn(Action)>) -> Result<WorkerHandle, String> {
         }),
         Rc::new(move |message| on_error(Action::WorkerFailed(message))),
     )
+}
+
+/// A build's answer with the archive that rode beside it, and a download link for it.
+fn built_file(id: RequestId, result: Result<BuiltSummary, ErrorReport>, file: Option<web_sys::File>) -> Result<BuiltFile, ErrorReport> {
+    let summary = result?;
+    let file = file.ok_or_else(|| error_report("browser", "The built archive did not reach the page."))?;
+    let url = web_sys::Url::create_object_url_with_blob(&file)
+        .map_err(|_| error_report("browser", "The browser refused to make a download link."))?;
+    Ok(BuiltFile { id, summary, file, url })
 }
 
 /// Shared, lazily started worker for the app.
@@ -177,6 +190,17 @@ impl ImageSessions {
     pub fn cancel(&self) {
         let pending = self.0.borrow_mut().pending.take();
         drop(pending);
+    }
+
+    /// Sends a request, with a file, to the worker of the archive on screen.
+    ///
+    /// # Errors
+    /// A sentence for the user when no archive is loaded or the worker is unreachable.
+    pub fn send_with_file(&self, request: &Request, file: Option<&web_sys::File>) -> Result<(), String> {
+        match self.0.borrow().current.as_ref() {
+            Some((_, handle)) => handle.send(request, file),
+            None => Err("No image is loaded.".to_owned()),
+        }
     }
 
     /// Sends a request about the archive on screen.

@@ -12,6 +12,8 @@
 pub mod analyzer;
 pub mod app;
 pub mod blob_reader;
+pub mod build_order;
+pub mod build_worker;
 pub mod client;
 pub mod components;
 pub mod fragment;

@@ -13,6 +13,7 @@
 //! `ArrayBuffer`, transferred, not copied. A worker says it has loaded with `{ ready: true }`,
 //! which belongs to neither protocol (see [`super::worker_handle`]).
 
+use super::build_order::{BuildOrder, BuiltSummary};
 use crate::core::image::{DigestCheck, EntryReport, ErrorReport, MemberSpan, MergedEntry, Overview, Page, Progress, Report, SearchHit};
 use crate::core::paste::PasteReport;
 use serde::{Deserialize, Serialize};
@@ -56,6 +57,10 @@ pub enum Request {
     /// A file's whole content (or the full JSON report when `path` is `None`) as a `blob:` URL
     /// for a download link.
     Download { id: RequestId, image: usize, path: Option<String> },
+    /// Build an image (the Build page). The attached file, if any, holds the rootfs tarball and
+    /// the files added from disk ([`BuildOrder`]); with `order.base_image`, the archive this
+    /// worker holds is the base. Answers [`Response::BuildProgress`]*, [`Response::Built`].
+    Build { id: RequestId, order: Box<BuildOrder> },
 }
 
 /// Worker → page. Errors about an archive are [`ErrorReport`]s: a code the page can react to
@@ -80,6 +85,11 @@ pub enum Response {
     /// A preview: its bytes ride beside the JSON (see [`Response::take_bytes`]).
     FileRead { id: RequestId, path: String, result: Result<FileContent, ErrorReport> },
     Downloadable { id: RequestId, result: Result<DownloadLink, ErrorReport> },
+    /// How far a build has read its inputs: `done` of `total` bytes, `what` it is reading.
+    BuildProgress { id: RequestId, done: u64, total: u64, what: String },
+    /// The answer to [`Request::Build`]; on success the archive rides beside as a `File` made
+    /// of parts (new bytes and slices of the user's files).
+    Built { id: RequestId, result: Result<BuiltSummary, ErrorReport> },
     /// A request the worker could not read (a bug, not user input).
     Protocol { message: String },
 }

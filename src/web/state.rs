@@ -1,5 +1,6 @@
 //! The app's one reducer: every change of what the page shows goes through [`Action`].
 
+use super::build_order::BuiltSummary;
 use super::protocol::{DownloadLink, FileContent, RequestId, Response, WorkerStats};
 use crate::core::image::{DigestCheck, EntryReport, ErrorReport, MergedEntry, Overview, Page, Progress, Report, SearchHit};
 use crate::core::paste::PasteReport;
@@ -54,6 +55,8 @@ pub enum Tool {
     Process,
     /// Container image archives.
     Image,
+    /// Making an image (the Build page).
+    Build,
 }
 
 /// The image explorer's views.
@@ -225,6 +228,7 @@ pub struct AppState {
     pub paste: PasteState,
     /// The worker could not be started or reached.
     pub worker_error: Option<String>,
+    pub build: BuildState,
 }
 
 /// Everything that can change the page.
@@ -265,6 +269,12 @@ pub enum Action {
     Worker(Response),
     /// The worker failed or could not be reached.
     WorkerFailed(String),
+    /// A build was sent as request `id`.
+    BuildStarted { id: RequestId },
+    /// The user cancelled the build.
+    BuildCancelled,
+    /// A build's answer (the archive and its download link on success).
+    BuildDone { id: RequestId, result: Result<BuiltFile, ErrorReport> },
 }
 
 impl Reducible for AppState {
@@ -382,7 +392,33 @@ impl Reducible for AppState {
             }
             Action::DismissImageError => next.image.error = None,
             Action::Worker(response) => return self.on_response(response),
-            Action::WorkerFailed(message) => next.worker_failed(message),
+            Action::WorkerFailed(message) => {
+                if next.build.running.take().is_some() {
+                    next.build.result = Some(BuildResult::Failed(message.clone()));
+                }
+                next.worker_failed(message);
+            }
+            Action::BuildStarted { id } => {
+                next.build.running = Some(BuildRunning { id, done: 0, total: 0, what: String::new() });
+            }
+            Action::BuildCancelled => next.build.running = None,
+            Action::BuildDone { id, result } => {
+                if next.build.running.as_ref().map(|r| r.id) != Some(id) {
+                    if let Ok(stale) = result {
+                        let _ = web_sys::Url::revoke_object_url(&stale.url);
+                    }
+                    return self;
+                }
+                next.build.running = None;
+                if let Some(BuildResult::Built(old)) = next.build.result.take() {
+                    // The link of an earlier build goes; its archive stays open while shown.
+                    let _ = web_sys::Url::revoke_object_url(&old.url);
+                }
+                next.build.result = Some(match result {
+                    Ok(built) => BuildResult::Built(built),
+                    Err(e) => BuildResult::Failed(e.message),
+                });
+            }
         }
         Rc::new(next)
     }
@@ -419,6 +455,12 @@ impl AppState {
                 }
             }
             Response::ImageProgress { .. } => return self, // stamped by the client
+            Response::BuildProgress { id, done, total, what } => {
+                let Some(running) = next.build.running.as_mut().filter(|r| r.id == id) else { return self };
+                *running = BuildRunning { id, done, total, what };
+            }
+            // Turned into `Action::BuildDone` by the client (the archive rides beside it).
+            Response::Built { .. } => return self,
             Response::ImageOverview { session, overview } => {
                 let Some(loading) = next.image.loading.as_mut().filter(|l| l.session == session) else { return self };
                 loading.overview = Some(Shared::new(*overview));
@@ -533,4 +575,37 @@ impl Loaded {
             _ => false,
         }
     }
+}
+
+/// The Build page's build: the one running, and the last one's outcome.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BuildState {
+    pub running: Option<BuildRunning>,
+    pub result: Option<BuildResult>,
+}
+
+/// A build in a worker and how far it has read its inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildRunning {
+    pub id: RequestId,
+    pub done: u64,
+    pub total: u64,
+    pub what: String,
+}
+
+/// How the last build ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BuildResult {
+    Built(BuiltFile),
+    /// A sentence.
+    Failed(String),
+}
+
+/// A built archive: what it is, the `File` made of parts, and its `blob:` download link.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuiltFile {
+    pub id: RequestId,
+    pub summary: BuiltSummary,
+    pub file: web_sys::File,
+    pub url: String,
 }

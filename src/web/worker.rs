@@ -5,6 +5,7 @@
 //! shared memory. An image archive gets a worker of its own, which keeps the archive's `File`
 //! and its index for later queries (listings, previews, downloads, digest checks).
 
+use super::build_worker;
 use super::pool;
 use super::protocol::{decode, error_report, ready_message, DownloadLink, FileContent, PasteInput, Request, RequestId, Response, WorkerStats};
 use super::worker_io::{post, post_with_bytes, reader, CountingReader, Throttle};
@@ -84,6 +85,14 @@ fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web
         Request::Download { id, image, path } => {
             let result = with_session(|s| download(s, image, path.as_deref()));
             Response::Downloadable { id, result }
+        }
+        Request::Build { id, order } => {
+            SESSION.with(|s| {
+                let session = s.borrow();
+                let base = session.as_ref().map(|s| build_worker::BaseArchive { file: &s.file, analysis: &s.analysis });
+                build_worker::run(scope, id, &order, file, base);
+            });
+            return;
         }
     };
     send(scope, response);

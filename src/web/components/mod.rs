@@ -2,6 +2,7 @@
 //! [`Analyzer`](crate::web::analyzer::Analyzer) context and never import the app itself.
 
 pub mod apparmor_view;
+pub mod build_page;
 pub mod cap_builder;
 pub mod compare_view;
 pub mod disclosure;
