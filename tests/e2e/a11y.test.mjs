@@ -63,6 +63,23 @@ for (const scheme of ['light', 'dark']) {
       await axe(page, `the ${tab} view`);
     }
   });
+
+  test(`the Build page has no axe violations (${scheme})`, async () => {
+    const { page } = await open(browser, server.url);
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.getByRole('button', { name: 'Container image' }).click();
+    await dropFile(page, join(FIXTURES, 'images/c1_podman_docker-archive_multi.tar'));
+    await page.locator('.image-card').waitFor();
+    await page.getByRole('button', { name: 'Build an image' }).click();
+    await axe(page, 'the empty Build page');
+    await page.getByLabel(/Build on the image open in Tarsier/).check();
+    for (const kind of ['Add a file', 'Make a directory', 'Make a symlink', 'Delete a path', 'Replace a directory']) {
+      await page.getByRole('button', { name: kind }).click();
+    }
+    await page.locator('fieldset.change').first().getByLabel('Path').fill('../escape');
+    await page.locator('#build-problem').waitFor();
+    await axe(page, 'the Build page with every kind of change and a problem');
+  });
 }
 
 test('keyboard alone: tool switch, file button, tabs with arrow keys, tree, visible focus', async () => {
@@ -78,7 +95,10 @@ test('keyboard alone: tool switch, file button, tabs with arrow keys, tree, visi
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
   assert.notEqual(outline, 'none', 'focus is visible');
   await page.keyboard.press('Enter');
-  // The file input is the next stop: keyboard users open the file chooser from it.
+  // The file input is the next stop after the tool buttons (the last one is "Build an image"):
+  // keyboard users open the file chooser from it.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Build an image');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'image-file');
   await page.locator('#image-file').setInputFiles(join(FIXTURES, 'images/a1_podman_docker-archive.tar'));

@@ -484,7 +484,7 @@ pub fn build_page(props: &Props) -> Html {
                         }} />
                     </div>
                 </fieldset>
-                <fieldset class="config">
+                <fieldset class="build-config">
                     <legend>{"Config"}</legend>
                     <label>{"Cmd (a JSON array, or one argument per line)"}<textarea rows="2" value={form.cmd.clone()} oninput={edit(|f, v| f.cmd = v)} /></label>
                     <label>{"Entrypoint (a JSON array, or one argument per line)"}<textarea rows="2" value={form.entrypoint.clone()} oninput={edit(|f, v| f.entrypoint = v)} /></label>
