@@ -3,10 +3,11 @@
 //! Only this module (compiled for wasm32 alone) touches web crates. The UI thread never parses:
 //! it posts a [`protocol::Request`] to the worker and renders the [`protocol::Response`]s.
 //!
-//! Modules, each importing only those listed before it (no import cycles): `protocol` (both
-//! message protocols) ← `worker_handle` (a running worker) ← `blob_reader`, `worker_io` ←
-//! `helper` (a helper worker), `pool` (the helpers, from the archive's worker) ← `worker` (the
-//! archive's and the paste box's worker); on the page: `state` (the reducer) ← `client` (the
+//! Modules, each importing only those listed before it (no import cycles): `build_order` (what
+//! the Build page orders) ← `protocol` (both message protocols) ← `worker_handle` (a running
+//! worker) ← `blob_reader`, `worker_io` ← `helper` (a helper worker), `pool` (the helpers, from
+//! the archive's worker), `build_worker` (a build) ← `worker` (the archive's, the paste box's
+//! and the build's worker); on the page: `state` (the reducer) ← `client` (the
 //! page's workers) ← `analyzer` (the verbs the views use) ← `components` ← `app` (wiring).
 
 pub mod analyzer;

@@ -127,9 +127,12 @@ test('a layer appended to an opened archive (a1): one more layer, the added file
   const { layerCount, download } = await buildAndDownload(page);
   assert.equal(layerCount, before + 1);
   await treeEntry(page, 'app/added.txt');
+  // The explorer lists a deleted path struck through, with the layer that removed it: the new one
+  // (the explorer numbers layers from 0, so the new one is number `before`).
   const gone = page.locator('ul.tree [data-path="app/entrypoint.sh"]');
-  // Deleted paths are listed struck through (with the layer that removed them), or not at all.
-  if (await gone.count()) assert.equal(await gone.locator('del').count(), 1);
+  await gone.waitFor();
+  assert.equal(await gone.locator('del').textContent(), 'entrypoint.sh');
+  assert.match(await gone.locator('.status').first().textContent(), new RegExp(`deleted in layer ${before}$`));
   const got = await download();
   const want = await cliBuild('a1-plus.tar', ['--base', A1, '--add', '/app/added.txt=added on the page\n', '--delete', '/app/entrypoint.sh']);
   assert.equal(sha256(got), sha256(want));
@@ -155,6 +158,23 @@ test('bad input: a rootfs that is not a tar, a `..` path — one sentence each, 
   await problem.waitFor();
   assert.match(await problem.textContent(), /^The path `\.\.\/etc\/passwd` climbs out with `\.\.`/);
   assert.ok(await page.locator('#build-button').isDisabled());
+  assert.equal(await page.locator('#build-download').count(), 0);
+  assert.deepEqual(foreign(requests, server.origin), []);
+  assert.deepEqual(errors, []);
+});
+
+test('a base archive compressed as a whole (a5, .tar.gz): the core\'s sentence (decompress it first), no download link', async () => {
+  const { page, requests, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await page.getByLabel('Choose an image archive…').setInputFiles(join(FIXTURES, 'images', 'a5_podman_docker-archive.tar.gz'));
+  await page.locator('.archive dd', { hasText: 'a5_podman_docker-archive.tar.gz' }).waitFor();
+  await buildPage(page);
+  await page.getByLabel(/Build on the image open in Tarsier/).check();
+  await addText(page, '/added.txt', 'x\n');
+  await page.locator('#build-button').click();
+  const error = page.locator('#build-error');
+  await error.waitFor();
+  assert.match(await error.textContent(), /^The base image cannot be reused: the archive is compressed as a whole.*decompress it first/);
   assert.equal(await page.locator('#build-download').count(), 0);
   assert.deepEqual(foreign(requests, server.origin), []);
   assert.deepEqual(errors, []);
