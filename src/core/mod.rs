@@ -16,5 +16,6 @@ pub mod apparmor_profile;
 pub mod pod_security;
 pub mod cross_check;
 pub mod build;
+pub mod compare;
 #[doc(hidden)]
 pub mod fuzz;

@@ -18,6 +18,8 @@ mod build;
 #[cfg(not(target_arch = "wasm32"))]
 mod caps;
 #[cfg(not(target_arch = "wasm32"))]
+mod diff;
+#[cfg(not(target_arch = "wasm32"))]
 mod image;
 #[cfg(not(target_arch = "wasm32"))]
 mod input;
@@ -58,6 +60,8 @@ enum Command {
     Apparmor(apparmor::Args),
     /// Make an image without Docker: empty, from a rootfs tarball, or a layer on a base image.
     Build(Box<build::Args>),
+    /// Compare two images: layers, config, packages, and files by content.
+    Diff(diff::Args),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -72,5 +76,6 @@ fn main() -> ExitCode {
         Command::Seccomp(args) => seccomp::run(&args),
         Command::Apparmor(args) => apparmor::run(&args),
         Command::Build(args) => build::run(&args),
+        Command::Diff(args) => diff::run(&args),
     }
 }
