@@ -17,5 +17,6 @@ pub mod pod_security;
 pub mod cross_check;
 pub mod build;
 pub mod compare;
+pub mod scan;
 #[doc(hidden)]
 pub mod fuzz;

@@ -26,6 +26,8 @@ mod input;
 #[cfg(not(target_arch = "wasm32"))]
 mod output;
 #[cfg(not(target_arch = "wasm32"))]
+mod scan;
+#[cfg(not(target_arch = "wasm32"))]
 mod seccomp;
 #[cfg(not(target_arch = "wasm32"))]
 mod status;
@@ -62,6 +64,8 @@ enum Command {
     Build(Box<build::Args>),
     /// Compare two images: layers, config, packages, and files by content.
     Diff(diff::Args),
+    /// Scan contents: secrets (deleted ones too), accounts, setuid triage.
+    Scan(scan::Args),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -77,5 +81,6 @@ fn main() -> ExitCode {
         Command::Apparmor(args) => apparmor::run(&args),
         Command::Build(args) => build::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Scan(args) => scan::run(&args),
     }
 }
