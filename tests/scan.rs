@@ -169,3 +169,48 @@ fn each_rule_and_its_near_miss() {
     // At most four characters, and never more than a quarter of the secret.
     assert_eq!(redact(line, &scan_line(line, "x")), "password=hun…(14 chars)");
 }
+
+/// An image made step by step with the image builder (each step a layer and a history line),
+/// then linted: each rule on the step that breaks it, and nothing on the clean steps.
+#[test]
+fn the_history_lint_names_each_step_that_breaks_a_rule() {
+    use std::io::Cursor;
+    use tarsier::core::build::{build, read_base, write_parts, BuildSpec, Change, ConfigSpec};
+    use tarsier::core::image::{analyze, Flow, Options};
+    use tarsier::core::scan::lint;
+    let analyzed = |bytes: &[u8]| analyze(Cursor::new(bytes.to_vec()), bytes.len() as u64, &Options::named("x.tar"), &mut |_| Flow::Continue).unwrap();
+    let file = |p: &str| Change::File { path: p.into(), body: b"x\n".to_vec(), mode: 0o644, uid: 0, gid: 0 };
+    let steps: Vec<(&str, Vec<Change>)> = vec![
+        ("/bin/sh -c #(nop) ADD https://example.invalid/tool.tar.gz /opt/", vec![file("opt/tool.tar.gz")]),
+        ("/bin/sh -c apt-get update", vec![file("var/lib/apt/lists/deb.debian.org_dists_bookworm_InRelease")]),
+        ("/bin/sh -c apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*", vec![file("usr/bin/curl")]),
+        ("/bin/sh -c curl -fsSL https://get.example.invalid | sh", vec![file("usr/local/bin/x")]),
+        ("/bin/sh -c #(nop) ARG TOKEN=supersecretvalue123", vec![file("etc/y")]),
+        ("/bin/sh -c #(nop) COPY file:abc in /app", vec![file("app/main")]),
+    ];
+    let mut bytes: Vec<u8> = Vec::new();
+    for (i, (created_by, changes)) in steps.into_iter().enumerate() {
+        let base = (i > 0).then(|| read_base(&analyzed(&bytes), &mut Cursor::new(&bytes), 0, &mut |_| true).unwrap());
+        let config = ConfigSpec { cmd: Some(vec!["/bin/sh".into(), "-c".into(), "exec /app/main".into()]), ..ConfigSpec::default() };
+        let spec = BuildSpec { changes, created_by: Some(created_by.into()), config, ..BuildSpec::default() };
+        let built = build(&spec, base.as_ref(), None).unwrap();
+        let mut out = Vec::new();
+        write_parts(&built.parts, Some(&mut Cursor::new(&bytes)), None, &mut out).unwrap();
+        bytes = out;
+    }
+    let found: Vec<(String, Option<usize>)> = lint(&analyzed(&bytes), 0).unwrap().into_iter().map(|f| (f.rule, f.history)).collect();
+    let want: Vec<(String, Option<usize>)> = [
+        ("add_url", Some(0)),
+        ("apt_update_alone", Some(1)),
+        ("pipe_to_shell", Some(3)),
+        ("secret_in_history", Some(4)),
+        ("package_cache", Some(1)),
+        ("no_healthcheck", None),
+        ("shell_form", None),
+        ("runs_as_root", None),
+    ]
+    .iter()
+    .map(|(r, h)| ((*r).to_owned(), *h))
+    .collect();
+    assert_eq!(found, want);
+}

@@ -77,5 +77,15 @@ fn render(r: &ScanReport) -> String {
     for c in &r.file_capabilities {
         let _ = writeln!(o, "  capabilities {} {}{}", c.path, c.caps, if c.interpreter { " — on an interpreter: any script runs with them: high" } else { "" });
     }
+    let _ = writeln!(o, "== History lint");
+    for l in &r.lint {
+        let place = match (l.history, l.layer) {
+            (Some(h), Some(n)) => format!(" (history line {h}, layer {n})"),
+            (Some(h), None) => format!(" (history line {h})"),
+            (None, Some(n)) => format!(" (layer {n})"),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(o, "  [{}] {}{place}: {}", format!("{:?}", l.severity).to_lowercase(), l.rule, l.detail);
+    }
     o
 }

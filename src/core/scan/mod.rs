@@ -13,10 +13,12 @@
 //! Yelp's detect-secrets run on the unpacked layers.
 
 mod accounts;
+mod lint;
 pub mod rules;
 mod setid;
 
 pub use accounts::{algorithm, read_accounts, Accounts, LoginService, ShadowEntry};
+pub use lint::{lint, LintFinding};
 pub use rules::{entropy, redact, scan_line, Hit, RULES};
 pub use setid::{is_interpreter, triage, CapFile, SetidFile};
 
@@ -70,6 +72,8 @@ pub struct ScanReport {
     pub accounts: Accounts,
     pub setid: Vec<SetidFile>,
     pub file_capabilities: Vec<CapFile>,
+    /// The history lint (see [`lint`]).
+    pub lint: Vec<LintFinding>,
     pub files_scanned: u64,
     pub bytes_scanned: u64,
     /// Files over the size limit, not read.
@@ -128,6 +132,7 @@ pub fn scan<R: Read + Seek>(a: &Analysis, reader: &mut R, image: usize, opts: &S
     let (passwd, shadow) = (text("etc/passwd"), text("etc/shadow"));
     r.accounts = read_accounts(passwd.as_deref(), shadow.as_deref());
     (r.setid, r.file_capabilities) = triage(&a.privileged_files(image)?);
+    r.lint = lint(a, image)?;
     Ok(r)
 }
 
