@@ -214,3 +214,40 @@ fn the_history_lint_names_each_step_that_breaks_a_rule() {
     .collect();
     assert_eq!(found, want);
 }
+
+/// Keys against `openssl pkey` and `ssh-keygen -l`, certificates against `openssl x509` and
+/// `openssl verify` (the fixture's truth). An encrypted PKCS#8 key hides its type and size until
+/// decrypted: Tarsier says it is encrypted and gives neither; the truth has them from the
+/// passphrase the script knows.
+#[test]
+fn keys_and_certificates_as_openssl_and_ssh_keygen_read_them() {
+    let t = truth();
+    let got = scan(&[]);
+    let mine: std::collections::BTreeMap<String, &Value> = got["keys"].as_array().unwrap().iter().map(|k| (k["path"].as_str().unwrap().to_owned(), k)).collect();
+    assert_eq!(mine.len(), t["keys"].as_array().unwrap().len(), "{:?}", mine.keys());
+    for k in t["keys"].as_array().unwrap() {
+        let path = k["path"].as_str().unwrap();
+        let m = mine.get(path).unwrap_or_else(|| panic!("key {path} not found"));
+        assert_eq!((&m["layer"], &m["format"], &m["encrypted"]), (&k["layer"], &k["format"], &k["encrypted"]), "{path}");
+        let hidden = k["format"] == "pem" && k["encrypted"] == true && k["pem_label"] == "-----BEGIN ENCRYPTED PRIVATE KEY-----";
+        if hidden {
+            assert_eq!((&m["key_type"], &m["bits"]), (&Value::Null, &Value::Null), "{path}");
+        } else {
+            let want_type = if k["type"] == "EC" && k["format"] == "openssh" { "ECDSA".into() } else { k["type"].clone() };
+            assert_eq!((&m["key_type"], &m["bits"]), (&want_type, &k["bits"]), "{path}");
+        }
+        if let Some(fp) = k.get("fingerprint") {
+            assert_eq!(&m["fingerprint"], fp, "{path}: ssh-keygen -l");
+        }
+    }
+    let certs: std::collections::BTreeMap<String, &Value> = got["certificates"].as_array().unwrap().iter().map(|c| (c["path"].as_str().unwrap().to_owned(), c)).collect();
+    assert_eq!(certs.len(), t["certificates"].as_array().unwrap().len());
+    for c in t["certificates"].as_array().unwrap() {
+        let path = c["path"].as_str().unwrap();
+        let m = certs.get(path).unwrap_or_else(|| panic!("certificate {path} not found"));
+        for k in ["layer", "format", "subject", "issuer", "serial", "not_before", "not_after", "public_key_algorithm", "public_key_bits", "is_ca", "self_signed", "verified_by"] {
+            assert_eq!(m[k], c[k], "{path}: {k}");
+        }
+        assert_eq!(m["expired"], c["expired_at_build"], "{path}: expired");
+    }
+}

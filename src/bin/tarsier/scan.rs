@@ -34,7 +34,8 @@ pub fn run(args: &Args) -> ExitCode {
     let result = (|| -> Result<ScanReport, (String, String)> {
         let a = load(&args.file, None).map_err(|e| ("archive".to_owned(), e.to_string()))?;
         let mut f = File::open(&args.file).map_err(|e| ("io".to_owned(), format!("{}: cannot open it: {e}.", args.file.display())))?;
-        let opts = ScanOptions { max_file_size: args.max_file_size, allow_paths: args.allow_path.clone(), allow_rules: args.allow_rule.clone() };
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        let opts = ScanOptions { max_file_size: args.max_file_size, allow_paths: args.allow_path.clone(), allow_rules: args.allow_rule.clone(), now };
         scan(&a, &mut f, args.image, &opts, &mut |_, _| true).map_err(|e| (e.code().to_owned(), format!("{}: {e}", args.file.display())))
     })();
     match result {
@@ -76,6 +77,28 @@ fn render(r: &ScanReport) -> String {
     }
     for c in &r.file_capabilities {
         let _ = writeln!(o, "  capabilities {} {}{}", c.path, c.caps, if c.interpreter { " — on an interpreter: any script runs with them: high" } else { "" });
+    }
+    let _ = writeln!(o, "== Keys and certificates");
+    for k in &r.keys {
+        let what = match (&k.key_type, k.bits) {
+            (Some(t), Some(b)) => format!("{t} {b} bits"),
+            (Some(t), None) => t.clone(),
+            _ => "type hidden by encryption".into(),
+        };
+        let _ = writeln!(o, "  private key {} (layer {}, {}): {what}, {}", k.path, k.layer, k.format, if k.encrypted { "encrypted" } else { "NOT encrypted" });
+    }
+    for c in &r.certificates {
+        let mut notes = Vec::new();
+        if c.self_signed {
+            notes.push("self-signed".to_owned());
+        }
+        if c.expired {
+            notes.push(format!("EXPIRED {}", c.not_after));
+        }
+        if let Some(by) = &c.verified_by {
+            notes.push(format!("issued by {by}"));
+        }
+        let _ = writeln!(o, "  certificate {} (layer {}): {} — issuer {} — until {} {}", c.path, c.layer, c.subject, c.issuer, c.not_after, notes.join(", "));
     }
     let _ = writeln!(o, "== History lint");
     for l in &r.lint {

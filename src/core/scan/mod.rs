@@ -13,11 +13,13 @@
 //! Yelp's detect-secrets run on the unpacked layers.
 
 mod accounts;
+mod keys;
 mod lint;
 pub mod rules;
 mod setid;
 
 pub use accounts::{algorithm, read_accounts, Accounts, LoginService, ShadowEntry};
+pub use keys::{CertInfo, KeyInfo};
 pub use lint::{lint, LintFinding};
 pub use rules::{entropy, redact, scan_line, Hit, RULES};
 pub use setid::{is_interpreter, triage, CapFile, SetidFile};
@@ -39,11 +41,13 @@ pub struct ScanOptions {
     pub allow_paths: Vec<String>,
     /// Rules not to report.
     pub allow_rules: Vec<String>,
+    /// Unix time to call certificates expired against (the CLI and the page pass the clock).
+    pub now: i64,
 }
 
 impl Default for ScanOptions {
     fn default() -> ScanOptions {
-        ScanOptions { max_file_size: DEFAULT_MAX_FILE_SIZE, allow_paths: Vec::new(), allow_rules: Vec::new() }
+        ScanOptions { max_file_size: DEFAULT_MAX_FILE_SIZE, allow_paths: Vec::new(), allow_rules: Vec::new(), now: 0 }
     }
 }
 
@@ -72,6 +76,9 @@ pub struct ScanReport {
     pub accounts: Accounts,
     pub setid: Vec<SetidFile>,
     pub file_capabilities: Vec<CapFile>,
+    /// Private keys (PEM, DER, OpenSSH) and X.509 certificates in the files read.
+    pub keys: Vec<KeyInfo>,
+    pub certificates: Vec<CertInfo>,
     /// The history lint (see [`lint`]).
     pub lint: Vec<LintFinding>,
     pub files_scanned: u64,
@@ -110,11 +117,14 @@ pub fn scan<R: Read + Seek>(a: &Analysis, reader: &mut R, image: usize, opts: &S
         let body = read_entry(&mut *reader, a, layer, &path, 0, usize::try_from(size).unwrap_or(usize::MAX))?;
         r.files_scanned += 1;
         r.bytes_scanned = r.bytes_scanned.saturating_add(body.len() as u64);
+        let hidden_by = hidden_by(a, image, &path, pos);
+        let (keys, certs) = keys::find(&path, pos, &body, opts.now);
+        r.keys.extend(keys.into_iter().map(|k| KeyInfo { hidden_by, ..k }));
+        r.certificates.extend(certs.into_iter().map(|c| CertInfo { hidden_by, ..c }));
         if body.contains(&0) {
             continue; // binary
         }
         let text = String::from_utf8_lossy(&body);
-        let hidden_by = hidden_by(a, image, &path, pos);
         for (i, line) in text.lines().enumerate() {
             let hits: Vec<Hit> = scan_line(line, &path).into_iter().filter(|h| !allowed(opts, h.rule, &path)).collect();
             for h in &hits {
@@ -132,6 +142,7 @@ pub fn scan<R: Read + Seek>(a: &Analysis, reader: &mut R, image: usize, opts: &S
     let (passwd, shadow) = (text("etc/passwd"), text("etc/shadow"));
     r.accounts = read_accounts(passwd.as_deref(), shadow.as_deref());
     (r.setid, r.file_capabilities) = triage(&a.privileged_files(image)?);
+    keys::link_issuers(&mut r.certificates);
     r.lint = lint(a, image)?;
     Ok(r)
 }
