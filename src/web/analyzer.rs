@@ -4,7 +4,8 @@
 
 use super::client::{now_ms, ImageSessions, WorkerSlot};
 use super::protocol::{error_report, PasteInput, Request, Response, WorkerStats};
-use super::state::{Action, AppState, Asked, ImageView, Pinned, Tool};
+use super::state::{Action, AppState, Asked, ImageView, LocalPaste, Pinned, Tool};
+use crate::core::apparmor_profile;
 use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -120,6 +121,12 @@ impl Analyzer {
         self.ask(Asked::File { path: path.clone() }, |id| Request::ReadFile { id, image, path, offset, max_len: PREVIEW });
     }
 
+    /// Checks the selected image against a pasted status dump (`status`: its text).
+    pub fn cross_check(&self, status: String) {
+        let image = self.image_index();
+        self.ask(Asked::Cross { status: status.clone() }, |id| Request::CrossCheck { id, image, status });
+    }
+
     pub fn close_file(&self) {
         self.state.dispatch(Action::CloseFile);
     }
@@ -177,6 +184,10 @@ impl Analyzer {
             self.state.dispatch(Action::PasteCleared);
             return;
         }
+        if let Some(result) = read_locally(&text) {
+            self.state.dispatch(Action::PasteLocal { text, result });
+            return;
+        }
         let id = self.next_id();
         self.state.dispatch(Action::PasteSent { id, text: text.clone() });
         self.send(&Request::Paste { id, input: PasteInput::Text(text), pinned: self.pinned_text() });
@@ -206,6 +217,19 @@ impl Analyzer {
     pub fn unpin(&self) {
         self.state.dispatch(Action::Unpin);
     }
+}
+
+/// Profiles the page reads itself ([`LocalPaste`]): a seccomp profile (JSON: starts with `{`,
+/// which no mask, dump or label does) or an AppArmor profile text (a rule ending in `,`, a brace,
+/// an include — and no key of a status dump). `None`: the worker decodes it.
+fn read_locally(text: &str) -> Option<Result<LocalPaste, String>> {
+    if text.trim_start().starts_with('{') {
+        return Some(Ok(LocalPaste::Seccomp(Rc::new(text.to_owned()))));
+    }
+    if apparmor_profile::looks_like_profile(text) && crate::core::status::known_keys(text).other == 0 {
+        return Some(apparmor_profile::parse(text).map(|p| LocalPaste::AppArmorProfile(Rc::new(p))).map_err(|e| e.to_string()));
+    }
+    None
 }
 
 /// The app's one [`Analyzer`] over its reducer.

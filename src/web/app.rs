@@ -2,6 +2,7 @@
 //! anywhere on the page, and the two pages.
 
 use super::analyzer::{use_analyzer, Analyzer};
+use super::components::cross_check_view::OpenImage;
 use super::components::image_page::ImagePage;
 use super::components::process_page::{page_title, ProcessPage};
 use super::fragment;
@@ -42,13 +43,21 @@ pub fn app() -> Html {
                 if state.tool == Tool::Image {
                     <ImagePage image={state.image.clone()} dragging={dragging} />
                 } else {
-                    <ProcessPage paste={state.paste.clone()} />
+                    <ProcessPage paste={state.paste.clone()} image={open_image(&state)} />
                 }
             </main>
             if dragging { <div class="drop-overlay" aria-hidden="true"><p>{"Drop the image archive to open it"}</p></div> }
             <footer><p>{"Tarsier runs entirely in this page: no upload, no tracking, no network requests."}</p></footer>
         </ContextProvider<Analyzer>>
     }
+}
+
+/// The image open in the image tool, for the process page's cross-checks.
+fn open_image(state: &AppState) -> Option<OpenImage> {
+    let l = state.image.loaded.as_ref()?;
+    let tags = l.report.images.get(l.image).map(|i| i.tags.join(", ")).unwrap_or_default();
+    let title = if tags.is_empty() { l.report.archive.name.clone() } else { tags };
+    Some(OpenImage { title, session: l.session, image: l.image, cross: l.cross.clone() })
 }
 
 /// Opens the decode a shared link names, now and whenever the fragment changes.

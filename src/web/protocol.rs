@@ -13,6 +13,7 @@
 //! `ArrayBuffer`, transferred, not copied. A worker says it has loaded with `{ ready: true }`,
 //! which belongs to neither protocol (see [`super::worker_handle`]).
 
+use crate::core::cross_check::CrossCheck;
 use crate::core::image::{DigestCheck, EntryReport, ErrorReport, MemberSpan, MergedEntry, Overview, Page, Progress, Report, SearchHit};
 use crate::core::paste::PasteReport;
 use serde::{Deserialize, Serialize};
@@ -56,6 +57,9 @@ pub enum Request {
     /// A file's whole content (or the full JSON report when `path` is `None`) as a `blob:` URL
     /// for a download link.
     Download { id: RequestId, image: usize, path: Option<String> },
+    /// Process ↔ image: image `image`'s setuid/setgid and file-capability binaries and its
+    /// config's `User` against a pasted `/proc/<pid>/status` dump.
+    CrossCheck { id: RequestId, image: usize, status: String },
 }
 
 /// Worker → page. Errors about an archive are [`ErrorReport`]s: a code the page can react to
@@ -80,6 +84,7 @@ pub enum Response {
     /// A preview: its bytes ride beside the JSON (see [`Response::take_bytes`]).
     FileRead { id: RequestId, path: String, result: Result<FileContent, ErrorReport> },
     Downloadable { id: RequestId, result: Result<DownloadLink, ErrorReport> },
+    CrossChecked { id: RequestId, result: Result<Vec<CrossCheck>, ErrorReport> },
     /// A request the worker could not read (a bug, not user input).
     Protocol { message: String },
 }

@@ -2,6 +2,8 @@
 
 use super::protocol::{DownloadLink, FileContent, RequestId, Response, WorkerStats};
 use crate::core::image::{DigestCheck, EntryReport, ErrorReport, MergedEntry, Overview, Page, Progress, Report, SearchHit};
+use crate::core::apparmor_profile::ProfileText;
+use crate::core::cross_check::CrossCheck;
 use crate::core::paste::PasteReport;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -22,6 +24,19 @@ pub struct PasteState {
     pub pinned: Option<Pinned>,
     /// Where the latest request stands.
     pub status: Status,
+    /// A paste read on the page instead of by the worker (a seccomp or AppArmor profile); shown
+    /// instead of `shown` while set.
+    pub local: Option<LocalPaste>,
+}
+
+/// Profiles the paste box recognises on the page: both are read in about a millisecond (see
+/// `docs/architecture.md`), so they skip the worker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LocalPaste {
+    /// Text that starts with `{`: a seccomp profile in Docker's JSON, read by the system-call view.
+    Seccomp(Rc<String>),
+    /// An AppArmor profile text, read.
+    AppArmorProfile(Rc<ProfileText>),
 }
 
 /// A status dump kept for comparison.
@@ -191,6 +206,8 @@ pub struct Loaded {
     pub verify: Remote<Shared<Vec<DigestCheck>>>,
     pub verify_progress: Option<Rc<ProgressShown>>,
     pub download: Remote<DownloadLink>,
+    /// Process ↔ image checks of the selected image against the status dump pasted (its text).
+    pub cross: Option<(String, Remote<Shared<Vec<CrossCheck>>>)>,
 }
 
 /// The image explorer.
@@ -238,6 +255,8 @@ pub enum Action {
     PasteCleared,
     /// A paste was refused before any request (too large); what is shown stays.
     PasteRejected(String),
+    /// Text read on the page ([`LocalPaste`]), or why it could not be read.
+    PasteLocal { text: String, result: Result<LocalPaste, String> },
     /// Keep the current dump aside and compare the next one against it.
     Pin(Pinned),
     /// Stop comparing.
@@ -277,12 +296,15 @@ impl Reducible for AppState {
                 next.paste.text = text;
                 next.paste.latest = id;
                 next.paste.status = Status::Pending;
+                next.paste.local = None;
             }
+            Action::PasteLocal { text, result } => next.paste.local_paste(text, result),
             Action::FragmentSent { id } => {
                 next.paste.latest = id;
                 next.paste.status = Status::Pending;
             }
             Action::PasteCleared => {
+                next.paste.local = None;
                 next.paste.text.clear();
                 next.paste.status = Status::Idle;
                 next.paste.latest = self.paste.latest.wrapping_add(1); // answers in flight are stale now
@@ -325,6 +347,7 @@ impl Reducible for AppState {
                 if let Some(loaded) = next.image.loaded.as_mut() {
                     if image < loaded.report.images.len() {
                         loaded.image = image;
+                        loaded.cross = None;
                         loaded.file = None;
                         loaded.layer = None;
                         loaded.layer_page = Remote::NotAsked;
@@ -349,6 +372,7 @@ impl Reducible for AppState {
                         loaded.verify_progress = None;
                     }
                     Asked::Download => loaded.download = Remote::Waiting(id),
+                    Asked::Cross { status } => loaded.cross = Some((status, Remote::Waiting(id))),
                 }
             }
             Action::ToggleDir { image, path } => {
@@ -385,6 +409,23 @@ impl Reducible for AppState {
             Action::WorkerFailed(message) => next.worker_failed(message),
         }
         Rc::new(next)
+    }
+}
+
+impl PasteState {
+    /// Shows a paste read on the page; answers in flight for earlier pastes are stale now.
+    fn local_paste(&mut self, text: String, result: Result<LocalPaste, String>) {
+        self.text = text;
+        self.latest = self.latest.wrapping_add(1);
+        match result {
+            Ok(local) => {
+                self.local = Some(local);
+                self.shown = None;
+                self.fragment = None;
+                self.status = Status::Done;
+            }
+            Err(message) => self.status = Status::Failed(message),
+        }
     }
 }
 
@@ -447,7 +488,8 @@ impl AppState {
             | Response::LayerPage { .. }
             | Response::Found { .. }
             | Response::FileRead { .. }
-            | Response::Downloadable { .. } => {
+            | Response::Downloadable { .. }
+            | Response::CrossChecked { .. } => {
                 let Some(loaded) = next.image.loaded.as_mut() else { return self };
                 if !loaded.file_reply(response) {
                     return self;
@@ -468,6 +510,7 @@ pub enum Asked {
     Search { pattern: String },
     Verify,
     Download,
+    Cross { status: String },
 }
 
 fn settle<T>(slot: &mut Remote<T>, id: RequestId, result: Result<T, ErrorReport>) -> bool {
@@ -509,6 +552,7 @@ impl Loaded {
             verify: Remote::NotAsked,
             verify_progress: None,
             download: Remote::NotAsked,
+            cross: None,
         }
     }
 
@@ -530,6 +574,10 @@ impl Loaded {
             },
             Response::Verified { id, result } => settle(&mut self.verify, id, result.map(Shared::new)),
             Response::Downloadable { id, result } => settle(&mut self.download, id, result),
+            Response::CrossChecked { id, result } => match self.cross.as_mut() {
+                Some((_, slot)) => settle(slot, id, result.map(Shared::new)),
+                None => false,
+            },
             _ => false,
         }
     }

@@ -8,6 +8,7 @@
 use super::pool;
 use super::protocol::{decode, error_report, ready_message, DownloadLink, FileContent, PasteInput, Request, RequestId, Response, WorkerStats};
 use super::worker_io::{post, post_with_bytes, reader, CountingReader, Throttle};
+use crate::core::cross_check::{cross_check, CrossCheck, ProcessFacts};
 use crate::core::image::{self, Analysis, ErrorReport, Flow, ImageError, Observer, Options, Overview, Progress};
 use crate::core::paste;
 use std::cell::{Cell, RefCell};
@@ -85,6 +86,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web
             let result = with_session(|s| download(s, image, path.as_deref()));
             Response::Downloadable { id, result }
         }
+        Request::CrossCheck { id, image, status } => Response::CrossChecked { id, result: with_session(|s| cross_checks(s, image, &status)) },
     };
     send(scope, response);
 }
@@ -345,6 +347,23 @@ fn read_file(s: &Session, image: usize, path: &str, offset: u64, max_len: usize)
         Vec::new()
     };
     Ok(FileContent { entry, offset, bytes })
+}
+
+/// Largest `/etc/passwd` read to resolve the config's user name (as `tarsier inspect --status`).
+const MAX_PASSWD: u64 = 1 << 20;
+
+/// Process ↔ image checks of one image against a status dump (what `tarsier inspect --status`
+/// prints).
+fn cross_checks(s: &Session, image: usize, status: &str) -> Result<Vec<CrossCheck>, ErrorReport> {
+    let dump = crate::core::status::parse(status).map_err(|e| error_report("status", e.to_string()))?;
+    let facts = ProcessFacts::from_status(&dump);
+    let files = s.analysis.privileged_files(image).map_err(typed)?;
+    let user = s.analysis.report.images.get(image).and_then(|i| i.config.user.clone());
+    let fits = s.analysis.merged_entry(image, "etc/passwd").is_some_and(|e| e.size <= MAX_PASSWD);
+    let mut bytes = Vec::new();
+    let passwd = (fits && image::copy_merged(reader(&s.file)?, &s.analysis, image, "etc/passwd", &mut bytes).is_ok())
+        .then(|| String::from_utf8_lossy(&bytes).into_owned());
+    Ok(cross_check(&files, user.as_deref(), passwd.as_deref(), &facts))
 }
 
 fn download(s: &Session, image: usize, path: Option<&str>) -> Result<DownloadLink, ErrorReport> {
