@@ -77,7 +77,6 @@ pub fn context_form(props: &Props) -> Html {
         }
     });
     let on_kernel = edit::<HtmlInputElement>(props, HtmlInputElement::value, |s, v| s.kernel = v);
-    let kernel_error = s.context().err();
     html! {
         <fieldset class="seccomp-context">
             <legend>{"Profile and context"}</legend>
@@ -96,7 +95,6 @@ pub fn context_form(props: &Props) -> Html {
                 <label for={format!("{p}-kernel")}>{" Host kernel "}</label>
                 <input id={format!("{p}-kernel")} type="text" size="10" value={s.kernel.clone()} onchange={on_kernel} spellcheck="false" />
             </p>
-            if let Some(e) = kernel_error { <p class="error" role="alert">{ e }</p> }
             <BoundingForm setting={s.clone()} on_change={props.on_change.clone()} prefix={p.clone()} />
         </fieldset>
     }

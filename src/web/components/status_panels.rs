@@ -51,7 +51,7 @@ pub fn seccomp_panel(props: &Props) -> Html {
         },
         SeccompMode::Unknown(v) => html! { <p>{ format!("Seccomp mode {v} is not one Tarsier knows.") }</p> },
     };
-    html! { <div class="seccomp-panel" aria-label="System calls">{ body }</div> }
+    html! { <div class="seccomp-panel">{ body }</div> }
 }
 
 fn level(g: &LevelGrade) -> String {
