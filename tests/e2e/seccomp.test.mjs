@@ -75,7 +75,7 @@ test('redis dump → system calls: mount EPERM, clone3 ENOSYS; with CAP_SYS_ADMI
   await view.getByLabel('Verdict').selectOption('conditional');
   const names = () => view.locator('tr.syscall').evaluateAll((rows) => rows.map((r) => r.dataset.name));
   assert.deepEqual(await names(), ['personality', 'socket']);
-  await view.locator('.bounding').getByLabel('CAP_SYS_ADMIN', { exact: true }).uncheck();
+  await view.locator('.bounding').first().getByLabel('CAP_SYS_ADMIN', { exact: true }).uncheck();
   await view.locator('tr.syscall[data-name="clone"]').waitFor();
   assert.deepEqual(await names(), ['clone', 'personality', 'socket']);
   assert.match(await view.locator('tr.syscall[data-name="clone"] .condition').textContent(), /CLONE_NEW/);
