@@ -184,3 +184,16 @@ test('an open image and a pasted dump: the process ↔ image cross-checks', asyn
   assert.deepEqual(foreign(requests, server.origin), []);
   assert.deepEqual(errors, []);
 });
+
+test('Seccomp: 0 and Seccomp: 1 dumps say what they mean for system calls', async () => {
+  const { page, errors } = await open(browser, server.url);
+  await pasteText(page, await fixture('proc/local/podman_seccomp_unconfined.status'));
+  const panel = page.locator('article.status-report .seccomp-panel');
+  await panel.waitFor();
+  assert.equal(await panel.textContent(), 'No filter: every call allowed.');
+  assert.equal(await panel.getByRole('button').count(), 0);
+  await pasteText(page, await fixture('proc/local/seccomp_strict.status'));
+  await panel.getByText(/^Strict mode/).waitFor();
+  assert.match(await panel.textContent(), /only four calls are allowed — read, write, _exit \(exit\) and sigreturn/);
+  assert.deepEqual(errors, []);
+});

@@ -160,22 +160,29 @@ fn bounding_form(props: &BoundingProps) -> Html {
                 <label for={format!("{p}-status")}>{"…or paste a /proc/<pid>/status dump to take its CapBnd"}</label><br/>
                 <textarea id={format!("{p}-status")} rows="2" spellcheck="false" onchange={on_status} />
             </p>
-            <fieldset class="cap-grid">
-                <legend>{"Capabilities in the bounding set"}</legend>
-                { for CAPABILITIES.iter().map(|cap| {
-                    let bit = cap.bit;
-                    let emit = emit.clone();
-                    let toggle = Callback::from(move |_| emit(if set.contains(bit) { set.without(bit) } else { set.with(bit) }));
-                    let id = format!("{p}-cap-{bit}");
-                    html! {
-                        <label key={bit} for={id.clone()} title={cap.meaning}>
-                            <input type="checkbox" id={id} checked={set.contains(bit)} onchange={toggle} />
-                            { cap.name.to_ascii_uppercase() }
-                        </label>
-                    }
-                }) }
-            </fieldset>
+            { cap_grid(p, set, &emit) }
         </div>
+    }
+}
+
+/// A checkbox per capability, each labelled with its name as profiles spell it (`CAP_SYS_ADMIN`).
+fn cap_grid(p: &str, set: CapSet, emit: &(impl Fn(CapSet) + Clone + 'static)) -> Html {
+    html! {
+        <fieldset class="cap-grid">
+            <legend>{"Capabilities in the bounding set"}</legend>
+            { for CAPABILITIES.iter().map(|cap| {
+                let bit = cap.bit;
+                let emit = emit.clone();
+                let toggle = Callback::from(move |_| emit(if set.contains(bit) { set.without(bit) } else { set.with(bit) }));
+                let id = format!("{p}-cap-{bit}");
+                html! {
+                    <label key={bit} for={id.clone()} title={cap.meaning}>
+                        <input type="checkbox" id={id} checked={set.contains(bit)} onchange={toggle} />
+                        { cap.name.to_ascii_uppercase() }
+                    </label>
+                }
+            }) }
+        </fieldset>
     }
 }
 
