@@ -199,6 +199,11 @@ impl Analyzer {
         self.state.dispatch(Action::PasteRejected(message));
     }
 
+    /// Shows why something meant for the paste box could not be read.
+    pub fn reject(&self, message: String) {
+        self.state.dispatch(Action::PasteRejected(message));
+    }
+
     /// Reopens a shared link's decode.
     pub fn open_fragment(&self, fragment: String) {
         let id = self.next_id();

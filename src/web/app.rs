@@ -115,6 +115,25 @@ fn use_fragment_and_title(state: &UseReducerHandle<AppState>) {
     });
 }
 
+/// A dropped `.json` file is a seccomp profile: its text goes to the paste box (at most
+/// [`MAX_PASTE_BYTES`](crate::core::paste::MAX_PASTE_BYTES), as a paste).
+fn open_profile(analyzer: &Analyzer, file: &web_sys::File) {
+    analyzer.set_tool(Tool::Process);
+    let size = file.size();
+    if !size.is_finite() || size > crate::core::paste::MAX_PASTE_BYTES as f64 {
+        analyzer.oversize(if size.is_finite() { size as usize } else { usize::MAX });
+        return;
+    }
+    let analyzer = analyzer.clone();
+    let promise = file.text();
+    wasm_bindgen_futures::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_string()) {
+            Some(text) => analyzer.paste(text),
+            None => analyzer.reject("The dropped file could not be read as text.".to_owned()),
+        }
+    });
+}
+
 /// Dropping a file anywhere on the page opens it; returns whether a file is being dragged over
 /// the page.
 #[hook]
@@ -152,8 +171,10 @@ fn use_drop_anywhere(analyzer: &Analyzer) -> bool {
                     .and_then(web_sys::DragEvent::data_transfer)
                     .and_then(|dt| dt.files())
                     .and_then(|files| files.get(0));
-                if let Some(file) = file {
-                    analyzer.open_image(file);
+                match file {
+                    Some(file) if file.name().to_ascii_lowercase().ends_with(".json") => open_profile(&analyzer, &file),
+                    Some(file) => analyzer.open_image(file),
+                    None => {}
                 }
             });
             move || drop((over, leave, dropped))

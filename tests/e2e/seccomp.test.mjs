@@ -195,5 +195,27 @@ test('Seccomp: 0 and Seccomp: 1 dumps say what they mean for system calls', asyn
   await pasteText(page, await fixture('proc/local/seccomp_strict.status'));
   await panel.getByText(/^Strict mode/).waitFor();
   assert.match(await panel.textContent(), /only four calls are allowed — read, write, _exit \(exit\) and sigreturn/);
+  await pasteText(page, await fixture('proc/local/podman_default.status'));
+  await panel.getByText(/Seccomp_filters: 1\./).waitFor();
+  assert.match(await panel.textContent(), /cannot prove which profile is loaded/);
+  assert.deepEqual(errors, []);
+});
+
+test('a dropped .json profile opens in the system-call view; podman\'s file equals the built-in podman profile', async () => {
+  const { page, requests, errors } = await open(browser, server.url);
+  await dropFile(page, join(FIXTURES, 'seccomp/containers-common_seccomp.json'));
+  const view = page.locator('#syscalls');
+  await view.waitFor();
+  assert.equal(await view.getByLabel('Profile', { exact: true }).inputValue(), 'custom');
+  await view.getByRole('button', { name: 'Compare with another profile or context' }).click();
+  const cmp = view.locator('section.seccomp-compare');
+  await cmp.getByLabel('Profile', { exact: true }).selectOption('podman');
+  await cmp.getByLabel('Bounding capability set (hex)').fill('00000000a80425fb');
+  await cmp.getByLabel('Bounding capability set (hex)').press('Enter');
+  await cmp.locator('.diff-count', { hasText: /^0 calls differ\./ }).waitFor();
+  // Docker's current profile differs from podman's somewhere under the same context.
+  await cmp.getByLabel('Profile', { exact: true }).selectOption('docker');
+  await cmp.locator('table.seccomp-diffs').waitFor();
+  assert.deepEqual(foreign(requests, server.origin), []);
   assert.deepEqual(errors, []);
 });
