@@ -3,7 +3,7 @@
 //! worker must answer, posts a request through [`super::client`].
 
 use super::client::{now_ms, ImageSessions, WorkerSlot};
-use super::protocol::{error_report, PasteInput, Request, Response, WorkerStats};
+use super::protocol::{error_report, PasteInput, Request, Response, SeccompSide, WorkerStats};
 use super::state::{Action, AppState, Asked, ImageView, LocalPaste, Pinned, Tool};
 use crate::core::apparmor_profile;
 use std::cell::Cell;
@@ -197,6 +197,16 @@ impl Analyzer {
     pub fn oversize(&self, bytes: usize) {
         let message = crate::core::paste::PasteError::TooLarge { bytes }.to_string();
         self.state.dispatch(Action::PasteRejected(message));
+    }
+
+    /// Evaluates seccomp profiles in the worker, unless the latest request asked the same.
+    pub fn evaluate_seccomp(&self, sides: Vec<SeccompSide>) {
+        if self.state.seccomp.asked.as_deref() == Some(&sides) {
+            return;
+        }
+        let id = self.next_id();
+        self.state.dispatch(Action::SeccompSent { id, sides: Rc::new(sides.clone()) });
+        self.send(&Request::Seccomp { id, sides });
     }
 
     /// Shows why something meant for the paste box could not be read.

@@ -43,7 +43,7 @@ pub fn app() -> Html {
                 if state.tool == Tool::Image {
                     <ImagePage image={state.image.clone()} dragging={dragging} />
                 } else {
-                    <ProcessPage paste={state.paste.clone()} image={open_image(&state)} />
+                    <ProcessPage paste={state.paste.clone()} image={open_image(&state)} seccomp={state.seccomp.clone()} />
                 }
             </main>
             if dragging { <div class="drop-overlay" aria-hidden="true"><p>{"Drop the image archive to open it"}</p></div> }

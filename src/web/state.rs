@@ -1,6 +1,6 @@
 //! The app's one reducer: every change of what the page shows goes through [`Action`].
 
-use super::protocol::{DownloadLink, FileContent, RequestId, Response, WorkerStats};
+use super::protocol::{DownloadLink, Evaluated, FileContent, RequestId, Response, SeccompSide, WorkerStats};
 use crate::core::image::{DigestCheck, EntryReport, ErrorReport, MergedEntry, Overview, Page, Progress, Report, SearchHit};
 use crate::core::apparmor_profile::ProfileText;
 use crate::core::cross_check::CrossCheck;
@@ -234,12 +234,33 @@ impl ImageFailure {
     }
 }
 
+/// The system-call view's evaluations, done in the worker.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SeccompState {
+    /// The latest request's id; only its answer is kept.
+    pub latest: RequestId,
+    /// What the latest request asked.
+    pub asked: Option<Rc<Vec<SeccompSide>>>,
+    /// The id of the answer in `results`.
+    pub answered: RequestId,
+    /// One result per side asked.
+    pub results: Option<Rc<Vec<Result<Evaluated, String>>>>,
+}
+
+impl SeccompState {
+    /// Whether an answer is still awaited.
+    pub fn pending(&self) -> bool {
+        self.asked.is_some() && self.answered != self.latest
+    }
+}
+
 /// The whole page's state.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppState {
     pub tool: Tool,
     pub image: ImageState,
     pub paste: PasteState,
+    pub seccomp: SeccompState,
     /// The worker could not be started or reached.
     pub worker_error: Option<String>,
 }
@@ -255,6 +276,8 @@ pub enum Action {
     PasteCleared,
     /// A paste was refused before any request (too large); what is shown stays.
     PasteRejected(String),
+    /// The system-call view asked the worker to evaluate `sides` as request `id`.
+    SeccompSent { id: RequestId, sides: Rc<Vec<SeccompSide>> },
     /// Text read on the page ([`LocalPaste`]), or why it could not be read.
     PasteLocal { text: String, result: Result<LocalPaste, String> },
     /// Keep the current dump aside and compare the next one against it.
@@ -299,6 +322,10 @@ impl Reducible for AppState {
                 next.paste.local = None;
             }
             Action::PasteLocal { text, result } => next.paste.local_paste(text, result),
+            Action::SeccompSent { id, sides } => {
+                next.seccomp.latest = id;
+                next.seccomp.asked = Some(sides);
+            }
             Action::FragmentSent { id } => {
                 next.paste.latest = id;
                 next.paste.status = Status::Pending;
@@ -494,6 +521,13 @@ impl AppState {
                 if !loaded.file_reply(response) {
                     return self;
                 }
+            }
+            Response::Seccomp { id, results } => {
+                if id != self.seccomp.latest {
+                    return self;
+                }
+                next.seccomp.answered = id;
+                next.seccomp.results = Some(Rc::new(results));
             }
             Response::Protocol { message } => next.worker_failed(message),
         }

@@ -6,7 +6,11 @@
 //! and its index for later queries (listings, previews, downloads, digest checks).
 
 use super::pool;
-use super::protocol::{decode, error_report, ready_message, DownloadLink, FileContent, PasteInput, Request, RequestId, Response, WorkerStats};
+use super::protocol::{
+    decode, error_report, ready_message, DownloadLink, Evaluated, FileContent, PasteInput, Request, RequestId, Response, SeccompSide, SeccompSource,
+    WorkerStats,
+};
+use crate::core::seccomp::{self, builtin::Builtin, Profile};
 use super::worker_io::{post, post_with_bytes, reader, CountingReader, Throttle};
 use crate::core::cross_check::{cross_check, CrossCheck, ProcessFacts};
 use crate::core::image::{self, Analysis, ErrorReport, Flow, ImageError, Observer, Options, Overview, Progress};
@@ -86,6 +90,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web
             let result = with_session(|s| download(s, image, path.as_deref()));
             Response::Downloadable { id, result }
         }
+        Request::Seccomp { id, sides } => Response::Seccomp { id, results: sides.iter().map(evaluate_side).collect() },
         Request::CrossCheck { id, image, status } => Response::CrossChecked { id, result: with_session(|s| cross_checks(s, image, &status)) },
     };
     send(scope, response);
@@ -347,6 +352,35 @@ fn read_file(s: &Session, image: usize, path: &str, offset: u64, max_len: usize)
         Vec::new()
     };
     Ok(FileContent { entry, offset, bytes })
+}
+
+thread_local! {
+    /// The built-in seccomp profiles, read once: a change of context then only evaluates.
+    static BUILTINS: RefCell<Vec<(Builtin, Rc<Profile>)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn builtin_profile(b: Builtin) -> Result<Rc<Profile>, String> {
+    if let Some(p) = BUILTINS.with(|c| c.borrow().iter().find(|(k, _)| *k == b).map(|(_, p)| p.clone())) {
+        return Ok(p);
+    }
+    let p = Rc::new(b.profile().map_err(|e| e.to_string())?);
+    BUILTINS.with(|c| c.borrow_mut().push((b, p.clone())));
+    Ok(p)
+}
+
+/// Reads and evaluates one side of a [`Request::Seccomp`].
+fn evaluate_side(side: &SeccompSide) -> Result<Evaluated, String> {
+    let started = js_sys::Date::now();
+    let (label, profile) = match &side.source {
+        SeccompSource::Builtin(b) => (b.label().to_owned(), builtin_profile(*b)?),
+        SeccompSource::Text(text) => {
+            let p = seccomp::parse_profile(text).map_err(|e| format!("The pasted seccomp profile: {e}"))?;
+            ("The pasted profile".to_owned(), Rc::new(p))
+        }
+    };
+    let eval = seccomp::evaluate(&profile, &side.context);
+    let summary = seccomp::summarize(&eval);
+    Ok(Evaluated { label, eval, summary, unknown_fields: profile.unknown_fields.clone(), ms: js_sys::Date::now() - started })
 }
 
 /// Largest `/etc/passwd` read to resolve the config's user name (as `tarsier inspect --status`).

@@ -38,6 +38,7 @@ test('redis dump → system calls: mount EPERM, clone3 ENOSYS; with CAP_SYS_ADMI
   await view.waitFor();
   assert.match(await view.locator('.seccomp-note').textContent(), /Seccomp: 2.*cannot prove which profile.*00000000a80425fb/);
   assert.equal(await view.getByLabel('Bounding capability set (hex)').inputValue(), '00000000a80425fb');
+  await view.locator('.seccomp-summary').waitFor();
   assert.match(await view.locator('.seccomp-summary').textContent(), /^Blocks \d+ of \d+ calls: .*new namespaces without CAP_SYS_ADMIN/);
   console.log(`# ${await view.locator('.seccomp-timing').textContent()}`);
 
@@ -89,7 +90,7 @@ test('aarch64 and kernel 4.4: the architecture and kernel change the table', asy
   const view = page.locator('#syscalls');
   await view.getByLabel('Architecture').selectOption('aarch64');
   let row = await search(view, 'mount');
-  assert.equal(await row.locator('td.num').textContent(), '40');
+  await row.locator('td.num', { hasText: /^40$/ }).waitFor();
   assert.equal(await view.locator('tr.syscall[data-name="arch_prctl"]').count(), 0);
   await view.getByLabel('Search system calls').fill('arch_prctl');
   assert.equal(await view.locator('tr.syscall').count(), 0);

@@ -13,7 +13,7 @@ use super::status_view::{process_title, StatusView};
 use crate::core::paste::PasteReport;
 use crate::web::analyzer::Analyzer;
 use crate::core::caps::{CapSet, DOCKER_DEFAULT};
-use crate::web::state::{LocalPaste, PasteState, Status};
+use crate::web::state::{LocalPaste, PasteState, SeccompState, Status};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -23,6 +23,9 @@ pub struct Props {
     /// The image open in the image tool, if any: a single dump is checked against it.
     #[prop_or_default]
     pub image: Option<OpenImage>,
+    /// The system-call view's answers from the worker.
+    #[prop_or_default]
+    pub seccomp: SeccompState,
 }
 
 #[function_component(ProcessPage)]
@@ -60,12 +63,12 @@ pub fn process_page(props: &Props) -> Html {
             </div>
             <CapBuilder on_decode={on_build} />
             { match (&paste.local, &paste.shown) {
-                (Some(local), _) => view_local(local),
+                (Some(local), _) => view_local(local, &props.seccomp),
                 (None, Some(report)) => view_report(report, &analyzer, paste.pinned.is_some(), &syscalls),
                 (None, None) => html! {},
             } }
             { view_cross(paste, props.image.as_ref()) }
-            { view_syscalls(&syscalls, paste.local.is_some()) }
+            { view_syscalls(&syscalls, paste.local.is_some(), &props.seccomp) }
         </>
     }
 }
@@ -100,12 +103,12 @@ fn open_syscalls(syscalls: &SyscallsState) -> Callback<(CapSet, String)> {
 }
 
 /// The system-call view, or the button that opens it with Docker's defaults.
-fn view_syscalls(syscalls: &SyscallsState, local: bool) -> Html {
+fn view_syscalls(syscalls: &SyscallsState, local: bool, seccomp: &SeccompState) -> Html {
     if local {
         return html! {};
     }
     match syscalls.as_ref() {
-        Some(o) => html! { <SyscallView key={o.key} bounding={o.bounding} note={o.note.clone().map(AttrValue::from)} /> },
+        Some(o) => html! { <SyscallView key={o.key} bounding={o.bounding} note={o.note.clone().map(AttrValue::from)} seccomp={seccomp.clone()} /> },
         None => {
             let s = syscalls.clone();
             let onclick = Callback::from(move |_| s.set(Some(Opened { bounding: DOCKER_DEFAULT, note: None, key: 0 })));
@@ -117,9 +120,9 @@ fn view_syscalls(syscalls: &SyscallsState, local: bool) -> Html {
     }
 }
 
-fn view_local(local: &LocalPaste) -> Html {
+fn view_local(local: &LocalPaste, seccomp: &SeccompState) -> Html {
     match local {
-        LocalPaste::Seccomp(text) => html! { <SyscallView key={text.len()} custom={text.clone()} bounding={DOCKER_DEFAULT} /> },
+        LocalPaste::Seccomp(text) => html! { <SyscallView key={text.len()} custom={text.clone()} bounding={DOCKER_DEFAULT} seccomp={seccomp.clone()} /> },
         LocalPaste::AppArmorProfile(p) => html! { <AppArmorProfileView profile={p.clone()} /> },
     }
 }

@@ -2,8 +2,8 @@
 //! CAP_SYS_ADMIN, another kernel) — the calls whose verdict differs ([`compare`]).
 
 use super::seccomp_context::{ContextForm, Setting};
-use super::seccomp_view::{run, Evaluated};
 use crate::core::seccomp::compare;
+use crate::web::protocol::Evaluated;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -12,47 +12,52 @@ const CAP_SYS_ADMIN: u8 = 21;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub left: Rc<Evaluated>,
-    /// The left side's choices (the right side starts from them).
+    /// The view's own evaluation, when it has one.
+    pub left: Option<Rc<Evaluated>>,
+    /// The view's choices (the compared side starts from them).
     pub setting: Setting,
-    pub custom: Option<Rc<String>>,
+    /// The compared side's choices (`None`: not comparing).
+    pub right: Option<Setting>,
+    pub on_right: Callback<Option<Setting>>,
+    /// The compared side's evaluation, or why there is none yet.
+    pub result: Option<Result<Evaluated, String>>,
+    pub has_custom: bool,
 }
 
 #[function_component(CompareCard)]
 pub fn compare_card(props: &Props) -> Html {
-    let right = use_state(|| None::<Setting>);
     let start = {
-        let (right, setting) = (right.clone(), props.setting.clone());
+        let (on_right, setting) = (props.on_right.clone(), props.setting.clone());
         Callback::from(move |_| {
             let mut s = setting.clone();
             let b = s.bounding;
             s.bounding = if b.contains(CAP_SYS_ADMIN) { b.without(CAP_SYS_ADMIN) } else { b.with(CAP_SYS_ADMIN) };
-            right.set(Some(s));
+            on_right.emit(Some(s));
         })
     };
-    let stop = {
-        let right = right.clone();
-        Callback::from(move |_| right.set(None))
-    };
-    let Some(setting) = (*right).clone() else {
+    let Some(setting) = props.right.clone() else {
         return html! {
             <p class="row"><button type="button" id="seccomp-compare" onclick={start}>{"Compare with another profile or context"}</button>
                 <span class="hint">{" Starts from this profile with CAP_SYS_ADMIN toggled."}</span></p>
         };
     };
-    let on_change = {
-        let right = right.clone();
-        Callback::from(move |s: Setting| right.set(Some(s)))
+    let stop = {
+        let on_right = props.on_right.clone();
+        Callback::from(move |_| on_right.emit(None))
     };
-    let custom = props.custom.as_deref().map(String::as_str);
+    let on_change = {
+        let on_right = props.on_right.clone();
+        Callback::from(move |s: Setting| on_right.emit(Some(s)))
+    };
     html! {
         <section class="seccomp-compare" aria-labelledby="seccomp-compare-title">
             <h3 id="seccomp-compare-title">{"Compared with"}</h3>
             <button type="button" onclick={stop}>{"Stop comparing"}</button>
-            <ContextForm setting={setting.clone()} {on_change} prefix="cmp" has_custom={props.custom.is_some()} />
-            { match run(&setting, custom) {
-                Ok(r) => differences(&props.left, &r),
-                Err(message) => html! { <p class="error" role="alert">{ message }</p> },
+            <ContextForm setting={setting} {on_change} prefix="cmp" has_custom={props.has_custom} />
+            { match (&props.left, &props.result) {
+                (Some(left), Some(Ok(right))) => differences(left, right),
+                (_, Some(Err(message))) => html! { <p class="error" role="alert">{ message.clone() }</p> },
+                _ => html! {},
             } }
         </section>
     }
@@ -63,7 +68,7 @@ fn differences(left: &Evaluated, right: &Evaluated) -> Html {
     let missing = "(not on this architecture)";
     html! {
         <>
-            <p class="diff-count">{ format!("{} calls differ. Right: {}", diffs.len(), right.summary.text) }</p>
+            <p class="diff-count">{ format!("{} calls differ. Compared side: {}", diffs.len(), right.summary.text) }</p>
             if !diffs.is_empty() {
                 <table class="seccomp-diffs">
                     <thead><tr><th scope="col">{"System call"}</th><th scope="col">{"This view"}</th><th scope="col">{"Compared with"}</th></tr></thead>

@@ -1,7 +1,7 @@
 //! Every system call of the architecture with its verdict, searchable ("is unshare allowed?")
 //! and filtered by verdict.
 
-use super::seccomp_view::Evaluated;
+use crate::web::protocol::Evaluated;
 use crate::core::seccomp::{Evaluation, Outcome, SyscallVerdict};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};

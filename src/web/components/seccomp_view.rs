@@ -1,19 +1,20 @@
 //! The system-call view: what a seccomp profile lets a container call, and why not, for every
 //! call of the chosen architecture ([`crate::core::seccomp`] decides everything shown here).
 //!
-//! Evaluated on the page, not in the worker: parsing Docker's profile, evaluating it and
-//! summarizing take 1.7 ms natively (release; evaluating alone 0.7 ms), and in headless
-//! Chromium 17 ms for the first view on an idle machine (cold wasm; the view prints the time it
-//! measured) — under the 50 ms where a worker's round trip and a second copy of the result would
-//! pay off. Built-in profiles are read once per page, so a change of context only evaluates.
+//! Evaluated in the worker ([`Request::Seccomp`](crate::web::protocol::Request::Seccomp)):
+//! Docker's profile takes 1.7 ms natively to read, evaluate and summarize, but a pasted profile
+//! may hold 1 MiB — 56 ms to read and 100 ms to evaluate natively, several times that in wasm —
+//! which would freeze the page. The view sends its side and the compared side in one request
+//! and shows the latest answer (the time the worker took is printed).
 
 use super::seccomp_compare::CompareCard;
 use super::seccomp_context::{ContextForm, ProfileChoice, Setting};
 use super::seccomp_table::SyscallTable;
 use crate::core::caps::CapSet;
-use crate::core::seccomp::{builtin::Builtin, evaluate, parse_profile, summarize, Evaluation, Profile, Summary, UnknownField};
-use crate::web::client::now_ms;
-use std::cell::RefCell;
+use crate::core::seccomp::builtin::Builtin;
+use crate::web::analyzer::Analyzer;
+use crate::web::protocol::{Evaluated, SeccompSide, SeccompSource};
+use crate::web::state::SeccompState;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -27,85 +28,77 @@ pub struct Props {
     /// What the status dump says about seccomp, when the view was opened from one.
     #[prop_or_default]
     pub note: Option<AttrValue>,
+    /// The worker's answers.
+    pub seccomp: SeccompState,
 }
 
-/// One profile evaluated in one context.
-#[derive(Debug, PartialEq)]
-pub struct Evaluated {
-    pub label: String,
-    pub eval: Evaluation,
-    pub summary: Summary,
-    pub unknown_fields: Vec<UnknownField>,
-    /// Time to read, evaluate and summarize, in milliseconds (`performance.now()`).
-    pub ms: f64,
-}
-
-thread_local! {
-    /// The built-in profiles, read once: a change of context then only evaluates.
-    static BUILTINS: RefCell<Vec<(Builtin, Rc<Profile>)>> = const { RefCell::new(Vec::new()) };
-}
-
-fn builtin(b: Builtin) -> Result<Rc<Profile>, String> {
-    if let Some(p) = BUILTINS.with(|c| c.borrow().iter().find(|(k, _)| *k == b).map(|(_, p)| p.clone())) {
-        return Ok(p);
-    }
-    let p = Rc::new(b.profile().map_err(|e| e.to_string())?);
-    BUILTINS.with(|c| c.borrow_mut().push((b, p.clone())));
-    Ok(p)
-}
-
-/// The profile a side chose, read; or the core's sentence naming the JSON path.
-pub fn load(choice: ProfileChoice, custom: Option<&str>) -> Result<(String, Rc<Profile>), String> {
-    match (choice, custom) {
-        (ProfileChoice::Builtin(b), _) => builtin(b).map(|p| (b.label().to_owned(), p)),
-        (ProfileChoice::Custom, Some(text)) => {
-            parse_profile(text).map(|p| ("The pasted profile".to_owned(), Rc::new(p))).map_err(|e| format!("The pasted seccomp profile: {e}"))
-        }
-        (ProfileChoice::Custom, None) => Err("No profile was pasted.".to_owned()),
-    }
-}
-
-/// Reads and evaluates one side.
-pub fn run(setting: &Setting, custom: Option<&str>) -> Result<Rc<Evaluated>, String> {
-    let started = now_ms();
-    let ctx = setting.context()?;
-    let (label, profile) = load(setting.profile, custom)?;
-    let eval = evaluate(&profile, &ctx);
-    let summary = summarize(&eval);
-    Ok(Rc::new(Evaluated { label, eval, summary, unknown_fields: profile.unknown_fields.clone(), ms: now_ms() - started }))
+/// The request's side for a setting, or why there is none (a kernel that does not read, no
+/// pasted profile).
+pub fn side(setting: &Setting, custom: Option<&Rc<String>>) -> Result<SeccompSide, String> {
+    let context = setting.context()?;
+    let source = match (setting.profile, custom) {
+        (ProfileChoice::Builtin(b), _) => SeccompSource::Builtin(b),
+        (ProfileChoice::Custom, Some(text)) => SeccompSource::Text((**text).clone()),
+        (ProfileChoice::Custom, None) => return Err("No profile was pasted.".to_owned()),
+    };
+    Ok(SeccompSide { source, context })
 }
 
 #[function_component(SyscallView)]
 pub fn syscall_view(props: &Props) -> Html {
-    let setting = use_state(|| {
-        let mut s = Setting::docker(props.bounding);
-        if props.custom.is_some() {
-            s.profile = ProfileChoice::Custom;
-        }
-        s
-    });
+    let setting = use_state(|| Setting { profile: if props.custom.is_some() { ProfileChoice::Custom } else { ProfileChoice::Builtin(Builtin::Docker) }, ..Setting::docker(props.bounding) });
+    let right = use_state(|| None::<Setting>);
     let custom = props.custom.clone();
-    let result = {
-        let custom = custom.clone();
-        use_memo(((*setting).clone(), custom.clone()), move |(s, c)| run(s, c.as_deref().map(String::as_str)))
-    };
+    let left_side = side(&setting, custom.as_ref());
+    let right_side = (*right).as_ref().map(|r| side(r, custom.as_ref()));
+    {
+        let analyzer = use_context::<Analyzer>();
+        // Nothing is asked while the view's own side cannot be: answers are read by position.
+        let mut sides: Vec<SeccompSide> = left_side.iter().cloned().collect();
+        if !sides.is_empty() {
+            sides.extend(right_side.iter().flatten().cloned());
+        }
+        use_effect_with(sides, move |sides| {
+            if let (Some(a), false) = (analyzer, sides.is_empty()) {
+                a.evaluate_seccomp(sides.clone());
+            }
+        });
+    }
     let on_change = {
         let setting = setting.clone();
         Callback::from(move |s: Setting| setting.set(s))
     };
+    let on_right = {
+        let right = right.clone();
+        Callback::from(move |s: Option<Setting>| right.set(s))
+    };
+    let results = props.seccomp.results.clone();
+    let left = results.as_ref().and_then(|r| r.first().cloned());
+    let right_result = results.as_ref().and_then(|r| r.get(1).cloned());
     html! {
-        <article class="card syscalls" id="syscalls" aria-labelledby="syscalls-title">
+        <article class="card syscalls" id="syscalls" aria-labelledby="syscalls-title" aria-busy={props.seccomp.pending().to_string()}>
             <h2 id="syscalls-title">{"System calls: what may this container call?"}</h2>
             if let Some(note) = &props.note { <p class="seccomp-note">{ note.clone() }</p> }
             <ContextForm setting={(*setting).clone()} {on_change} prefix="sc" has_custom={custom.is_some()} />
-            { match result.as_ref() {
-                Ok(e) => view_evaluated(e),
-                Err(message) => html! { <p class="error" role="alert" id="seccomp-error">{ message.clone() }</p> },
+            if props.seccomp.pending() { <p class="pending" role="status">{"Evaluating…"}</p> }
+            { match (&left_side, &left) {
+                (Err(message), _) | (Ok(_), Some(Err(message))) => html! { <p class="error" role="alert" id="seccomp-error">{ message.clone() }</p> },
+                (Ok(_), Some(Ok(e))) => view_evaluated(&Rc::new(e.clone())),
+                (Ok(_), None) => html! {},
             } }
-            if let Ok(left) = result.as_ref() {
-                <CompareCard left={left.clone()} setting={(*setting).clone()} custom={custom} />
-            }
+            <CompareCard left={left.and_then(Result::ok).map(Rc::new)} setting={(*setting).clone()} right={(*right).clone()} {on_right}
+                result={compared(right_side, right_result)} has_custom={custom.is_some()} />
         </article>
+    }
+}
+
+/// The compared side's result: its setting's error, or the worker's answer (`None`: not
+/// comparing, or not answered yet).
+fn compared(side: Option<Result<SeccompSide, String>>, answer: Option<Result<Evaluated, String>>) -> Option<Result<Evaluated, String>> {
+    match side {
+        None => None,
+        Some(Err(message)) => Some(Err(message)),
+        Some(Ok(_)) => answer,
     }
 }
 
@@ -132,7 +125,7 @@ fn view_evaluated(e: &Rc<Evaluated>) -> Html {
                 </ul>
             }
             { for eval.warnings.iter().map(|w| html! { <p class="warn">{ format!("Warning: {w}") }</p> }) }
-            <p class="hint seccomp-timing">{ format!("Read and evaluated in this tab in {:.1} ms.", e.ms) }</p>
+            <p class="hint seccomp-timing">{ format!("Read and evaluated in the worker in {:.0} ms.", e.ms) }</p>
         </>
     }
 }
