@@ -184,13 +184,18 @@ impl Analyzer {
             self.state.dispatch(Action::PasteCleared);
             return;
         }
-        if let Some(result) = read_locally(&text) {
+        if text.trim_start().starts_with('{') {
+            let result = Ok(LocalPaste::Seccomp(Rc::new(text.clone())));
             self.state.dispatch(Action::PasteLocal { text, result });
             return;
         }
         let id = self.next_id();
         self.state.dispatch(Action::PasteSent { id, text: text.clone() });
-        self.send(&Request::Paste { id, input: PasteInput::Text(text), pinned: self.pinned_text() });
+        if is_apparmor_profile(&text) {
+            self.send(&Request::AppArmorProfile { id, text });
+        } else {
+            self.send(&Request::Paste { id, input: PasteInput::Text(text), pinned: self.pinned_text() });
+        }
     }
 
     /// Refuses a paste too large to be a status dump or masks, without touching the box.
@@ -234,17 +239,12 @@ impl Analyzer {
     }
 }
 
-/// Profiles the page reads itself ([`LocalPaste`]): a seccomp profile (JSON: starts with `{`,
-/// which no mask, dump or label does) or an AppArmor profile text (a rule ending in `,`, a brace,
-/// an include — and no key of a status dump). `None`: the worker decodes it.
-fn read_locally(text: &str) -> Option<Result<LocalPaste, String>> {
-    if text.trim_start().starts_with('{') {
-        return Some(Ok(LocalPaste::Seccomp(Rc::new(text.to_owned()))));
-    }
-    if apparmor_profile::looks_like_profile(text) && crate::core::status::known_keys(text).other == 0 {
-        return Some(apparmor_profile::parse(text).map(|p| LocalPaste::AppArmorProfile(Rc::new(p))).map_err(|e| e.to_string()));
-    }
-    None
+/// Whether pasted text is an AppArmor profile (read by [`Request::AppArmorProfile`]) rather
+/// than what [`Request::Paste`] decodes: a rule ending in `,`, a brace or an include, and no key
+/// of a status dump. Text starting with `{` is a seccomp profile instead ([`LocalPaste::Seccomp`]:
+/// no mask, dump or label starts so), which the system-call view sends to the worker.
+fn is_apparmor_profile(text: &str) -> bool {
+    apparmor_profile::looks_like_profile(text) && crate::core::status::known_keys(text).other == 0
 }
 
 /// The app's one [`Analyzer`] over its reducer.

@@ -13,6 +13,7 @@
 //! `ArrayBuffer`, transferred, not copied. A worker says it has loaded with `{ ready: true }`,
 //! which belongs to neither protocol (see [`super::worker_handle`]).
 
+use crate::core::apparmor_profile::ProfileText;
 use crate::core::cross_check::CrossCheck;
 use crate::core::image::{DigestCheck, EntryReport, ErrorReport, MemberSpan, MergedEntry, Overview, Page, Progress, Report, SearchHit};
 use crate::core::paste::PasteReport;
@@ -63,6 +64,8 @@ pub enum Request {
     CrossCheck { id: RequestId, image: usize, status: String },
     /// Evaluate seccomp profiles: the system-call view's side, and the one it is compared with.
     Seccomp { id: RequestId, sides: Vec<SeccompSide> },
+    /// Read an AppArmor profile text pasted into the paste box (`id`: the paste's).
+    AppArmorProfile { id: RequestId, text: String },
 }
 
 /// Which seccomp profile a side evaluates.
@@ -117,6 +120,7 @@ pub enum Response {
     /// Per side of [`Request::Seccomp`]: the evaluation, or the core's sentence (a profile's
     /// names the JSON path).
     Seccomp { id: RequestId, results: Vec<Result<Evaluated, String>> },
+    AppArmorProfile { id: RequestId, result: Result<ProfileText, String> },
     /// A request the worker could not read (a bug, not user input).
     Protocol { message: String },
 }

@@ -24,18 +24,17 @@ pub struct PasteState {
     pub pinned: Option<Pinned>,
     /// Where the latest request stands.
     pub status: Status,
-    /// A paste read on the page instead of by the worker (a seccomp or AppArmor profile); shown
-    /// instead of `shown` while set.
+    /// A profile pasted (seccomp or AppArmor), shown instead of `shown` while set.
     pub local: Option<LocalPaste>,
 }
 
-/// Profiles the paste box recognises on the page: both are read in about a millisecond (see
-/// `docs/architecture.md`), so they skip the worker.
+/// Profiles the paste box recognises besides what `core::paste` decodes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LocalPaste {
-    /// Text that starts with `{`: a seccomp profile in Docker's JSON, read by the system-call view.
+    /// Text that starts with `{`: a seccomp profile in Docker's JSON, which the system-call view
+    /// sends to the worker to read and evaluate.
     Seccomp(Rc<String>),
-    /// An AppArmor profile text, read.
+    /// An AppArmor profile text, read by the worker.
     AppArmorProfile(Rc<ProfileText>),
 }
 
@@ -278,7 +277,7 @@ pub enum Action {
     PasteRejected(String),
     /// The system-call view asked the worker to evaluate `sides` as request `id`.
     SeccompSent { id: RequestId, sides: Rc<Vec<SeccompSide>> },
-    /// Text read on the page ([`LocalPaste`]), or why it could not be read.
+    /// A profile pasted ([`LocalPaste`]), or why it could not be read.
     PasteLocal { text: String, result: Result<LocalPaste, String> },
     /// Keep the current dump aside and compare the next one against it.
     Pin(Pinned),
@@ -440,7 +439,7 @@ impl Reducible for AppState {
 }
 
 impl PasteState {
-    /// Shows a paste read on the page; answers in flight for earlier pastes are stale now.
+    /// Shows a pasted profile; answers in flight for earlier pastes are stale now.
     fn local_paste(&mut self, text: String, result: Result<LocalPaste, String>) {
         self.text = text;
         self.latest = self.latest.wrapping_add(1);
@@ -521,6 +520,14 @@ impl AppState {
                 if !loaded.file_reply(response) {
                     return self;
                 }
+            }
+            Response::AppArmorProfile { id, result } => {
+                if id != self.paste.latest {
+                    return self;
+                }
+                let text = std::mem::take(&mut next.paste.text);
+                next.paste.local_paste(text, result.map(|p| LocalPaste::AppArmorProfile(Rc::new(p))));
+                next.paste.latest = id; // local_paste moved it on; this answer is the latest
             }
             Response::Seccomp { id, results } => {
                 if id != self.seccomp.latest {

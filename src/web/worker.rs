@@ -90,6 +90,9 @@ fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web
             let result = with_session(|s| download(s, image, path.as_deref()));
             Response::Downloadable { id, result }
         }
+        Request::AppArmorProfile { id, text } => {
+            Response::AppArmorProfile { id, result: crate::core::apparmor_profile::parse(&text).map_err(|e| e.to_string()) }
+        }
         Request::Seccomp { id, sides } => Response::Seccomp { id, results: sides.iter().map(evaluate_side).collect() },
         Request::CrossCheck { id, image, status } => Response::CrossChecked { id, result: with_session(|s| cross_checks(s, image, &status)) },
     };

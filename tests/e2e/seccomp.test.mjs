@@ -158,6 +158,7 @@ test('a pasted AppArmor profile text: every rule explained, unknown kinds kept r
   assert.deepEqual(raws, ['profile foo flags=(attach_disconnected) {', '#include <abstractions/base>', 'deny /proc/sysrq-trigger rwklx,',
     'capability net_admin,', 'network inet tcp,', 'mount,', 'ptrace (trace) peer=foo,', 'signal (receive) peer=unconfined,', 'dbus send bus=system,', '}']);
   assert.equal(await view.locator('tr.deny').count(), 1);
+  assert.match(await view.locator('tbody tr').nth(8).textContent(), /A dbus rule, shown as written/);
   assert.deepEqual(errors, []);
 });
 
