@@ -439,6 +439,17 @@ impl Reducible for AppState {
 }
 
 impl PasteState {
+    /// The worker's reading of a pasted AppArmor profile; `false` when it is stale.
+    fn profile_read(&mut self, id: RequestId, result: Result<ProfileText, String>) -> bool {
+        if id != self.latest {
+            return false;
+        }
+        let text = std::mem::take(&mut self.text);
+        self.local_paste(text, result.map(|p| LocalPaste::AppArmorProfile(Rc::new(p))));
+        self.latest = id; // local_paste moved it on; this answer is the latest
+        true
+    }
+
     /// Shows a pasted profile; answers in flight for earlier pastes are stale now.
     fn local_paste(&mut self, text: String, result: Result<LocalPaste, String>) {
         self.text = text;
@@ -522,16 +533,13 @@ impl AppState {
                 }
             }
             Response::AppArmorProfile { id, result } => {
-                if id != self.paste.latest {
+                if !next.paste.profile_read(id, result) {
                     return self;
                 }
-                let text = std::mem::take(&mut next.paste.text);
-                next.paste.local_paste(text, result.map(|p| LocalPaste::AppArmorProfile(Rc::new(p))));
-                next.paste.latest = id; // local_paste moved it on; this answer is the latest
             }
             Response::Seccomp { id, results } => {
                 if id != self.seccomp.latest {
-                    return self;
+                    return self; // a stale answer never overwrites a newer request
                 }
                 next.seccomp.answered = id;
                 next.seccomp.results = Some(Rc::new(results));
