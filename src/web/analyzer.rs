@@ -3,8 +3,9 @@
 //! worker must answer, posts a request through [`super::client`].
 
 use super::client::{now_ms, ImageSessions, WorkerSlot};
-use super::protocol::{error_report, PasteInput, Request, Response, WorkerStats};
-use super::state::{Action, AppState, Asked, ImageView, Pinned, Tool};
+use super::protocol::{error_report, PasteInput, Request, Response, SeccompSide, WorkerStats};
+use super::state::{Action, AppState, Asked, ImageView, LocalPaste, Pinned, Tool};
+use crate::core::apparmor_profile;
 use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -120,6 +121,12 @@ impl Analyzer {
         self.ask(Asked::File { path: path.clone() }, |id| Request::ReadFile { id, image, path, offset, max_len: PREVIEW });
     }
 
+    /// Checks the selected image against a pasted status dump (`status`: its text).
+    pub fn cross_check(&self, status: String) {
+        let image = self.image_index();
+        self.ask(Asked::Cross { status: status.clone() }, |id| Request::CrossCheck { id, image, status });
+    }
+
     pub fn close_file(&self) {
         self.state.dispatch(Action::CloseFile);
     }
@@ -177,14 +184,38 @@ impl Analyzer {
             self.state.dispatch(Action::PasteCleared);
             return;
         }
+        if text.trim_start().starts_with('{') {
+            let result = Ok(LocalPaste::Seccomp(Rc::new(text.clone())));
+            self.state.dispatch(Action::PasteLocal { text, result });
+            return;
+        }
         let id = self.next_id();
         self.state.dispatch(Action::PasteSent { id, text: text.clone() });
-        self.send(&Request::Paste { id, input: PasteInput::Text(text), pinned: self.pinned_text() });
+        if is_apparmor_profile(&text) {
+            self.send(&Request::AppArmorProfile { id, text });
+        } else {
+            self.send(&Request::Paste { id, input: PasteInput::Text(text), pinned: self.pinned_text() });
+        }
     }
 
     /// Refuses a paste too large to be a status dump or masks, without touching the box.
     pub fn oversize(&self, bytes: usize) {
         let message = crate::core::paste::PasteError::TooLarge { bytes }.to_string();
+        self.state.dispatch(Action::PasteRejected(message));
+    }
+
+    /// Evaluates seccomp profiles in the worker, unless the latest request asked the same.
+    pub fn evaluate_seccomp(&self, sides: Vec<SeccompSide>) {
+        if self.state.seccomp.asked.as_deref() == Some(&sides) {
+            return;
+        }
+        let id = self.next_id();
+        self.state.dispatch(Action::SeccompSent { id, sides: Rc::new(sides.clone()) });
+        self.send(&Request::Seccomp { id, sides });
+    }
+
+    /// Shows why something meant for the paste box could not be read.
+    pub fn reject(&self, message: String) {
         self.state.dispatch(Action::PasteRejected(message));
     }
 
@@ -206,6 +237,14 @@ impl Analyzer {
     pub fn unpin(&self) {
         self.state.dispatch(Action::Unpin);
     }
+}
+
+/// Whether pasted text is an AppArmor profile (read by [`Request::AppArmorProfile`]) rather
+/// than what [`Request::Paste`] decodes: a rule ending in `,`, a brace or an include, and no key
+/// of a status dump. Text starting with `{` is a seccomp profile instead ([`LocalPaste::Seccomp`]:
+/// no mask, dump or label starts so), which the system-call view sends to the worker.
+fn is_apparmor_profile(text: &str) -> bool {
+    apparmor_profile::looks_like_profile(text) && crate::core::status::known_keys(text).other == 0
 }
 
 /// The app's one [`Analyzer`] over its reducer.

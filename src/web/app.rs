@@ -2,6 +2,7 @@
 //! anywhere on the page, and the two pages.
 
 use super::analyzer::{use_analyzer, Analyzer};
+use super::components::cross_check_view::OpenImage;
 use super::components::image_page::ImagePage;
 use super::components::process_page::{page_title, ProcessPage};
 use super::fragment;
@@ -42,13 +43,21 @@ pub fn app() -> Html {
                 if state.tool == Tool::Image {
                     <ImagePage image={state.image.clone()} dragging={dragging} />
                 } else {
-                    <ProcessPage paste={state.paste.clone()} />
+                    <ProcessPage paste={state.paste.clone()} image={open_image(&state)} seccomp={state.seccomp.clone()} />
                 }
             </main>
             if dragging { <div class="drop-overlay" aria-hidden="true"><p>{"Drop the image archive to open it"}</p></div> }
             <footer><p>{"Tarsier runs entirely in this page: no upload, no tracking, no network requests."}</p></footer>
         </ContextProvider<Analyzer>>
     }
+}
+
+/// The image open in the image tool, for the process page's cross-checks.
+fn open_image(state: &AppState) -> Option<OpenImage> {
+    let l = state.image.loaded.as_ref()?;
+    let tags = l.report.images.get(l.image).map(|i| i.tags.join(", ")).unwrap_or_default();
+    let title = if tags.is_empty() { l.report.archive.name.clone() } else { tags };
+    Some(OpenImage { title, session: l.session, image: l.image, cross: l.cross.clone() })
 }
 
 /// Opens the decode a shared link names, now and whenever the fragment changes.
@@ -106,6 +115,25 @@ fn use_fragment_and_title(state: &UseReducerHandle<AppState>) {
     });
 }
 
+/// A dropped `.json` file is a seccomp profile: its text goes to the paste box (at most
+/// [`MAX_PASTE_BYTES`](crate::core::paste::MAX_PASTE_BYTES), as a paste).
+fn open_profile(analyzer: &Analyzer, file: &web_sys::File) {
+    analyzer.set_tool(Tool::Process);
+    let size = file.size();
+    if !size.is_finite() || size > crate::core::paste::MAX_PASTE_BYTES as f64 {
+        analyzer.oversize(if size.is_finite() { size as usize } else { usize::MAX });
+        return;
+    }
+    let analyzer = analyzer.clone();
+    let promise = file.text();
+    wasm_bindgen_futures::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_string()) {
+            Some(text) => analyzer.paste(text),
+            None => analyzer.reject("The dropped file could not be read as text.".to_owned()),
+        }
+    });
+}
+
 /// Dropping a file anywhere on the page opens it; returns whether a file is being dragged over
 /// the page.
 #[hook]
@@ -143,8 +171,10 @@ fn use_drop_anywhere(analyzer: &Analyzer) -> bool {
                     .and_then(web_sys::DragEvent::data_transfer)
                     .and_then(|dt| dt.files())
                     .and_then(|files| files.get(0));
-                if let Some(file) = file {
-                    analyzer.open_image(file);
+                match file {
+                    Some(file) if file.name().to_ascii_lowercase().ends_with(".json") => open_profile(&analyzer, &file),
+                    Some(file) => analyzer.open_image(file),
+                    None => {}
                 }
             });
             move || drop((over, leave, dropped))

@@ -13,8 +13,11 @@
 //! `ArrayBuffer`, transferred, not copied. A worker says it has loaded with `{ ready: true }`,
 //! which belongs to neither protocol (see [`super::worker_handle`]).
 
+use crate::core::apparmor_profile::ProfileText;
+use crate::core::cross_check::CrossCheck;
 use crate::core::image::{DigestCheck, EntryReport, ErrorReport, MemberSpan, MergedEntry, Overview, Page, Progress, Report, SearchHit};
 use crate::core::paste::PasteReport;
+use crate::core::seccomp::{builtin::Builtin, Context, Evaluation, Summary, UnknownField};
 use serde::{Deserialize, Serialize};
 
 /// A request id: the UI shows only the answer to its latest request of a kind.
@@ -56,6 +59,39 @@ pub enum Request {
     /// A file's whole content (or the full JSON report when `path` is `None`) as a `blob:` URL
     /// for a download link.
     Download { id: RequestId, image: usize, path: Option<String> },
+    /// Process ↔ image: image `image`'s setuid/setgid and file-capability binaries and its
+    /// config's `User` against a pasted `/proc/<pid>/status` dump.
+    CrossCheck { id: RequestId, image: usize, status: String },
+    /// Evaluate seccomp profiles: the system-call view's side, and the one it is compared with.
+    Seccomp { id: RequestId, sides: Vec<SeccompSide> },
+    /// Read an AppArmor profile text pasted into the paste box (`id`: the paste's).
+    AppArmorProfile { id: RequestId, text: String },
+}
+
+/// Which seccomp profile a side evaluates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SeccompSource {
+    Builtin(Builtin),
+    /// A pasted or dropped profile's JSON text.
+    Text(String),
+}
+
+/// One profile in one context.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeccompSide {
+    pub source: SeccompSource,
+    pub context: Context,
+}
+
+/// One profile evaluated in one context ([`Request::Seccomp`]'s answer per side).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluated {
+    pub label: String,
+    pub eval: Evaluation,
+    pub summary: Summary,
+    pub unknown_fields: Vec<UnknownField>,
+    /// Time the worker took to read, evaluate and summarize, in milliseconds.
+    pub ms: f64,
 }
 
 /// Worker → page. Errors about an archive are [`ErrorReport`]s: a code the page can react to
@@ -80,6 +116,11 @@ pub enum Response {
     /// A preview: its bytes ride beside the JSON (see [`Response::take_bytes`]).
     FileRead { id: RequestId, path: String, result: Result<FileContent, ErrorReport> },
     Downloadable { id: RequestId, result: Result<DownloadLink, ErrorReport> },
+    CrossChecked { id: RequestId, result: Result<Vec<CrossCheck>, ErrorReport> },
+    /// Per side of [`Request::Seccomp`]: the evaluation, or the core's sentence (a profile's
+    /// names the JSON path).
+    Seccomp { id: RequestId, results: Vec<Result<Evaluated, String>> },
+    AppArmorProfile { id: RequestId, result: Result<ProfileText, String> },
     /// A request the worker could not read (a bug, not user input).
     Protocol { message: String },
 }

@@ -4,6 +4,7 @@
 pub mod apparmor_view;
 pub mod cap_builder;
 pub mod compare_view;
+pub mod cross_check_view;
 pub mod disclosure;
 pub mod drop_zone;
 pub mod format;
@@ -12,4 +13,9 @@ pub mod image_page;
 pub mod mask_view;
 pub mod paste_box;
 pub mod process_page;
+pub mod seccomp_compare;
+pub mod seccomp_context;
+pub mod seccomp_table;
+pub mod seccomp_view;
+pub mod status_panels;
 pub mod status_view;
