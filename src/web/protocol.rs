@@ -56,6 +56,10 @@ pub enum Request {
     /// A file's whole content (or the full JSON report when `path` is `None`) as a `blob:` URL
     /// for a download link.
     Download { id: RequestId, image: usize, path: Option<String> },
+    /// Compare image `image_a` of the attached file with image `image_b` of the second attached
+    /// file (`file_b`, see [`super::compare_worker`]), or of the same file when none is attached.
+    /// Runs in a worker of its own, which indexes both archives (cancelled by terminating it).
+    Compare { id: RequestId, name_a: String, name_b: String, image_a: usize, image_b: usize },
 }
 
 /// Worker → page. Errors about an archive are [`ErrorReport`]s: a code the page can react to
@@ -80,6 +84,11 @@ pub enum Response {
     /// A preview: its bytes ride beside the JSON (see [`Response::take_bytes`]).
     FileRead { id: RequestId, path: String, result: Result<FileContent, ErrorReport> },
     Downloadable { id: RequestId, result: Result<DownloadLink, ErrorReport> },
+    /// How far a [`Request::Compare`] has come: `step` says which archive is being indexed, or
+    /// that the files are being compared.
+    CompareProgress { id: RequestId, step: String, progress: Progress },
+    /// The answer to [`Request::Compare`].
+    Compared { id: RequestId, result: Result<Box<crate::core::compare::Comparison>, ErrorReport> },
     /// A request the worker could not read (a bug, not user input).
     Protocol { message: String },
 }

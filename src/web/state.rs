@@ -223,6 +223,8 @@ pub struct AppState {
     pub tool: Tool,
     pub image: ImageState,
     pub paste: PasteState,
+    /// Two images compared.
+    pub compare: super::compare_state::CompareState,
     /// The worker could not be started or reached.
     pub worker_error: Option<String>,
 }
@@ -261,6 +263,8 @@ pub enum Action {
     CloseFile,
     CloseSearch,
     DismissImageError,
+    /// Start, stop or close a comparison of two images.
+    Compare(super::compare_state::CompareAction),
     /// A message from the worker.
     Worker(Response),
     /// The worker failed or could not be reached.
@@ -381,6 +385,10 @@ impl Reducible for AppState {
                 }
             }
             Action::DismissImageError => next.image.error = None,
+            Action::Compare(action) => {
+                next.tool = Tool::Image;
+                next.compare.apply(action);
+            }
             Action::Worker(response) => return self.on_response(response),
             Action::WorkerFailed(message) => next.worker_failed(message),
         }
@@ -450,6 +458,11 @@ impl AppState {
             | Response::Downloadable { .. } => {
                 let Some(loaded) = next.image.loaded.as_mut() else { return self };
                 if !loaded.file_reply(response) {
+                    return self;
+                }
+            }
+            Response::CompareProgress { .. } | Response::Compared { .. } => {
+                if !next.compare.on_response(response) {
                     return self;
                 }
             }
