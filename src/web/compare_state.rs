@@ -3,7 +3,6 @@
 //! reducer as [`CompareAction`]s and [`Response::CompareProgress`] / [`Response::Compared`].
 
 use super::protocol::{RequestId, Response};
-use super::state::Shared;
 use crate::core::compare::Comparison;
 use crate::core::image::{ErrorReport, Progress};
 use std::rc::Rc;
@@ -21,8 +20,26 @@ pub struct CompareState {
     pub name_b: String,
     /// While it runs: which step, and how far.
     pub running: Option<Rc<CompareStep>>,
-    pub result: Option<Shared<Comparison>>,
+    pub result: Option<SharedComparison>,
     pub error: Option<ErrorReport>,
+}
+
+/// A comparison, shared and compared by identity (as [`super::state::Shared`], which this
+/// module cannot import: the state imports it).
+#[derive(Debug, Clone)]
+pub struct SharedComparison(pub Rc<Comparison>);
+
+impl PartialEq for SharedComparison {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for SharedComparison {
+    type Target = Comparison;
+    fn deref(&self) -> &Comparison {
+        &self.0
+    }
 }
 
 /// A step of a running comparison.
@@ -75,7 +92,7 @@ impl CompareState {
             Response::Compared { id, result } if id == self.latest && self.running.is_some() => {
                 self.running = None;
                 match result {
-                    Ok(c) => self.result = Some(Shared(Rc::new(*c))),
+                    Ok(c) => self.result = Some(SharedComparison(Rc::new(*c))),
                     Err(e) => self.error = Some(e),
                 }
                 true

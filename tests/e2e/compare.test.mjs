@@ -174,3 +174,22 @@ test('"Compare with…" the archive on screen: the same image in another format 
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('two images of one archive, picked on the page, compared as the tools say', async () => {
+  const p = pair('multi_image');
+  assert.equal(p.a.archive, p.b.archive);
+  const { page, requests, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await page.getByLabel('Choose an image archive…').setInputFiles(join(PAIRS, p.a.archive));
+  await page.getByLabel('Image A').selectOption(String(p.a.image));
+  await page.getByLabel('Image B').selectOption(String(p.b.image));
+  await page.getByRole('button', { name: 'Compare these two images' }).click();
+  await section(page).waitFor();
+  await expectCounts(page, p);
+  const paths = async (cls) => (await page.locator(`li.${cls}`).evaluateAll((els) => els.map((e) => e.dataset.path))).sort();
+  assert.deepEqual(await paths('file-changed'), p.changed.map((f) => f.path).sort());
+  assert.equal(await page.locator('tr.layer-shared').count(), sharedPrefix(p));
+  assert.deepEqual(foreign(requests, server.origin), []);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

@@ -7,7 +7,7 @@
 use super::format::{human, short_digest};
 use crate::core::compare::{ChangedFile, Comparison, FileItem, LayerSide, Touched};
 use crate::web::analyzer::Analyzer;
-use crate::web::compare_state::CompareState;
+use crate::web::compare_state::{CompareState, SharedComparison};
 use crate::web::state::Loaded;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -116,7 +116,7 @@ pub fn compare_page(props: &Props) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ResultProps {
-    comparison: crate::web::state::Shared<Comparison>,
+    comparison: SharedComparison,
 }
 
 #[function_component(ComparisonView)]
@@ -333,7 +333,7 @@ impl Default for Filters {
 
 #[derive(Properties, PartialEq)]
 struct FilesProps {
-    comparison: crate::web::state::Shared<Comparison>,
+    comparison: SharedComparison,
 }
 
 #[function_component(FilesDiff)]
