@@ -181,8 +181,8 @@ test('two images of one archive, picked on the page, compared as the tools say',
   const { page, requests, errors } = await open(browser, server.url);
   await page.getByRole('button', { name: 'Container image' }).click();
   await page.getByLabel('Choose an image archive…').setInputFiles(join(PAIRS, p.a.archive));
-  await page.getByLabel('Image A').selectOption(String(p.a.image));
-  await page.getByLabel('Image B').selectOption(String(p.b.image));
+  await page.getByLabel('Image A', { exact: true }).selectOption(String(p.a.image));
+  await page.getByLabel('Image B', { exact: true }).selectOption(String(p.b.image));
   await page.getByRole('button', { name: 'Compare these two images' }).click();
   await section(page).waitFor();
   await expectCounts(page, p);
