@@ -46,6 +46,9 @@ impl Analyzer {
         let size = if size.is_finite() && size >= 0.0 { size as u64 } else { 0 };
         self.state.dispatch(Action::ImageStarted { session, name: file.name(), size, now_ms: now_ms() });
         self.compare.remember(session, &file);
+        if self.state.compare.open {
+            self.close_compare(); // the new archive takes the Compare view's place
+        }
         if let Err(message) = self.images.open(self.dispatcher(), session, &file) {
             let result = Err(error_report("worker", message));
             self.state.dispatch(Action::Worker(Response::ImageOpened { session, result, stats: WorkerStats::default() }));

@@ -193,3 +193,22 @@ test('two images of one archive, picked on the page, compared as the tools say',
   assert.deepEqual(errors, []);
   await page.context().close();
 });
+
+test('an archive that cannot be read: the comparison says which and why; opening one archive closes the Compare view', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tarsier-compare-'));
+  const bad = join(dir, 'not-an-image.tar');
+  writeFileSync(bad, 'this is not a tar archive\n'.repeat(100));
+  const { page, requests, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await dropFiles(page, [join(PAIRS, 'base.docker.tar'), bad]);
+  const error = page.locator('#compare-error');
+  await error.waitFor();
+  assert.match(await error.textContent(), /^not-an-image\.tar: /);
+  assert.equal(await page.locator('.compare-summary').count(), 0);
+  await page.getByLabel('Choose an image archive…').setInputFiles(join(PAIRS, 'base.docker.tar'));
+  await page.getByRole('tab', { name: 'Overview' }).waitFor();
+  assert.equal(await section(page).count(), 0);
+  assert.deepEqual(foreign(requests, server.origin), []);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
