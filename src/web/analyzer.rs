@@ -3,6 +3,7 @@
 //! worker must answer, posts a request through [`super::client`].
 
 use super::client::{now_ms, ImageSessions, WorkerSlot};
+use super::compare_client::CompareClient;
 use super::protocol::{error_report, PasteInput, Request, Response, SeccompSide, WorkerStats};
 use super::state::{Action, AppState, Asked, ImageView, LocalPaste, Pinned, Tool};
 use crate::core::apparmor_profile;
@@ -22,18 +23,19 @@ pub const SEARCH_LIMIT: usize = 2000;
 pub struct Analyzer {
     worker: WorkerSlot,
     images: ImageSessions,
+    pub(super) compare: CompareClient,
     next_id: Rc<Cell<u32>>,
-    state: UseReducerHandle<AppState>,
+    pub(super) state: UseReducerHandle<AppState>,
 }
 
 impl PartialEq for Analyzer {
     fn eq(&self, other: &Self) -> bool {
-        self.worker == other.worker && self.images == other.images
+        self.worker == other.worker && self.images == other.images && self.compare == other.compare
     }
 }
 
 impl Analyzer {
-    fn dispatcher(&self) -> Rc<dyn Fn(Action)> {
+    pub(super) fn dispatcher(&self) -> Rc<dyn Fn(Action)> {
         let dispatch = self.state.dispatcher();
         Rc::new(move |action| dispatch.dispatch(action))
     }
@@ -44,6 +46,10 @@ impl Analyzer {
         let size = file.size();
         let size = if size.is_finite() && size >= 0.0 { size as u64 } else { 0 };
         self.state.dispatch(Action::ImageStarted { session, name: file.name(), size, now_ms: now_ms() });
+        self.compare.remember(session, &file);
+        if self.state.compare.open {
+            self.close_compare(); // the new archive takes the Compare view's place
+        }
         if let Err(message) = self.images.open(self.dispatcher(), session, &file) {
             let result = Err(error_report("worker", message));
             self.state.dispatch(Action::Worker(Response::ImageOpened { session, result, stats: WorkerStats::default() }));
@@ -168,7 +174,7 @@ impl Analyzer {
         }
     }
 
-    fn next_id(&self) -> u32 {
+    pub(super) fn next_id(&self) -> u32 {
         let id = self.next_id.get().wrapping_add(1).max(self.state.paste.latest.wrapping_add(1));
         self.next_id.set(id);
         id
@@ -253,5 +259,6 @@ pub fn use_analyzer(state: &UseReducerHandle<AppState>) -> Analyzer {
     let worker = use_memo((), |_| WorkerSlot::default());
     let next_id = use_memo((), |_| Rc::new(Cell::new(0u32)));
     let images = use_memo((), |_| ImageSessions::default());
-    Analyzer { worker: (*worker).clone(), images: (*images).clone(), next_id: (*next_id).clone(), state: state.clone() }
+    let compare = use_memo((), |_| CompareClient::default());
+    Analyzer { worker: (*worker).clone(), images: (*images).clone(), compare: (*compare).clone(), next_id: (*next_id).clone(), state: state.clone() }
 }

@@ -41,7 +41,7 @@ pub fn app() -> Html {
                     <p class="error" role="alert">{ error.clone() }</p>
                 }
                 if state.tool == Tool::Image {
-                    <ImagePage image={state.image.clone()} dragging={dragging} />
+                    <ImagePage image={state.image.clone()} dragging={dragging} compare={state.compare.clone()} />
                 } else {
                     <ProcessPage paste={state.paste.clone()} image={open_image(&state)} seccomp={state.seccomp.clone()} />
                 }
@@ -166,15 +166,15 @@ fn use_drop_anywhere(analyzer: &Analyzer) -> bool {
             let dropped = gloo::events::EventListener::new_with_options(&window, "drop", options, move |e| {
                 e.prevent_default(); // never let the browser navigate to the file
                 drop_flag.set(false);
-                let file = e
-                    .dyn_ref::<web_sys::DragEvent>()
-                    .and_then(web_sys::DragEvent::data_transfer)
-                    .and_then(|dt| dt.files())
-                    .and_then(|files| files.get(0));
-                match file {
-                    Some(file) if file.name().to_ascii_lowercase().ends_with(".json") => open_profile(&analyzer, &file),
-                    Some(file) => analyzer.open_image(file),
-                    None => {}
+                let files = e.dyn_ref::<web_sys::DragEvent>().and_then(web_sys::DragEvent::data_transfer).and_then(|dt| dt.files());
+                let Some(files) = files else { return };
+                // Two archives dropped at once are compared; one is opened (a `.json` one as a
+                // seccomp profile).
+                match (files.get(0), files.get(1)) {
+                    (Some(a), Some(b)) => analyzer.compare_files(a, b),
+                    (Some(file), None) if file.name().to_ascii_lowercase().ends_with(".json") => open_profile(&analyzer, &file),
+                    (Some(file), None) => analyzer.open_image(file),
+                    _ => {}
                 }
             });
             move || drop((over, leave, dropped))

@@ -66,6 +66,10 @@ pub enum Request {
     Seccomp { id: RequestId, sides: Vec<SeccompSide> },
     /// Read an AppArmor profile text pasted into the paste box (`id`: the paste's).
     AppArmorProfile { id: RequestId, text: String },
+    /// Compare image `image_a` of the attached file with image `image_b` of the second attached
+    /// file (`file_b`, see [`super::compare_worker`]), or of the same file when none is attached.
+    /// Runs in a worker of its own, which indexes both archives (cancelled by terminating it).
+    Compare { id: RequestId, name_a: String, name_b: String, image_a: usize, image_b: usize },
 }
 
 /// Which seccomp profile a side evaluates.
@@ -121,6 +125,11 @@ pub enum Response {
     /// names the JSON path).
     Seccomp { id: RequestId, results: Vec<Result<Evaluated, String>> },
     AppArmorProfile { id: RequestId, result: Result<ProfileText, String> },
+    /// How far a [`Request::Compare`] has come: `step` says which archive is being indexed, or
+    /// that the files are being compared.
+    CompareProgress { id: RequestId, step: String, progress: Progress },
+    /// The answer to [`Request::Compare`].
+    Compared { id: RequestId, result: Result<Box<crate::core::compare::Comparison>, ErrorReport> },
     /// A request the worker could not read (a bug, not user input).
     Protocol { message: String },
 }

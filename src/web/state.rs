@@ -260,6 +260,8 @@ pub struct AppState {
     pub image: ImageState,
     pub paste: PasteState,
     pub seccomp: SeccompState,
+    /// Two images compared.
+    pub compare: super::compare_state::CompareState,
     /// The worker could not be started or reached.
     pub worker_error: Option<String>,
 }
@@ -302,6 +304,8 @@ pub enum Action {
     CloseFile,
     CloseSearch,
     DismissImageError,
+    /// Start, stop or close a comparison of two images.
+    Compare(super::compare_state::CompareAction),
     /// A message from the worker.
     Worker(Response),
     /// The worker failed or could not be reached.
@@ -431,6 +435,10 @@ impl Reducible for AppState {
                 }
             }
             Action::DismissImageError => next.image.error = None,
+            Action::Compare(action) => {
+                next.tool = Tool::Image;
+                next.compare.apply(action);
+            }
             Action::Worker(response) => return self.on_response(response),
             Action::WorkerFailed(message) => next.worker_failed(message),
         }
@@ -543,6 +551,11 @@ impl AppState {
                 }
                 next.seccomp.answered = id;
                 next.seccomp.results = Some(Rc::new(results));
+            }
+            Response::CompareProgress { .. } | Response::Compared { .. } => {
+                if !next.compare.on_response(response) {
+                    return self;
+                }
             }
             Response::Protocol { message } => next.worker_failed(message),
         }

@@ -5,6 +5,7 @@
 //! shared memory. An image archive gets a worker of its own, which keeps the archive's `File`
 //! and its index for later queries (listings, previews, downloads, digest checks).
 
+use super::compare_worker;
 use super::pool;
 use super::protocol::{
     decode, error_report, ready_message, DownloadLink, Evaluated, FileContent, PasteInput, Request, RequestId, Response, SeccompSide, SeccompSource,
@@ -38,8 +39,9 @@ thread_local! {
 pub fn run(scope: DedicatedWorkerGlobalScope) {
     let reply_scope = scope.clone();
     let handler = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-        match decode::<Request>(&event.data()) {
-            Ok((request, file)) => handle(&reply_scope, request, file),
+        let data = event.data();
+        match decode::<Request>(&data) {
+            Ok((request, file)) => handle(&reply_scope, request, file, &data),
             Err(message) => send(&reply_scope, Response::Protocol { message }),
         }
     });
@@ -50,7 +52,7 @@ pub fn run(scope: DedicatedWorkerGlobalScope) {
     }
 }
 
-fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web_sys::File>) {
+fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web_sys::File>, data: &JsValue) {
     let response = match request {
         Request::OpenImage { session, name, cores } => {
             // Indexing may wait for helper workers: it answers when done.
@@ -95,6 +97,10 @@ fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web
         }
         Request::Seccomp { id, sides } => Response::Seccomp { id, results: sides.iter().map(evaluate_side).collect() },
         Request::CrossCheck { id, image, status } => Response::CrossChecked { id, result: with_session(|s| cross_checks(s, image, &status)) },
+        Request::Compare { id, name_a, name_b, image_a, image_b } => {
+            let file_b = compare_worker::second_file(data);
+            compare_worker::run(scope, compare_worker::Job { id, file_a: file, file_b, name_a, name_b, image_a, image_b })
+        }
     };
     send(scope, response);
 }

@@ -67,6 +67,10 @@ for (const scheme of ['light', 'dark']) {
       }
       await axe(page, `the ${tab} view`);
     }
+    await page.getByRole('button', { name: 'Compare these two images' }).click();
+    await page.locator('.compare-summary').waitFor();
+    await page.getByLabel(/^Touched, only the mtime differs/).check();
+    await axe(page, 'the Compare view');
   });
 }
 

@@ -3,6 +3,7 @@
 
 pub mod apparmor_view;
 pub mod cap_builder;
+pub mod compare_page;
 pub mod compare_view;
 pub mod cross_check_view;
 pub mod disclosure;
