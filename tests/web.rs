@@ -216,3 +216,37 @@ fn a_preview_crosses_as_bytes_beside_the_json() {
     let Response::FileRead { result: Ok(content), .. } = back else { panic!("not a FileRead") };
     assert_eq!(content.bytes, bytes);
 }
+
+#[wasm_bindgen_test]
+fn a_stale_seccomp_answer_never_replaces_the_latest() {
+    use tarsier::core::seccomp::{builtin::Builtin, evaluate, summarize, Context};
+    use tarsier::web::protocol::{Evaluated, SeccompSide, SeccompSource};
+    use yew::Reducible;
+    let side = SeccompSide { source: SeccompSource::Builtin(Builtin::Docker), context: Context::docker_default() };
+    let eval = evaluate(&Builtin::Docker.profile().unwrap(), &side.context);
+    let answer = Evaluated { label: "docker".into(), summary: summarize(&eval), eval, unknown_fields: vec![], ms: 0.0 };
+    let s = Rc::new(AppState::default()).reduce(Action::SeccompSent { id: 1, sides: Rc::new(vec![side.clone()]) });
+    let s = s.reduce(Action::SeccompSent { id: 2, sides: Rc::new(vec![side]) });
+    let s = s.reduce(Action::Worker(Response::Seccomp { id: 1, results: vec![Err("old".into())] }));
+    assert!(s.seccomp.results.is_none() && s.seccomp.pending());
+    let s = s.reduce(Action::Worker(Response::Seccomp { id: 2, results: vec![Ok(answer)] }));
+    assert!(!s.seccomp.pending());
+    let mount = s.seccomp.results.as_ref().unwrap()[0].as_ref().unwrap().eval.verdict("mount").unwrap().outcome.word();
+    assert_eq!(mount, "EPERM");
+}
+
+#[wasm_bindgen_test]
+fn a_pasted_apparmor_profile_is_shown_when_its_answer_is_the_latest() {
+    use tarsier::web::state::{LocalPaste, Status};
+    use yew::Reducible;
+    let text = "profile foo {\n  deny mount,\n}\n";
+    let parsed = tarsier::core::apparmor_profile::parse(text).unwrap();
+    let s = Rc::new(AppState::default()).reduce(Action::PasteSent { id: 4, text: text.into() });
+    let s = s.reduce(Action::PasteSent { id: 5, text: text.into() });
+    let s = s.reduce(Action::Worker(Response::AppArmorProfile { id: 4, result: Err("stale".into()) }));
+    assert_eq!(s.paste.status, Status::Pending);
+    let s = s.reduce(Action::Worker(Response::AppArmorProfile { id: 5, result: Ok(parsed) }));
+    assert_eq!(s.paste.status, Status::Done);
+    assert!(matches!(&s.paste.local, Some(LocalPaste::AppArmorProfile(p)) if p.items.len() == 3));
+    assert_eq!(s.paste.text, text);
+}

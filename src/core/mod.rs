@@ -16,5 +16,7 @@ pub mod apparmor_profile;
 pub mod pod_security;
 pub mod cross_check;
 pub mod build;
+pub mod compare;
+pub mod scan;
 #[doc(hidden)]
 pub mod fuzz;

@@ -4,8 +4,10 @@
 
 use super::build_order::BuildOrder;
 use super::client::{now_ms, ImageSessions, WorkerSlot};
-use super::protocol::{error_report, PasteInput, Request, Response, WorkerStats};
-use super::state::{Action, AppState, Asked, ImageView, Pinned, Tool};
+use super::compare_client::CompareClient;
+use super::protocol::{error_report, PasteInput, Request, Response, SeccompSide, WorkerStats};
+use super::state::{Action, AppState, Asked, ImageView, LocalPaste, Pinned, Tool};
+use crate::core::apparmor_profile;
 use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -25,18 +27,19 @@ pub struct Analyzer {
     /// The worker builds from nothing or a rootfs run in (builds on an open archive run in
     /// that archive's worker, which holds its index and its file).
     builder: WorkerSlot,
+    pub(super) compare: CompareClient,
     next_id: Rc<Cell<u32>>,
-    state: UseReducerHandle<AppState>,
+    pub(super) state: UseReducerHandle<AppState>,
 }
 
 impl PartialEq for Analyzer {
     fn eq(&self, other: &Self) -> bool {
-        self.worker == other.worker && self.images == other.images
+        self.worker == other.worker && self.images == other.images && self.compare == other.compare
     }
 }
 
 impl Analyzer {
-    fn dispatcher(&self) -> Rc<dyn Fn(Action)> {
+    pub(super) fn dispatcher(&self) -> Rc<dyn Fn(Action)> {
         let dispatch = self.state.dispatcher();
         Rc::new(move |action| dispatch.dispatch(action))
     }
@@ -47,6 +50,10 @@ impl Analyzer {
         let size = file.size();
         let size = if size.is_finite() && size >= 0.0 { size as u64 } else { 0 };
         self.state.dispatch(Action::ImageStarted { session, name: file.name(), size, now_ms: now_ms() });
+        self.compare.remember(session, &file);
+        if self.state.compare.open {
+            self.close_compare(); // the new archive takes the Compare view's place
+        }
         if let Err(message) = self.images.open(self.dispatcher(), session, &file) {
             let result = Err(error_report("worker", message));
             self.state.dispatch(Action::Worker(Response::ImageOpened { session, result, stats: WorkerStats::default() }));
@@ -124,6 +131,12 @@ impl Analyzer {
         self.ask(Asked::File { path: path.clone() }, |id| Request::ReadFile { id, image, path, offset, max_len: PREVIEW });
     }
 
+    /// Checks the selected image against a pasted status dump (`status`: its text).
+    pub fn cross_check(&self, status: String) {
+        let image = self.image_index();
+        self.ask(Asked::Cross { status: status.clone() }, |id| Request::CrossCheck { id, image, status });
+    }
+
     pub fn close_file(&self) {
         self.state.dispatch(Action::CloseFile);
     }
@@ -165,7 +178,7 @@ impl Analyzer {
         }
     }
 
-    fn next_id(&self) -> u32 {
+    pub(super) fn next_id(&self) -> u32 {
         let id = self.next_id.get().wrapping_add(1).max(self.state.paste.latest.wrapping_add(1));
         self.next_id.set(id);
         id
@@ -181,14 +194,38 @@ impl Analyzer {
             self.state.dispatch(Action::PasteCleared);
             return;
         }
+        if text.trim_start().starts_with('{') {
+            let result = Ok(LocalPaste::Seccomp(Rc::new(text.clone())));
+            self.state.dispatch(Action::PasteLocal { text, result });
+            return;
+        }
         let id = self.next_id();
         self.state.dispatch(Action::PasteSent { id, text: text.clone() });
-        self.send(&Request::Paste { id, input: PasteInput::Text(text), pinned: self.pinned_text() });
+        if is_apparmor_profile(&text) {
+            self.send(&Request::AppArmorProfile { id, text });
+        } else {
+            self.send(&Request::Paste { id, input: PasteInput::Text(text), pinned: self.pinned_text() });
+        }
     }
 
     /// Refuses a paste too large to be a status dump or masks, without touching the box.
     pub fn oversize(&self, bytes: usize) {
         let message = crate::core::paste::PasteError::TooLarge { bytes }.to_string();
+        self.state.dispatch(Action::PasteRejected(message));
+    }
+
+    /// Evaluates seccomp profiles in the worker, unless the latest request asked the same.
+    pub fn evaluate_seccomp(&self, sides: Vec<SeccompSide>) {
+        if self.state.seccomp.asked.as_deref() == Some(&sides) {
+            return;
+        }
+        let id = self.next_id();
+        self.state.dispatch(Action::SeccompSent { id, sides: Rc::new(sides.clone()) });
+        self.send(&Request::Seccomp { id, sides });
+    }
+
+    /// Shows why something meant for the paste box could not be read.
+    pub fn reject(&self, message: String) {
         self.state.dispatch(Action::PasteRejected(message));
     }
 
@@ -235,6 +272,14 @@ impl Analyzer {
     }
 }
 
+/// Whether pasted text is an AppArmor profile (read by [`Request::AppArmorProfile`]) rather
+/// than what [`Request::Paste`] decodes: a rule ending in `,`, a brace or an include, and no key
+/// of a status dump. Text starting with `{` is a seccomp profile instead ([`LocalPaste::Seccomp`]:
+/// no mask, dump or label starts so), which the system-call view sends to the worker.
+fn is_apparmor_profile(text: &str) -> bool {
+    apparmor_profile::looks_like_profile(text) && crate::core::status::known_keys(text).other == 0
+}
+
 /// The app's one [`Analyzer`] over its reducer.
 #[hook]
 pub fn use_analyzer(state: &UseReducerHandle<AppState>) -> Analyzer {
@@ -242,5 +287,13 @@ pub fn use_analyzer(state: &UseReducerHandle<AppState>) -> Analyzer {
     let next_id = use_memo((), |_| Rc::new(Cell::new(0u32)));
     let images = use_memo((), |_| ImageSessions::default());
     let builder = use_memo((), |_| WorkerSlot::default());
-    Analyzer { worker: (*worker).clone(), images: (*images).clone(), builder: (*builder).clone(), next_id: (*next_id).clone(), state: state.clone() }
+    let compare = use_memo((), |_| CompareClient::default());
+    Analyzer {
+        worker: (*worker).clone(),
+        images: (*images).clone(),
+        builder: (*builder).clone(),
+        compare: (*compare).clone(),
+        next_id: (*next_id).clone(),
+        state: state.clone(),
+    }
 }

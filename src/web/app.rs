@@ -3,6 +3,7 @@
 
 use super::analyzer::{use_analyzer, Analyzer};
 use super::components::build_page::{BuildPage, OpenImages};
+use super::components::cross_check_view::OpenImage;
 use super::components::image_page::ImagePage;
 use super::components::process_page::{page_title, ProcessPage};
 use super::fragment;
@@ -42,9 +43,9 @@ pub fn app() -> Html {
                     <p class="error" role="alert">{ error.clone() }</p>
                 }
                 if state.tool == Tool::Image {
-                    <ImagePage image={state.image.clone()} dragging={dragging} />
+                    <ImagePage image={state.image.clone()} dragging={dragging} compare={state.compare.clone()} />
                 } else if state.tool == Tool::Process {
-                    <ProcessPage paste={state.paste.clone()} />
+                    <ProcessPage paste={state.paste.clone()} image={open_image(&state)} seccomp={state.seccomp.clone()} />
                 }
                 // Always mounted (hidden on the other pages), so the form keeps its inputs.
                 <div hidden={state.tool != Tool::Build}>
@@ -55,6 +56,14 @@ pub fn app() -> Html {
             <footer><p>{"Tarsier runs entirely in this page: no upload, no tracking, no network requests."}</p></footer>
         </ContextProvider<Analyzer>>
     }
+}
+
+/// The image open in the image tool, for the process page's cross-checks.
+fn open_image(state: &AppState) -> Option<OpenImage> {
+    let l = state.image.loaded.as_ref()?;
+    let tags = l.report.images.get(l.image).map(|i| i.tags.join(", ")).unwrap_or_default();
+    let title = if tags.is_empty() { l.report.archive.name.clone() } else { tags };
+    Some(OpenImage { title, session: l.session, image: l.image, cross: l.cross.clone() })
 }
 
 /// Opens the decode a shared link names, now and whenever the fragment changes.
@@ -118,6 +127,25 @@ fn use_fragment_and_title(state: &UseReducerHandle<AppState>) {
     });
 }
 
+/// A dropped `.json` file is a seccomp profile: its text goes to the paste box (at most
+/// [`MAX_PASTE_BYTES`](crate::core::paste::MAX_PASTE_BYTES), as a paste).
+fn open_profile(analyzer: &Analyzer, file: &web_sys::File) {
+    analyzer.set_tool(Tool::Process);
+    let size = file.size();
+    if !size.is_finite() || size > crate::core::paste::MAX_PASTE_BYTES as f64 {
+        analyzer.oversize(if size.is_finite() { size as usize } else { usize::MAX });
+        return;
+    }
+    let analyzer = analyzer.clone();
+    let promise = file.text();
+    wasm_bindgen_futures::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_string()) {
+            Some(text) => analyzer.paste(text),
+            None => analyzer.reject("The dropped file could not be read as text.".to_owned()),
+        }
+    });
+}
+
 /// Dropping a file anywhere on the page opens it; returns whether a file is being dragged over
 /// the page.
 #[hook]
@@ -155,13 +183,15 @@ fn use_drop_anywhere(analyzer: &Analyzer) -> bool {
                 if handled {
                     return;
                 }
-                let file = e
-                    .dyn_ref::<web_sys::DragEvent>()
-                    .and_then(web_sys::DragEvent::data_transfer)
-                    .and_then(|dt| dt.files())
-                    .and_then(|files| files.get(0));
-                if let Some(file) = file {
-                    analyzer.open_image(file);
+                let files = e.dyn_ref::<web_sys::DragEvent>().and_then(web_sys::DragEvent::data_transfer).and_then(|dt| dt.files());
+                let Some(files) = files else { return };
+                // Two archives dropped at once are compared; one is opened (a `.json` one as a
+                // seccomp profile).
+                match (files.get(0), files.get(1)) {
+                    (Some(a), Some(b)) => analyzer.compare_files(a, b),
+                    (Some(file), None) if file.name().to_ascii_lowercase().ends_with(".json") => open_profile(&analyzer, &file),
+                    (Some(file), None) => analyzer.open_image(file),
+                    _ => {}
                 }
             });
             move || drop((over, leave, dropped))

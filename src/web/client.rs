@@ -19,7 +19,7 @@ const WORKER_NAME: &str = "tarsier";
 ///
 /// # Errors
 /// A sentence for the user when the browser refuses to start the worker.
-fn spawn(dispatch: Rc<dyn Fn(Action)>) -> Result<WorkerHandle, String> {
+pub(super) fn spawn(dispatch: Rc<dyn Fn(Action)>) -> Result<WorkerHandle, String> {
     let on_error = dispatch.clone();
     WorkerHandle::spawn(
         WORKER_NAME,

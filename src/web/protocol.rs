@@ -14,8 +14,11 @@
 //! which belongs to neither protocol (see [`super::worker_handle`]).
 
 use super::build_order::{BuildOrder, BuiltSummary};
+use crate::core::apparmor_profile::ProfileText;
+use crate::core::cross_check::CrossCheck;
 use crate::core::image::{DigestCheck, EntryReport, ErrorReport, MemberSpan, MergedEntry, Overview, Page, Progress, Report, SearchHit};
 use crate::core::paste::PasteReport;
+use crate::core::seccomp::{builtin::Builtin, Context, Evaluation, Summary, UnknownField};
 use serde::{Deserialize, Serialize};
 
 /// A request id: the UI shows only the answer to its latest request of a kind.
@@ -57,10 +60,47 @@ pub enum Request {
     /// A file's whole content (or the full JSON report when `path` is `None`) as a `blob:` URL
     /// for a download link.
     Download { id: RequestId, image: usize, path: Option<String> },
+    /// Process ↔ image: image `image`'s setuid/setgid and file-capability binaries and its
+    /// config's `User` against a pasted `/proc/<pid>/status` dump.
+    CrossCheck { id: RequestId, image: usize, status: String },
+    /// Evaluate seccomp profiles: the system-call view's side, and the one it is compared with.
+    Seccomp { id: RequestId, sides: Vec<SeccompSide> },
+    /// Read an AppArmor profile text pasted into the paste box (`id`: the paste's).
+    AppArmorProfile { id: RequestId, text: String },
+    /// Compare image `image_a` of the attached file with image `image_b` of the second attached
+    /// file (`file_b`, see [`super::compare_worker`]), or of the same file when none is attached.
+    /// Runs in a worker of its own, which indexes both archives (cancelled by terminating it).
+    Compare { id: RequestId, name_a: String, name_b: String, image_a: usize, image_b: usize },
     /// Build an image (the Build page). The attached file, if any, holds the rootfs tarball and
     /// the files added from disk ([`BuildOrder`]); with `order.base_image`, the archive this
     /// worker holds is the base. Answers [`Response::BuildProgress`]*, [`Response::Built`].
     Build { id: RequestId, order: Box<BuildOrder> },
+}
+
+/// Which seccomp profile a side evaluates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SeccompSource {
+    Builtin(Builtin),
+    /// A pasted or dropped profile's JSON text.
+    Text(String),
+}
+
+/// One profile in one context.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeccompSide {
+    pub source: SeccompSource,
+    pub context: Context,
+}
+
+/// One profile evaluated in one context ([`Request::Seccomp`]'s answer per side).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluated {
+    pub label: String,
+    pub eval: Evaluation,
+    pub summary: Summary,
+    pub unknown_fields: Vec<UnknownField>,
+    /// Time the worker took to read, evaluate and summarize, in milliseconds.
+    pub ms: f64,
 }
 
 /// Worker → page. Errors about an archive are [`ErrorReport`]s: a code the page can react to
@@ -90,6 +130,16 @@ pub enum Response {
     /// The answer to [`Request::Build`]; on success the archive rides beside as a `File` made
     /// of parts (new bytes and slices of the user's files).
     Built { id: RequestId, result: Result<BuiltSummary, ErrorReport> },
+    CrossChecked { id: RequestId, result: Result<Vec<CrossCheck>, ErrorReport> },
+    /// Per side of [`Request::Seccomp`]: the evaluation, or the core's sentence (a profile's
+    /// names the JSON path).
+    Seccomp { id: RequestId, results: Vec<Result<Evaluated, String>> },
+    AppArmorProfile { id: RequestId, result: Result<ProfileText, String> },
+    /// How far a [`Request::Compare`] has come: `step` says which archive is being indexed, or
+    /// that the files are being compared.
+    CompareProgress { id: RequestId, step: String, progress: Progress },
+    /// The answer to [`Request::Compare`].
+    Compared { id: RequestId, result: Result<Box<crate::core::compare::Comparison>, ErrorReport> },
     /// A request the worker could not read (a bug, not user input).
     Protocol { message: String },
 }

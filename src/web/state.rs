@@ -1,8 +1,10 @@
 //! The app's one reducer: every change of what the page shows goes through [`Action`].
 
 use super::build_order::BuiltSummary;
-use super::protocol::{DownloadLink, FileContent, RequestId, Response, WorkerStats};
+use super::protocol::{DownloadLink, Evaluated, FileContent, RequestId, Response, SeccompSide, WorkerStats};
 use crate::core::image::{DigestCheck, EntryReport, ErrorReport, MergedEntry, Overview, Page, Progress, Report, SearchHit};
+use crate::core::apparmor_profile::ProfileText;
+use crate::core::cross_check::CrossCheck;
 use crate::core::paste::PasteReport;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -23,6 +25,18 @@ pub struct PasteState {
     pub pinned: Option<Pinned>,
     /// Where the latest request stands.
     pub status: Status,
+    /// A profile pasted (seccomp or AppArmor), shown instead of `shown` while set.
+    pub local: Option<LocalPaste>,
+}
+
+/// Profiles the paste box recognises besides what `core::paste` decodes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LocalPaste {
+    /// Text that starts with `{`: a seccomp profile in Docker's JSON, which the system-call view
+    /// sends to the worker to read and evaluate.
+    Seccomp(Rc<String>),
+    /// An AppArmor profile text, read by the worker.
+    AppArmorProfile(Rc<ProfileText>),
 }
 
 /// A status dump kept for comparison.
@@ -194,6 +208,8 @@ pub struct Loaded {
     pub verify: Remote<Shared<Vec<DigestCheck>>>,
     pub verify_progress: Option<Rc<ProgressShown>>,
     pub download: Remote<DownloadLink>,
+    /// Process ↔ image checks of the selected image against the status dump pasted (its text).
+    pub cross: Option<(String, Remote<Shared<Vec<CrossCheck>>>)>,
 }
 
 /// The image explorer.
@@ -220,12 +236,35 @@ impl ImageFailure {
     }
 }
 
+/// The system-call view's evaluations, done in the worker.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SeccompState {
+    /// The latest request's id; only its answer is kept.
+    pub latest: RequestId,
+    /// What the latest request asked.
+    pub asked: Option<Rc<Vec<SeccompSide>>>,
+    /// The id of the answer in `results`.
+    pub answered: RequestId,
+    /// One result per side asked.
+    pub results: Option<Rc<Vec<Result<Evaluated, String>>>>,
+}
+
+impl SeccompState {
+    /// Whether an answer is still awaited.
+    pub fn pending(&self) -> bool {
+        self.asked.is_some() && self.answered != self.latest
+    }
+}
+
 /// The whole page's state.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppState {
     pub tool: Tool,
     pub image: ImageState,
     pub paste: PasteState,
+    pub seccomp: SeccompState,
+    /// Two images compared.
+    pub compare: super::compare_state::CompareState,
     /// The worker could not be started or reached.
     pub worker_error: Option<String>,
     pub build: BuildState,
@@ -242,6 +281,10 @@ pub enum Action {
     PasteCleared,
     /// A paste was refused before any request (too large); what is shown stays.
     PasteRejected(String),
+    /// The system-call view asked the worker to evaluate `sides` as request `id`.
+    SeccompSent { id: RequestId, sides: Rc<Vec<SeccompSide>> },
+    /// A profile pasted ([`LocalPaste`]), or why it could not be read.
+    PasteLocal { text: String, result: Result<LocalPaste, String> },
     /// Keep the current dump aside and compare the next one against it.
     Pin(Pinned),
     /// Stop comparing.
@@ -265,6 +308,8 @@ pub enum Action {
     CloseFile,
     CloseSearch,
     DismissImageError,
+    /// Start, stop or close a comparison of two images.
+    Compare(super::compare_state::CompareAction),
     /// A message from the worker.
     Worker(Response),
     /// The worker failed or could not be reached.
@@ -287,12 +332,19 @@ impl Reducible for AppState {
                 next.paste.text = text;
                 next.paste.latest = id;
                 next.paste.status = Status::Pending;
+                next.paste.local = None;
+            }
+            Action::PasteLocal { text, result } => next.paste.local_paste(text, result),
+            Action::SeccompSent { id, sides } => {
+                next.seccomp.latest = id;
+                next.seccomp.asked = Some(sides);
             }
             Action::FragmentSent { id } => {
                 next.paste.latest = id;
                 next.paste.status = Status::Pending;
             }
             Action::PasteCleared => {
+                next.paste.local = None;
                 next.paste.text.clear();
                 next.paste.status = Status::Idle;
                 next.paste.latest = self.paste.latest.wrapping_add(1); // answers in flight are stale now
@@ -335,6 +387,7 @@ impl Reducible for AppState {
                 if let Some(loaded) = next.image.loaded.as_mut() {
                     if image < loaded.report.images.len() {
                         loaded.image = image;
+                        loaded.cross = None;
                         loaded.file = None;
                         loaded.layer = None;
                         loaded.layer_page = Remote::NotAsked;
@@ -359,6 +412,7 @@ impl Reducible for AppState {
                         loaded.verify_progress = None;
                     }
                     Asked::Download => loaded.download = Remote::Waiting(id),
+                    Asked::Cross { status } => loaded.cross = Some((status, Remote::Waiting(id))),
                 }
             }
             Action::ToggleDir { image, path } => {
@@ -391,6 +445,10 @@ impl Reducible for AppState {
                 }
             }
             Action::DismissImageError => next.image.error = None,
+            Action::Compare(action) => {
+                next.tool = Tool::Image;
+                next.compare.apply(action);
+            }
             Action::Worker(response) => return self.on_response(response),
             Action::WorkerFailed(message) => {
                 if next.build.running.take().is_some() {
@@ -421,6 +479,34 @@ impl Reducible for AppState {
             }
         }
         Rc::new(next)
+    }
+}
+
+impl PasteState {
+    /// The worker's reading of a pasted AppArmor profile; `false` when it is stale.
+    fn profile_read(&mut self, id: RequestId, result: Result<ProfileText, String>) -> bool {
+        if id != self.latest {
+            return false;
+        }
+        let text = std::mem::take(&mut self.text);
+        self.local_paste(text, result.map(|p| LocalPaste::AppArmorProfile(Rc::new(p))));
+        self.latest = id; // local_paste moved it on; this answer is the latest
+        true
+    }
+
+    /// Shows a pasted profile; answers in flight for earlier pastes are stale now.
+    fn local_paste(&mut self, text: String, result: Result<LocalPaste, String>) {
+        self.text = text;
+        self.latest = self.latest.wrapping_add(1);
+        match result {
+            Ok(local) => {
+                self.local = Some(local);
+                self.shown = None;
+                self.fragment = None;
+                self.status = Status::Done;
+            }
+            Err(message) => self.status = Status::Failed(message),
+        }
     }
 }
 
@@ -489,9 +575,27 @@ impl AppState {
             | Response::LayerPage { .. }
             | Response::Found { .. }
             | Response::FileRead { .. }
-            | Response::Downloadable { .. } => {
+            | Response::Downloadable { .. }
+            | Response::CrossChecked { .. } => {
                 let Some(loaded) = next.image.loaded.as_mut() else { return self };
                 if !loaded.file_reply(response) {
+                    return self;
+                }
+            }
+            Response::AppArmorProfile { id, result } => {
+                if !next.paste.profile_read(id, result) {
+                    return self;
+                }
+            }
+            Response::Seccomp { id, results } => {
+                if id != self.seccomp.latest {
+                    return self; // a stale answer never overwrites a newer request
+                }
+                next.seccomp.answered = id;
+                next.seccomp.results = Some(Rc::new(results));
+            }
+            Response::CompareProgress { .. } | Response::Compared { .. } => {
+                if !next.compare.on_response(response) {
                     return self;
                 }
             }
@@ -510,6 +614,7 @@ pub enum Asked {
     Search { pattern: String },
     Verify,
     Download,
+    Cross { status: String },
 }
 
 fn settle<T>(slot: &mut Remote<T>, id: RequestId, result: Result<T, ErrorReport>) -> bool {
@@ -551,6 +656,7 @@ impl Loaded {
             verify: Remote::NotAsked,
             verify_progress: None,
             download: Remote::NotAsked,
+            cross: None,
         }
     }
 
@@ -572,6 +678,10 @@ impl Loaded {
             },
             Response::Verified { id, result } => settle(&mut self.verify, id, result.map(Shared::new)),
             Response::Downloadable { id, result } => settle(&mut self.download, id, result),
+            Response::CrossChecked { id, result } => match self.cross.as_mut() {
+                Some((_, slot)) => settle(slot, id, result.map(Shared::new)),
+                None => false,
+            },
             _ => false,
         }
     }

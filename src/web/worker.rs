@@ -6,9 +6,15 @@
 //! and its index for later queries (listings, previews, downloads, digest checks).
 
 use super::build_worker;
+use super::compare_worker;
 use super::pool;
-use super::protocol::{decode, error_report, ready_message, DownloadLink, FileContent, PasteInput, Request, RequestId, Response, WorkerStats};
+use super::protocol::{
+    decode, error_report, ready_message, DownloadLink, Evaluated, FileContent, PasteInput, Request, RequestId, Response, SeccompSide, SeccompSource,
+    WorkerStats,
+};
+use crate::core::seccomp::{self, builtin::Builtin, Profile};
 use super::worker_io::{post, post_with_bytes, reader, CountingReader, Throttle};
+use crate::core::cross_check::{cross_check, CrossCheck, ProcessFacts};
 use crate::core::image::{self, Analysis, ErrorReport, Flow, ImageError, Observer, Options, Overview, Progress};
 use crate::core::paste;
 use std::cell::{Cell, RefCell};
@@ -34,8 +40,9 @@ thread_local! {
 pub fn run(scope: DedicatedWorkerGlobalScope) {
     let reply_scope = scope.clone();
     let handler = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-        match decode::<Request>(&event.data()) {
-            Ok((request, file)) => handle(&reply_scope, request, file),
+        let data = event.data();
+        match decode::<Request>(&data) {
+            Ok((request, file)) => handle(&reply_scope, request, file, &data),
             Err(message) => send(&reply_scope, Response::Protocol { message }),
         }
     });
@@ -46,7 +53,7 @@ pub fn run(scope: DedicatedWorkerGlobalScope) {
     }
 }
 
-fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web_sys::File>) {
+fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web_sys::File>, data: &JsValue) {
     let response = match request {
         Request::OpenImage { session, name, cores } => {
             // Indexing may wait for helper workers: it answers when done.
@@ -85,6 +92,15 @@ fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web
         Request::Download { id, image, path } => {
             let result = with_session(|s| download(s, image, path.as_deref()));
             Response::Downloadable { id, result }
+        }
+        Request::AppArmorProfile { id, text } => {
+            Response::AppArmorProfile { id, result: crate::core::apparmor_profile::parse(&text).map_err(|e| e.to_string()) }
+        }
+        Request::Seccomp { id, sides } => Response::Seccomp { id, results: sides.iter().map(evaluate_side).collect() },
+        Request::CrossCheck { id, image, status } => Response::CrossChecked { id, result: with_session(|s| cross_checks(s, image, &status)) },
+        Request::Compare { id, name_a, name_b, image_a, image_b } => {
+            let file_b = compare_worker::second_file(data);
+            compare_worker::run(scope, compare_worker::Job { id, file_a: file, file_b, name_a, name_b, image_a, image_b })
         }
         Request::Build { id, order } => {
             SESSION.with(|s| {
@@ -354,6 +370,52 @@ fn read_file(s: &Session, image: usize, path: &str, offset: u64, max_len: usize)
         Vec::new()
     };
     Ok(FileContent { entry, offset, bytes })
+}
+
+thread_local! {
+    /// The built-in seccomp profiles, read once: a change of context then only evaluates.
+    static BUILTINS: RefCell<Vec<(Builtin, Rc<Profile>)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn builtin_profile(b: Builtin) -> Result<Rc<Profile>, String> {
+    if let Some(p) = BUILTINS.with(|c| c.borrow().iter().find(|(k, _)| *k == b).map(|(_, p)| p.clone())) {
+        return Ok(p);
+    }
+    let p = Rc::new(b.profile().map_err(|e| e.to_string())?);
+    BUILTINS.with(|c| c.borrow_mut().push((b, p.clone())));
+    Ok(p)
+}
+
+/// Reads and evaluates one side of a [`Request::Seccomp`].
+fn evaluate_side(side: &SeccompSide) -> Result<Evaluated, String> {
+    let started = js_sys::Date::now();
+    let (label, profile) = match &side.source {
+        SeccompSource::Builtin(b) => (b.label().to_owned(), builtin_profile(*b)?),
+        SeccompSource::Text(text) => {
+            let p = seccomp::parse_profile(text).map_err(|e| format!("The pasted seccomp profile: {e}"))?;
+            ("The pasted profile".to_owned(), Rc::new(p))
+        }
+    };
+    let eval = seccomp::evaluate(&profile, &side.context);
+    let summary = seccomp::summarize(&eval);
+    Ok(Evaluated { label, eval, summary, unknown_fields: profile.unknown_fields.clone(), ms: js_sys::Date::now() - started })
+}
+
+/// Largest `/etc/passwd` read to resolve the config's user name (as `tarsier inspect --status`).
+const MAX_PASSWD: u64 = 1 << 20;
+
+/// Process ↔ image checks of one image against a status dump (what `tarsier inspect --status`
+/// prints).
+fn cross_checks(s: &Session, image: usize, status: &str) -> Result<Vec<CrossCheck>, ErrorReport> {
+    let dump = crate::core::status::parse(status).map_err(|e| error_report("status", e.to_string()))?;
+    let facts = ProcessFacts::from_status(&dump);
+    let files = s.analysis.privileged_files(image).map_err(typed)?;
+    let user = s.analysis.report.images.get(image).and_then(|i| i.config.user.clone());
+    let fits = s.analysis.merged_entry(image, "etc/passwd").is_some_and(|e| e.size <= MAX_PASSWD);
+    let mut bytes = Vec::new();
+    let passwd = (fits && image::copy_merged(reader(&s.file)?, &s.analysis, image, "etc/passwd", &mut bytes).is_ok())
+        .then(|| String::from_utf8_lossy(&bytes).into_owned());
+    Ok(cross_check(&files, user.as_deref(), passwd.as_deref(), &facts))
 }
 
 fn download(s: &Session, image: usize, path: Option<&str>) -> Result<DownloadLink, ErrorReport> {

@@ -74,7 +74,14 @@ impl WorkerHandle {
     /// # Errors
     /// A sentence for the user when the message cannot be sent.
     pub fn send<T: Serialize>(&self, payload: &T, file: Option<&web_sys::File>) -> Result<(), String> {
-        let message = encode(payload, file)?;
+        self.send_message(encode(payload, file)?)
+    }
+
+    /// Posts a message already built with [`encode`] (and perhaps more attached to it).
+    ///
+    /// # Errors
+    /// A sentence for the user when the message cannot be sent.
+    pub fn send_message(&self, message: JsValue) -> Result<(), String> {
         if let Some(queue) = self.queue.borrow_mut().as_mut() {
             queue.push(message);
             return Ok(());

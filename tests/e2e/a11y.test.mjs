@@ -34,6 +34,11 @@ for (const scheme of ['light', 'dark']) {
     await page.locator('article.status-report').waitFor();
     await page.locator('.raw .disclosure-toggle').first().click();
     await axe(page, 'a status dump');
+    await page.getByRole('button', { name: /System calls: what may a container call/ }).click();
+    await page.locator('#syscalls tr.syscall').first().waitFor();
+    await page.getByRole('button', { name: 'Compare with another profile or context' }).click();
+    await page.locator('table.seccomp-diffs').waitFor();
+    await axe(page, 'the system-call view and its comparison');
     await page.getByRole('button', { name: 'Compare with another dump' }).click();
     await pasteText(page, await readFile(join(FIXTURES, 'proc/local/podman_default.status'), 'utf8'));
     await page.locator('section.comparison').waitFor();
@@ -62,6 +67,10 @@ for (const scheme of ['light', 'dark']) {
       }
       await axe(page, `the ${tab} view`);
     }
+    await page.getByRole('button', { name: 'Compare these two images' }).click();
+    await page.locator('.compare-summary').waitFor();
+    await page.getByLabel(/^Touched, only the mtime differs/).check();
+    await axe(page, 'the Compare view');
   });
 
   test(`the Build page has no axe violations (${scheme})`, async () => {

@@ -636,7 +636,7 @@ pub fn cat(args: &CatArgs) -> ExitCode {
         Err(e) => return LoadError::io(&args.file, e).fail(false),
     };
     let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = WriteWatch { inner: BufWriter::new(stdout.lock()), failed: None };
     let layer = match args.layer {
         Some(pos) => match a.report.images.get(args.image).and_then(|i| i.layers.get(pos)) {
             Some(l) => Some(l.layer),
@@ -657,11 +657,36 @@ pub fn cat(args: &CatArgs) -> ExitCode {
             break;
         }
     }
-    match r.map(|_| out.flush()) {
-        Ok(Ok(())) => ExitCode::SUCCESS,
-        Ok(Err(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Ok(Err(e)) => fail(format!("could not write to standard output: {e}.")),
-        Err(e) => LoadError::new(&args.file, ErrorReport::from(&e)).fail(false),
+    // A failed write reaches here inside the copy's error, or from the last flush: either way
+    // the watch saw it, and it is about stdout, not the archive.
+    let flushed = r.as_ref().ok().map(|_| out.flush());
+    match (out.failed, r, flushed) {
+        (Some((std::io::ErrorKind::BrokenPipe, _)), _, _) => ExitCode::SUCCESS,
+        (Some((_, message)), _, _) => fail(format!("could not write to standard output: {message}.")),
+        (None, Err(e), _) => LoadError::new(&args.file, ErrorReport::from(&e)).fail(false),
+        (None, Ok(_), Some(Err(e))) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        (None, Ok(_), Some(Err(e))) => fail(format!("could not write to standard output: {e}.")),
+        (None, Ok(_), _) => ExitCode::SUCCESS,
+    }
+}
+
+/// A writer that remembers its first failed write or flush (kind and message).
+struct WriteWatch<W> {
+    inner: W,
+    failed: Option<(std::io::ErrorKind, String)>,
+}
+
+impl<W: Write> Write for WriteWatch<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf).inspect_err(|e| {
+            self.failed.get_or_insert((e.kind(), e.to_string()));
+        })
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().inspect_err(|e| {
+            self.failed.get_or_insert((e.kind(), e.to_string()));
+        })
     }
 }
 

@@ -18,11 +18,15 @@ mod build;
 #[cfg(not(target_arch = "wasm32"))]
 mod caps;
 #[cfg(not(target_arch = "wasm32"))]
+mod diff;
+#[cfg(not(target_arch = "wasm32"))]
 mod image;
 #[cfg(not(target_arch = "wasm32"))]
 mod input;
 #[cfg(not(target_arch = "wasm32"))]
 mod output;
+#[cfg(not(target_arch = "wasm32"))]
+mod scan;
 #[cfg(not(target_arch = "wasm32"))]
 mod seccomp;
 #[cfg(not(target_arch = "wasm32"))]
@@ -58,6 +62,10 @@ enum Command {
     Apparmor(apparmor::Args),
     /// Make an image without Docker: empty, from a rootfs tarball, or a layer on a base image.
     Build(Box<build::Args>),
+    /// Compare two images: layers, config, packages, and files by content.
+    Diff(diff::Args),
+    /// Scan contents: secrets (deleted ones too), accounts, setuid triage.
+    Scan(scan::Args),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -72,5 +80,7 @@ fn main() -> ExitCode {
         Command::Seccomp(args) => seccomp::run(&args),
         Command::Apparmor(args) => apparmor::run(&args),
         Command::Build(args) => build::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Scan(args) => scan::run(&args),
     }
 }

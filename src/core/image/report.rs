@@ -396,6 +396,16 @@ pub enum PackageSource {
     Apk,
 }
 
+impl PackageSource {
+    /// `dpkg` or `apk`, as the JSON report names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PackageSource::Dpkg => "dpkg",
+            PackageSource::Apk => "apk",
+        }
+    }
+}
+
 /// A package present in the final image.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Package {

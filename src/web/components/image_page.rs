@@ -3,11 +3,13 @@
 //! archive's overview is shown it takes the place of the one on screen, which comes back if the
 //! new one fails or is cancelled.
 
+use super::compare_page::{CompareControls, ComparePage};
 use super::drop_zone::DropZone;
 use super::image::preview::OverviewPreview;
 use super::image::progress::IndexProgress;
 use super::image::ImageExplorer;
 use crate::web::analyzer::Analyzer;
+use crate::web::compare_state::CompareState;
 use crate::web::state::ImageState;
 use yew::prelude::*;
 
@@ -16,6 +18,8 @@ pub struct Props {
     pub image: ImageState,
     /// Whether a file is being dragged over the page.
     pub dragging: bool,
+    /// Two images compared (shown in place of the archive on screen while open).
+    pub compare: CompareState,
 }
 
 #[function_component(ImagePage)]
@@ -42,6 +46,11 @@ pub fn image_page(props: &Props) -> Html {
                 <IndexProgress loading={loading.clone()} {on_cancel} />
             }
             if let (Some(loaded), None) = (&image.loaded, &overview) {
+                <CompareControls loaded={loaded.clone()} />
+            }
+            if props.compare.open {
+                <ComparePage compare={props.compare.clone()} />
+            } else if let (Some(loaded), None) = (&image.loaded, &overview) {
                 <ImageExplorer loaded={loaded.clone()} view={image.view} />
             }
         </>

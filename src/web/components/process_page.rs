@@ -2,21 +2,30 @@
 //! capability builder, and the decoded report (masks, one status dump or two side by side, an
 //! AppArmor label).
 
-use super::apparmor_view::AppArmorView;
+use super::apparmor_view::{AppArmorProfileView, AppArmorView};
+use super::seccomp_view::SyscallView;
 use super::cap_builder::CapBuilder;
 use super::compare_view::CompareView;
+use super::cross_check_view::{CrossCheckCard, OpenImage};
 use super::mask_view::MaskList;
 use super::paste_box::PasteBox;
 use super::status_view::{process_title, StatusView};
 use crate::core::paste::PasteReport;
 use crate::web::analyzer::Analyzer;
-use crate::web::state::{PasteState, Status};
+use crate::core::caps::{CapSet, DOCKER_DEFAULT};
+use crate::web::state::{LocalPaste, PasteState, SeccompState, Status};
 use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub paste: PasteState,
+    /// The image open in the image tool, if any: a single dump is checked against it.
+    #[prop_or_default]
+    pub image: Option<OpenImage>,
+    /// The system-call view's answers from the worker.
+    #[prop_or_default]
+    pub seccomp: SeccompState,
 }
 
 #[function_component(ProcessPage)]
@@ -31,6 +40,7 @@ pub fn process_page(props: &Props) -> Html {
         let analyzer = analyzer.clone();
         Callback::from(move |bytes: usize| analyzer.oversize(bytes))
     };
+    let syscalls = use_state(|| None::<Opened>);
     let on_build = {
         let analyzer = analyzer.clone();
         Callback::from(move |hex: String| analyzer.paste(hex))
@@ -52,10 +62,68 @@ pub fn process_page(props: &Props) -> Html {
                 } }
             </div>
             <CapBuilder on_decode={on_build} />
-            if let Some(report) = &paste.shown {
-                { view_report(report, &analyzer, paste.pinned.is_some()) }
-            }
+            { match (&paste.local, &paste.shown) {
+                (Some(local), _) => view_local(local, &props.seccomp),
+                (None, Some(report)) => view_report(report, &analyzer, paste.pinned.is_some(), &syscalls),
+                (None, None) => html! {},
+            } }
+            { view_cross(paste, props.image.as_ref()) }
+            { view_syscalls(&syscalls, paste.local.is_some(), &props.seccomp) }
         </>
+    }
+}
+
+/// Process ↔ image checks: a single status dump shown and an image open.
+fn view_cross(paste: &PasteState, image: Option<&OpenImage>) -> Html {
+    match (&paste.local, &paste.shown, image) {
+        (None, Some(report), Some(image)) if matches!(report.as_ref(), PasteReport::Status(s) if s.dumps.len() == 1) => html! {
+            <CrossCheckCard status={AttrValue::from(paste.text.clone())} image={image.clone()} />
+        },
+        _ => html! {},
+    }
+}
+
+/// What the system-call view was opened with: a bounding set, a note, and a count that makes
+/// each opening a fresh view.
+#[derive(Debug, Clone, PartialEq)]
+struct Opened {
+    bounding: CapSet,
+    note: Option<String>,
+    key: u32,
+}
+
+type SyscallsState = UseStateHandle<Option<Opened>>;
+
+fn open_syscalls(syscalls: &SyscallsState) -> Callback<(CapSet, String)> {
+    let syscalls = syscalls.clone();
+    Callback::from(move |(bounding, note): (CapSet, String)| {
+        let key = syscalls.as_ref().map_or(0, |o| o.key.wrapping_add(1));
+        syscalls.set(Some(Opened { bounding, note: Some(note), key }));
+    })
+}
+
+/// The system-call view, or the button that opens it with Docker's defaults.
+fn view_syscalls(syscalls: &SyscallsState, local: bool, seccomp: &SeccompState) -> Html {
+    if local {
+        return html! {};
+    }
+    match syscalls.as_ref() {
+        Some(o) => html! { <SyscallView key={o.key} bounding={o.bounding} note={o.note.clone().map(AttrValue::from)} seccomp={seccomp.clone()} /> },
+        None => {
+            let s = syscalls.clone();
+            let onclick = Callback::from(move |_| s.set(Some(Opened { bounding: DOCKER_DEFAULT, note: None, key: 0 })));
+            html! {
+                <p class="row"><button type="button" id="syscalls-button" {onclick}>{"System calls: what may a container call?"}</button>
+                <span class="hint">{" Docker's, podman's or a pasted seccomp profile, call by call."}</span></p>
+            }
+        }
+    }
+}
+
+fn view_local(local: &LocalPaste, seccomp: &SeccompState) -> Html {
+    match local {
+        LocalPaste::Seccomp(text) => html! { <SyscallView key={text.len()} custom={text.clone()} bounding={DOCKER_DEFAULT} seccomp={seccomp.clone()} /> },
+        LocalPaste::AppArmorProfile(p) => html! { <AppArmorProfileView profile={p.clone()} /> },
     }
 }
 
@@ -73,7 +141,7 @@ pub fn page_title(shown: Option<&PasteReport>) -> String {
     }
 }
 
-fn view_report(report: &Rc<PasteReport>, analyzer: &Analyzer, pinned: bool) -> Html {
+fn view_report(report: &Rc<PasteReport>, analyzer: &Analyzer, pinned: bool, syscalls: &SyscallsState) -> Html {
     match report.as_ref() {
         PasteReport::Masks(masks) => html! { <MaskList masks={Rc::new(masks.clone())} /> },
         PasteReport::AppArmor(label) => html! { <AppArmorView label={Rc::new(label.clone())} /> },
@@ -91,7 +159,7 @@ fn view_report(report: &Rc<PasteReport>, analyzer: &Analyzer, pinned: bool) -> H
                             <p class="row"><button type="button" id="compare-button" onclick={pin}>{"Compare with another dump"}</button>
                             <span class="hint">{"Keeps this dump aside; paste a second one (a host process and a container's, say) to see both side by side."}</span></p>
                         }
-                        <StatusView report={report} />
+                        <StatusView report={report} on_syscalls={open_syscalls(syscalls)} />
                     </>
                 }
             }

@@ -7,6 +7,8 @@
 
 use super::disclosure::Disclosure;
 use super::mask_view::MaskView;
+use super::status_panels::{PodSecurityCard, SeccompPanel};
+use crate::core::caps::CapSet;
 use crate::core::signals::Numbering;
 use crate::core::status::{Level, SignalsReport, StatusReport};
 use std::rc::Rc;
@@ -16,6 +18,9 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub report: Rc<StatusReport>,
+    /// Opens the system-call view with this bounding set and a note on what the dump says.
+    #[prop_or_default]
+    pub on_syscalls: Option<Callback<(CapSet, String)>>,
 }
 
 fn level_class(level: &Level) -> &'static str {
@@ -124,7 +129,10 @@ pub fn status_view(props: &Props) -> Html {
                     { row("Speculation_Store_Bypass", r.security.speculation_store_bypass.as_ref().map(|s| format!("{} — {}", s.value, s.explanation))) }
                     { row("SpeculationIndirectBranch", r.security.speculation_indirect_branch.as_ref().map(|s| format!("{} — {}", s.value, s.explanation))) }
                 </dl>
+                <SeccompPanel report={r.clone()} on_syscalls={props.on_syscalls.clone()} />
             </section>
+
+            <PodSecurityCard report={r.clone()} />
 
             if !r.signals.masks.is_empty() {
                 <SignalsCard signals={Rc::new(r.signals.clone())} />

@@ -1,0 +1,241 @@
+//! The two merged filesystems path by path: added, removed, changed (content by sha256, kind,
+//! mode bits, owner, group, symlink target, hard-link group, file capabilities) and touched (only
+//! the mtime differs). Size never decides alone: a different size is a different content without
+//! hashing; equal sizes are hashed, unless both sides take the body from the same layer
+//! (same diff_id, same entry), which is the same bytes.
+
+use super::types::{ChangedFile, FileItem, Side, Touched, Values};
+use crate::core::image::{copy_entry, Analysis, EntryKind, EntryReport, ImageError};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::{Read, Seek, Write};
+
+/// What one present path is, as an unpacked tree shows it (a hard link is the file it links to).
+#[derive(Debug, Clone)]
+pub(crate) struct Meta {
+    pub kind: &'static str,
+    pub mode: u32,
+    pub uid: u64,
+    pub gid: u64,
+    pub size: u64,
+    pub mtime: Option<i64>,
+    pub link: Option<String>,
+    pub caps: Option<String>,
+    /// The other paths of its hard-link group (sharing its inode), sorted.
+    pub hardlinks: Vec<String>,
+    /// Where a regular file's body is: the layer's diff_id, and (report layer, entry path).
+    pub body: Option<Body>,
+}
+
+/// The entry that holds a file's body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Body {
+    pub diff_id: Option<String>,
+    pub layer: usize,
+    pub path: String,
+}
+
+fn kind_name(k: EntryKind) -> &'static str {
+    match k {
+        EntryKind::File | EntryKind::Hardlink => "file",
+        EntryKind::Dir => "dir",
+        EntryKind::Symlink => "symlink",
+        EntryKind::Char => "char",
+        EntryKind::Block => "block",
+        EntryKind::Fifo => "fifo",
+        _ => "other",
+    }
+}
+
+/// The entry a hard link written in report layer `layer` points to: its target in the same layer
+/// (followed while that is a hard link too), as extraction at that layer links it.
+fn link_target_in_layer(a: &Analysis, layer: usize, target: &str) -> Option<(String, EntryReport)> {
+    let mut cur = target.trim_start_matches("./").trim_start_matches('/').to_owned();
+    for _ in 0..64 {
+        let ei = a.find_in_layer(layer, &cur)?;
+        let e = a.entry_report(a.layer_entry(layer, ei)?);
+        match (e.kind, &e.link_target) {
+            (EntryKind::Hardlink, Some(next)) => cur = next.trim_start_matches("./").trim_start_matches('/').to_owned(),
+            _ => return Some((cur, e)),
+        }
+    }
+    None
+}
+
+/// Every present path of image `image`, hard links resolved to their file.
+pub(crate) fn tree(a: &Analysis, image: usize) -> Result<BTreeMap<String, Meta>, ImageError> {
+    let img = a.report.images.get(image).ok_or_else(|| ImageError::NotFound { what: format!("image {image}") })?;
+    let mut out = BTreeMap::new();
+    // Inodes: (report layer, path of the file entry) → the paths that share it.
+    let mut inodes: BTreeMap<(usize, String), Vec<String>> = BTreeMap::new();
+    for e in a.merged_tree(image, false)? {
+        let Some(pos) = img.layers.get(e.layer) else { continue };
+        let body = |layer, path: String| Body { diff_id: pos.diff_id.clone(), layer, path };
+        let resolved = if e.kind == EntryKind::Hardlink { e.link_target.as_deref().and_then(|t| link_target_in_layer(a, pos.layer, t)) } else { None };
+        let meta = match resolved {
+            Some((target, t)) => Meta {
+                kind: kind_name(t.kind),
+                mode: t.mode & 0o7777,
+                uid: t.uid,
+                gid: t.gid,
+                size: t.size,
+                mtime: Some(t.mtime),
+                link: None,
+                caps: t.capabilities.map(|c| c.text),
+                hardlinks: Vec::new(),
+                body: (kind_name(t.kind) == "file").then(|| body(pos.layer, target)),
+            },
+            None => {
+                let kind = kind_name(e.kind);
+                Meta {
+                    kind,
+                    mode: e.mode & 0o7777,
+                    uid: e.uid,
+                    gid: e.gid,
+                    size: e.size,
+                    mtime: e.mtime,
+                    link: if kind == "symlink" { e.link_target.clone() } else { None },
+                    caps: e.capabilities.clone(),
+                    hardlinks: Vec::new(),
+                    body: (kind == "file").then(|| body(pos.layer, e.path.clone())),
+                }
+            }
+        };
+        if let Some(b) = &meta.body {
+            inodes.entry((b.layer, b.path.clone())).or_default().push(e.path.clone());
+        }
+        out.insert(e.path.clone(), meta);
+    }
+    for group in inodes.into_values().filter(|g| g.len() > 1) {
+        for p in &group {
+            if let Some(m) = out.get_mut(p) {
+                let mut others: Vec<String> = group.iter().filter(|x| *x != p).cloned().collect();
+                others.sort();
+                m.hardlinks = others;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The files diff. `hash` gives a merged file's sha256 (and is called only for same-size files
+/// whose bodies come from different layers).
+pub(crate) struct FilesDiff {
+    pub added: Vec<FileItem>,
+    pub removed: Vec<FileItem>,
+    pub changed: Vec<ChangedFile>,
+    pub touched: Vec<Touched>,
+    pub hashed_files: u64,
+    pub hashed_bytes: u64,
+}
+
+pub(crate) fn diff_files(
+    a: &BTreeMap<String, Meta>,
+    b: &BTreeMap<String, Meta>,
+    hash: &mut dyn FnMut(Side, &Body) -> Result<String, ImageError>,
+) -> Result<FilesDiff, ImageError> {
+    let mut d = FilesDiff { added: Vec::new(), removed: Vec::new(), changed: Vec::new(), touched: Vec::new(), hashed_files: 0, hashed_bytes: 0 };
+    for (p, m) in a {
+        if !b.contains_key(p) {
+            d.removed.push(FileItem { path: p.clone(), kind: m.kind.into(), size: m.size });
+        }
+    }
+    for (p, nb) in b {
+        let Some(na) = a.get(p) else {
+            d.added.push(FileItem { path: p.clone(), kind: nb.kind.into(), size: nb.size });
+            continue;
+        };
+        let (mut what, mut va, mut vb) = metadata_changes(na, nb);
+        if na.kind == "file" && nb.kind == "file" {
+            content_change(na, nb, hash, &mut d, &mut what, &mut va, &mut vb)?;
+        }
+        if !what.is_empty() {
+            d.changed.push(ChangedFile { path: p.clone(), what, a: va, b: vb, size_a: na.size, size_b: nb.size, text_diff: None });
+        } else if na.mtime != nb.mtime {
+            d.touched.push(Touched { path: p.clone(), kind: nb.kind.into(), mtime_a: na.mtime, mtime_b: nb.mtime });
+        }
+    }
+    Ok(d)
+}
+
+/// The fields other than content that differ, in the report's order, with both values.
+fn metadata_changes(a: &Meta, b: &Meta) -> (Vec<String>, Values, Values) {
+    let mut what = Vec::new();
+    let (mut va, mut vb) = (Values::default(), Values::default());
+    if a.kind != b.kind {
+        what.push("kind".into());
+        (va.kind, vb.kind) = (Some(a.kind.into()), Some(b.kind.into()));
+    }
+    if a.mode != b.mode {
+        what.push("mode".into());
+        (va.mode, vb.mode) = (Some(a.mode), Some(b.mode));
+    }
+    if a.uid != b.uid {
+        what.push("uid".into());
+        (va.uid, vb.uid) = (Some(a.uid), Some(b.uid));
+    }
+    if a.gid != b.gid {
+        what.push("gid".into());
+        (va.gid, vb.gid) = (Some(a.gid), Some(b.gid));
+    }
+    if a.link != b.link {
+        what.push("link".into());
+        (va.link, vb.link) = (a.link.clone(), b.link.clone());
+    }
+    if a.hardlinks != b.hardlinks {
+        what.push("hardlinks".into());
+        // No other path: left out, as an absent capability is.
+        let group = |g: &Vec<String>| (!g.is_empty()).then(|| g.clone());
+        (va.hardlinks, vb.hardlinks) = (group(&a.hardlinks), group(&b.hardlinks));
+    }
+    if a.caps != b.caps {
+        what.push("caps".into());
+        (va.caps, vb.caps) = (a.caps.clone(), b.caps.clone());
+    }
+    (what, va, vb)
+}
+
+fn content_change(
+    a: &Meta,
+    b: &Meta,
+    hash: &mut dyn FnMut(Side, &Body) -> Result<String, ImageError>,
+    d: &mut FilesDiff,
+    what: &mut Vec<String>,
+    va: &mut Values,
+    vb: &mut Values,
+) -> Result<(), ImageError> {
+    let (Some(ba), Some(bb)) = (&a.body, &b.body) else { return Ok(()) };
+    // The same entry of the same layer (by diff_id) is the same bytes.
+    if ba.diff_id.is_some() && ba.diff_id == bb.diff_id && ba.path == bb.path {
+        return Ok(());
+    }
+    if a.size != b.size {
+        what.push("sha256".into());
+        return Ok(());
+    }
+    let (ha, hb) = (hash(Side::A, ba)?, hash(Side::B, bb)?);
+    d.hashed_files = d.hashed_files.saturating_add(2);
+    d.hashed_bytes = d.hashed_bytes.saturating_add(a.size.saturating_mul(2));
+    if ha != hb {
+        what.push("sha256".into());
+        (va.sha256, vb.sha256) = (Some(ha), Some(hb));
+    }
+    Ok(())
+}
+
+/// The sha256 of a file's body (its entry in its layer), streamed.
+pub(crate) fn sha256_body<R: Read + Seek>(reader: R, a: &Analysis, body: &Body) -> Result<String, ImageError> {
+    struct Hasher(Sha256);
+    impl Write for Hasher {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut h = Hasher(Sha256::new());
+    copy_entry(reader, a, body.layer, &body.path, &mut h)?;
+    Ok(format!("{:x}", h.0.finalize()))
+}

@@ -1,0 +1,88 @@
+//! The page's side of a comparison: a worker of its own per comparison (the newest wins;
+//! cancelling or closing terminates it, and it is let go once it has answered, with the two
+//! indexes it held), and the files of the archives opened on the page, so "Compare with…" can
+//! send the one on screen again.
+
+use super::client::spawn;
+use super::compare_worker::attach_second;
+use super::protocol::{encode, Request, RequestId, Response};
+use super::state::Action;
+use super::worker_handle::WorkerHandle;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Archives remembered (the one on screen, one being indexed, and one spare).
+const REMEMBERED: usize = 3;
+
+#[derive(Clone, Default)]
+pub struct CompareClient(Rc<RefCell<Inner>>);
+
+#[derive(Default)]
+struct Inner {
+    worker: Option<WorkerHandle>,
+    files: Vec<(RequestId, web_sys::File)>,
+}
+
+impl PartialEq for CompareClient {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Two images to compare: A's file, B's file (`None`: A's again, another image of it), and
+/// which image of each.
+pub struct Pair<'a> {
+    pub file_a: &'a web_sys::File,
+    pub file_b: Option<&'a web_sys::File>,
+    pub name_a: String,
+    pub name_b: String,
+    pub image_a: usize,
+    pub image_b: usize,
+}
+
+impl CompareClient {
+    /// Keeps the file opened as `session`, for comparing it later.
+    pub fn remember(&self, session: RequestId, file: &web_sys::File) {
+        let mut inner = self.0.borrow_mut();
+        inner.files.push((session, file.clone()));
+        let excess = inner.files.len().saturating_sub(REMEMBERED);
+        inner.files.drain(..excess);
+    }
+
+    /// The file opened as `session`, if it is still remembered.
+    pub fn file_of(&self, session: RequestId) -> Option<web_sys::File> {
+        self.0.borrow().files.iter().find(|(s, _)| *s == session).map(|(_, f)| f.clone())
+    }
+
+    /// Starts comparing `pair` as `id` in a new worker, terminating any earlier comparison.
+    ///
+    /// # Errors
+    /// A sentence for the user when the worker cannot be started or reached.
+    pub fn start(&self, dispatch: Rc<dyn Fn(Action)>, id: RequestId, pair: &Pair<'_>) -> Result<(), String> {
+        self.cancel();
+        let me = self.0.clone();
+        let routed: Rc<dyn Fn(Action)> = Rc::new(move |action: Action| {
+            if matches!(action, Action::Worker(Response::Compared { .. })) {
+                // Done: let the worker (and the indexes it holds) go, after this handler returns.
+                let done = me.borrow_mut().worker.take();
+                wasm_bindgen_futures::spawn_local(async move { drop(done) });
+            }
+            dispatch(action)
+        });
+        let handle = spawn(routed)?;
+        let request = Request::Compare { id, name_a: pair.name_a.clone(), name_b: pair.name_b.clone(), image_a: pair.image_a, image_b: pair.image_b };
+        let message = encode(&request, Some(pair.file_a))?;
+        if let Some(file_b) = pair.file_b {
+            attach_second(&message, file_b)?;
+        }
+        handle.send_message(message)?;
+        self.0.borrow_mut().worker = Some(handle);
+        Ok(())
+    }
+
+    /// Stops the comparison running, if any (terminates its worker).
+    pub fn cancel(&self) {
+        let worker = self.0.borrow_mut().worker.take();
+        drop(worker);
+    }
+}

@@ -1,0 +1,77 @@
+//! The Compare view's verbs on the [`Analyzer`]: compare two dropped archives, the archive on
+//! screen with another, or two images of the archive on screen; stop; close.
+
+use super::analyzer::Analyzer;
+use super::compare_client::Pair;
+use super::compare_state::CompareAction;
+use super::protocol::{error_report, Response};
+use super::state::Action;
+
+impl Analyzer {
+    /// Compares image 0 of `a` with image 0 of `b` (two archives dropped at once).
+    pub fn compare_files(&self, a: web_sys::File, b: web_sys::File) {
+        let pair = Pair { name_a: a.name(), name_b: b.name(), file_a: &a, file_b: Some(&b), image_a: 0, image_b: 0 };
+        self.start_compare(&pair);
+    }
+
+    /// Compares the image on screen with image 0 of `other`.
+    pub fn compare_with(&self, other: web_sys::File) {
+        let Some((file, image)) = self.file_on_screen() else { return self.compare_failed("The archive on screen is no longer at hand; open it again.") };
+        let pair = Pair { name_a: self.image_label(image), name_b: other.name(), file_a: &file, file_b: Some(&other), image_a: image, image_b: 0 };
+        self.start_compare(&pair);
+    }
+
+    /// Compares two images of the archive on screen.
+    pub fn compare_images(&self, image_a: usize, image_b: usize) {
+        let Some((file, _)) = self.file_on_screen() else { return self.compare_failed("The archive on screen is no longer at hand; open it again.") };
+        let pair = Pair { name_a: self.image_label(image_a), name_b: self.image_label(image_b), file_a: &file, file_b: None, image_a, image_b };
+        self.start_compare(&pair);
+    }
+
+    /// Stops the comparison running.
+    pub fn cancel_compare(&self) {
+        self.compare.cancel();
+        self.dispatch_compare(CompareAction::Cancelled);
+    }
+
+    /// Closes the Compare view (stopping a comparison still running).
+    pub fn close_compare(&self) {
+        self.compare.cancel();
+        self.dispatch_compare(CompareAction::Closed);
+    }
+
+    fn start_compare(&self, pair: &Pair<'_>) {
+        let id = self.next_id();
+        self.dispatch_compare(CompareAction::Started { id, name_a: pair.name_a.clone(), name_b: pair.name_b.clone() });
+        if let Err(message) = self.compare.start(self.dispatcher(), id, pair) {
+            self.state.dispatch(Action::Worker(Response::Compared { id, result: Err(error_report("worker", message)) }));
+        }
+    }
+
+    fn compare_failed(&self, message: &str) {
+        let id = self.next_id();
+        self.dispatch_compare(CompareAction::Started { id, name_a: String::new(), name_b: String::new() });
+        self.state.dispatch(Action::Worker(Response::Compared { id, result: Err(error_report("no_file", message)) }));
+    }
+
+    /// The file and selected image of the archive on screen.
+    fn file_on_screen(&self) -> Option<(web_sys::File, usize)> {
+        let loaded = self.state.image.loaded.as_ref()?;
+        Some((self.compare.file_of(loaded.session)?, loaded.image))
+    }
+
+    /// `name` for a one-image archive, `name (image N: tags)` for one of several.
+    fn image_label(&self, image: usize) -> String {
+        let Some(loaded) = self.state.image.loaded.as_ref() else { return String::new() };
+        let name = loaded.report.archive.name.clone();
+        if loaded.report.images.len() < 2 {
+            return name;
+        }
+        let tags = loaded.report.images.get(image).map(|i| i.tags.join(", ")).unwrap_or_default();
+        if tags.is_empty() { format!("{name} (image {image})") } else { format!("{name} (image {image}: {tags})") }
+    }
+
+    fn dispatch_compare(&self, action: CompareAction) {
+        self.state.dispatch(Action::Compare(action));
+    }
+}

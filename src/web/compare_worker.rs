@@ -1,0 +1,91 @@
+//! The worker side of [`Request::Compare`](super::protocol::Request::Compare): indexes both
+//! archives (or one, for two of its images), then runs [`crate::core::compare::compare`] over
+//! them, posting progress as it goes. A comparison gets a worker of its own (see
+//! [`super::compare_client`]); cancelling terminates it. The page's open archive is indexed
+//! again here rather than shared with its worker (a worker's index cannot be handed over).
+//!
+//! The second archive travels beside the first in the message, under [`SECOND_FILE`].
+
+use super::protocol::{error_report, RequestId, Response};
+use super::worker_io::{post, reader, Throttle};
+use crate::core::compare::{compare, Comparison};
+use crate::core::image::{self, Analysis, ErrorReport, Flow, Options, Progress};
+use wasm_bindgen::JsCast;
+use web_sys::DedicatedWorkerGlobalScope;
+
+/// The message key of the second archive of a comparison.
+pub const SECOND_FILE: &str = "file_b";
+
+/// Attaches `file` as the second archive of a message built by [`super::protocol::encode`].
+///
+/// # Errors
+/// A sentence for the user when the browser refuses.
+pub fn attach_second(message: &wasm_bindgen::JsValue, file: &web_sys::File) -> Result<(), String> {
+    js_sys::Reflect::set(message, &SECOND_FILE.into(), file).map(|_| ()).map_err(|_| "could not attach the second file".to_owned())
+}
+
+/// The second archive attached to a message, if any.
+pub fn second_file(message: &wasm_bindgen::JsValue) -> Option<web_sys::File> {
+    js_sys::Reflect::get(message, &SECOND_FILE.into()).ok().and_then(|v| v.dyn_into::<web_sys::File>().ok())
+}
+
+/// What one comparison needs: its id, both files and names, and the images to compare.
+pub struct Job {
+    pub id: RequestId,
+    pub file_a: Option<web_sys::File>,
+    pub file_b: Option<web_sys::File>,
+    pub name_a: String,
+    pub name_b: String,
+    pub image_a: usize,
+    pub image_b: usize,
+}
+
+/// Runs `job` and answers [`Response::Compared`].
+pub fn run(scope: &DedicatedWorkerGlobalScope, job: Job) -> Response {
+    let id = job.id;
+    let result = compare_files(scope, job).map(Box::new);
+    Response::Compared { id, result }
+}
+
+fn compare_files(scope: &DedicatedWorkerGlobalScope, job: Job) -> Result<Comparison, ErrorReport> {
+    let Job { id, file_a, file_b, name_a, name_b, image_a, image_b } = job;
+    let file_a = file_a.ok_or_else(|| error_report("no_file", "no file reached the worker."))?;
+    let a = index(scope, id, &file_a, &name_a)?;
+    let compared = match &file_b {
+        Some(file_b) => {
+            let b = index(scope, id, file_b, &name_b)?;
+            step(scope, id, "Comparing the files", None);
+            compare(&a, &mut reader(&file_a)?, image_a, &b, &mut reader(file_b)?, image_b)
+        }
+        None => {
+            step(scope, id, "Comparing the files", None);
+            compare(&a, &mut reader(&file_a)?, image_a, &a, &mut reader(&file_a)?, image_b)
+        }
+    };
+    compared.map_err(|e| ErrorReport::from(&e))
+}
+
+/// Indexes one archive, posting throttled progress named after it.
+fn index(scope: &DedicatedWorkerGlobalScope, id: RequestId, file: &web_sys::File, name: &str) -> Result<Analysis, ErrorReport> {
+    let file_reader = reader(file)?;
+    let len = file_reader.len();
+    let label = format!("Indexing {name}");
+    step(scope, id, &label, None);
+    let mut throttle = Throttle::default();
+    let mut progress = |p: Progress| {
+        if throttle.due() {
+            step(scope, id, &label, Some(p));
+        }
+        Flow::Continue
+    };
+    image::analyze(file_reader, len, &Options::named(name), &mut progress).map_err(|e| {
+        let mut report = ErrorReport::from(&e);
+        report.message = format!("{name}: {}", report.message);
+        report
+    })
+}
+
+fn step(scope: &DedicatedWorkerGlobalScope, id: RequestId, step: &str, progress: Option<Progress>) {
+    let progress = progress.unwrap_or(Progress { phase: image::Phase::Indexing, bytes_done: 0, bytes_total: 0, files_seen: 0, current: String::new() });
+    post(scope, &Response::CompareProgress { id, step: step.to_owned(), progress });
+}

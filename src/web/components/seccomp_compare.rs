@@ -1,0 +1,88 @@
+//! Compare: a second profile, or the same profile in a second context (with or without
+//! CAP_SYS_ADMIN, another kernel) — the calls whose verdict differs ([`compare`]).
+
+use super::seccomp_context::{ContextForm, Setting};
+use crate::core::seccomp::compare;
+use crate::web::protocol::Evaluated;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// `CAP_SYS_ADMIN`'s bit: the first comparison offered toggles it.
+const CAP_SYS_ADMIN: u8 = 21;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// The view's own evaluation, when it has one.
+    pub left: Option<Rc<Evaluated>>,
+    /// The view's choices (the compared side starts from them).
+    pub setting: Setting,
+    /// The compared side's choices (`None`: not comparing).
+    pub right: Option<Setting>,
+    pub on_right: Callback<Option<Setting>>,
+    /// The compared side's evaluation, or why there is none yet.
+    pub result: Option<Result<Evaluated, String>>,
+    pub has_custom: bool,
+}
+
+#[function_component(CompareCard)]
+pub fn compare_card(props: &Props) -> Html {
+    let start = {
+        let (on_right, setting) = (props.on_right.clone(), props.setting.clone());
+        Callback::from(move |_| {
+            let mut s = setting.clone();
+            let b = s.bounding;
+            s.bounding = if b.contains(CAP_SYS_ADMIN) { b.without(CAP_SYS_ADMIN) } else { b.with(CAP_SYS_ADMIN) };
+            on_right.emit(Some(s));
+        })
+    };
+    let Some(setting) = props.right.clone() else {
+        return html! {
+            <p class="row"><button type="button" id="seccomp-compare" onclick={start}>{"Compare with another profile or context"}</button>
+                <span class="hint">{" Starts from this profile with CAP_SYS_ADMIN toggled."}</span></p>
+        };
+    };
+    let stop = {
+        let on_right = props.on_right.clone();
+        Callback::from(move |_| on_right.emit(None))
+    };
+    let on_change = {
+        let on_right = props.on_right.clone();
+        Callback::from(move |s: Setting| on_right.emit(Some(s)))
+    };
+    html! {
+        <section class="seccomp-compare" aria-labelledby="seccomp-compare-title">
+            <h3 id="seccomp-compare-title">{"Compared with"}</h3>
+            <button type="button" onclick={stop}>{"Stop comparing"}</button>
+            <ContextForm setting={setting} {on_change} prefix="cmp" has_custom={props.has_custom} />
+            { match (&props.left, &props.result) {
+                (Some(left), Some(Ok(right))) => differences(left, right),
+                (_, Some(Err(message))) => html! { <p class="error" role="alert">{ message.clone() }</p> },
+                _ => html! {},
+            } }
+        </section>
+    }
+}
+
+fn differences(left: &Evaluated, right: &Evaluated) -> Html {
+    let diffs = compare(&left.eval, &right.eval);
+    let missing = "(not on this architecture)";
+    html! {
+        <>
+            <p class="diff-count">{ format!("{} calls differ. Compared side: {}", diffs.len(), right.summary.text) }</p>
+            if !diffs.is_empty() {
+                <table class="seccomp-diffs">
+                    <thead><tr><th scope="col">{"System call"}</th><th scope="col">{"This view"}</th><th scope="col">{"Compared with"}</th></tr></thead>
+                    <tbody>
+                        { for diffs.iter().map(|d| html! {
+                            <tr key={d.name.clone()} data-name={d.name.clone()}>
+                                <td><code>{ d.name.clone() }</code></td>
+                                <td>{ d.left.clone().unwrap_or_else(|| missing.to_owned()) }</td>
+                                <td>{ d.right.clone().unwrap_or_else(|| missing.to_owned()) }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+        </>
+    }
+}

@@ -1,0 +1,248 @@
+//! `tarsier diff` (issue 14) against the truth of real tools: `scripts/fixtures/compare_pairs.sh`
+//! builds pairs of images with buildah (B = A plus one change) and `compare_truth.py` compares
+//! `umoci unpack` of both (lstat, getcap, sha256 of contents; its rule is stated in truth.json).
+//! Every pair's added, removed, changed (what, and both values), touched and layer alignment
+//! must be what the truth says — through the core and through `tarsier diff --json`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The fixture directory (made once; the script keeps it while its inputs are unchanged).
+fn pairs() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures/compare_pairs");
+        let run = Command::new("bash").arg(root.join("scripts/fixtures/compare_pairs.sh")).arg(&out).output().unwrap();
+        assert!(run.status.success(), "compare_pairs.sh: {}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+        out
+    })
+}
+
+fn diff_json(a: &Path, ia: u64, b: &Path, ib: u64) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier"))
+        .args(["diff", "--json", a.to_str().unwrap(), b.to_str().unwrap(), "--image-a", &ia.to_string(), "--image-b", &ib.to_string()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn paths(v: &Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = v.as_array().unwrap().iter().map(|x| (x["path"].as_str().unwrap().to_owned(), x["kind"].as_str().unwrap().to_owned())).collect();
+    out.sort();
+    out
+}
+
+/// The truth's values of a changed path in Tarsier's names (`link`, `hardlinks`, `caps`, `sha256`,
+/// `mode`, `uid`, `gid`, `kind`); sha256 only where Tarsier read both bodies (equal sizes).
+fn values(truth: &Value, size_differs: bool) -> BTreeMap<String, Value> {
+    let mut m = BTreeMap::new();
+    for (k, v) in truth.as_object().unwrap() {
+        if k == "sha256" && size_differs {
+            continue;
+        }
+        m.insert(k.clone(), v.clone());
+    }
+    m
+}
+
+fn check_pair(pair: &Value, got: &Value) {
+    let name = pair["name"].as_str().unwrap();
+    assert_eq!(paths(&got["added"]), paths(&pair["added"]), "{name}: added");
+    assert_eq!(paths(&got["removed"]), paths(&pair["removed"]), "{name}: removed");
+    let want: BTreeMap<&str, &Value> = pair["changed"].as_array().unwrap().iter().map(|c| (c["path"].as_str().unwrap(), c)).collect();
+    let have: BTreeMap<&str, &Value> = got["changed"].as_array().unwrap().iter().map(|c| (c["path"].as_str().unwrap(), c)).collect();
+    assert_eq!(have.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>(), "{name}: changed paths");
+    for (p, w) in &want {
+        let h = have[p];
+        assert_eq!(h["what"], w["what"], "{name}: {p}: what changed");
+        let size_differs = h["size_a"] != h["size_b"];
+        for side in ["a", "b"] {
+            let mut mine = values(&h[side], false);
+            // caps: the truth writes an absent capability as null; Tarsier leaves it out.
+            for (k, v) in values(&w[side], size_differs) {
+                let got = mine.remove(&k).unwrap_or(Value::Null);
+                assert_eq!(got, v, "{name}: {p}: {side}.{k}");
+            }
+            assert!(mine.is_empty(), "{name}: {p}: {side} has values the truth does not: {mine:?}");
+        }
+    }
+    let touched = |v: &Value| {
+        let mut t: Vec<String> = v.as_array().unwrap().iter().map(|x| x["path"].as_str().unwrap().to_owned()).collect();
+        t.sort();
+        t
+    };
+    assert_eq!(touched(&got["touched"]), touched(&pair["touched"]), "{name}: touched");
+    let (lt, lg) = (&pair["layers"], &got["layers"]);
+    assert_eq!(lg["shared_prefix"], lt["shared_prefix"], "{name}: shared prefix");
+    assert_eq!(lg["only_a"], lt["only_a"], "{name}: only in A");
+    assert_eq!(lg["only_b"], lt["only_b"], "{name}: only in B");
+    let ids = |v: &Value| v.as_array().unwrap().iter().map(|l| l["diff_id"].clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&lg["a"]), ids(&lt["a"]), "{name}: A's diff_ids");
+    assert_eq!(ids(&lg["b"]), ids(&lt["b"]), "{name}: B's diff_ids");
+}
+
+#[test]
+fn every_pair_differs_as_umoci_unpack_shows() {
+    let dir = pairs();
+    let truth: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap()).unwrap();
+    let mut checked = 0;
+    for pair in truth["pairs"].as_array().unwrap() {
+        let side = |s: &str| (dir.join(pair[s]["archive"].as_str().unwrap()), pair[s]["image"].as_u64().unwrap());
+        let ((a, ia), (b, ib)) = (side("a"), side("b"));
+        check_pair(pair, &diff_json(&a, ia, &b, ib));
+        checked += 1;
+    }
+    assert!(checked >= 12, "only {checked} pairs");
+}
+
+#[test]
+fn the_same_image_in_other_formats_has_no_differences_and_reads_no_body() {
+    let dir = pairs();
+    for (a, b) in [("base.docker.tar", "base.oci-gzip.tar"), ("base.oci-plain.tar", "base.oci-gzip.tar"), ("base.docker.tar", "base.docker.tar")] {
+        let got = diff_json(&dir.join(a), 0, &dir.join(b), 0);
+        for k in ["added", "removed", "changed", "touched", "config"] {
+            assert_eq!(got[k], json!([]), "{a} vs {b}: {k}");
+        }
+        // Every layer shared: no body had to be read.
+        assert_eq!(got["summary"]["hashed_files"], 0, "{a} vs {b}");
+    }
+}
+
+#[test]
+fn the_human_output_shows_the_line_diff_and_the_history_where_it_parts() {
+    let dir = pairs();
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier"))
+        .args(["diff", dir.join("base.docker.tar").to_str().unwrap(), dir.join("same_size_content.docker.tar").to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("  ~ app/data.txt (sha256)\n"), "{text}");
+    // The text diff, as `diff -u` of the two files (read back with GNU tar) shows it.
+    let layer_text = |archive: &str| -> String {
+        let dir = pairs();
+        let tar = |args: &[&str]| Command::new("tar").args(args).current_dir(dir).output().unwrap().stdout;
+        let manifest: Value = serde_json::from_slice(&tar(&["-xOf", archive, "manifest.json"])).unwrap();
+        let layers: Vec<String> = manifest[0]["Layers"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_owned()).collect();
+        for l in layers.iter().rev() {
+            let blob = tar(&["-xOf", archive, l]);
+            let path = std::env::temp_dir().join(format!("tarsier-compare-{}.tar", std::process::id()));
+            std::fs::write(&path, blob).unwrap();
+            let body = Command::new("tar").args(["-xOf", path.to_str().unwrap(), "app/data.txt"]).output().unwrap();
+            std::fs::remove_file(&path).unwrap();
+            if body.status.success() {
+                return String::from_utf8(body.stdout).unwrap();
+            }
+        }
+        panic!("no app/data.txt in {archive}");
+    };
+    let (old, new) = (layer_text("base.docker.tar"), layer_text("same_size_content.docker.tar"));
+    let tmp = std::env::temp_dir();
+    let (fa, fb) = (tmp.join(format!("tc-a-{}", std::process::id())), tmp.join(format!("tc-b-{}", std::process::id())));
+    std::fs::write(&fa, &old).unwrap();
+    std::fs::write(&fb, &new).unwrap();
+    let gnu = Command::new("diff").args(["-u", fa.to_str().unwrap(), fb.to_str().unwrap()]).output().unwrap();
+    let gnu = String::from_utf8(gnu.stdout).unwrap();
+    for line in gnu.lines().skip(2) {
+        assert!(text.contains(&format!("      {line}\n")), "`{line}` of diff -u missing:\n{text}");
+    }
+    assert!(text.contains("== Layers (2 shared at the bottom, 0 only in A, 1 only in B;"), "{text}");
+    assert!(text.contains("fixture: COPY data.txt /app/data.txt"), "B's own step is shown: {text}");
+}
+
+#[test]
+fn two_images_of_one_archive_and_errors() {
+    let dir = pairs();
+    let multi = dir.join("multi.docker.tar");
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["diff", "--json", multi.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["changed"][0]["path"], "app/data.txt", "one archive: its images 0 and 1");
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["diff", multi.to_str().unwrap(), "--image-b", "7"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.starts_with("tarsier: ") && err.contains("image 7"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["diff", "--json", "/nonexistent.tar", multi.to_str().unwrap()]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!out.status.success() && v["error"]["message"].as_str().unwrap().contains("/nonexistent.tar"), "{v}");
+}
+
+/// Two images made in memory by the image builder, differing in config only, compared.
+#[test]
+fn config_fields_differ_as_set() {
+    use std::io::Cursor;
+    use tarsier::core::build::{build, write_parts, BuildSpec, Change, ConfigSpec, Platform};
+    use tarsier::core::compare::compare;
+    use tarsier::core::image::{analyze, Flow, Options};
+    let make = |config: ConfigSpec, created_by: &str| {
+        let spec = BuildSpec {
+            changes: vec![Change::File { path: "etc/motd".into(), body: b"hi\n".to_vec(), mode: 0o644, uid: 0, gid: 0 }],
+            config,
+            created_by: Some(created_by.into()),
+            ..BuildSpec::default()
+        };
+        let mut bytes = Vec::new();
+        write_parts(&build(&spec, None, None).unwrap().parts, None, None, &mut bytes).unwrap();
+        let a = analyze(Cursor::new(bytes.clone()), bytes.len() as u64, &Options::named("x.tar"), &mut |_| Flow::Continue).unwrap();
+        (a, bytes)
+    };
+    let (a, ba) = make(ConfigSpec { env: vec!["A=1".into(), "B=2".into()], cmd: Some(vec!["sh".into()]), exposed_ports: vec!["80".into()], ..ConfigSpec::default() }, "step");
+    let (b, bb) = make(
+        ConfigSpec {
+            env: vec!["A=1".into(), "C=3".into()],
+            cmd: Some(vec!["bash".into()]),
+            user: Some("app".into()),
+            exposed_ports: vec!["80".into(), "443".into()],
+            labels: vec![("k".into(), "v".into())],
+            platform: Some(Platform::parse("linux/arm64/v8").unwrap()),
+            ..ConfigSpec::default()
+        },
+        "other step",
+    );
+    let c = compare(&a, &mut Cursor::new(ba), 0, &b, &mut Cursor::new(bb), 0).unwrap();
+    let fields: BTreeMap<&str, &tarsier::core::compare::ConfigChange> = c.config.iter().map(|x| (x.field.as_str(), x)).collect();
+    assert_eq!(fields.keys().copied().collect::<Vec<_>>(), ["Cmd", "Env", "ExposedPorts", "Labels", "User", "architecture", "history", "variant"]);
+    assert_eq!((fields["Env"].added.clone(), fields["Env"].removed.clone()), (vec!["C=3".to_owned()], vec!["B=2".to_owned()]));
+    assert_eq!(fields["ExposedPorts"].added, ["443/tcp"]);
+    assert_eq!(fields["Labels"].added, ["k=v"]);
+    assert_eq!((&fields["Cmd"].a, &fields["Cmd"].b), (&json!(["sh"]), &json!(["bash"])));
+    assert_eq!((&fields["User"].a, &fields["User"].b), (&Value::Null, &json!("app")));
+    assert_eq!((&fields["history"].a, &fields["history"].b), (&json!(["step"]), &json!(["other step"])));
+    assert_eq!(c.summary.config_changes, 8);
+    // The same file in layers of different diff_ids (the config differs, the layer does not):
+    // the layer is the same bytes, so the same diff_id, and nothing is read.
+    assert!(c.changed.is_empty() && c.summary.hashed_files == 0, "{:?}", c.changed);
+    assert_eq!(c.layers.shared_prefix, 1);
+}
+
+#[test]
+fn packages_of_an_apk_image_and_a_dpkg_image() {
+    use tarsier::core::compare::compare;
+    use tarsier::core::image::{analyze, Flow, Options};
+    let fx = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
+    let open = |n: &str| {
+        let p = fx.join(n);
+        let f = std::fs::File::open(&p).unwrap();
+        let len = f.metadata().unwrap().len();
+        (analyze(f, len, &Options::named(n), &mut |_| Flow::Continue).unwrap(), std::fs::File::open(&p).unwrap())
+    };
+    let ((a, mut fa), (b, mut fb)) = (open("public/aquasecurity__trivy/pkg/fanal/test/testdata/alpine-311.tar.gz"), open("images/dpkg-small.tar"));
+    let c = compare(&a, &mut fa, 0, &b, &mut fb, 0).unwrap();
+    let names = |v: &[tarsier::core::compare::PackageChange]| v.iter().map(|p| (p.kind.clone(), p.name.clone())).collect::<Vec<_>>();
+    let of = |r: &tarsier::core::image::Analysis| {
+        let mut v: Vec<(String, String)> = r.report.images[0].packages.iter().map(|p| (p.source.as_str().to_owned(), p.name.clone())).collect();
+        v.sort();
+        v
+    };
+    assert!(!of(&a).is_empty() && !of(&b).is_empty());
+    assert_eq!(names(&c.packages.removed), of(&a));
+    assert_eq!(names(&c.packages.added), of(&b));
+    assert!(c.packages.changed.is_empty());
+    assert_eq!((c.summary.packages_added, c.summary.packages_removed), (of(&b).len(), of(&a).len()));
+    assert_eq!(c.layers.shared_prefix, 0);
+    assert_eq!(c.layers.shared_bytes, 0);
+}

@@ -1,0 +1,214 @@
+// End to end: the Compare page (issue 14). Pairs of images built by
+// scripts/fixtures/compare_pairs.sh (buildah, skopeo, umoci; as root) are compared in Chromium —
+// two archives dropped at once, and "Compare with…" the archive on screen — and what the page
+// shows is checked against the pairs' truth (umoci unpack of both images, compared by
+// compare_truth.py) and GNU tar + diff -u for the line diff.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, launch, open, foreign, ROOT } from './harness.mjs';
+
+const PAIRS = join(ROOT, 'target/tmp/fixtures/compare_pairs');
+let server, browser, truth;
+
+before(async () => {
+  // Builds the pairs when they are missing or stale (cached otherwise); fails naming what to install.
+  try {
+    execFileSync('bash', [join(ROOT, 'scripts/fixtures/compare_pairs.sh'), PAIRS], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (e) {
+    throw new Error(`compare_pairs.sh failed (it needs root, buildah, skopeo, umoci): ${e.stderr ?? e.message}`);
+  }
+  truth = JSON.parse(readFileSync(join(PAIRS, 'truth.json'), 'utf8'));
+  server = await serve();
+  browser = await launch();
+});
+after(async () => { await browser?.close(); await server?.close(); });
+
+const pair = (name) => {
+  const p = truth.pairs.find((x) => x.name === name);
+  assert.ok(p, `no pair ${name} in truth.json`);
+  return p;
+};
+
+/** Layers at the bottom with the same diff_id on both sides, by the truth's layer lists. */
+function sharedPrefix(p) {
+  let n = 0;
+  while (n < p.layers.a.length && n < p.layers.b.length && p.layers.a[n].diff_id === p.layers.b[n].diff_id) n += 1;
+  return n;
+}
+
+/** Drops several files from disk on the page at once, as a user's mouse would (CDP). */
+async function dropFiles(page, paths) {
+  const cdp = await page.context().newCDPSession(page);
+  const data = { items: [], files: paths, dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop']) {
+    await cdp.send('Input.dispatchDragEvent', { type, x: 200, y: 300, data });
+  }
+  await cdp.detach();
+}
+
+/** A file's body in an image archive, read with GNU tar from the topmost layer that has it. */
+function bodyOf(archive, path) {
+  const file = join(PAIRS, archive);
+  const [manifest] = JSON.parse(execFileSync('tar', ['-xOf', file, 'manifest.json'], { encoding: 'utf8' }));
+  for (const layer of [...manifest.Layers].reverse()) {
+    const tar = execFileSync('tar', ['-xOf', file, layer], { maxBuffer: 1 << 28 });
+    const list = execFileSync('tar', ['-t'], { input: tar, encoding: 'utf8' }).split('\n');
+    if (list.includes(path) || list.includes(`./${path}`)) {
+      const name = list.includes(path) ? path : `./${path}`;
+      return execFileSync('tar', ['-xO', name], { input: tar });
+    }
+  }
+  throw new Error(`${path} is in no layer of ${archive}`);
+}
+
+/** `diff -u`'s hunks (the lines after its two file headers). */
+function unifiedDiff(a, b) {
+  const dir = mkdtempSync(join(tmpdir(), 'tarsier-compare-'));
+  writeFileSync(join(dir, 'a'), a);
+  writeFileSync(join(dir, 'b'), b);
+  let out = '';
+  try {
+    execFileSync('diff', ['-u', join(dir, 'a'), join(dir, 'b')], { encoding: 'utf8' });
+  } catch (e) {
+    assert.equal(e.status, 1, `diff failed: ${e.stderr}`);
+    out = e.stdout;
+  }
+  return out.split('\n').slice(2).filter((l) => l !== '');
+}
+
+const count = (page, key) => page.locator(`.compare-summary dd[data-count="${key}"]`);
+const section = (page) => page.getByRole('region', { name: /^Compare:/ });
+
+async function expectCounts(page, p) {
+  await count(page, 'changed').waitFor();
+  assert.equal(await count(page, 'added').textContent(), String(p.added.length));
+  assert.equal(await count(page, 'removed').textContent(), String(p.removed.length));
+  assert.equal(await count(page, 'changed').textContent(), String(p.changed.length));
+  assert.equal(await count(page, 'touched').textContent(), String(p.touched.length));
+}
+
+test('two archives dropped at once: summary, layers and the changed file\'s line diff as the tools say', async () => {
+  const p = pair('same_size_content');
+  assert.deepEqual([p.added.length, p.removed.length, p.changed.length], [0, 0, 1]);
+  const { page, requests, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await dropFiles(page, [join(PAIRS, p.a.archive), join(PAIRS, p.b.archive)]);
+  await section(page).waitFor();
+  await expectCounts(page, p);
+  assert.equal(await page.locator('.no-differences').count(), 0);
+
+  // Layers: the shared bottom marked, then B's own.
+  const shared = sharedPrefix(p);
+  assert.equal(shared, 2);
+  assert.equal(await page.locator('tr.layer-shared').count(), shared);
+  assert.equal(await page.locator('tr.layer-only-b').count(), p.layers.b.length - shared);
+  assert.equal(await page.locator('tr.layer-only-a').count(), p.layers.a.length - shared);
+  for (const [i, row] of (await page.locator('tr.layer-shared').all()).entries()) {
+    assert.match(await row.textContent(), /shared/);
+    assert.equal(await row.locator('code').textContent(), p.layers.a[i].diff_id.replace('sha256:', '').slice(0, 12));
+  }
+  const onlyB = page.locator('tr.layer-only-b');
+  assert.equal(await onlyB.locator('code').textContent(), p.layers.b[shared].diff_id.replace('sha256:', '').slice(0, 12));
+
+  // The changed file, and its line diff against diff -u of the bodies GNU tar reads.
+  const changed = p.changed[0];
+  assert.equal(changed.path, 'app/data.txt');
+  const row = page.locator(`li.file-changed[data-path="${changed.path}"]`);
+  assert.match(await row.locator('summary').textContent(), new RegExp(`changed: ${changed.what.join(', ')}`));
+  await row.locator('summary').click();
+  const want = unifiedDiff(bodyOf(p.a.archive, changed.path), bodyOf(p.b.archive, changed.path));
+  assert.ok(want.includes('-version=1') && want.includes('+version=2'), `diff -u says ${want}`);
+  const lines = await row.locator('.text-diff .diff-line').allTextContents();
+  assert.deepEqual(lines.map((l) => l.replace(/\n$/, '')), want);
+
+  // Touched paths are off by default, and the toggle shows them.
+  assert.equal(await page.locator('li.file-touched').count(), 0);
+  await page.getByLabel(/^Touched, only the mtime differs/).check();
+  assert.deepEqual((await page.locator('li.file-touched').evaluateAll((els) => els.map((e) => e.dataset.path))).sort(), p.touched.map((t) => t.path).sort());
+
+  // The path search narrows the list.
+  await page.getByLabel('Path contains').fill('no-such-path');
+  assert.equal(await page.locator('.compare-files li').count(), 0);
+  await page.getByLabel('Path contains').fill('data');
+  assert.equal(await page.locator('.compare-files li').count(), 1);
+
+  assert.deepEqual(foreign(requests, server.origin), []);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('"Compare with…" the archive on screen: the same image in another format has no differences; a replaced directory', async () => {
+  const same = pair('format_docker_vs_oci_gzip');
+  assert.deepEqual([same.added.length, same.removed.length, same.changed.length], [0, 0, 0]);
+  const { page, requests, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await page.getByLabel('Choose an image archive…').setInputFiles(join(PAIRS, same.a.archive));
+  await page.getByLabel('Compare with another archive…').setInputFiles(join(PAIRS, same.b.archive));
+  await section(page).waitFor();
+  await expectCounts(page, same);
+  await page.locator('.no-differences').waitFor();
+  assert.match(await page.locator('.no-differences').textContent(), /No differences/);
+  assert.equal(await page.locator('tr.layer-shared').count(), sharedPrefix(same));
+  assert.equal(await page.locator('.compare-files li').count(), 0);
+
+  // Closing brings the archive back; two files dropped next compare those.
+  await page.getByRole('button', { name: 'Close comparison' }).click();
+  await page.getByRole('tab', { name: 'Overview' }).waitFor();
+  const replaced = pair('replaced_dir');
+  assert.deepEqual([replaced.added.length, replaced.removed.length], [1, 2]);
+  await dropFiles(page, [join(PAIRS, replaced.a.archive), join(PAIRS, replaced.b.archive)]);
+  await expectCounts(page, replaced);
+  const paths = async (cls) => (await page.locator(`li.${cls}`).evaluateAll((els) => els.map((e) => e.dataset.path))).sort();
+  assert.deepEqual(await paths('file-added'), replaced.added.map((f) => f.path).sort());
+  assert.deepEqual(await paths('file-removed'), replaced.removed.map((f) => f.path).sort());
+  // Filters: removed off leaves the added one.
+  await page.getByLabel(/^Removed \(/).uncheck();
+  assert.deepEqual(await paths('file-removed'), []);
+  assert.equal(await page.locator('li.file-added').count(), 1);
+
+  assert.deepEqual(foreign(requests, server.origin), []);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('two images of one archive, picked on the page, compared as the tools say', async () => {
+  const p = pair('multi_image');
+  assert.equal(p.a.archive, p.b.archive);
+  const { page, requests, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await page.getByLabel('Choose an image archive…').setInputFiles(join(PAIRS, p.a.archive));
+  await page.getByLabel('Image A', { exact: true }).selectOption(String(p.a.image));
+  await page.getByLabel('Image B', { exact: true }).selectOption(String(p.b.image));
+  await page.getByRole('button', { name: 'Compare these two images' }).click();
+  await section(page).waitFor();
+  await expectCounts(page, p);
+  const paths = async (cls) => (await page.locator(`li.${cls}`).evaluateAll((els) => els.map((e) => e.dataset.path))).sort();
+  assert.deepEqual(await paths('file-changed'), p.changed.map((f) => f.path).sort());
+  assert.equal(await page.locator('tr.layer-shared').count(), sharedPrefix(p));
+  assert.deepEqual(foreign(requests, server.origin), []);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('an archive that cannot be read: the comparison says which and why; opening one archive closes the Compare view', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tarsier-compare-'));
+  const bad = join(dir, 'not-an-image.tar');
+  writeFileSync(bad, 'this is not a tar archive\n'.repeat(100));
+  const { page, requests, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await dropFiles(page, [join(PAIRS, 'base.docker.tar'), bad]);
+  const error = page.locator('#compare-error');
+  await error.waitFor();
+  assert.match(await error.textContent(), /^not-an-image\.tar: /);
+  assert.equal(await page.locator('.compare-summary').count(), 0);
+  await page.getByLabel('Choose an image archive…').setInputFiles(join(PAIRS, 'base.docker.tar'));
+  await page.getByRole('tab', { name: 'Overview' }).waitFor();
+  assert.equal(await section(page).count(), 0);
+  assert.deepEqual(foreign(requests, server.origin), []);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

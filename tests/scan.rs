@@ -1,0 +1,253 @@
+//! `tarsier scan` (issue 16) against the fixture of `scripts/fixtures/secrets_image.sh`: the
+//! values it planted (layer, path, line by `grep -n -F`, the layer that deleted or overwrote
+//! them), the account files as crypt(5) and passwd(5) read them (every hash re-made by openssl
+//! or mkpasswd), the setuid/setgid/capability files of `umoci unpack` — and Yelp's
+//! detect-secrets run on every unpacked layer, every difference explained below.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+fn fixture() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures/secrets_image");
+        let run = Command::new("bash").arg(root.join("scripts/fixtures/secrets_image.sh")).arg(&out).output().unwrap();
+        assert!(run.status.success(), "secrets_image.sh: {}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+        out
+    })
+}
+
+fn truth() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(fixture().join("truth.json")).unwrap()).unwrap()
+}
+
+fn scan(extra: &[&str]) -> Value {
+    let archive = fixture().join("secrets.docker.tar");
+    let mut args = vec!["scan", "--json", archive.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(&args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+type Key = (String, String, u64, u64, Option<u64>);
+
+fn key(v: &Value) -> Key {
+    (v["rule"].as_str().unwrap().into(), v["path"].as_str().unwrap().into(), v["layer"].as_u64().unwrap(), v["line"].as_u64().unwrap(), v["hidden_by"].as_u64())
+}
+
+#[test]
+fn every_planted_secret_is_found_where_it_was_planted_and_nothing_else() {
+    let t = truth();
+    let got = scan(&[]);
+    let want: BTreeSet<Key> = t["secrets"].as_array().unwrap().iter().map(key).collect();
+    let have: BTreeSet<Key> = got["secrets"].as_array().unwrap().iter().map(key).collect();
+    assert_eq!(have.difference(&want).collect::<Vec<_>>(), Vec::<&Key>::new(), "found, not planted");
+    assert_eq!(want.difference(&have).collect::<Vec<_>>(), Vec::<&Key>::new(), "planted, not found");
+    // No finding shows its secret: the snippet holds at most the first four characters.
+    for (s, planted) in got["secrets"].as_array().unwrap().iter().zip(std::iter::repeat(t["secrets"].as_array().unwrap())) {
+        let snippet = s["snippet"].as_str().unwrap();
+        for p in planted {
+            let value = p["value"].as_str().unwrap();
+            if value.len() > 12 && !value.starts_with("-----BEGIN") {
+                assert!(!snippet.contains(value), "{snippet} shows {value}");
+            }
+        }
+    }
+    // An allow-listed rule and path are not reported.
+    let allowed = scan(&["--allow-rule", "high_entropy", "--allow-path", "root/"]);
+    assert!(allowed["secrets"].as_array().unwrap().iter().all(|s| s["rule"] != "high_entropy" && !s["path"].as_str().unwrap().starts_with("root/")));
+    assert_eq!(allowed["secrets"].as_array().unwrap().len(), want.iter().filter(|k| k.0 != "high_entropy" && !k.1.starts_with("root/")).count());
+}
+
+#[test]
+fn detect_secrets_finds_the_same_lines_but_where_its_rules_differ() {
+    let t = truth();
+    let got = scan(&[]);
+    let mine: BTreeSet<(u64, String, u64)> = got["secrets"].as_array().unwrap().iter().map(|s| (s["layer"].as_u64().unwrap(), s["path"].as_str().unwrap().into(), s["line"].as_u64().unwrap())).collect();
+    let theirs: BTreeSet<(u64, String, u64)> = t["detect_secrets"]["findings"].as_array().unwrap().iter().map(|f| (f["layer"].as_u64().unwrap(), f["path"].as_str().unwrap().into(), f["line"].as_u64().unwrap())).collect();
+    // Lines detect-secrets reports that Tarsier does not: none.
+    assert_eq!(theirs.difference(&mine).collect::<Vec<_>>(), Vec::<&(u64, String, u64)>::new());
+    // Lines Tarsier reports that detect-secrets does not: exactly the planted secrets the truth
+    // records detect-secrets as missing (`detect_secrets_types` empty) —
+    // - the EC key (`-----BEGIN EC PRIVATE KEY-----`): detect-secrets 1.5's PrivateKeyDetector
+    //   does not list the EC label;
+    // - the kubeconfig token: 40 hex characters under `token:`, not a keyword it knows, and under
+    //   its hex entropy limit;
+    // - `AWS_SECRET_ACCESS_KEY=…` and `DEPLOY_PASSWORD=…` in the deleted `credentials.env`:
+    //   detect-secrets reports the first line of that file (the access key id) and not these,
+    //   though the same shapes in other files are reported; whatever its reason, they are real
+    //   planted secrets, so Tarsier reporting them is right.
+    let explained: BTreeSet<(u64, String, u64)> = t["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["detect_secrets_types"].as_array().is_some_and(Vec::is_empty))
+        .map(|s| (s["layer"].as_u64().unwrap(), s["path"].as_str().unwrap().to_owned(), s["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(explained.len(), 4, "{explained:?}");
+    let extra: BTreeSet<_> = mine.difference(&theirs).cloned().collect();
+    assert_eq!(extra, explained);
+}
+
+#[test]
+fn accounts_setuid_and_capabilities_as_the_tools_saw_them() {
+    let t = truth();
+    let got = scan(&[]);
+    let (ta, ga) = (&t["accounts"], &got["accounts"]);
+    let shadow = |v: &Value| v.as_array().unwrap().iter().map(|e| (e["user"].clone(), e["algorithm"].clone(), e["empty"].clone(), e["locked"].clone())).collect::<Vec<_>>();
+    assert_eq!(shadow(&ga["shadow"]), shadow(&ta["shadow"]));
+    for k in ["uid0", "uid0_besides_root", "empty_password"] {
+        assert_eq!(ga[k], ta[k], "{k}");
+    }
+    let svc = |v: &Value| v.as_array().unwrap().iter().map(|e| (e["user"].clone(), e["uid"].clone(), e["shell"].clone())).collect::<Vec<_>>();
+    assert_eq!(svc(&ga["service_accounts_with_login_shell"]), svc(&ta["service_accounts_with_login_shell"]));
+    let setid = |v: &Value| v.as_array().unwrap().iter().map(|e| (e["path"].to_string(), e["kind"].to_string(), e["class"].to_string())).collect::<BTreeSet<_>>();
+    assert_eq!(setid(&got["setid"]), setid(&t["setid"]));
+    let caps = |v: &Value| v.as_array().unwrap().iter().map(|e| (e["path"].to_string(), e["caps"].to_string(), e["interpreter"].to_string())).collect::<BTreeSet<_>>();
+    assert_eq!(caps(&got["file_capabilities"]), caps(&t["file_capabilities"]));
+}
+
+#[test]
+fn files_over_the_limit_are_skipped_and_counted() {
+    let all = scan(&[]);
+    let small = scan(&["--max-file-size", "100"]);
+    assert!(small["files_skipped"].as_u64().unwrap() > all["files_skipped"].as_u64().unwrap());
+    assert_eq!(small["files_scanned"].as_u64().unwrap() + small["files_skipped"].as_u64().unwrap(), all["files_scanned"].as_u64().unwrap() + all["files_skipped"].as_u64().unwrap());
+    assert!(small["secrets"].as_array().unwrap().len() < all["secrets"].as_array().unwrap().len());
+}
+
+/// Each rule on a line of its own, and a near miss that must not match (wrong length, wrong
+/// alphabet, not on a word boundary, a placeholder, low entropy).
+#[test]
+fn each_rule_and_its_near_miss() {
+    use tarsier::core::scan::{entropy, redact, scan_line, RULES};
+    let rules = |line: &str, path: &str| scan_line(line, path).into_iter().map(|h| h.rule).collect::<Vec<_>>();
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("key = AKIAABCDEFGHIJKLMNOP", "x", &["aws_access_key_id"]),
+        ("key = AKIAABCDEFGHIJKLMNO", "x", &[]),
+        ("key = xAKIAABCDEFGHIJKLMNOP", "x", &[]),
+        ("aws_secret_access_key: abcdefghijABCDEFGHIJ0123456789+/abcdefgh", "x", &["aws_secret_access_key"]),
+        ("aws_secret_access_key: abcdefghij", "x", &[]),
+        (&format!("t={}{}", "gh", "p_0123456789abcdefghijABCDEFGHIJ012345"), "x", &["github_token"]),
+        (&format!("t={}{}", "gh", "p_0123456789"), "x", &[]),
+        ("glpat-0123456789abcdefghij", "x", &["gitlab_token"]),
+        ("xoxb-0123456789-abcdef", "x", &["slack_token"]),
+        ("npm_0123456789abcdefghijABCDEFGHIJ012345", "x", &["npm_token"]),
+        ("npm_0123456789abcdefghijABCDEFGHIJ0123456", "x", &[]),
+        ("eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.SflKxwRJSMeKKF2QT4fwpM", "x", &["jwt"]),
+        ("eyJhbGciOiJIUzI1.notjson.SflKxwRJSMeKKF2QT4fwpM", "x", &[]),
+        ("-----BEGIN RSA PRIVATE KEY-----", "x", &["private_key_pem"]),
+        ("-----BEGIN OPENSSH PRIVATE KEY-----", "x", &["private_key_openssh"]),
+        ("-----BEGIN PUBLIC KEY-----", "x", &[]),
+        ("url = https://u:s3cr3t@example.invalid/x", "x", &["git_credentials"]),
+        ("url = https://u@example.invalid/x", "x", &[]),
+        ("\"auth\": \"dXNlcjpwYXNzd29yZA==\"", "root/.docker/config.json", &["docker_auth"]),
+        ("\"auth\": \"dXNlcjpwYXNzd29yZA==\"", "app/auth.json", &[]),
+        ("    token: 0123456789abcdef", "home/u/.kube/config", &["kubeconfig_token"]),
+        ("    token: 0123456789abcdef", "app/config", &[]),
+        ("DB_PASSWORD=hunter2hunter2", "x", &["env_password"]),
+        ("password: ${DB_PASSWORD}", "x", &[]),
+        ("# password=commented-out", "x", &[]),
+        ("password=short", "x", &[]),
+        ("x = \"Qm9keSBvZiBhIGxldHRlcjogaGVsbG8gd29ybGQgYWdhaW4=\"", "x", &["high_entropy"]),
+        ("x = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"", "x", &[]),
+    ];
+    for (line, path, want) in cases {
+        assert_eq!(rules(line, path), *want, "{line:?} in {path}");
+        for r in *want {
+            assert!(RULES.contains(r));
+        }
+    }
+    assert!((entropy(b"abcd") - 2.0).abs() < 1e-9 && entropy(b"aaaa") == 0.0);
+    let line = "password=hunter2hunter2";
+    // At most four characters, and never more than a quarter of the secret.
+    assert_eq!(redact(line, &scan_line(line, "x")), "password=hun…(14 chars)");
+}
+
+/// An image made step by step with the image builder (each step a layer and a history line),
+/// then linted: each rule on the step that breaks it, and nothing on the clean steps.
+#[test]
+fn the_history_lint_names_each_step_that_breaks_a_rule() {
+    use std::io::Cursor;
+    use tarsier::core::build::{build, read_base, write_parts, BuildSpec, Change, ConfigSpec};
+    use tarsier::core::image::{analyze, Flow, Options};
+    use tarsier::core::scan::lint;
+    let analyzed = |bytes: &[u8]| analyze(Cursor::new(bytes.to_vec()), bytes.len() as u64, &Options::named("x.tar"), &mut |_| Flow::Continue).unwrap();
+    let file = |p: &str| Change::File { path: p.into(), body: b"x\n".to_vec(), mode: 0o644, uid: 0, gid: 0 };
+    let steps: Vec<(&str, Vec<Change>)> = vec![
+        ("/bin/sh -c #(nop) ADD https://example.invalid/tool.tar.gz /opt/", vec![file("opt/tool.tar.gz")]),
+        ("/bin/sh -c apt-get update", vec![file("var/lib/apt/lists/deb.debian.org_dists_bookworm_InRelease")]),
+        ("/bin/sh -c apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*", vec![file("usr/bin/curl")]),
+        ("/bin/sh -c curl -fsSL https://get.example.invalid | sh", vec![file("usr/local/bin/x")]),
+        ("/bin/sh -c #(nop) ARG TOKEN=supersecretvalue123", vec![file("etc/y")]),
+        ("/bin/sh -c #(nop) COPY file:abc in /app", vec![file("app/main")]),
+    ];
+    let mut bytes: Vec<u8> = Vec::new();
+    for (i, (created_by, changes)) in steps.into_iter().enumerate() {
+        let base = (i > 0).then(|| read_base(&analyzed(&bytes), &mut Cursor::new(&bytes), 0, &mut |_| true).unwrap());
+        let config = ConfigSpec { cmd: Some(vec!["/bin/sh".into(), "-c".into(), "exec /app/main".into()]), ..ConfigSpec::default() };
+        let spec = BuildSpec { changes, created_by: Some(created_by.into()), config, ..BuildSpec::default() };
+        let built = build(&spec, base.as_ref(), None).unwrap();
+        let mut out = Vec::new();
+        write_parts(&built.parts, Some(&mut Cursor::new(&bytes)), None, &mut out).unwrap();
+        bytes = out;
+    }
+    let found: Vec<(String, Option<usize>)> = lint(&analyzed(&bytes), 0).unwrap().into_iter().map(|f| (f.rule, f.history)).collect();
+    let want: Vec<(String, Option<usize>)> = [
+        ("add_url", Some(0)),
+        ("apt_update_alone", Some(1)),
+        ("pipe_to_shell", Some(3)),
+        ("secret_in_history", Some(4)),
+        ("package_cache", Some(1)),
+        ("no_healthcheck", None),
+        ("shell_form", None),
+        ("runs_as_root", None),
+    ]
+    .iter()
+    .map(|(r, h)| ((*r).to_owned(), *h))
+    .collect();
+    assert_eq!(found, want);
+}
+
+/// Keys against `openssl pkey` and `ssh-keygen -l`, certificates against `openssl x509` and
+/// `openssl verify` (the fixture's truth). An encrypted PKCS#8 key hides its type and size until
+/// decrypted: Tarsier says it is encrypted and gives neither; the truth has them from the
+/// passphrase the script knows.
+#[test]
+fn keys_and_certificates_as_openssl_and_ssh_keygen_read_them() {
+    let t = truth();
+    let got = scan(&[]);
+    let mine: std::collections::BTreeMap<String, &Value> = got["keys"].as_array().unwrap().iter().map(|k| (k["path"].as_str().unwrap().to_owned(), k)).collect();
+    assert_eq!(mine.len(), t["keys"].as_array().unwrap().len(), "{:?}", mine.keys());
+    for k in t["keys"].as_array().unwrap() {
+        let path = k["path"].as_str().unwrap();
+        let m = mine.get(path).unwrap_or_else(|| panic!("key {path} not found"));
+        assert_eq!((&m["layer"], &m["format"], &m["encrypted"]), (&k["layer"], &k["format"], &k["encrypted"]), "{path}");
+        let hidden = k["format"] == "pem" && k["encrypted"] == true && k["pem_label"] == "-----BEGIN ENCRYPTED PRIVATE KEY-----";
+        if hidden {
+            assert_eq!((&m["key_type"], &m["bits"]), (&Value::Null, &Value::Null), "{path}");
+        } else {
+            let want_type = if k["type"] == "EC" && k["format"] == "openssh" { "ECDSA".into() } else { k["type"].clone() };
+            assert_eq!((&m["key_type"], &m["bits"]), (&want_type, &k["bits"]), "{path}");
+        }
+        if let Some(fp) = k.get("fingerprint") {
+            assert_eq!(&m["fingerprint"], fp, "{path}: ssh-keygen -l");
+        }
+    }
+    let certs: std::collections::BTreeMap<String, &Value> = got["certificates"].as_array().unwrap().iter().map(|c| (c["path"].as_str().unwrap().to_owned(), c)).collect();
+    assert_eq!(certs.len(), t["certificates"].as_array().unwrap().len());
+    for c in t["certificates"].as_array().unwrap() {
+        let path = c["path"].as_str().unwrap();
+        let m = certs.get(path).unwrap_or_else(|| panic!("certificate {path} not found"));
+        for k in ["layer", "format", "subject", "issuer", "serial", "not_before", "not_after", "public_key_algorithm", "public_key_bits", "is_ca", "self_signed", "verified_by"] {
+            assert_eq!(m[k], c[k], "{path}: {k}");
+        }
+        assert_eq!(m["expired"], c["expired_at_build"], "{path}: expired");
+    }
+}
