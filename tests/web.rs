@@ -125,7 +125,7 @@ fn page_harness(props: &PageProps) -> Html {
     *props.dispatch.borrow_mut() = Some(state.dispatcher());
     html! {
         <ContextProvider<Analyzer> context={analyzer}>
-            <ImagePage image={state.image.clone()} dragging={false} />
+            <ImagePage image={state.image.clone()} dragging={false} compare={state.compare.clone()} />
         </ContextProvider<Analyzer>>
     }
 }
