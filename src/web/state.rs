@@ -461,21 +461,9 @@ impl Reducible for AppState {
             }
             Action::BuildCancelled => next.build.running = None,
             Action::BuildDone { id, result } => {
-                if next.build.running.as_ref().map(|r| r.id) != Some(id) {
-                    if let Ok(stale) = result {
-                        let _ = web_sys::Url::revoke_object_url(&stale.url);
-                    }
+                if !next.build.done(id, result) {
                     return self;
                 }
-                next.build.running = None;
-                if let Some(BuildResult::Built(old)) = next.build.result.take() {
-                    // The link of an earlier build goes; its archive stays open while shown.
-                    let _ = web_sys::Url::revoke_object_url(&old.url);
-                }
-                next.build.result = Some(match result {
-                    Ok(built) => BuildResult::Built(built),
-                    Err(e) => BuildResult::Failed(e.message),
-                });
             }
         }
         Rc::new(next)
@@ -692,6 +680,29 @@ impl Loaded {
 pub struct BuildState {
     pub running: Option<BuildRunning>,
     pub result: Option<BuildResult>,
+}
+
+impl BuildState {
+    /// Takes the answer to build `id`; false (and its link revoked) when it is not the build
+    /// running, so that a stale answer never replaces a newer one.
+    fn done(&mut self, id: RequestId, result: Result<BuiltFile, ErrorReport>) -> bool {
+        if self.running.as_ref().map(|r| r.id) != Some(id) {
+            if let Ok(stale) = result {
+                let _ = web_sys::Url::revoke_object_url(&stale.url);
+            }
+            return false;
+        }
+        self.running = None;
+        if let Some(BuildResult::Built(old)) = self.result.take() {
+            // The link of an earlier build goes; its archive stays open while shown.
+            let _ = web_sys::Url::revoke_object_url(&old.url);
+        }
+        self.result = Some(match result {
+            Ok(built) => BuildResult::Built(built),
+            Err(e) => BuildResult::Failed(e.message),
+        });
+        true
+    }
 }
 
 /// A build in a worker and how far it has read its inputs.

@@ -8,7 +8,7 @@ use crate::core::build::FIXED_TIME;
 use crate::web::analyzer::Analyzer;
 use crate::web::build_order::{BuildOrder, ChangeOrder, Content};
 use crate::web::components::format::human as human_bytes;
-use crate::web::state::{BuildResult, BuildState};
+use crate::web::state::{BuildResult, BuildRunning, BuildState};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -317,23 +317,6 @@ pub fn build_page(props: &Props) -> Html {
         });
     }
 
-    let edit = |f: fn(&mut Form, String)| {
-        let form = form.clone();
-        Callback::from(move |e: InputEvent| {
-            let mut next = (*form).clone();
-            f(&mut next, text_of(&e));
-            form.set(next);
-        })
-    };
-    let toggle = |f: fn(&mut Form, bool)| {
-        let form = form.clone();
-        Callback::from(move |e: Event| {
-            let on = e.target_dyn_into::<HtmlInputElement>().is_some_and(|i| i.checked());
-            let mut next = (*form).clone();
-            f(&mut next, on);
-            form.set(next);
-        })
-    };
     let add_row = |kind: Kind| {
         let form = form.clone();
         Callback::from(move |_: MouseEvent| {
@@ -387,52 +370,11 @@ pub fn build_page(props: &Props) -> Html {
             }
         })
     };
-    let on_cancel = {
-        let analyzer = analyzer.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(a) = &analyzer {
-                a.cancel_build();
-            }
-        })
-    };
-    let show_explorer = {
-        let analyzer = analyzer.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(a) = &analyzer {
-                a.set_tool(crate::web::state::Tool::Image);
-            }
-        })
-    };
+    let on_cancel = with_analyzer(&analyzer, Analyzer::cancel_build);
+    let show_explorer = with_analyzer(&analyzer, |a| a.set_tool(crate::web::state::Tool::Image));
 
     let rows = form.rows.iter().enumerate().map(|(i, row)| change_row(&form, i, row)).collect::<Html>();
-    let base_choice = match &props.images.archive {
-        Some(name) => html! {
-            <>
-                <label class="check">
-                    <input type="checkbox" checked={form.on_base} onchange={toggle(|f, on| f.on_base = on)} />
-                    { format!(" Build on the image open in Tarsier ({name})") }
-                </label>
-                if props.images.names.len() > 1 {
-                    <label>{"Image "}
-                        <select onchange={{
-                            let form = form.clone();
-                            Callback::from(move |e: Event| {
-                                let Some(s) = e.target_dyn_into::<HtmlSelectElement>() else { return };
-                                let mut next = (*form).clone();
-                                next.base_image = s.value().parse().unwrap_or(0);
-                                form.set(next);
-                            })
-                        }}>
-                            { for props.images.names.iter().enumerate().map(|(i, n)| html! {
-                                <option value={i.to_string()} selected={form.base_image == i}>{ n.clone() }</option>
-                            }) }
-                        </select>
-                    </label>
-                }
-            </>
-        },
-        None => html! { <p class="hint">{"To build on an image, open its archive on the Container image page first."}</p> },
-    };
+    let base_choice = base_choice(&form, &props.images);
     let rootfs_drop = {
         let set_rootfs = set_rootfs.clone();
         Callback::from(move |e: DragEvent| {
@@ -484,23 +426,113 @@ pub fn build_page(props: &Props) -> Html {
                         }} />
                     </div>
                 </fieldset>
+                { config_fields(&form) }
+                { output_fields(&form) }
+                if let Some(problem) = &problem {
+                    <p class="error" id="build-problem" aria-live="polite">{ problem.clone() }</p>
+                }
+                <div class="row">
+                    <button type="submit" id="build-button" disabled={problem.is_some() || running.is_some()}>{"Build"}</button>
+                    if running.is_some() {
+                        <button type="button" onclick={on_cancel}>{"Cancel"}</button>
+                    }
+                </div>
+            </form>
+            { progress_view(running.as_ref()) }
+            { result_view(&props.build.result, show_explorer) }
+        </section>
+    }
+}
+
+/// A button's callback that calls `f` on the analyzer (when there is one).
+fn with_analyzer(analyzer: &Option<Analyzer>, f: fn(&Analyzer)) -> Callback<MouseEvent> {
+    let analyzer = analyzer.clone();
+    Callback::from(move |_: MouseEvent| {
+        if let Some(a) = &analyzer {
+            f(a);
+        }
+    })
+}
+
+/// A callback that sets one text field of the form.
+fn edit(form: &UseStateHandle<Form>, f: fn(&mut Form, String)) -> Callback<InputEvent> {
+    let form = form.clone();
+    Callback::from(move |e: InputEvent| {
+        let mut next = (*form).clone();
+        f(&mut next, text_of(&e));
+        form.set(next);
+    })
+}
+
+/// A callback that sets one checkbox of the form.
+fn toggle(form: &UseStateHandle<Form>, f: fn(&mut Form, bool)) -> Callback<Event> {
+    let form = form.clone();
+    Callback::from(move |e: Event| {
+        let on = e.target_dyn_into::<HtmlInputElement>().is_some_and(|i| i.checked());
+        let mut next = (*form).clone();
+        f(&mut next, on);
+        form.set(next);
+    })
+}
+
+/// "Build on the image open in Tarsier", with the image picker of a multi-image archive.
+fn base_choice(form: &UseStateHandle<Form>, images: &OpenImages) -> Html {
+    match &images.archive {
+        Some(name) => html! {
+            <>
+                <label class="check">
+                    <input type="checkbox" checked={form.on_base} onchange={toggle(form, |f, on| f.on_base = on)} />
+                    { format!(" Build on the image open in Tarsier ({name})") }
+                </label>
+                if images.names.len() > 1 {
+                    <label>{"Image "}
+                        <select onchange={{
+                            let form = form.clone();
+                            Callback::from(move |e: Event| {
+                                let Some(s) = e.target_dyn_into::<HtmlSelectElement>() else { return };
+                                let mut next = (*form).clone();
+                                next.base_image = s.value().parse().unwrap_or(0);
+                                form.set(next);
+                            })
+                        }}>
+                            { for images.names.iter().enumerate().map(|(i, n)| html! {
+                                <option value={i.to_string()} selected={form.base_image == i}>{ n.clone() }</option>
+                            }) }
+                        </select>
+                    </label>
+                }
+            </>
+        },
+        None => html! { <p class="hint">{"To build on an image, open its archive on the Container image page first."}</p> },
+    }
+}
+
+/// The config fields.
+fn config_fields(form: &UseStateHandle<Form>) -> Html {
+    html! {
                 <fieldset class="build-config">
                     <legend>{"Config"}</legend>
-                    <label>{"Cmd (a JSON array, or one argument per line)"}<textarea rows="2" value={form.cmd.clone()} oninput={edit(|f, v| f.cmd = v)} /></label>
-                    <label>{"Entrypoint (a JSON array, or one argument per line)"}<textarea rows="2" value={form.entrypoint.clone()} oninput={edit(|f, v| f.entrypoint = v)} /></label>
-                    <label>{"Env (KEY=VALUE, one per line)"}<textarea rows="2" value={form.env.clone()} oninput={edit(|f, v| f.env = v)} /></label>
-                    <label>{"WorkingDir"}<input type="text" value={form.workdir.clone()} oninput={edit(|f, v| f.workdir = v)} /></label>
-                    <label>{"User"}<input type="text" value={form.user.clone()} oninput={edit(|f, v| f.user = v)} /></label>
-                    <label>{"ExposedPorts (80/tcp 53/udp …)"}<input type="text" value={form.ports.clone()} oninput={edit(|f, v| f.ports = v)} /></label>
-                    <label>{"Volumes (one per line)"}<textarea rows="2" value={form.volumes.clone()} oninput={edit(|f, v| f.volumes = v)} /></label>
-                    <label>{"Labels (KEY=VALUE, one per line)"}<textarea rows="2" value={form.labels.clone()} oninput={edit(|f, v| f.labels = v)} /></label>
-                    <label>{"StopSignal"}<input type="text" value={form.stop_signal.clone()} oninput={edit(|f, v| f.stop_signal = v)} /></label>
-                    <label>{"Platform (OS/ARCH[/VARIANT]; empty: the base's, or linux/amd64)"}<input type="text" value={form.platform.clone()} oninput={edit(|f, v| f.platform = v)} /></label>
-                    <label>{"Tags (name:tag, one per line)"}<textarea rows="2" value={form.tags.clone()} oninput={edit(|f, v| f.tags = v)} /></label>
-                    <label>{"History: created by"}<input type="text" value={form.created_by.clone()} oninput={edit(|f, v| f.created_by = v)} /></label>
-                    <label>{"Created (RFC 3339; a fixed time gives the same bytes every time)"}<input type="text" value={form.created.clone()} disabled={form.now} oninput={edit(|f, v| f.created = v)} /></label>
-                    <label class="check"><input type="checkbox" checked={form.now} onchange={toggle(|f, on| f.now = on)} />{" Use the time of the build (now)"}</label>
+                    <label>{"Cmd (a JSON array, or one argument per line)"}<textarea rows="2" value={form.cmd.clone()} oninput={edit(form, |f, v| f.cmd = v)} /></label>
+                    <label>{"Entrypoint (a JSON array, or one argument per line)"}<textarea rows="2" value={form.entrypoint.clone()} oninput={edit(form, |f, v| f.entrypoint = v)} /></label>
+                    <label>{"Env (KEY=VALUE, one per line)"}<textarea rows="2" value={form.env.clone()} oninput={edit(form, |f, v| f.env = v)} /></label>
+                    <label>{"WorkingDir"}<input type="text" value={form.workdir.clone()} oninput={edit(form, |f, v| f.workdir = v)} /></label>
+                    <label>{"User"}<input type="text" value={form.user.clone()} oninput={edit(form, |f, v| f.user = v)} /></label>
+                    <label>{"ExposedPorts (80/tcp 53/udp …)"}<input type="text" value={form.ports.clone()} oninput={edit(form, |f, v| f.ports = v)} /></label>
+                    <label>{"Volumes (one per line)"}<textarea rows="2" value={form.volumes.clone()} oninput={edit(form, |f, v| f.volumes = v)} /></label>
+                    <label>{"Labels (KEY=VALUE, one per line)"}<textarea rows="2" value={form.labels.clone()} oninput={edit(form, |f, v| f.labels = v)} /></label>
+                    <label>{"StopSignal"}<input type="text" value={form.stop_signal.clone()} oninput={edit(form, |f, v| f.stop_signal = v)} /></label>
+                    <label>{"Platform (OS/ARCH[/VARIANT]; empty: the base's, or linux/amd64)"}<input type="text" value={form.platform.clone()} oninput={edit(form, |f, v| f.platform = v)} /></label>
+                    <label>{"Tags (name:tag, one per line)"}<textarea rows="2" value={form.tags.clone()} oninput={edit(form, |f, v| f.tags = v)} /></label>
+                    <label>{"History: created by"}<input type="text" value={form.created_by.clone()} oninput={edit(form, |f, v| f.created_by = v)} /></label>
+                    <label>{"Created (RFC 3339; a fixed time gives the same bytes every time)"}<input type="text" value={form.created.clone()} disabled={form.now} oninput={edit(form, |f, v| f.created = v)} /></label>
+                    <label class="check"><input type="checkbox" checked={form.now} onchange={toggle(form, |f, on| f.now = on)} />{" Use the time of the build (now)"}</label>
                 </fieldset>
+    }
+}
+
+/// The output format and compression.
+fn output_fields(form: &UseStateHandle<Form>) -> Html {
+    html! {
                 <fieldset>
                     <legend>{"Output"}</legend>
                     <label>{"Format "}
@@ -517,19 +549,15 @@ pub fn build_page(props: &Props) -> Html {
                             <option value="oci" selected={form.oci}>{"OCI image layout archive"}</option>
                         </select>
                     </label>
-                    <label class="check"><input type="checkbox" checked={form.gzip} onchange={toggle(|f, on| f.gzip = on)} />{" Compress the new layer with gzip"}</label>
+                    <label class="check"><input type="checkbox" checked={form.gzip} onchange={toggle(form, |f, on| f.gzip = on)} />{" Compress the new layer with gzip"}</label>
                 </fieldset>
-                if let Some(problem) = &problem {
-                    <p class="error" id="build-problem" aria-live="polite">{ problem.clone() }</p>
-                }
-                <div class="row">
-                    <button type="submit" id="build-button" disabled={problem.is_some() || running.is_some()}>{"Build"}</button>
-                    if running.is_some() {
-                        <button type="button" onclick={on_cancel}>{"Cancel"}</button>
-                    }
-                </div>
-            </form>
-            if let Some(r) = &running {
+    }
+}
+
+/// The running build's progress.
+fn progress_view(running: Option<&BuildRunning>) -> Html {
+    let Some(r) = running else { return Html::default() };
+    html! {
                 <div class="build-progress" role="status">
                     if r.total > 0 {
                         <progress aria-label="Build progress" max={r.total.to_string()} value={r.done.to_string()}></progress>
@@ -538,9 +566,6 @@ pub fn build_page(props: &Props) -> Html {
                         <span>{"Building…"}</span>
                     }
                 </div>
-            }
-            { result_view(&props.build.result, show_explorer) }
-        </section>
     }
 }
 
