@@ -386,3 +386,32 @@ fn a_base_image_is_reused_by_range_and_read_back_by_the_analyzer() {
     let e = read_base(&analyzed(&gz), &mut Cursor::new(&gz), 0, &mut |_| true).unwrap_err();
     assert!(e.to_string().contains("decompress it first"), "{e}");
 }
+
+/// `tarsier build` writes what the core builds, byte for byte, and says so; a bad input writes
+/// nothing. (The real-tool round trips of the CLI are in tests/build.rs.)
+#[test]
+fn the_cli_writes_the_cores_bytes() {
+    let dir = std::env::temp_dir().join(format!("tarsier-build-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("empty.tar");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_tarsier"))
+        .args(["build", "--json", "-o", out.to_str().unwrap(), "--tag", "empty:latest", "--add", "release=x", "--env", "A=1"])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let said: Value = serde_json::from_slice(&run.stdout).unwrap();
+    let spec = BuildSpec {
+        tags: vec!["empty:latest".into()],
+        changes: vec![Change::File { path: "release".into(), body: b"x".to_vec(), mode: 0o644, uid: 0, gid: 0 }],
+        config: ConfigSpec { env: vec!["A=1".into()], ..ConfigSpec::default() },
+        ..BuildSpec::default()
+    };
+    let built = build(&spec, None, None).unwrap();
+    assert_eq!(std::fs::read(&out).unwrap(), bytes(&built.parts));
+    assert_eq!(said["manifest_digest"], built.manifest_digest);
+    assert_eq!(said["size"], built.len);
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["build", "-o", dir.join("bad.tar").to_str().unwrap(), "--add", "../x=y"]).output().unwrap();
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("climbs out"));
+    assert!(!dir.join("bad.tar").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

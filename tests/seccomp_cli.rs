@@ -309,3 +309,16 @@ fn the_table_shows_each_conditional_calls_condition() {
     }
     assert!(conditional >= 3, "clone, personality, socket at least: {conditional}");
 }
+
+/// A profile text's statements are indented by their depth: two spaces at the top, two more
+/// inside each block (the explanation under each, aligned with its text).
+#[test]
+fn apparmor_profile_statements_are_indented_by_depth() {
+    let out = stdout(&tarsier_stdin(&["apparmor", "-"], "profile foo {\n  capability net_admin,\n}\n"));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "== AppArmor profile: 3 statements");
+    assert_eq!(lines[1], "  line 1    profile foo {");
+    assert_eq!(lines[3], "    line 2    capability net_admin,");
+    assert!(lines[4].starts_with("               Allows CAP_NET_ADMIN"), "{out}");
+    assert_eq!(lines[5], "  line 3    }");
+}
