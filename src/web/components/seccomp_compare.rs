@@ -1,7 +1,7 @@
 //! Compare: a second profile, or the same profile in a second context (with or without
 //! CAP_SYS_ADMIN, another kernel) — the calls whose verdict differs ([`compare`]).
 
-use super::seccomp_context::{ContextForm, Setting};
+use super::seccomp_context::{ContextForm, Edit, Setting};
 use crate::core::seccomp::compare;
 use crate::web::protocol::Evaluated;
 use std::rc::Rc;
@@ -18,10 +18,34 @@ pub struct Props {
     pub setting: Setting,
     /// The compared side's choices (`None`: not comparing).
     pub right: Option<Setting>,
-    pub on_right: Callback<Option<Setting>>,
+    pub on_right: Callback<Compared>,
     /// The compared side's evaluation, or why there is none yet.
     pub result: Option<Result<Evaluated, String>>,
     pub has_custom: bool,
+}
+
+/// What the compare card does to the compared side.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Compared {
+    Start(Setting),
+    Stop,
+    /// An edit of the compared side's choices, applied to the latest ones.
+    Edit(Edit),
+}
+
+/// The compared side, a reducer like the view's own side ([`Setting`]'s).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Right(pub Option<Setting>);
+
+impl Reducible for Right {
+    type Action = Compared;
+    fn reduce(self: Rc<Self>, action: Compared) -> Rc<Self> {
+        Rc::new(Right(match action {
+            Compared::Start(s) => Some(s),
+            Compared::Stop => None,
+            Compared::Edit(e) => self.0.as_ref().map(|s| s.edited(e)),
+        }))
+    }
 }
 
 #[function_component(CompareCard)]
@@ -32,7 +56,7 @@ pub fn compare_card(props: &Props) -> Html {
             let mut s = setting.clone();
             let b = s.bounding;
             s.bounding = if b.contains(CAP_SYS_ADMIN) { b.without(CAP_SYS_ADMIN) } else { b.with(CAP_SYS_ADMIN) };
-            on_right.emit(Some(s));
+            on_right.emit(Compared::Start(s));
         })
     };
     let Some(setting) = props.right.clone() else {
@@ -41,19 +65,13 @@ pub fn compare_card(props: &Props) -> Html {
                 <span class="hint">{" Starts from this profile with CAP_SYS_ADMIN toggled."}</span></p>
         };
     };
-    let stop = {
-        let on_right = props.on_right.clone();
-        Callback::from(move |_| on_right.emit(None))
-    };
-    let on_change = {
-        let on_right = props.on_right.clone();
-        Callback::from(move |s: Setting| on_right.emit(Some(s)))
-    };
+    let stop = props.on_right.reform(|_: MouseEvent| Compared::Stop);
+    let on_edit = props.on_right.reform(Compared::Edit);
     html! {
         <section class="seccomp-compare" aria-labelledby="seccomp-compare-title">
             <h3 id="seccomp-compare-title">{"Compared with"}</h3>
             <button type="button" onclick={stop}>{"Stop comparing"}</button>
-            <ContextForm setting={setting} {on_change} prefix="cmp" has_custom={props.has_custom} />
+            <ContextForm setting={setting} {on_edit} prefix="cmp" has_custom={props.has_custom} />
             { match (&props.left, &props.result) {
                 (Some(left), Some(Ok(right))) => differences(left, right),
                 (_, Some(Err(message))) => html! { <p class="error" role="alert">{ message.clone() }</p> },

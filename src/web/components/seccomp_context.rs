@@ -44,25 +44,58 @@ impl Setting {
     }
 }
 
+/// One edit of a side's choices. Edits are applied to the latest setting (a reducer), never to a
+/// copy taken when the form was drawn: two edits that land before the page re-renders — a profile
+/// chosen, then a mask typed and committed, on a slow machine — both count.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    Profile(ProfileChoice),
+    Arch(Arch),
+    Kernel(String),
+    Bounding(CapSet),
+    /// Tick or untick one capability.
+    Toggle(u8),
+}
+
+impl Setting {
+    /// This setting with one edit applied.
+    pub fn edited(&self, edit: Edit) -> Setting {
+        let mut next = self.clone();
+        match edit {
+            Edit::Profile(p) => next.profile = p,
+            Edit::Arch(a) => next.arch = a,
+            Edit::Kernel(k) => next.kernel = k,
+            Edit::Bounding(b) => next.bounding = b,
+            Edit::Toggle(bit) => next.bounding = if self.bounding.contains(bit) { self.bounding.without(bit) } else { self.bounding.with(bit) },
+        }
+        next
+    }
+}
+
+impl Reducible for Setting {
+    type Action = Edit;
+    fn reduce(self: std::rc::Rc<Self>, edit: Edit) -> std::rc::Rc<Self> {
+        std::rc::Rc::new(self.edited(edit))
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub setting: Setting,
-    pub on_change: Callback<Setting>,
+    pub on_edit: Callback<Edit>,
     /// Prefix of the element ids (`sc`, `cmp`).
     pub prefix: AttrValue,
     /// Whether a pasted profile exists to choose.
     pub has_custom: bool,
 }
 
-/// A callback that reads an element's value, changes a copy of the setting with it, and emits it.
-fn edit<E: wasm_bindgen::JsCast + AsRef<web_sys::EventTarget> + 'static>(props: &Props, value: fn(&E) -> String, apply: fn(&mut Setting, String)) -> Callback<Event> {
-    let setting = props.setting.clone();
-    let on_change = props.on_change.clone();
+/// A callback that reads a select's value and emits the edit it means (if any).
+fn on_select(on_edit: &Callback<Edit>, edit: fn(String) -> Option<Edit>) -> Callback<Event> {
+    let on_edit = on_edit.clone();
     Callback::from(move |e: Event| {
-        let Some(el) = e.target_dyn_into::<E>() else { return };
-        let mut next = setting.clone();
-        apply(&mut next, value(&el));
-        on_change.emit(next);
+        if let Some(next) = e.target_dyn_into::<HtmlSelectElement>().and_then(|el| edit(el.value())) {
+            on_edit.emit(next);
+        }
     })
 }
 
@@ -70,13 +103,9 @@ fn edit<E: wasm_bindgen::JsCast + AsRef<web_sys::EventTarget> + 'static>(props: 
 pub fn context_form(props: &Props) -> Html {
     let p = &props.prefix;
     let s = &props.setting;
-    let on_profile = edit::<HtmlSelectElement>(props, HtmlSelectElement::value, |s, v| s.profile = ProfileChoice::from_value(&v));
-    let on_arch = edit::<HtmlSelectElement>(props, HtmlSelectElement::value, |s, v| {
-        if let Ok(a) = Arch::parse(&v) {
-            s.arch = a;
-        }
-    });
-    let on_kernel = edit::<HtmlInputElement>(props, HtmlInputElement::value, |s, v| s.kernel = v);
+    let on_profile = on_select(&props.on_edit, |v| Some(Edit::Profile(ProfileChoice::from_value(&v))));
+    let on_arch = on_select(&props.on_edit, |v| Arch::parse(&v).ok().map(Edit::Arch));
+    let on_kernel = props.on_edit.reform(Edit::Kernel);
     html! {
         <fieldset class="seccomp-context">
             <legend>{"Profile and context"}</legend>
@@ -93,17 +122,60 @@ pub fn context_form(props: &Props) -> Html {
                     { for ALL_ARCHES.iter().map(|a| html! { <option value={a.as_str()} selected={*a == s.arch}>{ a.as_str() }</option> }) }
                 </select>
                 <label for={format!("{p}-kernel")}>{" Host kernel "}</label>
-                <input id={format!("{p}-kernel")} type="text" size="10" value={s.kernel.clone()} onchange={on_kernel} spellcheck="false" />
+                <TextField id={format!("{p}-kernel")} size={10} value={s.kernel.clone()} on_commit={on_kernel} />
             </p>
-            <BoundingForm setting={s.clone()} on_change={props.on_change.clone()} prefix={p.clone()} />
+            <BoundingForm bounding={s.bounding} on_edit={props.on_edit.clone()} prefix={p.clone()} />
         </fieldset>
     }
 }
 
 #[derive(Properties, PartialEq)]
+struct TextFieldProps {
+    id: AttrValue,
+    size: u32,
+    /// The committed value.
+    value: AttrValue,
+    /// The text, when the user commits it (Enter, or leaving the field).
+    on_commit: Callback<String>,
+}
+
+/// A one-line text field whose typing survives re-renders. The page re-renders whenever the worker
+/// answers, and Yew resets a controlled input to its `value` on every render — which threw away
+/// what a user had typed and not yet committed. The field keeps what is typed as a draft, shown
+/// until the committed value changes (a draft that does not read stays, beside its error).
+#[function_component(TextField)]
+fn text_field(props: &TextFieldProps) -> Html {
+    let draft = use_state(|| None::<String>);
+    {
+        let draft = draft.clone();
+        use_effect_with(props.value.clone(), move |_| draft.set(None));
+    }
+    let on_input = {
+        let draft = draft.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
+                draft.set(Some(el.value()));
+            }
+        })
+    };
+    let on_change = {
+        let on_commit = props.on_commit.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
+                on_commit.emit(el.value());
+            }
+        })
+    };
+    let shown = (*draft).clone().unwrap_or_else(|| props.value.to_string());
+    html! {
+        <input id={props.id.clone()} type="text" size={props.size.to_string()} value={shown} oninput={on_input} onchange={on_change} spellcheck="false" />
+    }
+}
+
+#[derive(Properties, PartialEq)]
 struct BoundingProps {
-    setting: Setting,
-    on_change: Callback<Setting>,
+    bounding: CapSet,
+    on_edit: Callback<Edit>,
     prefix: AttrValue,
 }
 
@@ -112,47 +184,29 @@ struct BoundingProps {
 fn bounding_form(props: &BoundingProps) -> Html {
     let error = use_state(|| None::<String>);
     let p = &props.prefix;
-    let set = props.setting.bounding;
-    let emit = {
-        let setting = props.setting.clone();
-        let on_change = props.on_change.clone();
-        move |bounding: CapSet| {
-            let mut next = setting.clone();
-            next.bounding = bounding;
-            on_change.emit(next);
+    let set = props.bounding;
+    let commit = |read: fn(&str) -> Result<CapSet, String>| {
+        let (on_edit, error) = (props.on_edit.clone(), error.clone());
+        Callback::from(move |text: String| match read(&text) {
+            Ok(mask) => {
+                error.set(None);
+                on_edit.emit(Edit::Bounding(mask));
+            }
+            Err(err) => error.set(Some(err)),
+        })
+    };
+    let on_hex = commit(|t| parse_mask(t).map_err(|e| e.to_string()));
+    let on_status = commit(bounding_of_status);
+    let on_status = Callback::from(move |e: Event| {
+        if let Some(el) = e.target_dyn_into::<HtmlTextAreaElement>() {
+            on_status.emit(el.value());
         }
-    };
-    let on_hex = {
-        let (emit, error) = (emit.clone(), error.clone());
-        Callback::from(move |e: Event| {
-            let Some(el) = e.target_dyn_into::<HtmlInputElement>() else { return };
-            match parse_mask(&el.value()) {
-                Ok(mask) => {
-                    error.set(None);
-                    emit(mask);
-                }
-                Err(err) => error.set(Some(err.to_string())),
-            }
-        })
-    };
-    let on_status = {
-        let (emit, error) = (emit.clone(), error.clone());
-        Callback::from(move |e: Event| {
-            let Some(el) = e.target_dyn_into::<HtmlTextAreaElement>() else { return };
-            match bounding_of_status(&el.value()) {
-                Ok(mask) => {
-                    error.set(None);
-                    emit(mask);
-                }
-                Err(err) => error.set(Some(err)),
-            }
-        })
-    };
+    });
     html! {
         <div class="bounding">
             <p class="row">
                 <label for={format!("{p}-caps")}>{"Bounding capability set (hex) "}</label>
-                <input id={format!("{p}-caps")} type="text" size="18" value={set.to_proc_hex()} onchange={on_hex} spellcheck="false" />
+                <TextField id={format!("{p}-caps")} size={18} value={set.to_proc_hex()} on_commit={on_hex} />
                 <span class="hint">{ format!(" {} capabilities", set.len()) }</span>
             </p>
             if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
@@ -160,20 +214,19 @@ fn bounding_form(props: &BoundingProps) -> Html {
                 <label for={format!("{p}-status")}>{"…or paste a /proc/<pid>/status dump to take its CapBnd"}</label><br/>
                 <textarea id={format!("{p}-status")} rows="2" spellcheck="false" onchange={on_status} />
             </p>
-            { cap_grid(p, set, &emit) }
+            { cap_grid(p, set, &props.on_edit) }
         </div>
     }
 }
 
 /// A checkbox per capability, each labelled with its name as profiles spell it (`CAP_SYS_ADMIN`).
-fn cap_grid(p: &str, set: CapSet, emit: &(impl Fn(CapSet) + Clone + 'static)) -> Html {
+fn cap_grid(p: &str, set: CapSet, on_edit: &Callback<Edit>) -> Html {
     html! {
         <fieldset class="cap-grid">
             <legend>{"Capabilities in the bounding set"}</legend>
             { for CAPABILITIES.iter().map(|cap| {
                 let bit = cap.bit;
-                let emit = emit.clone();
-                let toggle = Callback::from(move |_| emit(if set.contains(bit) { set.without(bit) } else { set.with(bit) }));
+                let toggle = on_edit.reform(move |_: Event| Edit::Toggle(bit));
                 let id = format!("{p}-cap-{bit}");
                 html! {
                     <label key={bit} for={id.clone()} title={cap.meaning}>

@@ -7,7 +7,7 @@
 //! which would freeze the page. The view sends its side and the compared side in one request
 //! and shows the latest answer (the time the worker took is printed).
 
-use super::seccomp_compare::CompareCard;
+use super::seccomp_compare::{CompareCard, Right};
 use super::seccomp_context::{ContextForm, ProfileChoice, Setting};
 use super::seccomp_table::SyscallTable;
 use crate::core::caps::CapSet;
@@ -46,11 +46,11 @@ pub fn side(setting: &Setting, custom: Option<&Rc<String>>) -> Result<SeccompSid
 
 #[function_component(SyscallView)]
 pub fn syscall_view(props: &Props) -> Html {
-    let setting = use_state(|| Setting { profile: if props.custom.is_some() { ProfileChoice::Custom } else { ProfileChoice::Builtin(Builtin::Docker) }, ..Setting::docker(props.bounding) });
-    let right = use_state(|| None::<Setting>);
+    let setting = use_reducer(|| Setting { profile: if props.custom.is_some() { ProfileChoice::Custom } else { ProfileChoice::Builtin(Builtin::Docker) }, ..Setting::docker(props.bounding) });
+    let right = use_reducer(Right::default);
     let custom = props.custom.clone();
     let left_side = side(&setting, custom.as_ref());
-    let right_side = (*right).as_ref().map(|r| side(r, custom.as_ref()));
+    let right_side = right.0.as_ref().map(|r| side(r, custom.as_ref()));
     {
         let analyzer = use_context::<Analyzer>();
         // Nothing is asked while the view's own side cannot be: answers are read by position.
@@ -64,14 +64,8 @@ pub fn syscall_view(props: &Props) -> Html {
             }
         });
     }
-    let on_change = {
-        let setting = setting.clone();
-        Callback::from(move |s: Setting| setting.set(s))
-    };
-    let on_right = {
-        let right = right.clone();
-        Callback::from(move |s: Option<Setting>| right.set(s))
-    };
+    let on_edit = setting.dispatcher().to_callback();
+    let on_right = right.dispatcher().to_callback();
     let results = props.seccomp.results.clone();
     let left = results.as_ref().and_then(|r| r.first().cloned());
     let right_result = results.as_ref().and_then(|r| r.get(1).cloned());
@@ -79,14 +73,14 @@ pub fn syscall_view(props: &Props) -> Html {
         <article class="card syscalls" id="syscalls" aria-labelledby="syscalls-title" aria-busy={props.seccomp.pending().to_string()}>
             <h2 id="syscalls-title">{"System calls: what may this container call?"}</h2>
             if let Some(note) = &props.note { <p class="seccomp-note">{ note.clone() }</p> }
-            <ContextForm setting={(*setting).clone()} {on_change} prefix="sc" has_custom={custom.is_some()} />
+            <ContextForm setting={(*setting).clone()} {on_edit} prefix="sc" has_custom={custom.is_some()} />
             if props.seccomp.pending() { <p class="pending" role="status">{"Evaluating…"}</p> }
             { match (&left_side, &left) {
                 (Err(message), _) | (Ok(_), Some(Err(message))) => html! { <p class="error" role="alert" id="seccomp-error">{ message.clone() }</p> },
                 (Ok(_), Some(Ok(e))) => view_evaluated(&Rc::new(e.clone())),
                 (Ok(_), None) => html! {},
             } }
-            <CompareCard left={left.and_then(Result::ok).map(Rc::new)} setting={(*setting).clone()} right={(*right).clone()} {on_right}
+            <CompareCard left={left.and_then(Result::ok).map(Rc::new)} setting={(*setting).clone()} right={right.0.clone()} {on_right}
                 result={compared(right_side, right_result)} has_custom={custom.is_some()} />
         </article>
     }
