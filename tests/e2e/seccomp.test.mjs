@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, open, foreign, pasteText, dropFile, truthOf, FIXTURES } from './harness.mjs';
+import { serve, launch, open, foreign, pasteBox, pasteText, dropFile, truthOf, FIXTURES } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -230,5 +230,47 @@ test('a dropped .json profile opens in the system-call view; podman\'s file equa
   await cmp.getByLabel('Profile', { exact: true }).selectOption('docker');
   await cmp.locator('table.seccomp-diffs').waitFor();
   assert.deepEqual(foreign(requests, server.origin), []);
+  assert.deepEqual(errors, []);
+});
+
+test('a 20,000-rule AppArmor profile pasted is read and shown; one rule more is refused in a sentence', async () => {
+  // Each line of the paste once reached the worker as its own request with the whole text (a
+  // 2,000-line paste: 4,000 reads, minutes); the box answers the text once.
+  const profile = (n) => ['profile big flags=(attach_disconnected) {', ...Array.from({ length: n - 2 }, (_, i) => `  /srv/data${i}/** rw,`), '}'].join('\n');
+  const { page, errors } = await open(browser, server.url);
+  const view = page.locator('article.apparmor-profile');
+  let t0 = Date.now();
+  await pasteText(page, profile(20000));
+  await view.locator('tbody tr').nth(19999).waitFor({ state: 'attached' });
+  console.log(`20,000 rules shown ${Date.now() - t0} ms after the paste`);
+  assert.equal(await view.locator('tbody tr').count(), 20000);
+  assert.equal(await view.locator('tbody tr').nth(19998).locator('td').nth(1).textContent(), '/srv/data19997/** rw,');
+  t0 = Date.now();
+  await pasteText(page, profile(20001));
+  await page.getByText('Line 20001: the AppArmor profile has more than 20000 rules, more than this tool reads.').waitFor();
+  console.log(`20,001 rules refused ${Date.now() - t0} ms after the paste`);
+  assert.deepEqual(errors, []);
+});
+
+test('text inserted line by line reaches the worker once, with the whole text', async () => {
+  // Chromium's text insertion (CDP Input.insertText, as a drop of text or an input method may
+  // insert) fires an input event per line break in one task; each once sent the whole box.
+  const { page, errors } = await open(browser, server.url);
+  await page.evaluate(() => {
+    window.__posted = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (message, transfer) {
+      window.__posted.push(JSON.stringify(message) ?? '');
+      return post.call(this, message, transfer);
+    };
+  });
+  const text = ['profile lines {', ...Array.from({ length: 198 }, (_, i) => `  /srv/line${i}/** r,`), '}'].join('\n');
+  await pasteBox(page).click();
+  await page.keyboard.insertText(text);
+  const view = page.locator('article.apparmor-profile');
+  await view.locator('tbody tr').nth(199).waitFor({ state: 'attached' });
+  const withText = await page.evaluate(() => window.__posted.filter((m) => m.includes('/srv/line')));
+  assert.equal(withText.length, 1);
+  assert.ok(withText[0].includes('/srv/line197/** r,'));
   assert.deepEqual(errors, []);
 });
