@@ -18,5 +18,6 @@ pub mod cross_check;
 pub mod build;
 pub mod compare;
 pub mod scan;
+pub mod sha;
 #[doc(hidden)]
 pub mod fuzz;

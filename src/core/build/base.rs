@@ -1,7 +1,7 @@
 //! A base image to build on: its config (kept whole, every field, to extend) and its layers,
 //! reused byte for byte from the user's archive, hashed while streaming for their blob digests.
 
-use super::digest::sha256_range;
+use crate::core::sha::sha256_range;
 use super::error::BuildError;
 use crate::core::image::{Analysis, Compression, MemberSpan, MAX_JSON};
 use std::io::{Read, Seek, SeekFrom};

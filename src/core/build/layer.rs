@@ -3,7 +3,7 @@
 //! user set them), deletions as OCI whiteouts, optionally gzip-compressed with a fixed header.
 //! The same changes give the same bytes.
 
-use super::digest::sha256_hex;
+use crate::core::sha::sha256_hex;
 use super::spec::Change;
 use super::tar_write::{header, padding, EntryMeta, END};
 use std::io::Write;

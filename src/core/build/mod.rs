@@ -37,7 +37,6 @@
 
 mod base;
 mod config;
-mod digest;
 mod error;
 mod layer;
 mod output;

@@ -5,7 +5,7 @@
 //! `repositories`) and the OCI image layout (image-spec `image-layout.md`).
 
 use super::base::BaseLayer;
-use super::digest::sha256_hex;
+use crate::core::sha::sha256_hex;
 use super::reference::Reference;
 use super::spec::Format;
 use super::tar_write::{header, padding, EntryMeta, END};

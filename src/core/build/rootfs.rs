@@ -2,7 +2,7 @@
 //! bytes (the layer blob's digest) and its uncompressed tar (the config's `diff_id`) and to
 //! check that it is a tar — never held in memory. Its bytes then go into the image unchanged.
 
-use super::digest::HashingReader;
+use crate::core::sha::HashingReader;
 use super::error::BuildError;
 use crate::core::image::Compression;
 use std::io::Read;

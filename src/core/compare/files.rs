@@ -6,9 +6,9 @@
 
 use super::types::{ChangedFile, FileItem, Side, Touched, Values};
 use crate::core::image::{copy_entry, Analysis, EntryKind, EntryReport, ImageError};
-use sha2::{Digest, Sha256};
+use crate::core::sha::HashingWriter;
 use std::collections::BTreeMap;
-use std::io::{Read, Seek, Write};
+use std::io::{Read, Seek};
 
 /// What one present path is, as an unpacked tree shows it (a hard link is the file it links to).
 #[derive(Debug, Clone)]
@@ -225,17 +225,7 @@ fn content_change(
 
 /// The sha256 of a file's body (its entry in its layer), streamed.
 pub(crate) fn sha256_body<R: Read + Seek>(reader: R, a: &Analysis, body: &Body) -> Result<String, ImageError> {
-    struct Hasher(Sha256);
-    impl Write for Hasher {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.update(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut h = Hasher(Sha256::new());
+    let mut h = HashingWriter::default();
     copy_entry(reader, a, body.layer, &body.path, &mut h)?;
-    Ok(format!("{:x}", h.0.finalize()))
+    Ok(h.hex())
 }

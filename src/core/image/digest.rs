@@ -9,6 +9,7 @@ use super::progress::{Flow, Phase, Progress, Progressor};
 use super::report::DigestCheck;
 use super::sniff::outer_position;
 use super::source::{with_decoded, Bounded, Compression, Source, Tick};
+use crate::core::sha::{prefixed, HashingReader};
 use sha2::{Digest as _, Sha256};
 use std::cell::Cell;
 use std::io::{self, Read, Seek};
@@ -25,28 +26,6 @@ struct Target {
     compression: Compression,
     digest: Option<String>,
     diff_id: Option<String>,
-}
-
-struct Hashing<'a, 'b> {
-    inner: &'a mut Bounded<'b>,
-    h: Sha256,
-}
-
-impl Read for Hashing<'_, '_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read_some(buf)?;
-        self.h.update(buf.get(..n).unwrap_or(&[]));
-        Ok(n)
-    }
-}
-
-fn hex(h: Sha256) -> String {
-    let out = h.finalize();
-    let mut s = String::from("sha256:");
-    for b in out {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
 }
 
 fn check(
@@ -128,10 +107,7 @@ pub fn verify_digests<R: Read + Seek>(
             let mut body = Bounded::new(outer, t.size);
             let ctx = format!("inside `{}`", t.member);
             let at = || Position::inside(tick.get(), Some(&t.member), 0);
-            let mut hashing = Hashing {
-                inner: &mut body,
-                h: Sha256::new(),
-            };
+            let mut hashing = HashingReader::new(&mut body);
             let mut buf = vec![0u8; HASH_CHUNK];
             let diff = if t.compression == Compression::None {
                 loop {
@@ -145,7 +121,7 @@ pub fn verify_digests<R: Read + Seek>(
                 }
                 None
             } else {
-                struct ReadSrc<'x, 'a, 'b>(&'x mut Hashing<'a, 'b>, u64);
+                struct ReadSrc<'x, 'a, 'b>(&'x mut HashingReader<&'a mut Bounded<'b>>, u64);
                 impl Source for ReadSrc<'_, '_, '_> {
                     fn read_some(&mut self, buf: &mut [u8]) -> io::Result<usize> {
                         let n = self.0.read(buf)?;
@@ -190,9 +166,9 @@ pub fn verify_digests<R: Read + Seek>(
                         break;
                     }
                 }
-                Some(hex(d))
+                Some(prefixed(d))
             };
-            let raw = hex(std::mem::take(&mut hashing.h));
+            let raw = hashing.digest();
             let subject = if t.layer.is_some() { "layer" } else { "config" };
             check(&mut out, t, subject, "digest", &t.digest, &raw);
             let diff_actual = diff.unwrap_or_else(|| raw.clone());

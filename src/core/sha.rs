@@ -1,8 +1,13 @@
-//! sha256 while streaming: of bytes, of a byte range of a seekable input, and of a reader
-//! passed through.
+//! sha256 while streaming, in one place for the digest check, builds and comparisons: of bytes,
+//! of a byte range of a seekable input, of a reader passed through, and of what is written.
 
 use sha2::{Digest, Sha256};
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom, Write};
+
+/// `sha256:` and the hex digest of a finished hash.
+pub fn prefixed(hash: Sha256) -> String {
+    format!("sha256:{:x}", hash.finalize())
+}
 
 /// `sha256:` and the hex digest of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -24,7 +29,12 @@ impl<R: Read> HashingReader<R> {
     /// Reads the rest of the input (through the hash), then gives `sha256:…` and the length.
     pub fn finish(mut self) -> std::io::Result<(String, u64)> {
         std::io::copy(&mut self, &mut std::io::sink())?;
-        Ok((format!("sha256:{:x}", self.hash.finalize()), self.len))
+        Ok((prefixed(self.hash), self.len))
+    }
+
+    /// `sha256:…` of what has passed through so far.
+    pub fn digest(&self) -> String {
+        prefixed(self.hash.clone())
     }
 
     pub fn get_mut(&mut self) -> &mut R {
@@ -58,5 +68,26 @@ pub fn sha256_range<R: Read + Seek>(input: &mut R, offset: u64, len: u64, tick: 
         left -= n as u64;
         tick(n as u64);
     }
-    Ok(format!("sha256:{:x}", hash.finalize()))
+    Ok(prefixed(hash))
+}
+
+/// A writer that only hashes what is written to it.
+#[derive(Default)]
+pub struct HashingWriter(Sha256);
+
+impl HashingWriter {
+    /// The bare hex digest (no `sha256:`) of what was written.
+    pub fn hex(self) -> String {
+        format!("{:x}", self.0.finalize())
+    }
+}
+
+impl Write for HashingWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
