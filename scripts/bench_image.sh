@@ -8,34 +8,10 @@
 set -euo pipefail
 SIZE_MB=${1:-1024}
 WORK=${2:-/tmp/tarsier-bench}
-HERE=$(cd "$(dirname "$0")/.." && pwd)
-GEN="$HERE/../shared/fixtures/scripts/gen_big_image.sh"
-BIG="$WORK/big-${SIZE_MB}m.tar"
-[ "$SIZE_MB" = 1024 ] && BIG="$WORK/big-1g.tar"
-mkdir -p "$WORK"
-
-if [ ! -x /usr/bin/time ]; then
-  echo "[bench] installing GNU time"; (apt-get install -y time >/dev/null 2>&1 || sudo apt-get install -y time >/dev/null)
-fi
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HERE/target-image}
-echo "[bench] building the release CLI"
-(cd "$HERE" && cargo build --release --bin tarsier >/dev/null 2>&1)
-TARSIER="$CARGO_TARGET_DIR/release/tarsier"
-
-if [ ! -s "$BIG" ]; then
-  echo "[bench] generating $BIG (a few minutes)"
-  "$GEN" "$SIZE_MB" "$BIG"
-fi
-BYTES=$(stat -c %s "$BIG")
-echo "[bench] archive: $BIG ($BYTES bytes)"
+. "$(dirname "$0")/bench_common.sh"
+bench_setup "$SIZE_MB" "$WORK"
 # Warm the page cache for both contenders alike.
 cat "$BIG" > /dev/null
-
-measure() { # label, command...; prints "seconds peak_kib"
-  local out; out=$(mktemp)
-  /usr/bin/time -f "%e %M" -o "$out" "$@" > /dev/null
-  cat "$out"; rm -f "$out"
-}
 
 # Reference: tar -tvf of the outer archive, plus tar -tv of every layer streamed out of it.
 ref_script="$HERE/scripts/tar_reference.sh"

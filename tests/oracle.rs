@@ -25,7 +25,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
-use tarsier::core::image::{analyze, copy_entry, copy_merged, Analysis, Flow, Options};
+use tarsier::core::image::{analyze, copy_entry, copy_merged, read_bodies, Analysis, EntryKind, Flow, Options};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
@@ -586,6 +586,22 @@ fn check_bytes(archive: &Path, a: &Analysis, t: &Value, ctx: &str) {
                 let mine: String = h.0.finalize().iter().map(|b| format!("{b:02x}")).collect();
                 assert_eq!(mine, s(&e["sha256"]), "{c}: bytes (core) vs tar -x");
             }
+            // The same bodies read in one pass over the layer (the content scan's way).
+            let want: HashMap<&str, &str> = files.iter().map(|e| (s(&e["path"]), s(&e["sha256"]))).collect();
+            let regular: Vec<(u32, String)> = a.layer_entries(layer, 0, usize::MAX).unwrap().items.into_iter().enumerate()
+                .filter(|(_, e)| e.kind == EntryKind::File)
+                .map(|(ei, e)| (u32::try_from(ei).unwrap(), e.path))
+                .collect();
+            let mut read = 0;
+            read_bodies(File::open(archive).unwrap(), a, layer, &regular.iter().map(|(ei, _)| *ei).collect::<Vec<_>>(), &mut |ei, body| {
+                let path = &regular.iter().find(|(e, _)| *e == ei).unwrap().1;
+                let sha: String = Sha256::digest(body).iter().map(|b| format!("{b:02x}")).collect();
+                assert_eq!(Some(&sha.as_str()), want.get(path.as_str()), "{ctx} image {i} layer {k}: {path}: bytes (one pass) vs tar -x");
+                read += 1;
+                Ok(())
+            })
+            .unwrap_or_else(|err| panic!("{ctx} image {i} layer {k}: one pass: {err}"));
+            assert_eq!(read, regular.len(), "{ctx} image {i} layer {k}: every body read in one pass");
             let (i_s, k_s) = (i.to_string(), k.to_string());
             let mut args = vec!["cat", arg, "--image", &i_s, "--layer", &k_s];
             args.extend(files.iter().map(|e| s(&e["path"])));

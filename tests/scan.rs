@@ -251,3 +251,38 @@ fn keys_and_certificates_as_openssl_and_ssh_keygen_read_them() {
         assert_eq!(m["expired"], c["expired_at_build"], "{path}: expired");
     }
 }
+
+/// The core's progress: every regular file of the image's layers counted once (read or skipped
+/// over the limit), as `tar -tvv` of each layer lists them; the count never goes back; and a
+/// `false` from the callback stops the scan with `Cancelled`.
+#[test]
+fn progress_counts_every_file_once_and_cancel_stops() {
+    use tarsier::core::image::{analyze, Flow, ImageError, Options};
+    use tarsier::core::scan::{scan as core_scan, ScanOptions};
+    let archive = fixture().join("secrets.docker.tar");
+    let len = std::fs::metadata(&archive).unwrap().len();
+    let a = analyze(std::fs::File::open(&archive).unwrap(), len, &Options::default(), &mut |_| Flow::Continue).unwrap();
+    // Regular files per `tar -tvv` of each layer (the fixture's raw listings): lines starting
+    // `-`, except whiteouts (`.wh.NAME`: empty regular files to tar, deletions to an image).
+    let listed: u64 = (0..truth()["layers"].as_array().unwrap().len())
+        .map(|n| std::fs::read_to_string(fixture().join(format!("raw/layers/{n}.tar-tvv.txt"))).unwrap().lines().filter(|l| l.starts_with('-') && !l.contains("/.wh.")).count() as u64)
+        .sum();
+    let opts = ScanOptions { max_file_size: 100, ..ScanOptions::default() };
+    let mut ticks = Vec::new();
+    let r = core_scan(&a, &mut std::fs::File::open(&archive).unwrap(), 0, &opts, &mut |done, total| {
+        ticks.push((done, total));
+        true
+    })
+    .unwrap();
+    assert_eq!(r.files_scanned + r.files_skipped, listed);
+    assert!(r.files_skipped > 0 && r.files_scanned > 0);
+    assert!(ticks.iter().all(|&(_, total)| total == listed));
+    assert!(ticks.windows(2).all(|w| w[0].0 <= w[1].0), "progress went back: {ticks:?}");
+    assert_eq!(ticks.last().map(|t| t.0), Some(listed));
+    let mut calls = 0;
+    let stopped = core_scan(&a, &mut std::fs::File::open(&archive).unwrap(), 0, &opts, &mut |_, _| {
+        calls += 1;
+        calls < 3
+    });
+    assert!(matches!(stopped, Err(ImageError::Cancelled)), "{stopped:?}");
+}

@@ -27,6 +27,8 @@ pub struct Analyzer {
     /// The worker builds from nothing or a rootfs run in (builds on an open archive run in
     /// that archive's worker, which holds its index and its file).
     builder: WorkerSlot,
+    /// The content scan's worker (one per scan; Cancel terminates it, the archive stays open).
+    scanner: WorkerSlot,
     pub(super) compare: CompareClient,
     next_id: Rc<Cell<u32>>,
     pub(super) state: UseReducerHandle<AppState>,
@@ -168,6 +170,30 @@ impl Analyzer {
         self.ask(Asked::Download, |id| Request::Download { id, image, path });
     }
 
+    /// Scans the contents of the selected image (secrets, keys, accounts, setuid triage, the
+    /// history lint) in a worker of its own; a scan already running is cancelled.
+    pub fn scan_contents(&self, options: crate::core::scan::ScanOptions) {
+        let Some(loaded) = self.state.image.loaded.as_ref() else { return };
+        let (image, name) = (loaded.image, loaded.report.archive.name.clone());
+        let file = self.compare.file_of(loaded.session);
+        let id = self.next_id();
+        self.scanner.stop();
+        self.state.dispatch(Action::ScanStarted { id });
+        let sent = match file {
+            Some(file) => self.scanner.send(&self.dispatcher(), &Request::Scan { id, name, image, options }, Some(&file)),
+            None => Err("The archive's file is no longer at hand: open it again to scan it.".to_owned()),
+        };
+        if let Err(message) = sent {
+            self.state.dispatch(Action::Worker(Response::Scanned { id, result: Err(error_report("worker", message)) }));
+        }
+    }
+
+    /// Stops the content scan (terminates its worker).
+    pub fn cancel_scan(&self) {
+        self.scanner.stop();
+        self.state.dispatch(Action::ScanCancelled);
+    }
+
     pub fn dismiss_image_error(&self) {
         self.state.dispatch(Action::DismissImageError);
     }
@@ -287,11 +313,13 @@ pub fn use_analyzer(state: &UseReducerHandle<AppState>) -> Analyzer {
     let next_id = use_memo((), |_| Rc::new(Cell::new(0u32)));
     let images = use_memo((), |_| ImageSessions::default());
     let builder = use_memo((), |_| WorkerSlot::default());
+    let scanner = use_memo((), |_| WorkerSlot::default());
     let compare = use_memo((), |_| CompareClient::default());
     Analyzer {
         worker: (*worker).clone(),
         images: (*images).clone(),
         builder: (*builder).clone(),
+        scanner: (*scanner).clone(),
         compare: (*compare).clone(),
         next_id: (*next_id).clone(),
         state: state.clone(),

@@ -20,6 +20,7 @@ pub mod compare_client;
 pub mod compare_state;
 mod compare_verbs;
 pub mod compare_worker;
+pub mod scan_worker;
 pub mod components;
 pub mod fragment;
 pub mod helper;

@@ -71,6 +71,10 @@ pub enum Request {
     /// file (`file_b`, see [`super::compare_worker`]), or of the same file when none is attached.
     /// Runs in a worker of its own, which indexes both archives (cancelled by terminating it).
     Compare { id: RequestId, name_a: String, name_b: String, image_a: usize, image_b: usize },
+    /// Scan the contents of image `image` of the attached archive (see [`super::scan_worker`]):
+    /// in a worker of its own, which indexes the archive first (cancelled by terminating it).
+    /// Answers [`Response::ScanProgress`]*, [`Response::Scanned`].
+    Scan { id: RequestId, name: String, image: usize, options: crate::core::scan::ScanOptions },
     /// Build an image (the Build page). The attached file, if any, holds the rootfs tarball and
     /// the files added from disk ([`BuildOrder`]); with `order.base_image`, the archive this
     /// worker holds is the base. Answers [`Response::BuildProgress`]*, [`Response::Built`].
@@ -140,6 +144,10 @@ pub enum Response {
     CompareProgress { id: RequestId, step: String, progress: Progress },
     /// The answer to [`Request::Compare`].
     Compared { id: RequestId, result: Result<Box<crate::core::compare::Comparison>, ErrorReport> },
+    /// How far a scan is: its step, and done of total (bytes while indexing, files while reading).
+    ScanProgress { id: RequestId, step: String, done: u64, total: u64 },
+    /// The answer to [`Request::Scan`].
+    Scanned { id: RequestId, result: Result<Box<crate::core::scan::ScanReport>, ErrorReport> },
     /// A request the worker could not read (a bug, not user input).
     Protocol { message: String },
 }

@@ -210,6 +210,26 @@ pub struct Loaded {
     pub download: Remote<DownloadLink>,
     /// Process ↔ image checks of the selected image against the status dump pasted (its text).
     pub cross: Option<(String, Remote<Shared<Vec<CrossCheck>>>)>,
+    /// The content scan of the selected image.
+    pub scan: ScanShown,
+}
+
+/// A content scan ("Scan contents"): the latest request, how far it is, and its report.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ScanShown {
+    /// The step and done of total while the scan runs.
+    pub running: Option<(String, u64, u64)>,
+    pub report: Remote<Shared<crate::core::scan::ScanReport>>,
+}
+
+impl ScanShown {
+    /// The scan shown after a scan was started (waiting for it) or cancelled (nothing).
+    fn after(action: &Action) -> ScanShown {
+        match action {
+            Action::ScanStarted { id } => ScanShown { running: Some(("Starting".to_owned(), 0, 0)), report: Remote::Waiting(*id) },
+            _ => ScanShown::default(),
+        }
+    }
 }
 
 /// The image explorer.
@@ -302,6 +322,10 @@ pub enum Action {
     SelectImage(usize),
     /// A request about the loaded archive was sent as `id`.
     Asked { id: RequestId, what: Asked },
+    /// A content scan of the selected image was sent as request `id`.
+    ScanStarted { id: RequestId },
+    /// The content scan was cancelled (its worker terminated).
+    ScanCancelled,
     ToggleDir { image: usize, path: String },
     SetShowDeleted(bool),
     SetSortBySize(bool),
@@ -388,12 +412,17 @@ impl Reducible for AppState {
                     if image < loaded.report.images.len() {
                         loaded.image = image;
                         loaded.cross = None;
+                        loaded.scan = ScanShown::default();
                         loaded.file = None;
                         loaded.layer = None;
                         loaded.layer_page = Remote::NotAsked;
                         loaded.search = None;
                     }
                 }
+            }
+            Action::ScanStarted { .. } | Action::ScanCancelled => {
+                let Some(loaded) = next.image.loaded.as_mut() else { return self };
+                loaded.scan = ScanShown::after(&action);
             }
             Action::Asked { id, what } => {
                 let Some(loaded) = next.image.loaded.as_mut() else { return self };
@@ -564,7 +593,9 @@ impl AppState {
             | Response::Found { .. }
             | Response::FileRead { .. }
             | Response::Downloadable { .. }
-            | Response::CrossChecked { .. } => {
+            | Response::CrossChecked { .. }
+            | Response::ScanProgress { .. }
+            | Response::Scanned { .. } => {
                 let Some(loaded) = next.image.loaded.as_mut() else { return self };
                 if !loaded.file_reply(response) {
                     return self;
@@ -645,6 +676,7 @@ impl Loaded {
             verify_progress: None,
             download: Remote::NotAsked,
             cross: None,
+            scan: ScanShown::default(),
         }
     }
 
@@ -670,6 +702,20 @@ impl Loaded {
                 Some((_, slot)) => settle(slot, id, result.map(Shared::new)),
                 None => false,
             },
+            Response::ScanProgress { id, step, done, total } => {
+                let current = matches!(self.scan.report, Remote::Waiting(w) if w == id);
+                if current {
+                    self.scan.running = Some((step, done, total));
+                }
+                current
+            }
+            Response::Scanned { id, result } => {
+                let settled = settle(&mut self.scan.report, id, result.map(|r| Shared(Rc::new(*r))));
+                if settled {
+                    self.scan.running = None;
+                }
+                settled
+            }
             _ => false,
         }
     }

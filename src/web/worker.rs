@@ -7,6 +7,7 @@
 
 use super::build_worker;
 use super::compare_worker;
+use super::scan_worker;
 use super::pool;
 use super::protocol::{
     decode, error_report, ready_message, DownloadLink, Evaluated, FileContent, PasteInput, Request, RequestId, Response, SeccompSide, SeccompSource,
@@ -102,6 +103,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web
             let file_b = compare_worker::second_file(data);
             compare_worker::run(scope, compare_worker::Job { id, file_a: file, file_b, name_a, name_b, image_a, image_b })
         }
+        Request::Scan { id, name, image, options } => scan_worker::run(scope, id, file, &name, image, &options),
         Request::Build { id, order } => {
             SESSION.with(|s| {
                 let session = s.borrow();

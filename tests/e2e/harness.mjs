@@ -147,3 +147,30 @@ export function humanBytes(n) {
   if (rem * 2n > div || (rem * 2n === div && tenths % 2n === 1n)) tenths += 1n;
   return `${tenths / 10n}.${tenths % 10n} ${units[unit]}`;
 }
+
+/** A docker-archive whose gzip layer inflates to `gib` GiB of zeros: slow enough to watch and cancel. */
+export function slowArchive(dir, gib) {
+  const out = join(dir, `slow-${gib}g.tar`);
+  const py = `
+import gzip, hashlib, io, json, sys, tarfile
+size = int(float(sys.argv[2]) * (1 << 30))
+class Zeros(io.RawIOBase):
+    def __init__(self, n): self.n = n
+    def readable(self): return True
+    def readinto(self, b):
+        k = min(len(b), self.n); b[:k] = bytes(k); self.n -= k; return k
+layer = io.BytesIO()
+with gzip.GzipFile(fileobj=layer, mode='wb', compresslevel=1, mtime=0) as gz:
+    with tarfile.open(fileobj=gz, mode='w|') as t:
+        i = tarfile.TarInfo('zeros.bin'); i.size = size; t.addfile(i, io.BufferedReader(Zeros(size), 1 << 20))
+body = layer.getvalue()
+config = json.dumps({'architecture': 'amd64', 'os': 'linux', 'config': {}, 'rootfs': {'type': 'layers', 'diff_ids': []}}).encode()
+cname = hashlib.sha256(config).hexdigest() + '.json'
+manifest = json.dumps([{'Config': cname, 'RepoTags': ['slow:1'], 'Layers': ['layer.tar.gz']}]).encode()
+with tarfile.open(sys.argv[1], 'w') as t:
+    for name, data in [('layer.tar.gz', body), (cname, config), ('manifest.json', manifest)]:
+        i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
+`;
+  execFileSync('python3', ['-c', py, out, String(gib)]);
+  return out;
+}

@@ -6,7 +6,7 @@ import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, open, foreign, FIXTURES, ROOT, dropFile, truthOf } from './harness.mjs';
+import { serve, launch, open, foreign, FIXTURES, ROOT, dropFile, truthOf, slowArchive } from './harness.mjs';
 import { createHash } from 'node:crypto';
 
 let server, browser;
@@ -112,33 +112,6 @@ test('a truncated archive shows a clear error and keeps the previous image on sc
   assert.match(await page.locator('#image-error').textContent(), /truncated\.tar: .+/);
   assert.equal(await page.locator('.archive dd', { hasText: 'b1_podman_oci-archive.tar' }).count(), 1);
 });
-
-/** A docker-archive whose gzip layer inflates to `gib` GiB of zeros: slow enough to watch and cancel. */
-function slowArchive(dir, gib) {
-  const out = join(dir, `slow-${gib}g.tar`);
-  const py = `
-import gzip, hashlib, io, json, sys, tarfile
-size = int(float(sys.argv[2]) * (1 << 30))
-class Zeros(io.RawIOBase):
-    def __init__(self, n): self.n = n
-    def readable(self): return True
-    def readinto(self, b):
-        k = min(len(b), self.n); b[:k] = bytes(k); self.n -= k; return k
-layer = io.BytesIO()
-with gzip.GzipFile(fileobj=layer, mode='wb', compresslevel=1, mtime=0) as gz:
-    with tarfile.open(fileobj=gz, mode='w|') as t:
-        i = tarfile.TarInfo('zeros.bin'); i.size = size; t.addfile(i, io.BufferedReader(Zeros(size), 1 << 20))
-body = layer.getvalue()
-config = json.dumps({'architecture': 'amd64', 'os': 'linux', 'config': {}, 'rootfs': {'type': 'layers', 'diff_ids': []}}).encode()
-cname = hashlib.sha256(config).hexdigest() + '.json'
-manifest = json.dumps([{'Config': cname, 'RepoTags': ['slow:1'], 'Layers': ['layer.tar.gz']}]).encode()
-with tarfile.open(sys.argv[1], 'w') as t:
-    for name, data in [('layer.tar.gz', body), (cname, config), ('manifest.json', manifest)]:
-        i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
-`;
-  execFileSync('python3', ['-c', py, out, String(gib)]);
-  return out;
-}
 
 test('Cancel stops indexing and keeps the image on screen; the newest drop wins', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tarsier-slow-'));

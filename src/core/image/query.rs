@@ -530,21 +530,39 @@ fn with_body<R: Read + Seek, T>(
     f: &mut dyn FnMut(&mut dyn Source, u64) -> Result<T, ImageError>,
 ) -> Result<T, ImageError> {
     let (layer, ei) = a.body_target(layer, ei)?;
+    let e = a
+        .layer_entry(layer, ei)
+        .ok_or_else(|| a.not_found(format!("entry {ei}")))?;
+    let (data_offset, size) = (e.data_offset, e.size);
+    with_layer_stream(reader, a, layer, &mut |s, at| {
+        s.skip(data_offset).map_err(|err| ImageError::from_io(at(data_offset), "on the way to an entry's body", err))?;
+        let mut b = Bounded::new(s, size);
+        f(&mut b, size).map_err(|e| in_body(e, &at(data_offset)))
+    })
+}
+
+/// Places an offset of a layer's uncompressed stream in the archive (for errors).
+type Place<'a> = &'a dyn Fn(u64) -> Position;
+
+/// Runs `f` over the uncompressed tar stream of layer `layer` (from its start), with the
+/// [`Place`] of its offsets.
+fn with_layer_stream<R: Read + Seek, T>(
+    reader: R,
+    a: &Analysis,
+    layer: usize,
+    f: &mut dyn FnMut(&mut dyn Source, Place<'_>) -> Result<T, ImageError>,
+) -> Result<T, ImageError> {
     let blob = a
         .layer_blob
         .get(layer)
         .and_then(|&b| a.blobs.get(b))
         .ok_or_else(|| a.not_found(format!("layer {layer}")))?;
-    let e = a
-        .layer_entry(layer, ei)
-        .ok_or_else(|| a.not_found(format!("entry {ei}")))?;
-    let (data_offset, size) = (e.data_offset, e.size);
     let tick: Tick = Rc::new(Cell::new(0));
     let compression = a.outer_compression;
     let member = blob.path.clone();
-    // Where a place `o` bytes into the layer is.
-    let at = |tick: &Tick, o: u64| Position::inside(tick.get(), Some(&member), o);
     let outer_tick = tick.clone();
+    // Where a place `o` bytes into the layer is.
+    let at = |o: u64| Position::inside(outer_tick.get(), Some(&member), o);
     a.with_outer(reader, tick, &mut |outer| {
         outer.skip(blob.offset).map_err(|err| {
             ImageError::from_io(outer_position(compression, &outer_tick, blob.offset), "while seeking to a layer", err)
@@ -554,13 +572,49 @@ fn with_body<R: Read + Seek, T>(
             blob.compression,
             &mut body,
             a.max_layer_bytes,
-            &mut |s: &mut dyn Source| {
-                s.skip(data_offset).map_err(|err| ImageError::from_io(at(&outer_tick, data_offset), "on the way to an entry's body", err))?;
-                let mut b = Bounded::new(s, size);
-                f(&mut b, size).map_err(|e| in_body(e, &at(&outer_tick, data_offset)))
-            },
-            &|err| ImageError::from_io(at(&outer_tick, 0), "in the layer's compressed data", err),
+            &mut |s: &mut dyn Source| f(s, &at),
+            &|err| ImageError::from_io(at(0), "in the layer's compressed data", err),
         )
+    })
+}
+
+/// What [`read_bodies`] calls with each entry's index and body.
+pub type BodyFn<'a> = dyn FnMut(u32, &[u8]) -> Result<(), ImageError> + 'a;
+
+/// The bodies of `entries` (indexes of regular files in layer `layer`) in one pass over the
+/// layer, in the order they lie in it: `f` gets each entry's index and its whole body. A
+/// compressed layer is inflated once for all of them, where [`read_entry`] per file inflates it
+/// from its start each time. The caller bounds the sizes (each body is read into memory).
+///
+/// # Errors
+/// As [`read_entry`]; whatever `f` returns (it stops the pass).
+pub fn read_bodies<R: Read + Seek>(
+    reader: R,
+    a: &Analysis,
+    layer: usize,
+    entries: &[u32],
+    f: &mut BodyFn<'_>,
+) -> Result<(), ImageError> {
+    let mut order = Vec::with_capacity(entries.len());
+    for &ei in entries {
+        let e = a.layer_entry(layer, ei).ok_or_else(|| a.not_found(format!("entry {ei}")))?;
+        order.push((e.data_offset, e.size, ei));
+    }
+    order.sort_unstable();
+    with_layer_stream(reader, a, layer, &mut |s, at| {
+        let mut buf = Vec::new();
+        for &(data_offset, size, ei) in &order {
+            // Two entries never share bytes; one that would go back is skipped.
+            let Some(gap) = data_offset.checked_sub(s.pos()) else { continue };
+            s.skip(gap).map_err(|err| ImageError::from_io(at(data_offset), "on the way to an entry's body", err))?;
+            let len = usize::try_from(size).map_err(|_| ImageError::LimitExceeded { at: at(data_offset), what: "an entry's body".into(), limit: usize::MAX as u64 })?;
+            buf.resize(len, 0);
+            let n = read_full(s, &mut buf).map_err(|err| ImageError::from_io(at(data_offset), "inside an entry's body", err))?;
+            // A body the layer cuts off (`cut_off`) is given as far as it goes, as
+            // `read_entry` gives it.
+            f(ei, buf.get(..n).unwrap_or(&[]))?;
+        }
+        Ok(())
     })
 }
 

@@ -12,6 +12,7 @@ pub mod drop_zone;
 pub mod format;
 pub mod image;
 pub mod image_page;
+pub mod inputs;
 pub mod mask_view;
 pub mod paste_box;
 pub mod process_page;

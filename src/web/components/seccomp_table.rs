@@ -4,7 +4,7 @@
 use crate::web::protocol::Evaluated;
 use crate::core::seccomp::{Evaluation, Outcome, SyscallVerdict};
 use std::rc::Rc;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -64,14 +64,7 @@ fn rule_text(v: &SyscallVerdict, eval: &Evaluation) -> String {
 pub fn syscall_table(props: &Props) -> Html {
     let search = use_state(String::new);
     let filter = use_state(|| "all".to_owned());
-    let on_search = {
-        let search = search.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(el) = e.target_dyn_into::<HtmlInputElement>() {
-                search.set(el.value());
-            }
-        })
-    };
+    let on_search = super::inputs::typed_into(&search);
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |e: Event| {

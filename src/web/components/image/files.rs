@@ -7,7 +7,7 @@ use crate::web::analyzer::{Analyzer, SEARCH_LIMIT};
 use crate::web::components::format::human;
 use crate::web::state::{Loaded, Remote};
 use std::collections::BTreeMap;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 /// Children rendered per directory before a "show more" button.
@@ -58,14 +58,7 @@ pub fn files(props: &Props) -> Html {
             }
         })
     };
-    let on_query = {
-        let query = query.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
-                query.set(input.value());
-            }
-        })
-    };
+    let on_query = crate::web::components::inputs::typed_into(&query);
     let on_filter = {
         let filter = filter.clone();
         let analyzer = analyzer.clone();

@@ -18,6 +18,8 @@ pub fn findings(props: &Props) -> Html {
     items.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.path.cmp(&b.path)));
     html! {
         <section class="findings" aria-label="Findings">
+            <super::scan::ScanContents loaded={props.loaded.clone()} />
+            <h3>{"From the headers and the config"}</h3>
             <p>{ format!("{} findings.", items.len()) }</p>
             <table>
                 <thead><tr><th scope="col">{"Severity"}</th><th scope="col">{"What"}</th><th scope="col">{"Path"}</th><th scope="col">{"Layer"}</th><th scope="col">{"Detail"}</th></tr></thead>

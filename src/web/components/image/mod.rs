@@ -3,6 +3,7 @@
 pub mod file_detail;
 pub mod files;
 pub mod findings;
+pub mod scan;
 pub mod layers;
 pub mod overview;
 pub mod packages;

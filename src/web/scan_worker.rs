@@ -1,0 +1,42 @@
+//! The worker side of [`Request::Scan`](super::protocol::Request::Scan): indexes the archive, then
+//! reads every regular file of every layer of one image ([`crate::core::scan::scan`]), posting
+//! throttled progress. A scan gets a worker of its own (the page's [`super::analyzer::Analyzer`]
+//! keeps it in a slot of its own), so Cancel terminates it without closing the archive on screen;
+//! the archive's index is built again here, as for a comparison (a worker's index cannot be
+//! handed over).
+
+use super::protocol::{error_report, RequestId, Response};
+use super::worker_io::{post, reader, Throttle};
+use crate::core::image::{self, ErrorReport, Flow, Options, Progress};
+use crate::core::scan::{scan, ScanOptions, ScanReport};
+use web_sys::DedicatedWorkerGlobalScope;
+
+/// Runs one scan and answers [`Response::Scanned`].
+pub fn run(scope: &DedicatedWorkerGlobalScope, id: RequestId, file: Option<web_sys::File>, name: &str, image: usize, options: &ScanOptions) -> Response {
+    let result = scan_file(scope, id, file, name, image, options).map(Box::new);
+    Response::Scanned { id, result }
+}
+
+fn scan_file(scope: &DedicatedWorkerGlobalScope, id: RequestId, file: Option<web_sys::File>, name: &str, image: usize, options: &ScanOptions) -> Result<ScanReport, ErrorReport> {
+    let file = file.ok_or_else(|| error_report("no_file", "no file reached the worker."))?;
+    let file_reader = reader(&file)?;
+    let len = file_reader.len();
+    let step = format!("Indexing {name}");
+    post(scope, &Response::ScanProgress { id, step: step.clone(), done: 0, total: len });
+    let mut throttle = Throttle::default();
+    let mut progress = |p: Progress| {
+        if throttle.due() {
+            post(scope, &Response::ScanProgress { id, step: step.clone(), done: p.bytes_done, total: p.bytes_total });
+        }
+        Flow::Continue
+    };
+    let analysis = image::analyze(file_reader, len, &Options::named(name), &mut progress).map_err(|e| ErrorReport::from(&e))?;
+    let mut throttle = Throttle::default();
+    let mut tick = |done: u64, total: u64| {
+        if throttle.due() {
+            post(scope, &Response::ScanProgress { id, step: "Reading files".to_owned(), done, total });
+        }
+        true
+    };
+    scan(&analysis, &mut reader(&file)?, image, options, &mut tick).map_err(|e| ErrorReport::from(&e))
+}

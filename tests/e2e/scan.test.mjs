@@ -1,0 +1,129 @@
+// End to end: "Scan contents" on the fixture of scripts/fixtures/secrets_image.sh (issue 16). The
+// expected rows are the script's truth.json — what it planted (secrets with their layer, line and
+// the later layer that hides them), keys and certificates as openssl / ssh-keygen describe them,
+// accounts re-hashed with openssl, setuid/setgid and capabilities from umoci unpack + getcap —
+// never the CLI's output. No snippet on the page may hold a planted secret whole.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { serve, launch, open, foreign, dropFile, slowArchive, ROOT } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serve(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/** The secrets fixture, made where the native tests make it (target/tmp/fixtures) when absent. */
+function secretsFixture() {
+  const out = join(ROOT, 'target/tmp/fixtures/secrets_image');
+  if (!existsSync(join(out, 'truth.json')) || !existsSync(join(out, 'secrets.docker.tar'))) {
+    execFileSync('bash', [join(ROOT, 'scripts/fixtures/secrets_image.sh'), out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  return { archive: join(out, 'secrets.docker.tar'), truth: JSON.parse(readFileSync(join(out, 'truth.json'), 'utf8')) };
+}
+
+const cells = async (row) => (await row.locator('td').allTextContents()).map((t) => t.trim());
+
+test('Scan contents: every planted secret with its layer, line and hiding layer, cut; keys, certificates, accounts, setuid', async () => {
+  const { archive, truth } = secretsFixture();
+  const { page, requests, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await dropFile(page, archive);
+  await page.getByRole('tab', { name: 'Findings' }).click();
+  await page.getByRole('button', { name: 'Scan contents' }).click();
+  const report = page.locator('section.scan-contents .scan-report');
+  await report.waitFor({ timeout: 120000 });
+
+  const rows = report.locator('table.scan-secrets tbody tr');
+  const seen = [];
+  for (let i = 0; i < await rows.count(); i++) {
+    const [rule, path, layer, line, hidden, snippet] = await cells(rows.nth(i));
+    seen.push(`${rule} ${path} ${layer} ${line} ${hidden}`);
+    // A private key's truth "value" is its BEGIN line, a label shown as it is; the key's body
+    // never reaches a snippet (the rule matches the label line only).
+    for (const s of truth.secrets.filter((s) => !s.rule.startsWith('private_key'))) {
+      assert.ok(!snippet.includes(s.value), `the snippet of ${path}:${line} holds a planted secret whole`);
+    }
+    assert.ok(!/[A-Za-z0-9+/]{60}/.test(snippet), `the snippet of ${path}:${line} holds a long encoded run`);
+  }
+  const want = truth.secrets.map((s) => `${s.rule} /${s.path} ${s.layer} ${s.line} ${s.hidden_by === null ? '' : `hidden by layer ${s.hidden_by}`}`);
+  assert.deepEqual(seen.sort(), want.sort());
+  assert.ok(truth.secrets.some((s) => s.hidden_by !== null), 'the fixture hides a secret');
+
+  const keys = report.locator('table.scan-keys tbody tr');
+  assert.equal(await keys.count(), truth.keys.length);
+  const keyRows = [];
+  for (let i = 0; i < await keys.count(); i++) {
+    const [path, layer, format, , , encrypted] = await cells(keys.nth(i));
+    keyRows.push(`${path} ${layer} ${format} ${encrypted}`);
+  }
+  assert.deepEqual(keyRows.sort(), truth.keys.map((k) => `/${k.path} ${k.layer} ${k.format} ${k.encrypted ? 'yes' : 'no'}`).sort());
+
+  const certs = report.locator('table.scan-certs tbody tr');
+  const certRows = [];
+  for (let i = 0; i < await certs.count(); i++) {
+    const [path, subject, issuer] = await cells(certs.nth(i));
+    certRows.push(`${path} ${subject} ${issuer}`);
+  }
+  assert.deepEqual(certRows.sort(), truth.certificates.map((c) => `/${c.path} ${c.subject} ${c.issuer}`).sort());
+
+  const accounts = await report.locator('ul.scan-accounts').textContent();
+  for (const s of truth.accounts.shadow) {
+    if (s.empty) assert.match(accounts, new RegExp(`Empty password \\(anyone may log in\\):[^.]*\\b${s.user}\\b`));
+    if (s.algorithm) assert.ok(accounts.includes(`${s.user} (${s.algorithm})`), `${s.user}'s hash algorithm`);
+  }
+  const setid = report.locator('table.scan-setid tbody tr');
+  const setidRows = [];
+  for (let i = 0; i < await setid.count(); i++) {
+    const [path, kind, , triage] = await cells(setid.nth(i));
+    setidRows.push(`${path} ${kind} ${triage === 'ordinary' ? 'ordinary' : 'shell'}`);
+  }
+  assert.deepEqual(setidRows.sort(), truth.setid.map((s) => `/${s.path} ${s.kind} ${s.class}`).sort());
+  assert.deepEqual(foreign(requests, server.origin), []);
+  assert.deepEqual(errors, []);
+});
+
+test('Scan contents: the allow-list; a size limit that does not read is one sentence', async () => {
+  const { archive, truth } = secretsFixture();
+  const { page, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await dropFile(page, archive);
+  await page.getByRole('tab', { name: 'Findings' }).click();
+  await page.getByLabel(/Allow-list: paths/).fill('root/\n');
+  await page.getByLabel('rules', { exact: true }).fill('high_entropy');
+  await page.getByRole('button', { name: 'Scan contents' }).click();
+  const report = page.locator('section.scan-contents .scan-report');
+  await report.waitFor({ timeout: 120000 });
+  const paths = await report.locator('table.scan-secrets tbody tr td:nth-child(2)').allTextContents();
+  const rules = await report.locator('table.scan-secrets tbody tr td:nth-child(1)').allTextContents();
+  assert.equal(paths.length, truth.secrets.filter((s) => !s.path.startsWith('root/') && s.rule !== 'high_entropy').length);
+  assert.ok(paths.every((p) => !p.startsWith('/root/')) && rules.every((r) => r !== 'high_entropy'));
+  await page.getByLabel('Skip files larger than (MiB)').fill('0');
+  await page.getByRole('button', { name: 'Scan contents' }).click();
+  await page.getByText('The size limit is a whole number of MiB, at least 1.').waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('Cancel stops a content scan; the archive stays open', async () => {
+  // A layer of 1 GiB of zeros (gzip): the scan's worker indexes it again before reading files,
+  // long enough to press Cancel while it runs.
+  const slow = slowArchive(await mkdtemp(join(tmpdir(), 'tarsier-scan-')), 1);
+  const { page, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await dropFile(page, slow);
+  await page.locator('.archive dd', { hasText: 'slow-1g.tar' }).waitFor({ timeout: 120000 });
+  await page.getByRole('tab', { name: 'Findings' }).click();
+  await page.getByRole('button', { name: 'Scan contents' }).click();
+  const progress = page.locator('.scan-progress');
+  await progress.getByText(/^Indexing slow-1g\.tar/).waitFor();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await progress.waitFor({ state: 'detached' });
+  assert.equal(await page.locator('section.scan-contents .scan-report').count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Scan contents' }).isEnabled(), true);
+  await page.getByRole('tab', { name: 'Files' }).click();
+  await page.locator('[data-path="zeros.bin"]').waitFor();
+  assert.deepEqual(errors, []);
+});
