@@ -82,6 +82,20 @@ test('Scan contents: every planted secret with its layer, line and hiding layer,
     setidRows.push(`${path} ${kind} ${triage === 'ordinary' ? 'ordinary' : 'shell'}`);
   }
   assert.deepEqual(setidRows.sort(), truth.setid.map((s) => `/${s.path} ${s.kind} ${s.class}`).sort());
+
+  // The export: the same secrets as the truth, none of the planted values whole.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the scan (JSON)' }).click()]);
+  assert.equal(download.suggestedFilename(), 'scan.json');
+  const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.deepEqual(exported.secrets.map((s) => `${s.rule} /${s.path} ${s.layer} ${s.line} ${s.hidden_by === null ? '' : `hidden by layer ${s.hidden_by}`}`).sort(), want.sort());
+  const text = JSON.stringify(exported);
+  for (const s of truth.secrets.filter((s) => !s.rule.startsWith('private_key'))) assert.ok(!text.includes(s.value), `the export holds ${s.rule} whole`);
+  // A secret in a file the container shows opens in the file detail; a hidden one is not a link.
+  const shownRow = rows.filter({ hasText: '/app/.env' }).first();
+  await shownRow.getByRole('button', { name: '/app/.env' }).click();
+  await page.locator('#file-detail h3', { hasText: /^\/app\/\.env$/ }).waitFor();
+  const hiddenRow = rows.filter({ hasText: 'hidden by layer' }).first();
+  assert.equal(await hiddenRow.getByRole('button').count(), 0);
   assert.deepEqual(foreign(requests, server.origin), []);
   assert.deepEqual(errors, []);
 });

@@ -9,6 +9,7 @@ use crate::web::analyzer::Analyzer;
 use crate::web::components::format::human;
 use crate::web::components::inputs::typed_into;
 use crate::web::state::{Loaded, Remote};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -74,7 +75,13 @@ pub fn scan_contents(props: &Props) -> Html {
                 </p>
             }
             { match &scan.report {
-                Remote::Ready(report) => report_view(&report.0),
+                Remote::Ready(report) => html! { <>
+                    <p class="row">
+                        <button type="button" id="scan-export" onclick={export(report.0.clone(), error.clone())}>{"Download the scan (JSON)"}</button>
+                        <span class="hint">{" The same JSON as "}<code>{"tarsier scan --json"}</code>{"; secrets cut as shown here."}</span>
+                    </p>
+                    { report_view(&report.0, &analyzer) }
+                </> },
                 Remote::Failed(e) => html! { <p class="error" role="alert" id="scan-error">{ format!("{}: {}", e.code, e.message) }</p> },
                 _ => html! {},
             } }
@@ -97,7 +104,47 @@ fn hidden(hidden_by: Option<usize>) -> String {
     hidden_by.map(|l| format!("hidden by layer {l}")).unwrap_or_default()
 }
 
-fn report_view(r: &ScanReport) -> Html {
+/// A click that saves the report as `scan.json`, built in the page (nothing leaves the tab).
+fn export(report: std::rc::Rc<ScanReport>, error: UseStateHandle<Option<String>>) -> Callback<MouseEvent> {
+    Callback::from(move |_: MouseEvent| {
+        if let Err(message) = save_json(&report) {
+            error.set(Some(message));
+        }
+    })
+}
+
+fn save_json(report: &ScanReport) -> Result<(), String> {
+    let refused = |_| "The browser refused to make the download.".to_owned();
+    let text = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&text.into()), &options).map_err(refused)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(refused)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("The page has no document.")?;
+    let anchor: web_sys::HtmlAnchorElement = document.create_element("a").map_err(refused)?.dyn_into().map_err(|_| "The browser refused to make the download.".to_owned())?;
+    anchor.set_href(&url);
+    anchor.set_download("scan.json");
+    anchor.click();
+    // Revoked once the browser has taken the download.
+    gloo::timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+/// A path: a button that opens the file in the file detail when the merged filesystem shows
+/// this file (not hidden by a later layer), else the path as text.
+fn path_cell(path: &str, hidden_by: Option<usize>, analyzer: &Analyzer) -> Html {
+    let shown = format!("/{path}");
+    if hidden_by.is_some() {
+        return html! { <code>{ shown }</code> };
+    }
+    let (a, path) = (analyzer.clone(), path.to_owned());
+    html! { <button type="button" class="link" onclick={Callback::from(move |_| a.open_file(path.clone()))}><code>{ shown }</code></button> }
+}
+
+fn report_view(r: &ScanReport, analyzer: &Analyzer) -> Html {
     let not_listed = if r.secrets_not_listed > 0 { format!(" ({} more not listed)", r.secrets_not_listed) } else { String::new() };
     html! {
         <div class="scan-report">
@@ -109,7 +156,7 @@ fn report_view(r: &ScanReport) -> Html {
                 { table("scan-secrets", "Secrets", &["Rule", "Path", "Layer", "Line", "Hidden", "Snippet (cut)"], html! { <>
                     { for r.secrets.iter().map(|s| html! {
                             <tr class={classes!("secret", s.hidden_by.map(|_| "hidden"))}>
-                                <td>{ s.rule.clone() }</td><td><code>{ format!("/{}", s.path) }</code></td><td>{ s.layer }</td><td>{ s.line }</td>
+                                <td>{ s.rule.clone() }</td><td>{ path_cell(&s.path, s.hidden_by, analyzer) }</td><td>{ s.layer }</td><td>{ s.line }</td>
                                 <td>{ hidden(s.hidden_by) }</td><td><code>{ s.snippet.clone() }</code></td>
                             </tr>
                         }) }
