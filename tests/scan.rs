@@ -286,3 +286,25 @@ fn progress_counts_every_file_once_and_cancel_stops() {
     });
     assert!(matches!(stopped, Err(ImageError::Cancelled)), "{stopped:?}");
 }
+
+/// The size limit is inclusive: a file of exactly the limit is read, one byte more is skipped
+/// (sizes from `tar -tvv` of each layer, whiteouts left out).
+#[test]
+fn the_size_limit_reads_a_file_of_exactly_that_size() {
+    use tarsier::core::image::{analyze, Flow, Options};
+    use tarsier::core::scan::{scan as core_scan, ScanOptions};
+    let archive = fixture().join("secrets.docker.tar");
+    let len = std::fs::metadata(&archive).unwrap().len();
+    let a = analyze(std::fs::File::open(&archive).unwrap(), len, &Options::default(), &mut |_| Flow::Continue).unwrap();
+    let mut sizes: Vec<u64> = (0..truth()["layers"].as_array().unwrap().len())
+        .flat_map(|n| std::fs::read_to_string(fixture().join(format!("raw/layers/{n}.tar-tvv.txt"))).unwrap().lines().map(str::to_owned).collect::<Vec<_>>())
+        .filter(|l| l.starts_with('-') && !l.contains("/.wh."))
+        .map(|l| l.split_whitespace().nth(2).unwrap().parse().unwrap())
+        .collect();
+    sizes.sort_unstable();
+    let limit = sizes[sizes.len() / 2];
+    let r = core_scan(&a, &mut std::fs::File::open(&archive).unwrap(), 0, &ScanOptions { max_file_size: limit, ..ScanOptions::default() }, &mut |_, _| true).unwrap();
+    assert_eq!(r.files_scanned, sizes.iter().filter(|&&s| s <= limit).count() as u64, "limit {limit}, sizes {sizes:?}");
+    assert_eq!(r.files_skipped, sizes.iter().filter(|&&s| s > limit).count() as u64);
+    assert_eq!(r.max_file_size, limit);
+}
