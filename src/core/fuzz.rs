@@ -497,9 +497,54 @@ fn without_lines<T: Serialize>(value: &T) -> Result<String, Failure> {
             _ => {}
         }
     }
-    let mut v = serde_json::to_value(value).map_err(|e| format!("a decode does not serialize: {e}"))?;
+    // Through the JSON text, as the worker sends it: `to_value` cannot hold a number above
+    // u64 (a 128-bit signal mask: "number out of range"), so long integers are quoted first and
+    // compared digit for digit.
+    let text = serde_json::to_string(value).map_err(|e| format!("a decode does not serialize: {e}"))?;
+    let mut v: serde_json::Value = serde_json::from_str(&quote_long_integers(&text)).map_err(|e| format!("a decode's JSON does not read back: {e}"))?;
     strip(&mut v);
     Ok(v.to_string())
+}
+
+/// JSON text with every integer of more than 15 digits outside strings written as a string.
+fn quote_long_integers(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    let mut chars = json.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if in_string {
+            out.push(c);
+            (escaped, in_string) = match (escaped, c) {
+                (true, _) => (false, true),
+                (false, '\\') => (true, true),
+                (false, '"') => (false, false),
+                _ => (false, true),
+            };
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if c.is_ascii_digit() || c == '-' {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if !(d.is_ascii_digit() || matches!(d, '.' | 'e' | 'E' | '+' | '-')) {
+                    break;
+                }
+                end = j + d.len_utf8();
+                chars.next();
+            }
+            let number = json.get(i..end).unwrap_or_default();
+            if number.len() > 15 && number.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+                out.push('"');
+                out.push_str(number);
+                out.push('"');
+            } else {
+                out.push_str(number);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Differential: every member indexed on its own (packed and unpacked on the way, as between
