@@ -7,9 +7,9 @@
 //! The second archive travels beside the first in the message, under [`SECOND_FILE`].
 
 use super::protocol::{error_report, RequestId, Response};
-use super::worker_io::{post, reader, Throttle};
+use super::worker_io::{index_file, post, reader};
 use crate::core::compare::{compare, Comparison};
-use crate::core::image::{self, Analysis, ErrorReport, Flow, Options, Progress};
+use crate::core::image::{self, Analysis, ErrorReport, Progress};
 use wasm_bindgen::JsCast;
 use web_sys::DedicatedWorkerGlobalScope;
 
@@ -65,21 +65,11 @@ fn compare_files(scope: &DedicatedWorkerGlobalScope, job: Job) -> Result<Compari
     compared.map_err(|e| ErrorReport::from(&e))
 }
 
-/// Indexes one archive, posting throttled progress named after it.
+/// Indexes one archive, posting throttled progress named after it; its errors name it.
 fn index(scope: &DedicatedWorkerGlobalScope, id: RequestId, file: &web_sys::File, name: &str) -> Result<Analysis, ErrorReport> {
-    let file_reader = reader(file)?;
-    let len = file_reader.len();
     let label = format!("Indexing {name}");
     step(scope, id, &label, None);
-    let mut throttle = Throttle::default();
-    let mut progress = |p: Progress| {
-        if throttle.due() {
-            step(scope, id, &label, Some(p));
-        }
-        Flow::Continue
-    };
-    image::analyze(file_reader, len, &Options::named(name), &mut progress).map_err(|e| {
-        let mut report = ErrorReport::from(&e);
+    index_file(file, name, &mut |p| step(scope, id, &label, Some(p))).map_err(|mut report| {
         report.message = format!("{name}: {}", report.message);
         report
     })

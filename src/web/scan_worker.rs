@@ -6,8 +6,8 @@
 //! handed over).
 
 use super::protocol::{error_report, RequestId, Response};
-use super::worker_io::{post, reader, Throttle};
-use crate::core::image::{self, ErrorReport, Flow, Options, Progress};
+use super::worker_io::{index_file, post, reader, Throttle};
+use crate::core::image::ErrorReport;
 use crate::core::scan::{scan, ScanOptions, ScanReport};
 use web_sys::DedicatedWorkerGlobalScope;
 
@@ -19,18 +19,9 @@ pub fn run(scope: &DedicatedWorkerGlobalScope, id: RequestId, file: Option<web_s
 
 fn scan_file(scope: &DedicatedWorkerGlobalScope, id: RequestId, file: Option<web_sys::File>, name: &str, image: usize, options: &ScanOptions) -> Result<ScanReport, ErrorReport> {
     let file = file.ok_or_else(|| error_report("no_file", "no file reached the worker."))?;
-    let file_reader = reader(&file)?;
-    let len = file_reader.len();
     let step = format!("Indexing {name}");
-    post(scope, &Response::ScanProgress { id, step: step.clone(), done: 0, total: len });
-    let mut throttle = Throttle::default();
-    let mut progress = |p: Progress| {
-        if throttle.due() {
-            post(scope, &Response::ScanProgress { id, step: step.clone(), done: p.bytes_done, total: p.bytes_total });
-        }
-        Flow::Continue
-    };
-    let analysis = image::analyze(file_reader, len, &Options::named(name), &mut progress).map_err(|e| ErrorReport::from(&e))?;
+    post(scope, &Response::ScanProgress { id, step: step.clone(), done: 0, total: file.size().max(0.0) as u64 });
+    let analysis = index_file(&file, name, &mut |p| post(scope, &Response::ScanProgress { id, step: step.clone(), done: p.bytes_done, total: p.bytes_total }))?;
     let mut throttle = Throttle::default();
     let mut tick = |done: u64, total: u64| {
         if throttle.due() {

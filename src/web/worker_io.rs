@@ -1,10 +1,11 @@
 //! What an archive's worker ([`super::worker`]) and its helper workers ([`super::helper`])
 //! share: a reader over the dropped `File` that counts what it fetched, a throttle for progress
-//! messages, and posting a message (with bytes, transferred) to whoever started the worker.
+//! messages, indexing a file again in a worker of its own (a comparison, a content scan), and
+//! posting a message (with bytes, transferred) to whoever started the worker.
 
 use super::blob_reader::BlobReader;
 use super::protocol::{encode, encode_with_bytes, error_report};
-use crate::core::image::ErrorReport;
+use crate::core::image::{self, Analysis, ErrorReport, Flow, Options, Progress};
 use serde::Serialize;
 use web_sys::DedicatedWorkerGlobalScope;
 
@@ -17,6 +18,24 @@ const PROGRESS_INTERVAL_MS: f64 = 100.0;
 /// When the browser offers no synchronous file reading in workers.
 pub fn reader(file: &web_sys::File) -> Result<BlobReader, ErrorReport> {
     BlobReader::new(file.clone().into()).map_err(|e| error_report("browser", format!("cannot read the file in this browser: {e}")))
+}
+
+/// Indexes `file` (named `name`), passing progress to `report` at most once per
+/// [`PROGRESS_INTERVAL_MS`].
+///
+/// # Errors
+/// The reader's or the index's error.
+pub fn index_file(file: &web_sys::File, name: &str, report: &mut dyn FnMut(Progress)) -> Result<Analysis, ErrorReport> {
+    let file_reader = reader(file)?;
+    let len = file_reader.len();
+    let mut throttle = Throttle::default();
+    let mut progress = |p: Progress| {
+        if throttle.due() {
+            report(p);
+        }
+        Flow::Continue
+    };
+    image::analyze(file_reader, len, &Options::named(name), &mut progress).map_err(|e| ErrorReport::from(&e))
 }
 
 /// Lets something through at most once per [`PROGRESS_INTERVAL_MS`].
