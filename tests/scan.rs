@@ -308,3 +308,88 @@ fn the_size_limit_reads_a_file_of_exactly_that_size() {
     assert_eq!(r.files_skipped, sizes.iter().filter(|&&s| s > limit).count() as u64);
     assert_eq!(r.max_file_size, limit);
 }
+
+/// The Findings table's rows (`findings` in the JSON, counted on the text output's first line):
+/// each planted thing of the truth once, with the severity its kind has — a secret high (an
+/// entropy guess medium), an unencrypted key high and an encrypted one medium, an expired
+/// certificate low, root's empty password and a second uid 0 high, password hashes and a service
+/// account's login shell low, shell-giving setuid/setgid and an interpreter's capabilities high,
+/// the lint as it ranks itself — and nothing the header findings already say (ordinary setuid,
+/// "runs as root").
+#[test]
+fn the_findings_rank_every_planted_kind_by_its_severity() {
+    let t = truth();
+    let got = scan(&[]);
+    // (severity, what, path, layer, line, hidden by)
+    type Row = (String, String, String, Option<u64>, Option<u64>, Option<u64>);
+    let rows: Vec<Row> = got["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["severity"].as_str().unwrap().into(), f["what"].as_str().unwrap().into(), f["path"].as_str().unwrap().into(), f["layer"].as_u64(), f["line"].as_u64(), f["hidden_by"].as_u64()))
+        .collect();
+    let mut want = Vec::new();
+    for s in t["secrets"].as_array().unwrap() {
+        let rule = s["rule"].as_str().unwrap();
+        let sev = if rule == "high_entropy" { "medium" } else { "high" };
+        want.push((sev.to_owned(), format!("secret: {}", rule.replace('_', " ")), s["path"].as_str().unwrap().to_owned(), s["layer"].as_u64(), s["line"].as_u64(), s["hidden_by"].as_u64()));
+    }
+    let hidden_by = |kind: &str, path: &str| got[kind].as_array().unwrap().iter().find(|k| k["path"] == path).and_then(|k| k["hidden_by"].as_u64());
+    for k in t["keys"].as_array().unwrap() {
+        let (sev, what) = if k["encrypted"].as_bool().unwrap() { ("medium", "private key (encrypted)") } else { ("high", "private key") };
+        let path = k["path"].as_str().unwrap();
+        want.push((sev.into(), what.into(), path.into(), k["layer"].as_u64(), None, hidden_by("keys", path)));
+    }
+    for c in t["certificates"].as_array().unwrap() {
+        let (sev, what) = if c["expired_at_build"].as_bool().unwrap() { ("low", "expired certificate") } else { ("info", "certificate") };
+        let path = c["path"].as_str().unwrap();
+        want.push((sev.into(), what.into(), path.into(), c["layer"].as_u64(), None, hidden_by("certificates", path)));
+    }
+    let a = &t["accounts"];
+    let account = |sev: &str, what: &str, path: &str| (sev.to_owned(), what.to_owned(), path.to_owned(), None, None, None);
+    for u in a["empty_password"].as_array().unwrap() {
+        want.push(account(if u == "root" { "high" } else { "medium" }, "empty password", "etc/shadow"));
+    }
+    for _ in a["uid0_besides_root"].as_array().unwrap() {
+        want.push(account("high", "uid 0 besides root", "etc/passwd"));
+    }
+    for _ in a["shadow"].as_array().unwrap().iter().filter(|s| !s["algorithm"].is_null()) {
+        want.push(account("low", "password hash", "etc/shadow"));
+    }
+    for _ in a["service_accounts_with_login_shell"].as_array().unwrap() {
+        want.push(account("low", "service account with a login shell", "etc/passwd"));
+    }
+    let layer_of = |kind: &str, path: &str| got[kind].as_array().unwrap().iter().find(|k| k["path"] == path).and_then(|k| k["layer"].as_u64());
+    for s in t["setid"].as_array().unwrap().iter().filter(|s| s["class"] == "shell") {
+        let path = s["path"].as_str().unwrap();
+        want.push(("high".into(), format!("{} shell", s["kind"].as_str().unwrap()), path.into(), layer_of("setid", path), None, None));
+    }
+    for c in t["file_capabilities"].as_array().unwrap().iter().filter(|c| c["interpreter"] == true) {
+        let path = c["path"].as_str().unwrap();
+        want.push(("high".into(), "capabilities on an interpreter".into(), path.into(), layer_of("file_capabilities", path), None, None));
+    }
+    for l in got["lint"].as_array().unwrap().iter().filter(|l| l["rule"] != "runs_as_root") {
+        want.push((l["severity"].as_str().unwrap().into(), format!("history: {}", l["rule"].as_str().unwrap().replace('_', " ")), String::new(), l["layer"].as_u64(), None, None));
+    }
+    let (mut have_sorted, mut want_sorted) = (rows.clone(), want.clone());
+    have_sorted.sort();
+    want_sorted.sort();
+    assert_eq!(have_sorted, want_sorted);
+    // Ranked: high first, info last.
+    let rank = |s: &str| ["high", "medium", "low", "info"].iter().position(|x| *x == s).unwrap();
+    assert!(rows.windows(2).all(|w| rank(&w[0].0) <= rank(&w[1].0)), "not ranked by severity");
+    // Every secret's detail is its cut snippet, never the planted value.
+    for f in got["findings"].as_array().unwrap() {
+        for s in t["secrets"].as_array().unwrap() {
+            let value = s["value"].as_str().unwrap();
+            assert!(value.starts_with("-----BEGIN") || !f["detail"].as_str().unwrap().contains(value), "a finding shows {value}");
+        }
+    }
+    // The text output counts the same rows.
+    let archive = fixture().join("secrets.docker.tar");
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["scan", archive.to_str().unwrap()]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let count = |sev: &str| want.iter().filter(|w| w.0 == sev).count();
+    let first = format!("== Findings: {} high, {} medium, {} low, {} info", count("high"), count("medium"), count("low"), count("info"));
+    assert!(text.starts_with(&first), "{first} is not the first line of:\n{text}");
+}

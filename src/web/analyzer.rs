@@ -5,7 +5,7 @@
 use super::build_order::BuildOrder;
 use super::client::{now_ms, ImageSessions, WorkerSlot};
 use super::compare_client::CompareClient;
-use super::protocol::{error_report, PasteInput, Request, Response, SeccompSide, WorkerStats};
+use super::protocol::{error_report, FileAt, PasteInput, Request, Response, SeccompSide, WorkerStats};
 use super::state::{Action, AppState, Asked, ImageView, LocalPaste, Pinned, Tool};
 use crate::core::apparmor_profile;
 use std::cell::Cell;
@@ -102,6 +102,8 @@ impl Analyzer {
     }
 
     pub fn select_image(&self, image: usize) {
+        // A scan of the image left behind is of no use any more.
+        self.scanner.stop();
         self.state.dispatch(Action::SelectImage(image));
     }
 
@@ -124,13 +126,18 @@ impl Analyzer {
 
     /// Opens a merged path's detail with the first preview slice.
     pub fn open_file(&self, path: String) {
-        self.read_file(path, 0);
+        self.open_at(FileAt::merged(path));
     }
 
-    /// Reads a preview slice of a merged path from `offset`.
-    pub fn read_file(&self, path: String, offset: u64) {
+    /// Opens the detail of a file as `at` names it (a layer's version, a line to point at).
+    pub fn open_at(&self, at: FileAt) {
+        self.read_file(at, 0, Some(1));
+    }
+
+    /// Reads a preview slice of `at` from `offset`, whose first line is `first_line` if known.
+    pub fn read_file(&self, at: FileAt, offset: u64, first_line: Option<usize>) {
         let image = self.image_index();
-        self.ask(Asked::File { path: path.clone() }, |id| Request::ReadFile { id, image, path, offset, max_len: PREVIEW });
+        self.ask(Asked::File { at: at.clone() }, |id| Request::ReadFile { id, image, at, offset, max_len: PREVIEW, first_line });
     }
 
     /// Checks the selected image against a pasted status dump (`status`: its text).
@@ -165,7 +172,7 @@ impl Analyzer {
     }
 
     /// Prepares a download of one merged file, or of the full JSON report (`None`).
-    pub fn download(&self, path: Option<String>) {
+    pub fn download(&self, path: Option<FileAt>) {
         let image = self.image_index();
         self.ask(Asked::Download, |id| Request::Download { id, image, path });
     }
@@ -179,8 +186,17 @@ impl Analyzer {
         let id = self.next_id();
         self.scanner.stop();
         self.state.dispatch(Action::ScanStarted { id });
+        // The scan's worker holds a second index of the archive: it ends with its answer.
+        let (dispatch, slot) = (self.dispatcher(), self.scanner.clone());
+        let on_reply: Rc<dyn Fn(Action)> = Rc::new(move |action| {
+            let answered = matches!(action, Action::Worker(Response::Scanned { .. }) | Action::WorkerFailed(_));
+            dispatch(action);
+            if answered {
+                slot.stop_soon();
+            }
+        });
         let sent = match file {
-            Some(file) => self.scanner.send(&self.dispatcher(), &Request::Scan { id, name, image, options }, Some(&file)),
+            Some(file) => self.scanner.send(&on_reply, &Request::Scan { id, name, image, options }, Some(&file)),
             None => Err("The archive's file is no longer at hand: open it again to scan it.".to_owned()),
         };
         if let Err(message) = sent {

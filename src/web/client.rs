@@ -50,7 +50,7 @@ fn built_file(id: RequestId, result: Result<BuiltSummary, ErrorReport>, file: Op
 
 /// Shared, lazily started worker for the app.
 #[derive(Clone, Default)]
-pub struct WorkerSlot(Rc<RefCell<Option<WorkerHandle>>>);
+pub struct WorkerSlot(Rc<RefCell<Option<WorkerHandle>>>, Rc<std::cell::Cell<u64>>);
 
 impl PartialEq for WorkerSlot {
     fn eq(&self, other: &Self) -> bool {
@@ -67,6 +67,7 @@ impl WorkerSlot {
         let mut slot = self.0.borrow_mut();
         if slot.is_none() {
             *slot = Some(spawn(dispatch.clone())?);
+            self.1.set(self.1.get().wrapping_add(1));
         }
         match slot.as_ref() {
             Some(handle) => handle.send(request, file),
@@ -77,6 +78,18 @@ impl WorkerSlot {
     /// Stops the worker (cancelling whatever it is doing); the next request starts a new one.
     pub fn stop(&self) {
         self.0.borrow_mut().take();
+    }
+
+    /// Stops the worker once the message being handled is done (a worker is not ended from
+    /// inside its own message handler) — unless another worker has been started since.
+    pub fn stop_soon(&self) {
+        let (slot, started) = (self.clone(), self.1.get());
+        gloo::timers::callback::Timeout::new(0, move || {
+            if slot.1.get() == started {
+                slot.stop();
+            }
+        })
+        .forget();
     }
 }
 

@@ -55,11 +55,13 @@ pub enum Request {
     LayerEntries { id: RequestId, layer: usize, offset: usize, limit: usize },
     /// Merged paths matching a glob or substring.
     Search { id: RequestId, image: usize, pattern: String, include_deleted: bool, limit: usize },
-    /// One merged path's metadata and up to `max_len` bytes of its content from `offset`.
-    ReadFile { id: RequestId, image: usize, path: String, offset: u64, max_len: usize },
+    /// One path's metadata and up to `max_len` bytes of its content from `offset` (at offset 0
+    /// with [`FileAt::line`]: from a few lines before that line). `first_line` is the number of
+    /// the first line at `offset` when the page knows it (the next slice of a text).
+    ReadFile { id: RequestId, image: usize, at: FileAt, offset: u64, max_len: usize, first_line: Option<usize> },
     /// A file's whole content (or the full JSON report when `path` is `None`) as a `blob:` URL
     /// for a download link.
-    Download { id: RequestId, image: usize, path: Option<String> },
+    Download { id: RequestId, image: usize, path: Option<FileAt> },
     /// Process ↔ image: image `image`'s setuid/setgid and file-capability binaries and its
     /// config's `User` against a pasted `/proc/<pid>/status` dump.
     CrossCheck { id: RequestId, image: usize, status: String },
@@ -127,7 +129,7 @@ pub enum Response {
     LayerPage { id: RequestId, layer: usize, result: Result<Page<EntryReport>, ErrorReport> },
     Found { id: RequestId, pattern: String, result: Result<Vec<SearchHit>, ErrorReport> },
     /// A preview: its bytes ride beside the JSON (see [`Response::take_bytes`]).
-    FileRead { id: RequestId, path: String, result: Result<FileContent, ErrorReport> },
+    FileRead { id: RequestId, at: FileAt, result: Result<FileContent, ErrorReport> },
     Downloadable { id: RequestId, result: Result<DownloadLink, ErrorReport> },
     /// How far a build has read its inputs: `done` of `total` bytes, `what` it is reading.
     BuildProgress { id: RequestId, done: u64, total: u64, what: String },
@@ -248,12 +250,34 @@ pub fn error_report(code: &str, message: impl Into<String>) -> ErrorReport {
     ErrorReport { code: code.to_owned(), message: message.into(), position: None }
 }
 
+/// Which file to show: a path of the merged filesystem, or the version one layer wrote (a file
+/// a later layer deleted or overwrote still ships in that layer), and the line to point at.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileAt {
+    pub path: String,
+    /// The layer (position in the image) whose version to read; `None`: the merged one.
+    pub layer: Option<usize>,
+    /// A 1-based line to show highlighted (a finding's).
+    pub line: Option<usize>,
+}
+
+impl FileAt {
+    /// The merged filesystem's `path`.
+    pub fn merged(path: impl Into<String>) -> FileAt {
+        FileAt { path: path.into(), layer: None, line: None }
+    }
+}
+
 /// A file's metadata and a slice of its content.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileContent {
     pub entry: MergedEntry,
+    /// The entry of the layer read, when [`FileAt::layer`] asked for one.
+    pub version: Option<Box<EntryReport>>,
     /// Where `bytes` starts in the file.
     pub offset: u64,
+    /// The number of the first line in `bytes`, when known.
+    pub first_line: Option<usize>,
     /// Not in the JSON: the bytes cross as a transferred `ArrayBuffer` ([`Response::take_bytes`]).
     #[serde(skip)]
     pub bytes: Vec<u8>,

@@ -1,7 +1,7 @@
 //! The app's one reducer: every change of what the page shows goes through [`Action`].
 
 use super::build_order::BuiltSummary;
-use super::protocol::{DownloadLink, Evaluated, FileContent, RequestId, Response, SeccompSide, WorkerStats};
+use super::protocol::{DownloadLink, Evaluated, FileAt, FileContent, RequestId, Response, SeccompSide, WorkerStats};
 use crate::core::image::{DigestCheck, EntryReport, ErrorReport, MergedEntry, Overview, Page, Progress, Report, SearchHit};
 use crate::core::apparmor_profile::ProfileText;
 use crate::core::cross_check::CrossCheck;
@@ -200,7 +200,7 @@ pub struct Loaded {
     pub show_deleted: bool,
     pub sort_by_size: bool,
     /// The file shown in detail.
-    pub file: Option<(String, Remote<Shared<FileContent>>)>,
+    pub file: Option<(FileAt, Remote<Shared<FileContent>>)>,
     /// The layer (index in the image's layers) whose changes are shown.
     pub layer: Option<usize>,
     pub layer_page: Remote<Shared<Page<EntryReport>>>,
@@ -430,7 +430,7 @@ impl Reducible for AppState {
                     Asked::Dir { image, path } => {
                         loaded.dirs.insert((image, path), Remote::Waiting(id));
                     }
-                    Asked::File { path } => loaded.file = Some((path, Remote::Waiting(id))),
+                    Asked::File { at } => loaded.file = Some((at, Remote::Waiting(id))),
                     Asked::Layer { layer } => {
                         loaded.layer = Some(layer);
                         loaded.layer_page = Remote::Waiting(id);
@@ -628,7 +628,7 @@ impl AppState {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Asked {
     Dir { image: usize, path: String },
-    File { path: String },
+    File { at: FileAt },
     Layer { layer: usize },
     Search { pattern: String },
     Verify,
@@ -687,8 +687,8 @@ impl Loaded {
                 Some(slot) => settle(slot, id, result.map(Shared::new)),
                 None => false,
             },
-            Response::FileRead { id, path, result } => match self.file.as_mut() {
-                Some((p, slot)) if *p == path => settle(slot, id, result.map(Shared::new)),
+            Response::FileRead { id, at, result } => match self.file.as_mut() {
+                Some((p, slot)) if *p == at => settle(slot, id, result.map(Shared::new)),
                 _ => false,
             },
             Response::LayerPage { id, result, .. } => settle(&mut self.layer_page, id, result.map(Shared::new)),

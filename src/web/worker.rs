@@ -10,13 +10,13 @@ use super::compare_worker;
 use super::scan_worker;
 use super::pool;
 use super::protocol::{
-    decode, error_report, ready_message, DownloadLink, Evaluated, FileContent, PasteInput, Request, RequestId, Response, SeccompSide, SeccompSource,
+    decode, error_report, ready_message, DownloadLink, Evaluated, FileAt, FileContent, PasteInput, Request, RequestId, Response, SeccompSide, SeccompSource,
     WorkerStats,
 };
 use crate::core::seccomp::{self, builtin::Builtin, Profile};
 use super::worker_io::{post, post_with_bytes, reader, CountingReader, Throttle};
 use crate::core::cross_check::{cross_check, CrossCheck, ProcessFacts};
-use crate::core::image::{self, Analysis, ErrorReport, Flow, ImageError, Observer, Options, Overview, Progress};
+use crate::core::image::{self, Analysis, EntryReport, ErrorReport, Flow, ImageError, Observer, Options, Overview, Progress};
 use crate::core::paste;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -86,12 +86,12 @@ fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web
             let result = with_session(|s| Ok(s.analysis.search(image, &pattern, include_deleted, limit.min(10_000))));
             Response::Found { id, pattern, result }
         }
-        Request::ReadFile { id, image, path, offset, max_len } => {
-            let result = with_session(|s| read_file(s, image, &path, offset, max_len));
-            Response::FileRead { id, path, result }
+        Request::ReadFile { id, image, at, offset, max_len, first_line } => {
+            let result = with_session(|s| read_file(s, image, &at, (offset, max_len), first_line));
+            Response::FileRead { id, at, result }
         }
         Request::Download { id, image, path } => {
-            let result = with_session(|s| download(s, image, path.as_deref()));
+            let result = with_session(|s| download(s, image, path.as_ref()));
             Response::Downloadable { id, result }
         }
         Request::AppArmorProfile { id, text } => {
@@ -362,16 +362,57 @@ fn not_in_image(path: &str) -> ErrorReport {
     error_report("not_found", format!("{path} is not in this image."))
 }
 
-fn read_file(s: &Session, image: usize, path: &str, offset: u64, max_len: usize) -> Result<FileContent, ErrorReport> {
+/// Lines shown above a finding's line.
+const LINES_ABOVE: usize = 10;
+
+/// The version of `at` to read: its layer's entry and index, when it names a layer.
+fn version_of(s: &Session, image: usize, at: &FileAt) -> Result<Option<(usize, EntryReport)>, ErrorReport> {
+    let Some(pos) = at.layer else { return Ok(None) };
+    let layer = s.analysis.report.images.get(image).and_then(|i| i.layers.get(pos)).map(|l| l.layer);
+    let layer = layer.ok_or_else(|| error_report("not_found", format!("The image has no layer {pos}.")))?;
+    let found = s.analysis.find_in_layer(layer, &at.path).and_then(|ei| s.analysis.layer_entries(layer, ei as usize, 1).ok()).and_then(|p| p.items.into_iter().next());
+    let entry = found.ok_or_else(|| error_report("not_found", format!("Layer {pos} has no entry /{}.", at.path)))?;
+    Ok(Some((layer, entry)))
+}
+
+/// A file's detail and a preview slice (`range`: offset and most bytes) of the version `at`
+/// names; at offset 0 with a line, the slice starts [`LINES_ABOVE`] lines above it.
+fn read_file(s: &Session, image: usize, at: &FileAt, range: (u64, usize), first_line: Option<usize>) -> Result<FileContent, ErrorReport> {
+    let (offset, max_len) = range;
+    let path = at.path.as_str();
     let entry = s.analysis.merged_entry(image, path).ok_or_else(|| not_in_image(path))?;
-    let readable = entry.status == image::MergedStatus::Present
-        && matches!(entry.kind, image::EntryKind::File | image::EntryKind::Hardlink | image::EntryKind::Symlink);
-    let bytes = if readable && max_len > 0 {
-        image::read_merged(reader(&s.file)?, &s.analysis, image, path, offset, max_len).map_err(typed)?
-    } else {
-        Vec::new()
+    let version = version_of(s, image, at)?;
+    let (readable, size) = match &version {
+        Some((_, v)) => (matches!(v.kind, image::EntryKind::File | image::EntryKind::Hardlink), v.size),
+        None => (
+            entry.status == image::MergedStatus::Present && matches!(entry.kind, image::EntryKind::File | image::EntryKind::Hardlink | image::EntryKind::Symlink),
+            entry.size,
+        ),
     };
-    Ok(FileContent { entry, offset, bytes })
+    let layer = version.as_ref().map(|(l, _)| *l);
+    let version = version.map(|(_, v)| Box::new(v));
+    let read = |offset: u64, len: usize| match layer {
+        Some(layer) => image::read_entry(reader(&s.file)?, &s.analysis, layer, path, offset, len).map_err(typed),
+        None => image::read_merged(reader(&s.file)?, &s.analysis, image, path, offset, len).map_err(typed),
+    };
+    if !readable || max_len == 0 {
+        return Ok(FileContent { entry, version, offset, first_line: None, bytes: Vec::new() });
+    }
+    match at.line.filter(|_| offset == 0) {
+        Some(line) => {
+            // The whole head up to the core's read limit: a scanned file is no bigger.
+            let head = read(0, usize::try_from(size).unwrap_or(usize::MAX).min(image::MAX_READ_LEN))?;
+            let want = line.saturating_sub(LINES_ABOVE).max(1);
+            let (start, first) = crate::core::scan::line_start(&head, want).map_or((0, 1), |o| (o, want));
+            let end = start.saturating_add(max_len).min(head.len());
+            let bytes = head.get(start..end).map(<[u8]>::to_vec).unwrap_or_default();
+            Ok(FileContent { entry, version, offset: start as u64, first_line: Some(first), bytes })
+        }
+        None => {
+            let bytes = read(offset, max_len)?;
+            Ok(FileContent { entry, version, offset, first_line: if offset == 0 { Some(1) } else { first_line }, bytes })
+        }
+    }
 }
 
 thread_local! {
@@ -420,7 +461,7 @@ fn cross_checks(s: &Session, image: usize, status: &str) -> Result<Vec<CrossChec
     Ok(cross_check(&files, user.as_deref(), passwd.as_deref(), &facts))
 }
 
-fn download(s: &Session, image: usize, path: Option<&str>) -> Result<DownloadLink, ErrorReport> {
+fn download(s: &Session, image: usize, path: Option<&FileAt>) -> Result<DownloadLink, ErrorReport> {
     let (bytes, file_name, mime) = match path {
         None => {
             let json = serde_json::to_vec_pretty(&s.analysis.full_report())
@@ -428,14 +469,20 @@ fn download(s: &Session, image: usize, path: Option<&str>) -> Result<DownloadLin
             let base = s.analysis.report.archive.name.rsplit('/').next().unwrap_or("image").to_owned();
             (json, format!("{base}.tarsier.json"), "application/json")
         }
-        Some(path) => {
+        Some(at) => {
+            let path = at.path.as_str();
             let entry = s.analysis.merged_entry(image, path).ok_or_else(|| not_in_image(path))?;
-            if entry.size > MAX_DOWNLOAD {
-                let message = format!("{path} is {} bytes; at most {MAX_DOWNLOAD} bytes can be downloaded from the page (use `tarsier cat`).", entry.size);
+            let version = version_of(s, image, at)?;
+            let size = version.as_ref().map_or(entry.size, |(_, v)| v.size);
+            if size > MAX_DOWNLOAD {
+                let message = format!("{path} is {size} bytes; at most {MAX_DOWNLOAD} bytes can be downloaded from the page (use `tarsier cat`).");
                 return Err(error_report("too_large", message));
             }
             let mut out = Vec::new();
-            image::copy_merged(reader(&s.file)?, &s.analysis, image, path, &mut out).map_err(typed)?;
+            match &version {
+                Some((layer, _)) => image::copy_entry(reader(&s.file)?, &s.analysis, *layer, path, &mut out).map_err(typed)?,
+                None => image::copy_merged(reader(&s.file)?, &s.analysis, image, path, &mut out).map_err(typed)?,
+            };
             let name = entry.name.clone();
             (out, if name.is_empty() { "file".to_owned() } else { name }, "application/octet-stream")
         }

@@ -33,9 +33,15 @@ test('Scan contents: every planted secret with its layer, line and hiding layer,
   await page.getByRole('button', { name: 'Container image' }).click();
   await dropFile(page, archive);
   await page.getByRole('tab', { name: 'Findings' }).click();
+  // The scan runs in a worker of its own, which ends with its answer (it holds a second index).
+  const scanWorker = page.waitForEvent('worker');
   await page.getByRole('button', { name: 'Scan contents' }).click();
+  const ended = (await scanWorker).evaluate(() => new Promise(() => {})).catch(() => 'ended');
   const report = page.locator('section.scan-contents .scan-report');
   await report.waitFor({ timeout: 120000 });
+  assert.equal(await Promise.race([ended, new Promise((r) => setTimeout(() => r('still running'), 5000))]), 'ended');
+  // The tables by kind sit behind a disclosure (the Findings table above has every row).
+  await report.locator('details.scan-details > summary').click();
 
   const rows = report.locator('table.scan-secrets tbody tr');
   const seen = [];
@@ -90,12 +96,105 @@ test('Scan contents: every planted secret with its layer, line and hiding layer,
   assert.deepEqual(exported.secrets.map((s) => `${s.rule} /${s.path} ${s.layer} ${s.line} ${s.hidden_by === null ? '' : `hidden by layer ${s.hidden_by}`}`).sort(), want.sort());
   const text = JSON.stringify(exported);
   for (const s of truth.secrets.filter((s) => !s.rule.startsWith('private_key'))) assert.ok(!text.includes(s.value), `the export holds ${s.rule} whole`);
-  // A secret in a file the container shows opens in the file detail; a hidden one is not a link.
+  // A secret in a file the container shows opens in the file detail at its line.
   const shownRow = rows.filter({ hasText: '/app/.env' }).first();
+  const shownLine = Number((await cells(shownRow))[3]);
   await shownRow.getByRole('button', { name: '/app/.env' }).click();
   await page.locator('#file-detail h3', { hasText: /^\/app\/\.env$/ }).waitFor();
-  const hiddenRow = rows.filter({ hasText: 'hidden by layer' }).first();
-  assert.equal(await hiddenRow.getByRole('button').count(), 0);
+  await page.locator('#file-detail mark#file-line', { hasText: new RegExp(`^\\s*${shownLine}\\s`) }).waitFor();
+  assert.deepEqual(foreign(requests, server.origin), []);
+  assert.deepEqual(errors, []);
+});
+
+test('Findings: one table of header and content findings, counted and filtered by severity; a deleted file\'s secret opens as its layer wrote it, at its line', async () => {
+  const { archive, truth } = secretsFixture();
+  const { page, requests, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await dropFile(page, archive);
+  await page.getByRole('tab', { name: 'Findings' }).click();
+  const rows = page.locator('table.findings-table tbody tr');
+  const countLine = page.locator('.findings-count');
+  await countLine.getByText(/from the headers and the config; "Scan contents" below/).waitFor();
+  const headerRows = await rows.count();
+  assert.ok(headerRows > 0);
+  assert.equal(await page.locator('table.findings-table tr.finding.info').count(), 0, 'info is hidden at first');
+
+  await page.getByRole('button', { name: 'Scan contents' }).click();
+  await page.locator('section.scan-contents .scan-report').waitFor({ timeout: 120000 });
+  await countLine.getByText(/from the content scan\./).waitFor();
+  // Every planted secret is one row: high (an entropy guess medium), its path, layer (and what
+  // hides it), line; the detail is the cut snippet, never the value.
+  const secretRows = page.locator('table.findings-table tr.from-scan', { hasText: 'secret: ' });
+  const seen = [];
+  for (let i = 0; i < await secretRows.count(); i++) {
+    const [sev, what, path, layer, line, detail] = await cells(secretRows.nth(i));
+    seen.push(`${sev} ${what} ${path} ${layer} ${line}`);
+    for (const s of truth.secrets.filter((s) => !s.rule.startsWith('private_key'))) assert.ok(!detail.includes(s.value), `${path}:${line} shows ${s.rule} whole`);
+  }
+  const want = truth.secrets.map((s) => `${s.rule === 'high_entropy' ? 'medium' : 'high'} secret: ${s.rule.replaceAll('_', ' ')} /${s.path} ${s.layer}${s.hidden_by === null ? '' : ` (hidden by layer ${s.hidden_by})`} ${s.line}`);
+  assert.deepEqual(seen.sort(), want.sort());
+  // Root's empty password (CVE-2019-5021) and the setuid shells are high rows.
+  await page.locator('table.findings-table tr.finding.high', { hasText: 'empty password' }).filter({ hasText: 'root has no password' }).waitFor();
+  // A setuid/setgid file that gives a shell is one high row (the scan's, in place of the
+  // header's); an ordinary one keeps the header's row.
+  for (const s of truth.setid) {
+    const onPath = page.locator('table.findings-table tbody tr').filter({ has: page.getByRole('button', { name: `/${s.path}`, exact: true }) });
+    if (s.class === 'shell') {
+      assert.deepEqual((await onPath.allTextContents()).map((t) => t.includes(`${s.kind} shell`)), [true], `/${s.path}`);
+    } else {
+      assert.equal(await onPath.filter({ hasText: s.kind }).count(), 1, `/${s.path}`);
+    }
+  }
+
+  // Each chip counts its severity's rows; pressing it hides or shows them.
+  const chip = (sev) => page.getByRole('group', { name: 'Severities shown' }).getByRole('button', { name: new RegExp(`^${sev} \\d+$`) });
+  for (const sev of ['high', 'medium', 'low']) {
+    const n = Number((await chip(sev).textContent()).split(' ')[1]);
+    assert.equal(await page.locator(`table.findings-table tr.finding.${sev}`).count(), n, `${sev} rows`);
+  }
+  const infoCount = Number((await chip('info').textContent()).split(' ')[1]);
+  const certs = truth.certificates.filter((c) => !c.expired_at_build).length;
+  assert.ok(infoCount >= certs, 'the unexpired certificates are info rows');
+  await chip('info').click();
+  assert.equal(await chip('info').getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.locator('table.findings-table tr.finding.info').count(), infoCount);
+  assert.equal(await page.locator('table.findings-table tr.finding.info', { hasText: 'certificate' }).count(), certs);
+  await chip('high').click();
+  assert.equal(await page.locator('table.findings-table tr.finding.high').count(), 0);
+  await chip('high').click();
+  // The source and text filters.
+  await page.getByLabel('From', { exact: true }).selectOption('headers');
+  assert.equal(await page.locator('table.findings-table tr.from-scan').count(), 0);
+  // The header rows of before the scan, less those the scan raised (shell-giving setuid/setgid,
+  // capabilities on interpreters), plus the info rows now shown.
+  const raised = truth.setid.filter((s) => s.class === 'shell').length + truth.file_capabilities.filter((c) => c.interpreter).length;
+  assert.equal(await rows.count(), headerRows - raised + await page.locator('table.findings-table tr.finding.info').count());
+  await page.getByLabel('From', { exact: true }).selectOption('contents');
+  assert.equal(await rows.count(), await page.locator('table.findings-table tr.from-scan').count());
+  await page.getByLabel('Filter', { exact: true }).fill('credentials.env');
+  assert.equal(await rows.count(), truth.secrets.filter((s) => s.path.endsWith('credentials.env')).length);
+
+  // A secret of a file a later layer deleted: its path opens the version its layer wrote, at
+  // its line (which holds the planted value: the user's own file, shown in the tab).
+  const hidden = truth.secrets.find((s) => s.hidden_by !== null && s.path.endsWith('credentials.env'));
+  const row = rows.filter({ hasText: hidden.rule.replaceAll('_', ' ') }).first();
+  await row.getByRole('button', { name: `/${hidden.path}` }).click();
+  const detail = page.locator('#file-detail');
+  await detail.locator('h3', { hasText: `/${hidden.path}` }).waitFor();
+  assert.equal(await detail.locator('.version-of').textContent(), `as layer ${hidden.layer} wrote it`);
+  assert.match(await detail.locator('.version-note').textContent(), new RegExp(`^The version layer ${hidden.layer} wrote \\(.*\\): layer \\d+ (deleted it|wrote the path again)`));
+  const mark = await detail.locator('mark#file-line').textContent();
+  assert.match(mark, new RegExp(`^\\s*${hidden.line}\\s`));
+  assert.ok(mark.includes(hidden.value), 'the highlighted line is the planted one');
+  // And it downloads as that layer wrote it: GNU tar's extraction of the layer is the oracle.
+  await detail.getByRole('button', { name: 'Download this version' }).click();
+  const link = detail.locator('a.download');
+  await link.waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  const manifest = JSON.parse(execFileSync('tar', ['-xOf', archive, 'manifest.json']));
+  const member = manifest[0].Layers[hidden.layer];
+  const expected = execFileSync('bash', ['-c', 'tar -xOf "$1" "$2" | tar -xOf - "$3"', 'x', archive, member, hidden.path]);
+  assert.deepEqual(readFileSync(await download.path()), expected);
   assert.deepEqual(foreign(requests, server.origin), []);
   assert.deepEqual(errors, []);
 });

@@ -95,10 +95,13 @@ async function checkWasted(page, img, c) {
 
 async function checkFindings(page, img, c) {
   await page.getByRole('tab', { name: 'Findings' }).click();
+  // Info rows are hidden at first: show every severity.
+  const info = page.getByRole('group', { name: 'Severities shown' }).getByRole('button', { name: /^info \d+$/ });
+  if (await info.getAttribute('aria-pressed') === 'false') await info.click();
   const rows = page.locator('section.findings tr.finding');
   const found = {};
   for (let i = 0; i < await rows.count(); i++) {
-    const [, kind, path, , detail] = await texts(rows.nth(i).locator('td'));
+    const [, kind, path, , , detail] = await texts(rows.nth(i).locator('td'));
     (found[kind] ??= []).push([path.replace(/^\//, ''), detail]);
   }
   const paths = (kind) => (found[kind] ?? []).map(([p]) => p).sort();

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::fs::File;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tarsier::core::scan::{scan, ScanOptions, ScanReport, DEFAULT_MAX_FILE_SIZE};
+use tarsier::core::scan::{scan, severity_counts, ScanOptions, ScanReport, DEFAULT_MAX_FILE_SIZE};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -39,7 +39,7 @@ pub fn run(args: &Args) -> ExitCode {
         scan(&a, &mut f, args.image, &opts, &mut |_, _| true).map_err(|e| (e.code().to_owned(), format!("{}: {e}", args.file.display())))
     })();
     match result {
-        Ok(r) if args.json => match serde_json::to_string_pretty(&r) {
+        Ok(r) if args.json => match serde_json::to_string_pretty(&r.export()) {
             Ok(j) => write_stdout(&format!("{j}\n")),
             Err(e) => fail(format!("could not write JSON: {e}")),
         },
@@ -51,6 +51,8 @@ pub fn run(args: &Args) -> ExitCode {
 
 fn render(r: &ScanReport) -> String {
     let mut o = String::new();
+    let [high, medium, low, info] = severity_counts(&r.findings());
+    let _ = writeln!(o, "== Findings: {high} high, {medium} medium, {low} low, {info} info (`--json` lists them, ranked)");
     let _ = writeln!(o, "== Secrets ({}; {} files read, {} over {} bytes skipped)", r.secrets.len(), r.files_scanned, r.files_skipped, r.max_file_size);
     for s in &r.secrets {
         let hidden = s.hidden_by.map_or_else(String::new, |n| format!(" [hidden by layer {n}: not in the container, still in the image]"));

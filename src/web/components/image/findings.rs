@@ -1,8 +1,16 @@
-//! Findings: setuid/setgid, world-writable, file capabilities, root user, secret-like env, …
+//! Findings: what the headers and the config say (setuid/setgid, world-writable, file
+//! capabilities, root user, secret-like env, …) and, once "Scan contents" has run, what the files
+//! hold (secrets — also in files a later layer deleted —, keys, accounts, shell-giving setuid
+//! files, capabilities on interpreters, the history lint), in one table: counts per severity as
+//! filter chips (info hidden at first), a source filter and a text filter. A finding's path opens
+//! the file detail — the version its layer wrote, at its line.
 
-use crate::core::image::Severity;
+use super::file_detail::path_cell;
+use crate::core::image::{Finding, FindingKind, Severity};
+use crate::core::scan::ScanFinding;
 use crate::web::analyzer::Analyzer;
-use crate::web::state::Loaded;
+use crate::web::components::inputs::typed_into;
+use crate::web::state::{Loaded, Remote};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -10,39 +18,160 @@ pub struct Props {
     pub loaded: Loaded,
 }
 
+/// Most rows drawn at once (the filters narrow the rest).
+const MAX_ROWS: usize = 1000;
+
+/// One row, from either source.
+#[derive(Clone, PartialEq)]
+struct Row {
+    severity: Severity,
+    what: String,
+    path: String,
+    layer: Option<usize>,
+    line: Option<usize>,
+    hidden_by: Option<usize>,
+    detail: String,
+    from_scan: bool,
+}
+
+fn header_row(f: &Finding) -> Row {
+    let what = serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default().replace('_', " ");
+    Row { severity: f.severity, what, path: f.path.clone(), layer: f.layer, line: None, hidden_by: None, detail: f.detail.clone(), from_scan: false }
+}
+
+fn scan_row(f: ScanFinding) -> Row {
+    Row { severity: f.severity, what: f.what, path: f.path, layer: f.layer, line: f.line, hidden_by: f.hidden_by, detail: f.detail, from_scan: true }
+}
+
+/// Whether the scan's row `what` says what a header finding of `kind` says, and more.
+fn raises(kind: FindingKind, what: &str) -> bool {
+    match kind {
+        FindingKind::Setuid => what == "setuid shell",
+        FindingKind::Setgid => what == "setgid shell",
+        FindingKind::FileCapabilities => what == "capabilities on an interpreter",
+        _ => false,
+    }
+}
+
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "high",
+        Severity::Medium => "medium",
+        Severity::Low => "low",
+        Severity::Info => "info",
+    }
+}
+
+const SEVERITIES: [Severity; 4] = [Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+
+/// Which rows are shown.
+#[derive(Clone, PartialEq)]
+struct Filter {
+    severities: Vec<Severity>,
+    /// `all`, `headers` or `contents`.
+    source: String,
+    text: String,
+}
+
+impl Filter {
+    fn keeps(&self, r: &Row) -> bool {
+        let text = self.text.trim().to_lowercase();
+        self.severities.contains(&r.severity)
+            && match self.source.as_str() {
+                "headers" => !r.from_scan,
+                "contents" => r.from_scan,
+                _ => true,
+            }
+            && (text.is_empty() || [&r.what, &r.path, &r.detail].iter().any(|s| s.to_lowercase().contains(&text)))
+    }
+}
+
 #[function_component(Findings)]
 pub fn findings(props: &Props) -> Html {
     let Some(analyzer) = use_context::<Analyzer>() else { return html! {} };
+    let severities = use_state(|| vec![Severity::High, Severity::Medium, Severity::Low]);
+    let source = use_state(|| "all".to_owned());
+    let text = use_state(String::new);
     let Some(img) = props.loaded.report.images.get(props.loaded.image) else { return html! {} };
-    let mut items: Vec<_> = img.findings.iter().collect();
-    items.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.path.cmp(&b.path)));
+    let scanned = props.loaded.scan.report.ready().map(|r| r.0.findings()).unwrap_or_default();
+    let from_scan = scanned.len();
+    // A setuid/setgid file the scan found to give a shell, or capabilities on an interpreter:
+    // the scan's high row says it, in place of the header's.
+    let raised = |f: &Finding| scanned.iter().any(|s| s.path == f.path && s.severity >= f.severity && raises(f.kind, &s.what));
+    let mut rows: Vec<Row> = img.findings.iter().filter(|f| !raised(f)).map(header_row).collect();
+    let header_rows = rows.len();
+    rows.extend(scanned.into_iter().map(scan_row));
+    rows.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.path.cmp(&b.path)).then_with(|| a.line.cmp(&b.line)));
+    let filter = Filter { severities: (*severities).clone(), source: (*source).clone(), text: (*text).clone() };
+    let shown: Vec<&Row> = rows.iter().filter(|r| filter.keeps(r)).collect();
+    let chips = SEVERITIES.iter().map(|s| {
+        let s = *s;
+        let on = severities.contains(&s);
+        let count = rows.iter().filter(|r| r.severity == s).count();
+        let severities = severities.clone();
+        let toggle = Callback::from(move |_: MouseEvent| {
+            let mut next = (*severities).clone();
+            if on { next.retain(|x| *x != s) } else { next.push(s) }
+            severities.set(next);
+        });
+        html! {
+            <button type="button" class={classes!("chip", format!("sev-{}", severity_name(s)))} aria-pressed={on.to_string()} onclick={toggle}>
+                { format!("{} {count}", severity_name(s)) }
+            </button>
+        }
+    });
+    let on_source = {
+        let source = source.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                source.set(select.value());
+            }
+        })
+    };
+    let scan_note = match &props.loaded.scan.report {
+        Remote::Ready(_) => format!("{header_rows} from the headers and the config, {from_scan} from the content scan."),
+        _ => format!("{} from the headers and the config; \"Scan contents\" below adds what the files hold.", img.findings.len()),
+    };
     html! {
         <section class="findings" aria-label="Findings">
-            <super::scan::ScanContents loaded={props.loaded.clone()} />
-            <h3>{"From the headers and the config"}</h3>
-            <p>{ format!("{} findings.", items.len()) }</p>
-            <table>
-                <thead><tr><th scope="col">{"Severity"}</th><th scope="col">{"What"}</th><th scope="col">{"Path"}</th><th scope="col">{"Layer"}</th><th scope="col">{"Detail"}</th></tr></thead>
-                <tbody>
-                { for items.into_iter().map(|f| {
-                    let sev = match f.severity { Severity::High => "high", Severity::Medium => "medium", Severity::Low => "low", Severity::Info => "info" };
-                    let kind = serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default().replace('_', " ");
-                    let path = f.path.clone();
-                    let a = analyzer.clone();
-                    html! {
-                        <tr class={classes!("finding", sev)}>
-                            <td>{ sev }</td>
-                            <td>{ kind }</td>
-                            <td>if path.is_empty() { {"—"} } else {
-                                <button type="button" class="link" onclick={Callback::from(move |_| a.open_file(path.clone()))}>{ format!("/{}", f.path) }</button>
-                            }</td>
-                            <td>{ f.layer.map(|l| l.to_string()).unwrap_or_default() }</td>
-                            <td>{ f.detail.clone() }</td>
-                        </tr>
-                    }
-                }) }
-                </tbody>
+            <h3>{"Findings"}</h3>
+            <div class="row findings-filters">
+                <span role="group" aria-label="Severities shown" class="chips">{ for chips }</span>
+                <label for="findings-source">{"From "}</label>
+                <select id="findings-source" onchange={on_source}>
+                    <option value="all" selected={*source == "all"}>{"everything"}</option>
+                    <option value="headers" selected={*source == "headers"}>{"the headers and the config"}</option>
+                    <option value="contents" selected={*source == "contents"}>{"the content scan"}</option>
+                </select>
+                <label for="findings-text">{"Filter "}</label>
+                <input id="findings-text" type="search" value={(*text).clone()} oninput={typed_into(&text)} />
+            </div>
+            <p class="findings-count">{ format!("{} of {} findings shown. {scan_note}", shown.len(), rows.len()) }</p>
+            <table class="findings-table">
+                <thead><tr><th scope="col">{"Severity"}</th><th scope="col">{"What"}</th><th scope="col">{"Path"}</th><th scope="col">{"Layer"}</th><th scope="col">{"Line"}</th><th scope="col">{"Detail"}</th></tr></thead>
+                <tbody>{ for shown.iter().take(MAX_ROWS).map(|r| row_view(r, &analyzer)) }</tbody>
             </table>
+            if shown.len() > MAX_ROWS { <p class="hint">{ format!("{} more not drawn: narrow them with the filters.", shown.len() - MAX_ROWS) }</p> }
+            <super::scan::ScanContents loaded={props.loaded.clone()} />
         </section>
+    }
+}
+
+fn row_view(r: &Row, analyzer: &Analyzer) -> Html {
+    let sev = severity_name(r.severity);
+    let layer = match (r.layer, r.hidden_by) {
+        (Some(l), Some(h)) => format!("{l} (hidden by layer {h})"),
+        (Some(l), None) => l.to_string(),
+        _ => String::new(),
+    };
+    html! {
+        <tr class={classes!("finding", sev, r.from_scan.then_some("from-scan"), r.hidden_by.map(|_| "hidden"))}>
+            <td class="severity">{ sev }</td>
+            <td>{ r.what.clone() }</td>
+            <td>{ path_cell(&r.path, r.layer, r.line, r.hidden_by, analyzer) }</td>
+            <td>{ layer }</td>
+            <td>{ r.line.map(|l| l.to_string()).unwrap_or_default() }</td>
+            <td>{ r.detail.clone() }</td>
+        </tr>
     }
 }

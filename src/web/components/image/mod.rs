@@ -88,8 +88,8 @@ pub fn image_explorer(props: &Props) -> Html {
                     ImageView::Wasted => html! { <wasted::Wasted loaded={loaded.clone()} /> },
                 } }
             </div>
-            if let Some((path, content)) = &loaded.file {
-                <file_detail::FileDetail path={AttrValue::from(path.clone())} content={content.clone()} image={loaded.image} download={loaded.download.clone()} />
+            if let Some((at, content)) = &loaded.file {
+                <file_detail::FileDetail at={at.clone()} content={content.clone()} image={loaded.image} download={loaded.download.clone()} />
             }
         </section>
     }

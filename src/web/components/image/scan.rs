@@ -4,6 +4,7 @@
 //! history lint. It runs on request, in a worker of its own, with progress and Cancel; a secret is
 //! only ever shown redacted (the core cuts it before it leaves the worker).
 
+use super::file_detail::path_cell;
 use crate::core::scan::{ScanOptions, ScanReport, DEFAULT_MAX_FILE_SIZE};
 use crate::web::analyzer::Analyzer;
 use crate::web::components::format::human;
@@ -115,7 +116,7 @@ fn export(report: std::rc::Rc<ScanReport>, error: UseStateHandle<Option<String>>
 
 fn save_json(report: &ScanReport) -> Result<(), String> {
     let refused = |_| "The browser refused to make the download.".to_owned();
-    let text = serde_json::to_string_pretty(report).map_err(|e| e.to_string())?;
+    let text = serde_json::to_string_pretty(&report.export()).map_err(|e| e.to_string())?;
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&text.into()), &options).map_err(refused)?;
@@ -133,17 +134,6 @@ fn save_json(report: &ScanReport) -> Result<(), String> {
     Ok(())
 }
 
-/// A path: a button that opens the file in the file detail when the merged filesystem shows
-/// this file (not hidden by a later layer), else the path as text.
-fn path_cell(path: &str, hidden_by: Option<usize>, analyzer: &Analyzer) -> Html {
-    let shown = format!("/{path}");
-    if hidden_by.is_some() {
-        return html! { <code>{ shown }</code> };
-    }
-    let (a, path) = (analyzer.clone(), path.to_owned());
-    html! { <button type="button" class="link" onclick={Callback::from(move |_| a.open_file(path.clone()))}><code>{ shown }</code></button> }
-}
-
 fn report_view(r: &ScanReport, analyzer: &Analyzer) -> Html {
     let not_listed = if r.secrets_not_listed > 0 { format!(" ({} more not listed)", r.secrets_not_listed) } else { String::new() };
     html! {
@@ -152,17 +142,19 @@ fn report_view(r: &ScanReport, analyzer: &Analyzer) -> Html {
                 "{} files read ({}); {} skipped as larger than {}. {} secrets{not_listed}, {} private keys, {} certificates.",
                 r.files_scanned, human(r.bytes_scanned), r.files_skipped, human(r.max_file_size), r.secrets.len(), r.keys.len(), r.certificates.len()
             ) }</p>
+            <details class="scan-details">
+            <summary>{"The scan by kind: secrets, keys and certificates, accounts, setuid, the history lint"}</summary>
             if !r.secrets.is_empty() {
                 { table("scan-secrets", "Secrets", &["Rule", "Path", "Layer", "Line", "Hidden", "Snippet (cut)"], html! { <>
                     { for r.secrets.iter().map(|s| html! {
                             <tr class={classes!("secret", s.hidden_by.map(|_| "hidden"))}>
-                                <td>{ s.rule.clone() }</td><td>{ path_cell(&s.path, s.hidden_by, analyzer) }</td><td>{ s.layer }</td><td>{ s.line }</td>
+                                <td>{ s.rule.clone() }</td><td>{ path_cell(&s.path, Some(s.layer), Some(s.line), s.hidden_by, analyzer) }</td><td>{ s.layer }</td><td>{ s.line }</td>
                                 <td>{ hidden(s.hidden_by) }</td><td><code>{ s.snippet.clone() }</code></td>
                             </tr>
                         }) }
                 </> }) }
             }
-            { keys_view(r) }
+            { keys_view(r, analyzer) }
             { accounts_view(r) }
             { privileged_view(r) }
             if !r.lint.is_empty() {
@@ -173,17 +165,18 @@ fn report_view(r: &ScanReport, analyzer: &Analyzer) -> Html {
                         }) }
                 </> }) }
             }
+            </details>
         </div>
     }
 }
 
-fn keys_view(r: &ScanReport) -> Html {
+fn keys_view(r: &ScanReport, analyzer: &Analyzer) -> Html {
     html! {
         <>
             if !r.keys.is_empty() {
                 { table("scan-keys", "Private keys", &["Path", "Layer", "Format", "Type", "Bits", "Encrypted", "Fingerprint", "Hidden"], html! { <>
                     { for r.keys.iter().map(|k| html! {
-                            <tr><td><code>{ format!("/{}", k.path) }</code></td><td>{ k.layer }</td><td>{ k.format.clone() }</td>
+                            <tr><td>{ path_cell(&k.path, Some(k.layer), None, k.hidden_by, analyzer) }</td><td>{ k.layer }</td><td>{ k.format.clone() }</td>
                                 <td>{ k.key_type.clone().unwrap_or_else(|| "(hidden by encryption)".to_owned()) }</td>
                                 <td>{ k.bits.map(|b| b.to_string()).unwrap_or_default() }</td><td>{ if k.encrypted { "yes" } else { "no" } }</td>
                                 <td>{ k.fingerprint.clone().unwrap_or_default() }</td><td>{ hidden(k.hidden_by) }</td></tr>
@@ -195,7 +188,7 @@ fn keys_view(r: &ScanReport) -> Html {
                     { for r.certificates.iter().map(|c| {
                             let notes = [c.self_signed.then_some("self-signed"), c.expired.then_some("expired"), c.is_ca.then_some("CA")].into_iter().flatten().collect::<Vec<_>>().join(", ");
                             html! {
-                                <tr class={classes!(c.expired.then_some("expired"))}><td><code>{ format!("/{}", c.path) }</code></td><td>{ c.subject.clone() }</td><td>{ c.issuer.clone() }</td>
+                                <tr class={classes!(c.expired.then_some("expired"))}><td>{ path_cell(&c.path, Some(c.layer), None, c.hidden_by, analyzer) }</td><td>{ c.subject.clone() }</td><td>{ c.issuer.clone() }</td>
                                     <td>{ format!("{} – {}", c.not_before, c.not_after) }</td><td>{ notes }</td></tr>
                             }
                         }) }
