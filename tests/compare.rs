@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -51,6 +51,60 @@ fn values(truth: &Value, size_differs: bool) -> BTreeMap<String, Value> {
     m
 }
 
+/// Each layer's paths, bottom first, as GNU tar lists the layer members `manifest.json` names
+/// (a docker-archive; `None` for another layout).
+fn layer_listings(archive: &Path, image: usize) -> Option<Vec<BTreeSet<String>>> {
+    let manifest = Command::new("tar").arg("-xOf").arg(archive).arg("manifest.json").output().unwrap();
+    if !manifest.status.success() {
+        return None;
+    }
+    let manifest: Value = serde_json::from_slice(&manifest.stdout).unwrap();
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("layer-{}", std::process::id()));
+    let mut out = Vec::new();
+    for member in manifest[image]["Layers"].as_array().unwrap() {
+        let body = Command::new("tar").arg("-xOf").arg(archive).arg(member.as_str().unwrap()).output().unwrap();
+        std::fs::write(&tmp, &body.stdout).unwrap();
+        let list = Command::new("tar").arg("-tf").arg(&tmp).output().unwrap();
+        assert!(list.status.success(), "tar -tf {member}");
+        out.push(String::from_utf8(list.stdout).unwrap().lines().map(|l| l.trim_start_matches("./").trim_end_matches('/').to_owned()).collect());
+    }
+    let _ = std::fs::remove_file(&tmp);
+    Some(out)
+}
+
+/// The last layer whose listing holds `path` (a file written there, not a parent implied).
+fn last_writer(layers: &[BTreeSet<String>], path: &str) -> Option<u64> {
+    layers.iter().rposition(|l| l.contains(path)).map(|i| i as u64)
+}
+
+/// The layer each added, removed, changed and touched file names is the last of its side's
+/// layers that GNU tar lists it in. Returns how many were checked.
+fn check_layers(pair: &Value, dir: &Path, got: &Value) -> usize {
+    let side = |s: &str| layer_listings(&dir.join(pair[s]["archive"].as_str().unwrap()), pair[s]["image"].as_u64().unwrap() as usize);
+    let (Some(la), Some(lb)) = (side("a"), side("b")) else { return 0 };
+    let name = pair["name"].as_str().unwrap();
+    let mut checked = 0;
+    let mut check = |layers: &[BTreeSet<String>], item: &Value, key: &str| {
+        let path = item["path"].as_str().unwrap();
+        if item["kind"] == "dir" {
+            return; // a directory may be implied by its children in a layer that does not list it
+        }
+        assert_eq!(item[key].as_u64(), last_writer(layers, path), "{name}: /{path}: {key}");
+        checked += 1;
+    };
+    for item in got["added"].as_array().unwrap() {
+        check(&lb, item, "layer");
+    }
+    for item in got["removed"].as_array().unwrap() {
+        check(&la, item, "layer");
+    }
+    for item in got["changed"].as_array().unwrap().iter().chain(got["touched"].as_array().unwrap()) {
+        check(&la, item, "layer_a");
+        check(&lb, item, "layer_b");
+    }
+    checked
+}
+
 fn check_pair(pair: &Value, got: &Value) {
     let name = pair["name"].as_str().unwrap();
     assert_eq!(paths(&got["added"]), paths(&pair["added"]), "{name}: added");
@@ -91,14 +145,17 @@ fn check_pair(pair: &Value, got: &Value) {
 fn every_pair_differs_as_umoci_unpack_shows() {
     let dir = pairs();
     let truth: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap()).unwrap();
-    let mut checked = 0;
+    let (mut checked, mut layers_checked) = (0, 0);
     for pair in truth["pairs"].as_array().unwrap() {
         let side = |s: &str| (dir.join(pair[s]["archive"].as_str().unwrap()), pair[s]["image"].as_u64().unwrap());
         let ((a, ia), (b, ib)) = (side("a"), side("b"));
-        check_pair(pair, &diff_json(&a, ia, &b, ib));
+        let got = diff_json(&a, ia, &b, ib);
+        check_pair(pair, &got);
+        layers_checked += check_layers(pair, dir, &got);
         checked += 1;
     }
     assert!(checked >= 12, "only {checked} pairs");
+    assert!(layers_checked >= 12, "the layer of only {layers_checked} paths checked");
 }
 
 #[test]
@@ -245,4 +302,50 @@ fn packages_of_an_apk_image_and_a_dpkg_image() {
     assert_eq!((c.summary.packages_added, c.summary.packages_removed), (of(&b).len(), of(&a).len()));
     assert_eq!(c.layers.shared_prefix, 0);
     assert_eq!(c.layers.shared_bytes, 0);
+}
+
+/// Hashing reports its progress against what it will read: the last report has done all the
+/// files and bytes the summary says were hashed (the same-size files from different layers), and
+/// a tick that says stop ends the comparison as cancelled.
+#[test]
+fn hashing_progress_counts_every_body_read_and_cancel_stops_it() {
+    use tarsier::core::compare::{compare_observed, HashProgress};
+    use tarsier::core::image::{analyze, Flow, ImageError, Options};
+    let dir = pairs();
+    let open = |name: &str| {
+        let path = dir.join(name);
+        let f = std::fs::File::open(&path).unwrap();
+        let len = f.metadata().unwrap().len();
+        (analyze(f, len, &Options::named(name), &mut |_| Flow::Continue).unwrap(), std::fs::File::open(&path).unwrap())
+    };
+    let ((a, mut ra), (b, mut rb)) = (open("base.docker.tar"), open("same_size_content.docker.tar"));
+    let mut seen: Vec<HashProgress> = Vec::new();
+    let c = compare_observed(&a, &mut ra, 0, &b, &mut rb, 0, &mut |p| {
+        seen.push(p);
+        true
+    })
+    .unwrap();
+    assert!(c.summary.hashed_files >= 2, "the pair has a same-size change: {:?}", c.summary);
+    let first = seen.first().unwrap();
+    assert_eq!((first.files_done, first.bytes_done), (0, 0));
+    assert_eq!((first.files_total, first.bytes_total), (c.summary.hashed_files, c.summary.hashed_bytes));
+    let last = seen.last().unwrap();
+    assert_eq!((last.files_done, last.bytes_done), (c.summary.hashed_files, c.summary.hashed_bytes));
+    assert_eq!(seen.len() as u64, c.summary.hashed_files + 1, "one report before, one per body");
+    // Stopped at the first body.
+    let mut calls = 0;
+    let stopped = compare_observed(&a, &mut ra, 0, &b, &mut rb, 0, &mut |_| {
+        calls += 1;
+        calls < 2
+    });
+    assert!(matches!(stopped, Err(ImageError::Cancelled)), "{stopped:?}");
+    // Nothing to hash (the same image in two formats): one report, all zero.
+    let ((x, mut rx), (y, mut ry)) = (open("base.docker.tar"), open("base.oci-gzip.tar"));
+    let mut reports = Vec::new();
+    compare_observed(&x, &mut rx, 0, &y, &mut ry, 0, &mut |p| {
+        reports.push(p);
+        true
+    })
+    .unwrap();
+    assert_eq!(reports, vec![HashProgress::default()]);
 }

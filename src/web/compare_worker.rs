@@ -7,8 +7,8 @@
 //! The second archive travels beside the first in the message, under [`SECOND_FILE`].
 
 use super::protocol::{error_report, RequestId, Response};
-use super::worker_io::{index_file, post, reader};
-use crate::core::compare::{compare, Comparison};
+use super::worker_io::{index_file, post, reader, Throttle};
+use crate::core::compare::{compare_observed, Comparison, HashProgress};
 use crate::core::image::{self, Analysis, ErrorReport, Progress};
 use wasm_bindgen::JsCast;
 use web_sys::DedicatedWorkerGlobalScope;
@@ -51,15 +51,24 @@ fn compare_files(scope: &DedicatedWorkerGlobalScope, job: Job) -> Result<Compari
     let Job { id, file_a, file_b, name_a, name_b, image_a, image_b } = job;
     let file_a = file_a.ok_or_else(|| error_report("no_file", "no file reached the worker."))?;
     let a = index(scope, id, &file_a, &name_a)?;
+    // Hashing same-size files is the long part: its bytes are the progress.
+    let mut throttle = Throttle::default();
+    let mut tick = |h: HashProgress| {
+        if h.bytes_total > 0 && (throttle.due() || h.bytes_done == h.bytes_total) {
+            let progress = Progress { phase: image::Phase::Reading, bytes_done: h.bytes_done, bytes_total: h.bytes_total, files_seen: h.files_done, current: String::new() };
+            step(scope, id, "Hashing same-size files", Some(progress));
+        }
+        true
+    };
     let compared = match &file_b {
         Some(file_b) => {
             let b = index(scope, id, file_b, &name_b)?;
             step(scope, id, "Comparing the files", None);
-            compare(&a, &mut reader(&file_a)?, image_a, &b, &mut reader(file_b)?, image_b)
+            compare_observed(&a, &mut reader(&file_a)?, image_a, &b, &mut reader(file_b)?, image_b, &mut tick)
         }
         None => {
             step(scope, id, "Comparing the files", None);
-            compare(&a, &mut reader(&file_a)?, image_a, &a, &mut reader(&file_a)?, image_b)
+            compare_observed(&a, &mut reader(&file_a)?, image_a, &a, &mut reader(&file_a)?, image_b, &mut tick)
         }
     };
     compared.map_err(|e| ErrorReport::from(&e))

@@ -5,7 +5,7 @@
 // compare_truth.py) and GNU tar + diff -u for the line diff.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,6 +139,99 @@ test('two archives dropped at once: summary, layers and the changed file\'s line
   assert.deepEqual(foreign(requests, server.origin), []);
   assert.deepEqual(errors, []);
   await page.context().close();
+});
+
+/** The last layer of an archive's first image whose GNU tar listing holds `path` (a write). */
+function lastWriter(archive, path) {
+  const file = join(PAIRS, archive);
+  const [manifest] = JSON.parse(execFileSync('tar', ['-xOf', file, 'manifest.json'], { encoding: 'utf8' }));
+  let found = null;
+  manifest.Layers.forEach((layer, i) => {
+    const tar = execFileSync('tar', ['-xOf', file, layer], { maxBuffer: 1 << 28 });
+    const list = execFileSync('tar', ['-t'], { input: tar, encoding: 'utf8', maxBuffer: 1 << 26 }).split('\n').map((l) => l.replace(/^\.\//, '').replace(/\/$/, ''));
+    if (list.includes(path)) found = i;
+  });
+  return found;
+}
+
+test('the files diff filtered by directory and by the layer that wrote a path, as GNU tar lists the layers', async () => {
+  const p = pair('added_tree');
+  const { page, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await dropFiles(page, [join(PAIRS, p.a.archive), join(PAIRS, p.b.archive)]);
+  await section(page).waitFor();
+  await expectCounts(page, p);
+  const shown = async () => (await page.locator('ul.compare-files li').evaluateAll((lis) => lis.map((li) => li.dataset.path))).sort();
+  // Under a directory: it and what is below it, never a sibling that shares its prefix.
+  const dir = p.added.map((a) => a.path).find((x) => x.split('/').length === 3);
+  await page.getByLabel('Under').fill(`/${dir}`);
+  assert.deepEqual(await shown(), p.added.map((a) => a.path).filter((x) => x === dir || x.startsWith(`${dir}/`)).sort());
+  await page.getByLabel('Under').fill('');
+  // By layer: B's layers each hold the added paths GNU tar lists last there; A's hold none of them.
+  const writers = Object.fromEntries(p.added.map((a) => [a.path, lastWriter(p.b.archive, a.path)]));
+  for (let pos = 0; pos < p.layers.b.length; pos += 1) {
+    await page.getByLabel('Written by').selectOption(`b:${pos}`);
+    const want = p.added.map((a) => a.path).filter((x) => writers[x] === pos || (writers[x] === null && pos === p.layers.b.length - 1)).sort();
+    assert.deepEqual(await shown(), want, `B's layer ${pos}`);
+  }
+  assert.ok(Object.values(writers).some((w) => w !== null), 'GNU tar lists the added files');
+  await page.getByLabel('Written by').selectOption('a:0');
+  assert.deepEqual(await shown(), []);
+  await page.getByText('No files to show.').waitFor();
+  await page.getByLabel('Written by').selectOption('any');
+  assert.equal((await shown()).length, p.added.length);
+  assert.deepEqual(errors, []);
+});
+
+/** A docker-archive with one plain layer holding `big.bin`: `mib` MiB of the byte `fill`. */
+function bigFileArchive(dir, name, mib, fill) {
+  const out = join(dir, name);
+  const py = `
+import hashlib, io, json, sys, tarfile
+size, fill = int(sys.argv[2]) << 20, int(sys.argv[3])
+class Fill(io.RawIOBase):
+    def __init__(self, n): self.n = n
+    def readable(self): return True
+    def readinto(self, b):
+        k = min(len(b), self.n); b[:k] = bytes([fill]) * k; self.n -= k; return k
+layer = io.BytesIO()
+with tarfile.open(fileobj=layer, mode='w|') as t:
+    i = tarfile.TarInfo('big.bin'); i.size = size; t.addfile(i, io.BufferedReader(Fill(size), 1 << 20))
+body = layer.getvalue()
+diff_id = 'sha256:' + hashlib.sha256(body).hexdigest()
+config = json.dumps({'architecture': 'amd64', 'os': 'linux', 'config': {}, 'rootfs': {'type': 'layers', 'diff_ids': [diff_id]}}).encode()
+cname = hashlib.sha256(config).hexdigest() + '.json'
+manifest = json.dumps([{'Config': cname, 'RepoTags': ['big:%d' % fill], 'Layers': ['layer.tar']}]).encode()
+with tarfile.open(sys.argv[1], 'w') as t:
+    for n, data in [('layer.tar', body), (cname, config), ('manifest.json', manifest)]:
+        i = tarfile.TarInfo(n); i.size = len(data); t.addfile(i, io.BytesIO(data))
+`;
+  execFileSync('python3', ['-c', py, out, String(mib), String(fill)]);
+  return out;
+}
+
+test('same-size files from different layers are hashed with progress, and told apart by their digests', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tarsier-hash-'));
+  const mib = 192;
+  const [a, b] = [bigFileArchive(dir, 'zeros.tar', mib, 0), bigFileArchive(dir, 'ones.tar', mib, 1)];
+  const { page, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await dropFiles(page, [a, b]);
+  // The hashing step counts the bytes of both bodies.
+  const progress = page.locator('.compare-progress', { hasText: 'Hashing same-size files' });
+  await progress.waitFor({ timeout: 60000 });
+  assert.equal(await progress.locator('progress').getAttribute('max'), String(2 * mib * 1024 * 1024));
+  await section(page).locator('.compare-summary').waitFor({ timeout: 120000 });
+  assert.equal(await count(page, 'changed').textContent(), '1');
+  // The digests shown are GNU tar's bytes hashed by sha256sum.
+  const sum = (file) => execFileSync('bash', ['-c', 'tar -xOf "$1" layer.tar | tar -xOf - big.bin | sha256sum', 'x', file], { encoding: 'utf8' }).slice(0, 12);
+  const row = page.locator('li.file-changed[data-path="big.bin"]');
+  await row.locator('summary').click();
+  const text = await row.locator('.binary-change').textContent();
+  assert.ok(text.includes(`sha256:${sum(a)}`) && text.includes(`sha256:${sum(b)}`), text);
+  await page.getByText(`2 file bodies (${2 * mib}.0 MiB) were read to tell same-size files apart.`).waitFor();
+  assert.deepEqual(errors, []);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('"Compare with…" the archive on screen: the same image in another format has no differences; a replaced directory', async () => {

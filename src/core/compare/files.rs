@@ -25,6 +25,8 @@ pub(crate) struct Meta {
     pub hardlinks: Vec<String>,
     /// Where a regular file's body is: the layer's diff_id, and (report layer, entry path).
     pub body: Option<Body>,
+    /// The layer (position in the image) that last wrote the path.
+    pub layer: usize,
 }
 
 /// The entry that holds a file's body.
@@ -84,6 +86,7 @@ pub(crate) fn tree(a: &Analysis, image: usize) -> Result<BTreeMap<String, Meta>,
                 caps: t.capabilities.map(|c| c.text),
                 hardlinks: Vec::new(),
                 body: (kind_name(t.kind) == "file").then(|| body(pos.layer, target)),
+                layer: e.layer,
             },
             None => {
                 let kind = kind_name(e.kind);
@@ -98,6 +101,7 @@ pub(crate) fn tree(a: &Analysis, image: usize) -> Result<BTreeMap<String, Meta>,
                     caps: e.capabilities.clone(),
                     hardlinks: Vec::new(),
                     body: (kind == "file").then(|| body(pos.layer, e.path.clone())),
+                    layer: e.layer,
                 }
             }
         };
@@ -137,12 +141,12 @@ pub(crate) fn diff_files(
     let mut d = FilesDiff { added: Vec::new(), removed: Vec::new(), changed: Vec::new(), touched: Vec::new(), hashed_files: 0, hashed_bytes: 0 };
     for (p, m) in a {
         if !b.contains_key(p) {
-            d.removed.push(FileItem { path: p.clone(), kind: m.kind.into(), size: m.size });
+            d.removed.push(FileItem { path: p.clone(), kind: m.kind.into(), size: m.size, layer: m.layer });
         }
     }
     for (p, nb) in b {
         let Some(na) = a.get(p) else {
-            d.added.push(FileItem { path: p.clone(), kind: nb.kind.into(), size: nb.size });
+            d.added.push(FileItem { path: p.clone(), kind: nb.kind.into(), size: nb.size, layer: nb.layer });
             continue;
         };
         let (mut what, mut va, mut vb) = metadata_changes(na, nb);
@@ -150,9 +154,9 @@ pub(crate) fn diff_files(
             content_change(na, nb, hash, &mut d, &mut what, &mut va, &mut vb)?;
         }
         if !what.is_empty() {
-            d.changed.push(ChangedFile { path: p.clone(), what, a: va, b: vb, size_a: na.size, size_b: nb.size, text_diff: None });
+            d.changed.push(ChangedFile { path: p.clone(), what, a: va, b: vb, size_a: na.size, size_b: nb.size, layer_a: na.layer, layer_b: nb.layer, text_diff: None });
         } else if na.mtime != nb.mtime {
-            d.touched.push(Touched { path: p.clone(), kind: nb.kind.into(), mtime_a: na.mtime, mtime_b: nb.mtime });
+            d.touched.push(Touched { path: p.clone(), kind: nb.kind.into(), mtime_a: na.mtime, mtime_b: nb.mtime, layer_a: na.layer, layer_b: nb.layer });
         }
     }
     Ok(d)
@@ -195,6 +199,21 @@ fn metadata_changes(a: &Meta, b: &Meta) -> (Vec<String>, Values, Values) {
     (what, va, vb)
 }
 
+/// The files [`diff_files`] will hash, and their bytes: same-size regular files on both sides
+/// whose bodies come from different entries (what progress counts against).
+pub(crate) fn hash_work(a: &BTreeMap<String, Meta>, b: &BTreeMap<String, Meta>) -> (u64, u64) {
+    let mut work = (0u64, 0u64);
+    for (p, nb) in b {
+        let Some(na) = a.get(p) else { continue };
+        let (Some(ba), Some(bb)) = (&na.body, &nb.body) else { continue };
+        let same_entry = ba.diff_id.is_some() && ba.diff_id == bb.diff_id && ba.path == bb.path;
+        if na.kind == "file" && nb.kind == "file" && !same_entry && na.size == nb.size {
+            work = (work.0.saturating_add(2), work.1.saturating_add(na.size.saturating_mul(2)));
+        }
+    }
+    work
+}
+
 fn content_change(
     a: &Meta,
     b: &Meta,
@@ -223,9 +242,9 @@ fn content_change(
     Ok(())
 }
 
-/// The sha256 of a file's body (its entry in its layer), streamed.
-pub(crate) fn sha256_body<R: Read + Seek>(reader: R, a: &Analysis, body: &Body) -> Result<String, ImageError> {
+/// The sha256 of a file's body (its entry in its layer), streamed, and its size.
+pub(crate) fn sha256_body<R: Read + Seek>(reader: R, a: &Analysis, body: &Body) -> Result<(String, u64), ImageError> {
     let mut h = HashingWriter::default();
-    copy_entry(reader, a, body.layer, &body.path, &mut h)?;
-    Ok(h.hex())
+    let size = copy_entry(reader, a, body.layer, &body.path, &mut h)?;
+    Ok((h.hex(), size))
 }

@@ -46,13 +46,51 @@ use std::io::{Read, Seek};
 /// # Errors
 /// [`ImageError::NotFound`] for an image index out of range; read errors of either archive.
 pub fn compare<RA: Read + Seek, RB: Read + Seek>(a: &Analysis, ra: &mut RA, ia: usize, b: &Analysis, rb: &mut RB, ib: usize) -> Result<Comparison, ImageError> {
+    compare_observed(a, ra, ia, b, rb, ib, &mut |_| true)
+}
+
+/// How far the hashing of same-size files has come (what [`compare_observed`] reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HashProgress {
+    pub files_done: u64,
+    pub files_total: u64,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+}
+
+/// [`compare`], telling `tick` before hashing and after each body hashed (the only long part:
+/// bodies are read only for same-size files from different layers); `tick` returning false
+/// stops it with [`ImageError::Cancelled`].
+///
+/// # Errors
+/// As [`compare`]; [`ImageError::Cancelled`].
+#[allow(clippy::too_many_arguments)]
+pub fn compare_observed<RA: Read + Seek, RB: Read + Seek>(
+    a: &Analysis,
+    ra: &mut RA,
+    ia: usize,
+    b: &Analysis,
+    rb: &mut RB,
+    ib: usize,
+    tick: &mut dyn FnMut(HashProgress) -> bool,
+) -> Result<Comparison, ImageError> {
     let not_found = |i: usize| ImageError::NotFound { what: format!("image {i}") };
     let img_a = a.report.images.get(ia).ok_or_else(|| not_found(ia))?;
     let img_b = b.report.images.get(ib).ok_or_else(|| not_found(ib))?;
     let (ta, tb) = (files::tree(a, ia)?, files::tree(b, ib)?);
-    let mut hash = |side: Side, body: &files::Body| match side {
-        Side::A => files::sha256_body(&mut *ra, a, body),
-        Side::B => files::sha256_body(&mut *rb, b, body),
+    let (files_total, bytes_total) = files::hash_work(&ta, &tb);
+    let mut progress = HashProgress { files_total, bytes_total, ..HashProgress::default() };
+    if !tick(progress) {
+        return Err(ImageError::Cancelled);
+    }
+    let mut hash = |side: Side, body: &files::Body| {
+        let (digest, size) = match side {
+            Side::A => files::sha256_body(&mut *ra, a, body)?,
+            Side::B => files::sha256_body(&mut *rb, b, body)?,
+        };
+        progress.files_done = progress.files_done.saturating_add(1);
+        progress.bytes_done = progress.bytes_done.saturating_add(size);
+        if tick(progress) { Ok(digest) } else { Err(ImageError::Cancelled) }
     };
     let mut fd = files::diff_files(&ta, &tb, &mut hash)?;
     for c in fd.changed.iter_mut().filter(|c| c.what.iter().any(|w| w == "sha256")) {

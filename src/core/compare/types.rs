@@ -16,6 +16,8 @@ pub struct FileItem {
     /// `file`, `dir`, `symlink`, `char`, `block`, `fifo`, `other` (a hard link is a `file`).
     pub kind: String,
     pub size: u64,
+    /// The layer (position in its image) that last wrote it.
+    pub layer: usize,
 }
 
 /// The values of the fields that differ (the others are left out).
@@ -51,6 +53,9 @@ pub struct ChangedFile {
     pub b: Values,
     pub size_a: u64,
     pub size_b: u64,
+    /// The layers (positions in each image) that last wrote it.
+    pub layer_a: usize,
+    pub layer_b: usize,
     /// A unified line diff of a changed text file (bounded).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_diff: Option<super::text_diff::TextDiff>,
@@ -63,6 +68,8 @@ pub struct Touched {
     pub kind: String,
     pub mtime_a: Option<i64>,
     pub mtime_b: Option<i64>,
+    pub layer_a: usize,
+    pub layer_b: usize,
 }
 
 /// One layer of one side.

@@ -5,7 +5,7 @@
 //! controls that start a comparison from the archive on screen.
 
 use super::format::{human, short_digest};
-use crate::core::compare::{ChangedFile, Comparison, FileItem, LayerSide, Touched};
+use crate::core::compare::{ChangedFile, Comparison, FileItem, LayerSide, Side, Touched};
 use crate::web::analyzer::Analyzer;
 use crate::web::compare_state::{CompareState, SharedComparison};
 use crate::web::state::Loaded;
@@ -303,6 +303,18 @@ impl FileRow<'_> {
         }
     }
 
+    /// The layer (position in its image) that wrote the row's path on `side`, if it is there.
+    fn layer(&self, side: Side) -> Option<usize> {
+        match (self, side) {
+            (FileRow::Added(f), Side::B) | (FileRow::Removed(f), Side::A) => Some(f.layer),
+            (FileRow::Changed(f), Side::A) => Some(f.layer_a),
+            (FileRow::Changed(f), Side::B) => Some(f.layer_b),
+            (FileRow::Touched(f), Side::A) => Some(f.layer_a),
+            (FileRow::Touched(f), Side::B) => Some(f.layer_b),
+            _ => None,
+        }
+    }
+
     /// B's size minus A's.
     fn size_change(&self) -> i128 {
         match self {
@@ -322,13 +334,39 @@ struct Filters {
     changed: bool,
     touched: bool,
     query: String,
+    /// Only paths under this directory.
+    under: String,
+    /// Only paths one layer of one side wrote.
+    layer: Option<(Side, usize)>,
     by_size: bool,
 }
 
 impl Default for Filters {
     fn default() -> Self {
-        Filters { added: true, removed: true, changed: true, touched: false, query: String::new(), by_size: false }
+        Filters { added: true, removed: true, changed: true, touched: false, query: String::new(), under: String::new(), layer: None, by_size: false }
     }
+}
+
+impl Filters {
+    /// Whether `row` passes the path and layer filters.
+    fn keeps(&self, row: &FileRow<'_>, query: &str) -> bool {
+        let under = self.under.trim().trim_start_matches('/').trim_end_matches('/');
+        let path = row.path();
+        (query.is_empty() || path.to_lowercase().contains(query))
+            && (under.is_empty() || path == under || path.strip_prefix(under).is_some_and(|rest| rest.starts_with('/')))
+            && self.layer.is_none_or(|(side, pos)| row.layer(side) == Some(pos))
+    }
+}
+
+/// A `<select>` value for a layer filter: `a:3`, `b:0`; anything else is "any layer".
+fn parse_layer(value: &str) -> Option<(Side, usize)> {
+    let (side, pos) = value.split_once(':')?;
+    let side = match side {
+        "a" => Side::A,
+        "b" => Side::B,
+        _ => return None,
+    };
+    Some((side, pos.parse().ok()?))
 }
 
 #[derive(Properties, PartialEq)]
@@ -347,7 +385,7 @@ fn files_diff(props: &FilesProps) -> Html {
     if f.removed { rows.extend(c.removed.iter().map(FileRow::Removed)); }
     if f.changed { rows.extend(c.changed.iter().map(FileRow::Changed)); }
     if f.touched { rows.extend(c.touched.iter().map(FileRow::Touched)); }
-    rows.retain(|r| query.is_empty() || r.path().to_lowercase().contains(&query));
+    rows.retain(|r| f.keeps(r, &query));
     if f.by_size {
         rows.sort_by(|a, b| b.size_change().unsigned_abs().cmp(&a.size_change().unsigned_abs()).then_with(|| a.path().cmp(b.path())));
     } else {
@@ -364,14 +402,36 @@ fn files_diff(props: &FilesProps) -> Html {
         });
         html! { <label for={id}><input type="checkbox" id={id} checked={on} {onchange} />{ label }</label> }
     };
-    let on_query = {
+    // A typed filter: `set` puts the text in its place.
+    let typed = |set: fn(&mut Filters, String)| {
         let filters = filters.clone();
         Callback::from(move |e: InputEvent| {
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
             let mut next = (*filters).clone();
-            next.query = input.value();
+            set(&mut next, input.value());
             filters.set(next);
         })
+    };
+    let (on_query, on_under) = (typed(|f, v| f.query = v), typed(|f, v| f.under = v));
+    let on_layer = {
+        let filters = filters.clone();
+        Callback::from(move |e: Event| {
+            let Some(s) = e.target_dyn_into::<HtmlSelectElement>() else { return };
+            let mut next = (*filters).clone();
+            next.layer = parse_layer(&s.value());
+            filters.set(next);
+        })
+    };
+    let layer_options = |side: Side, list: &[LayerSide]| {
+        let (key, name) = if side == Side::A { ("a", "A") } else { ("b", "B") };
+        list.iter()
+            .enumerate()
+            .map(|(pos, l)| {
+                let cmd: String = l.created_by.as_deref().unwrap_or("").chars().take(60).collect();
+                let selected = f.layer == Some((side, pos));
+                html! { <option value={format!("{key}:{pos}")} {selected}>{ format!("{name}'s layer {pos} {cmd}") }</option> }
+            })
+            .collect::<Html>()
     };
     let on_sort = {
         let filters = filters.clone();
@@ -392,6 +452,14 @@ fn files_diff(props: &FilesProps) -> Html {
                 { toggle(format!("Touched, only the mtime differs ({})", c.touched.len()), "compare-show-touched", f.touched, |f, on| f.touched = on) }
                 <label for="compare-search">{"Path contains"}</label>
                 <input type="search" id="compare-search" value={f.query.clone()} oninput={on_query} />
+                <label for="compare-under">{"Under"}</label>
+                <input type="search" id="compare-under" placeholder="/etc" value={f.under.clone()} oninput={on_under} />
+                <label for="compare-layer">{"Written by"}</label>
+                <select id="compare-layer" onchange={on_layer}>
+                    <option value="any" selected={f.layer.is_none()}>{"any layer"}</option>
+                    { layer_options(Side::A, &c.layers.a) }
+                    { layer_options(Side::B, &c.layers.b) }
+                </select>
                 <label for="compare-sort">{"Sort by"}</label>
                 <select id="compare-sort" onchange={on_sort}>
                     <option value="path" selected={!f.by_size}>{"path"}</option>
