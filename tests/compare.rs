@@ -349,3 +349,63 @@ fn hashing_progress_counts_every_body_read_and_cancel_stops_it() {
     .unwrap();
     assert_eq!(reports, vec![HashProgress::default()]);
 }
+
+/// `tarsier shared` (many images: the layers each pair shares, and their bytes) against every
+/// layer's bytes as `scripts/fixtures/layer_truth.py` reads them with Python's tarfile, gzip and
+/// hashlib: a multi-image archive, an image and one built on it, and the first again as a gzip
+/// OCI layout (the same layers: shared whole).
+#[test]
+fn the_layers_many_images_share_as_their_bytes_say() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = pairs();
+    let archives: Vec<PathBuf> = vec![
+        root.join("../shared/fixtures/images/c1_podman_docker-archive_multi.tar"),
+        dir.join("base.docker.tar"),
+        dir.join("added_tree.docker.tar"),
+        dir.join("base.oci-gzip.tar"),
+    ];
+    let run = Command::new("python3").arg(root.join("scripts/fixtures/layer_truth.py")).args(&archives).output().unwrap();
+    assert!(run.status.success(), "layer_truth.py: {}", String::from_utf8_lossy(&run.stderr));
+    let truth: Value = serde_json::from_slice(&run.stdout).unwrap();
+    // Each image's distinct layers: diff_id → size.
+    let mut want: Vec<(Vec<Value>, BTreeMap<String, u64>)> = Vec::new();
+    for a in truth.as_array().unwrap() {
+        for img in a["images"].as_array().unwrap() {
+            let layers = img["layers"].as_array().unwrap().iter().map(|l| (l["diff_id"].as_str().unwrap().to_owned(), l["size"].as_u64().unwrap())).collect();
+            want.push((img["tags"].as_array().unwrap().clone(), layers));
+        }
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).arg("shared").arg("--json").args(&archives).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let images = got["images"].as_array().unwrap();
+    assert_eq!(images.len(), want.len());
+    assert!(want.len() >= 5, "the fixtures give {} images", want.len());
+    for (i, (tags, layers)) in want.iter().enumerate() {
+        assert_eq!(images[i]["tags"].as_array().unwrap(), tags, "image {i}: tags");
+        assert_eq!(images[i]["layers"].as_u64().unwrap(), layers.len() as u64, "image {i}: layers");
+        assert_eq!(images[i]["bytes"].as_u64().unwrap(), layers.values().sum::<u64>(), "image {i}: bytes");
+        for (j, (_, other)) in want.iter().enumerate() {
+            let both: Vec<u64> = layers.iter().filter(|(id, _)| other.contains_key(*id)).map(|(_, s)| *s).collect();
+            let cell = &got["shared"][i][j];
+            assert_eq!((cell["layers"].as_u64().unwrap(), cell["bytes"].as_u64().unwrap()), (both.len() as u64, both.iter().sum::<u64>()), "shared[{i}][{j}]");
+        }
+    }
+    let mut all: BTreeMap<&str, u64> = BTreeMap::new();
+    for (_, layers) in &want {
+        all.extend(layers.iter().map(|(id, s)| (id.as_str(), *s)));
+    }
+    assert_eq!(got["bytes_stored_once"].as_u64().unwrap(), all.values().sum::<u64>());
+    assert_eq!(got["bytes_each_alone"].as_u64().unwrap(), want.iter().map(|(_, l)| l.values().sum::<u64>()).sum::<u64>());
+    // The layers only one image has, and which.
+    let unique = |i: usize| -> BTreeSet<String> { want[i].1.keys().filter(|id| want.iter().enumerate().all(|(j, (_, l))| j == i || !l.contains_key(*id))).cloned().collect() };
+    for i in 0..want.len() {
+        let have: BTreeSet<String> = got["layers"].as_array().unwrap().iter().filter(|l| l["images"] == json!([i])).map(|l| l["id"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(have, unique(i), "only in image {i}");
+    }
+    assert!((0..want.len()).any(|i| !unique(i).is_empty()), "some image has a layer of its own");
+    // The text output says the same totals.
+    let text = Command::new(env!("CARGO_BIN_EXE_tarsier")).arg("shared").args(&archives).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.starts_with(&format!("== {} images, {} distinct layers:", want.len(), all.len())), "{text}");
+}

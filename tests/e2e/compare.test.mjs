@@ -234,6 +234,31 @@ test('same-size files from different layers are hashed with progress, and told a
   rmSync(dir, { recursive: true, force: true });
 });
 
+test('the layers the images of a multi-image archive share, as their bytes say (layer_truth.py)', async () => {
+  const archive = join(ROOT, '../shared/fixtures/images/c1_podman_docker-archive_multi.tar');
+  const [truthOf] = JSON.parse(execFileSync('python3', [join(ROOT, 'scripts/fixtures/layer_truth.py'), archive], { encoding: 'utf8' }));
+  const layers = truthOf.images.map((img) => new Map(img.layers.map((l) => [l.diff_id, l.size])));
+  const { page, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await dropFiles(page, [archive]);
+  const summary = page.getByText(`Layers these ${layers.length} images share`);
+  await summary.click();
+  const rows = page.locator('table.matrix tbody tr');
+  assert.equal(await rows.count(), layers.length);
+  for (let i = 0; i < layers.length; i += 1) {
+    const cells = rows.nth(i).locator('td');
+    for (let j = 0; j < layers.length; j += 1) {
+      const both = [...layers[i]].filter(([id]) => layers[j].has(id));
+      const cell = cells.nth(j);
+      assert.equal(await cell.getAttribute('data-layers'), String(both.length), `[${i}][${j}] layers`);
+      assert.equal(await cell.getAttribute('data-bytes'), String(both.reduce((s, [, n]) => s + n, 0)), `[${i}][${j}] bytes`);
+    }
+    const own = [...layers[i].keys()].filter((id) => layers.every((l, j) => j === i || !l.has(id)));
+    assert.equal(await page.locator(`ul.matrix-unique > li[data-image="${i}"]`).getAttribute('data-unique'), String(own.length), `only in ${i}`);
+  }
+  assert.deepEqual(errors, []);
+});
+
 test('"Compare with…" the archive on screen: the same image in another format has no differences; a replaced directory', async () => {
   const same = pair('format_docker_vs_oci_gzip');
   assert.deepEqual([same.added.length, same.removed.length, same.changed.length], [0, 0, 0]);

@@ -28,6 +28,8 @@ mod output;
 #[cfg(not(target_arch = "wasm32"))]
 mod scan;
 #[cfg(not(target_arch = "wasm32"))]
+mod shared;
+#[cfg(not(target_arch = "wasm32"))]
 mod seccomp;
 #[cfg(not(target_arch = "wasm32"))]
 mod status;
@@ -66,6 +68,8 @@ enum Command {
     Diff(diff::Args),
     /// Scan contents: secrets (deleted ones too), accounts, setuid triage.
     Scan(scan::Args),
+    /// The layers many images share (by diff_id), and their bytes.
+    Shared(shared::Args),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -82,5 +86,6 @@ fn main() -> ExitCode {
         Command::Build(args) => build::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Scan(args) => scan::run(&args),
+        Command::Shared(args) => shared::run(&args),
     }
 }

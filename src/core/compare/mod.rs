@@ -31,10 +31,12 @@
 mod config;
 mod files;
 mod layers;
+mod matrix;
 mod packages;
 pub mod text_diff;
 mod types;
 
+pub use matrix::{layer_matrix, LayerMatrix, MatrixImage, MatrixLayer, SharedCell};
 pub use text_diff::{is_text, unified_diff, TextDiff, MAX_DIFF_LINES, MAX_EDITS, MAX_TEXT_BYTES};
 pub use types::{ChangedFile, Comparison, ConfigChange, FileItem, LayerSide, LayersDiff, PackageChange, PackagesDiff, Side, Summary, Touched, Values};
 

@@ -61,6 +61,7 @@ pub fn compare_controls(props: &ControlsProps) -> Html {
         Callback::from(move |_| a.compare_images(pick.0, pick.1))
     };
     html! {
+        <>
         <div class="row compare-controls">
             <label class="file-button" for="compare-file">{"Compare with another archive…"}</label>
             <input type="file" id="compare-file" class="visually-hidden-input" accept=".tar,.tar.gz,.tgz,.tar.zst,application/x-tar,application/gzip" onchange={on_file} />
@@ -70,6 +71,8 @@ pub fn compare_controls(props: &ControlsProps) -> Html {
                 <button type="button" onclick={on_images} disabled={pick.0 == pick.1}>{"Compare these two images"}</button>
             }
         </div>
+        { super::layer_matrix::layer_matrix_view(&props.loaded.report) }
+        </>
     }
 }
 

@@ -13,6 +13,7 @@ pub mod format;
 pub mod image;
 pub mod image_page;
 pub mod inputs;
+pub mod layer_matrix;
 pub mod mask_view;
 pub mod paste_box;
 pub mod process_page;
