@@ -30,5 +30,6 @@ bench_setup() {
 measure() {
   local out; out=$(mktemp)
   /usr/bin/time -f "%e %M" -o "$out" "$@" > /dev/null || true
-  cat "$out"; rm -f "$out"
+  # The last line: GNU time puts "Command exited with non-zero status N" above it.
+  tail -n 1 "$out"; rm -f "$out"
 }

@@ -185,8 +185,12 @@ fn use_drop_anywhere(analyzer: &Analyzer) -> bool {
                 }
                 let files = e.dyn_ref::<web_sys::DragEvent>().and_then(web_sys::DragEvent::data_transfer).and_then(|dt| dt.files());
                 let Some(files) = files else { return };
-                // Two archives dropped at once are compared; one is opened (a `.json` one as a
-                // seccomp profile).
+                // Two archives dropped at once are compared, three or more shown as the layers
+                // their images share; one is opened (a `.json` one as a seccomp profile).
+                if files.length() > 2 {
+                    analyzer.compare_many((0..files.length()).filter_map(|i| files.get(i)).collect());
+                    return;
+                }
                 match (files.get(0), files.get(1)) {
                     (Some(a), Some(b)) => analyzer.compare_files(a, b),
                     (Some(file), None) if file.name().to_ascii_lowercase().ends_with(".json") => open_profile(&analyzer, &file),

@@ -4,7 +4,7 @@
 //! send the one on screen again.
 
 use super::client::spawn;
-use super::compare_worker::attach_second;
+use super::compare_worker::{attach_files, attach_second};
 use super::protocol::{encode, Request, RequestId, Response};
 use super::state::Action;
 use super::worker_handle::WorkerHandle;
@@ -59,10 +59,30 @@ impl CompareClient {
     /// # Errors
     /// A sentence for the user when the worker cannot be started or reached.
     pub fn start(&self, dispatch: Rc<dyn Fn(Action)>, id: RequestId, pair: &Pair<'_>) -> Result<(), String> {
+        let request = Request::Compare { id, name_a: pair.name_a.clone(), name_b: pair.name_b.clone(), image_a: pair.image_a, image_b: pair.image_b };
+        let message = encode(&request, Some(pair.file_a))?;
+        if let Some(file_b) = pair.file_b {
+            attach_second(&message, file_b)?;
+        }
+        self.send(dispatch, message)
+    }
+
+    /// Starts working out, as `id` in a new worker, the layers the images of `files` share.
+    ///
+    /// # Errors
+    /// A sentence for the user when the worker cannot be started or reached.
+    pub fn start_shared(&self, dispatch: Rc<dyn Fn(Action)>, id: RequestId, files: &[web_sys::File]) -> Result<(), String> {
+        let message = encode(&Request::Shared { id, names: files.iter().map(web_sys::File::name).collect() }, None)?;
+        attach_files(&message, files)?;
+        self.send(dispatch, message)
+    }
+
+    /// Sends `message` to a new worker, terminating any earlier comparison's.
+    fn send(&self, dispatch: Rc<dyn Fn(Action)>, message: wasm_bindgen::JsValue) -> Result<(), String> {
         self.cancel();
         let me = self.0.clone();
         let routed: Rc<dyn Fn(Action)> = Rc::new(move |action: Action| {
-            if matches!(action, Action::Worker(Response::Compared { .. })) {
+            if matches!(action, Action::Worker(Response::Compared { .. } | Response::SharedLayers { .. })) {
                 // Done: let the worker (and the indexes it holds) go, after this handler returns.
                 let done = me.borrow_mut().worker.take();
                 wasm_bindgen_futures::spawn_local(async move { drop(done) });
@@ -70,11 +90,6 @@ impl CompareClient {
             dispatch(action)
         });
         let handle = spawn(routed)?;
-        let request = Request::Compare { id, name_a: pair.name_a.clone(), name_b: pair.name_b.clone(), image_a: pair.image_a, image_b: pair.image_b };
-        let message = encode(&request, Some(pair.file_a))?;
-        if let Some(file_b) = pair.file_b {
-            attach_second(&message, file_b)?;
-        }
         handle.send_message(message)?;
         self.0.borrow_mut().worker = Some(handle);
         Ok(())

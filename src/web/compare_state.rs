@@ -3,7 +3,7 @@
 //! reducer as [`CompareAction`]s and [`Response::CompareProgress`] / [`Response::Compared`].
 
 use super::protocol::{RequestId, Response};
-use crate::core::compare::Comparison;
+use crate::core::compare::{Comparison, LayerMatrix};
 use crate::core::image::{ErrorReport, Progress};
 use std::rc::Rc;
 
@@ -21,6 +21,8 @@ pub struct CompareState {
     /// While it runs: which step, and how far.
     pub running: Option<Rc<CompareStep>>,
     pub result: Option<SharedComparison>,
+    /// The answer for several archives: the layers their images share.
+    pub matrix: Option<Rc<LayerMatrix>>,
     pub error: Option<ErrorReport>,
 }
 
@@ -67,12 +69,12 @@ impl CompareState {
     pub fn apply(&mut self, action: CompareAction) {
         match action {
             CompareAction::Started { id, name_a, name_b } => {
-                *self = CompareState { latest: id, open: true, name_a, name_b, running: Some(Rc::new(starting())), result: None, error: None };
+                *self = CompareState { latest: id, open: true, name_a, name_b, running: Some(Rc::new(starting())), result: None, matrix: None, error: None };
             }
             CompareAction::Cancelled => {
                 self.running = None;
                 self.latest = self.latest.wrapping_add(1); // answers in flight are stale now
-                if self.result.is_none() && self.error.is_none() {
+                if self.result.is_none() && self.matrix.is_none() && self.error.is_none() {
                     self.open = false;
                 }
             }
@@ -93,6 +95,14 @@ impl CompareState {
                 self.running = None;
                 match result {
                     Ok(c) => self.result = Some(SharedComparison(Rc::new(*c))),
+                    Err(e) => self.error = Some(e),
+                }
+                true
+            }
+            Response::SharedLayers { id, result } if id == self.latest && self.running.is_some() => {
+                self.running = None;
+                match result {
+                    Ok(m) => self.matrix = Some(Rc::new(*m)),
                     Err(e) => self.error = Some(e),
                 }
                 true

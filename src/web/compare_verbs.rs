@@ -14,6 +14,16 @@ impl Analyzer {
         self.start_compare(&pair);
     }
 
+    /// The layers the images of several archives dropped at once share.
+    pub fn compare_many(&self, files: Vec<web_sys::File>) {
+        let id = self.next_id();
+        let names: Vec<String> = files.iter().map(web_sys::File::name).collect();
+        self.dispatch_compare(CompareAction::Started { id, name_a: names.join(", "), name_b: String::new() });
+        if let Err(message) = self.compare.start_shared(self.dispatcher(), id, &files) {
+            self.state.dispatch(Action::Worker(Response::SharedLayers { id, result: Err(error_report("worker", message)) }));
+        }
+    }
+
     /// Compares the image on screen with image 0 of `other`.
     pub fn compare_with(&self, other: web_sys::File) {
         let Some((file, image)) = self.file_on_screen() else { return self.compare_failed("The archive on screen is no longer at hand; open it again.") };

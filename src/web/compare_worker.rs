@@ -8,7 +8,7 @@
 
 use super::protocol::{error_report, RequestId, Response};
 use super::worker_io::{index_file, post, reader, Throttle};
-use crate::core::compare::{compare_observed, Comparison, HashProgress};
+use crate::core::compare::{compare_observed, layer_matrix, Comparison, HashProgress};
 use crate::core::image::{self, Analysis, ErrorReport, Progress};
 use wasm_bindgen::JsCast;
 use web_sys::DedicatedWorkerGlobalScope;
@@ -22,6 +22,43 @@ pub const SECOND_FILE: &str = "file_b";
 /// A sentence for the user when the browser refuses.
 pub fn attach_second(message: &wasm_bindgen::JsValue, file: &web_sys::File) -> Result<(), String> {
     js_sys::Reflect::set(message, &SECOND_FILE.into(), file).map(|_| ()).map_err(|_| "could not attach the second file".to_owned())
+}
+
+/// The message key of the archives of a [`super::protocol::Request::Shared`].
+pub const FILES: &str = "files";
+
+/// Attaches `files` to a message built by [`super::protocol::encode`].
+///
+/// # Errors
+/// A sentence for the user when the browser refuses.
+pub fn attach_files(message: &wasm_bindgen::JsValue, files: &[web_sys::File]) -> Result<(), String> {
+    let array: js_sys::Array = files.iter().collect();
+    js_sys::Reflect::set(message, &FILES.into(), &array).map(|_| ()).map_err(|_| "could not attach the files".to_owned())
+}
+
+/// The archives attached by [`attach_files`] (what is not a file is left out).
+pub fn attached_files(message: &wasm_bindgen::JsValue) -> Vec<web_sys::File> {
+    let Ok(value) = js_sys::Reflect::get(message, &FILES.into()) else { return Vec::new() };
+    let Ok(array) = value.dyn_into::<js_sys::Array>() else { return Vec::new() };
+    array.iter().filter_map(|v| v.dyn_into::<web_sys::File>().ok()).collect()
+}
+
+/// Indexes every archive of a [`super::protocol::Request::Shared`] in turn (keeping only its
+/// report) and answers with the layers their images share.
+pub fn run_shared(scope: &DedicatedWorkerGlobalScope, id: RequestId, names: &[String], files: &[web_sys::File]) -> Response {
+    let result = (|| {
+        if files.len() != names.len() || files.is_empty() {
+            return Err(error_report("no_file", "the archives did not all reach the worker."));
+        }
+        let mut reports = Vec::with_capacity(files.len());
+        for (i, (file, name)) in files.iter().zip(names).enumerate() {
+            let label = format!("{name} ({} of {})", i + 1, files.len());
+            reports.push(index(scope, id, file, &label)?.report);
+        }
+        let sources: Vec<(&str, &image::Report)> = names.iter().map(String::as_str).zip(reports.iter()).collect();
+        Ok(Box::new(layer_matrix(&sources)))
+    })();
+    Response::SharedLayers { id, result }
 }
 
 /// The second archive attached to a message, if any.

@@ -73,6 +73,9 @@ pub enum Request {
     /// file (`file_b`, see [`super::compare_worker`]), or of the same file when none is attached.
     /// Runs in a worker of its own, which indexes both archives (cancelled by terminating it).
     Compare { id: RequestId, name_a: String, name_b: String, image_a: usize, image_b: usize },
+    /// The layers every image of several archives shares (the archives ride in the message as
+    /// `files`, named by `names`).
+    Shared { id: RequestId, names: Vec<String> },
     /// Scan the contents of image `image` of the attached archive (see [`super::scan_worker`]):
     /// in a worker of its own, which indexes the archive first (cancelled by terminating it).
     /// Answers [`Response::ScanProgress`]*, [`Response::Scanned`].
@@ -146,6 +149,8 @@ pub enum Response {
     CompareProgress { id: RequestId, step: String, progress: Progress },
     /// The answer to [`Request::Compare`].
     Compared { id: RequestId, result: Result<Box<crate::core::compare::Comparison>, ErrorReport> },
+    /// The answer to [`Request::Shared`].
+    SharedLayers { id: RequestId, result: Result<Box<crate::core::compare::LayerMatrix>, ErrorReport> },
     /// How far a scan is: its step, and done of total (bytes while indexing, files while reading).
     ScanProgress { id: RequestId, step: String, done: u64, total: u64 },
     /// The answer to [`Request::Scan`].

@@ -613,7 +613,7 @@ impl AppState {
                 next.seccomp.answered = id;
                 next.seccomp.results = Some(Rc::new(results));
             }
-            Response::CompareProgress { .. } | Response::Compared { .. } => {
+            Response::CompareProgress { .. } | Response::Compared { .. } | Response::SharedLayers { .. } => {
                 if !next.compare.on_response(response) {
                     return self;
                 }

@@ -103,6 +103,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web
             let file_b = compare_worker::second_file(data);
             compare_worker::run(scope, compare_worker::Job { id, file_a: file, file_b, name_a, name_b, image_a, image_b })
         }
+        Request::Shared { id, names } => compare_worker::run_shared(scope, id, &names, &compare_worker::attached_files(data)),
         Request::Scan { id, name, image, options } => scan_worker::run(scope, id, file, &name, image, &options),
         Request::Build { id, order } => {
             SESSION.with(|s| {

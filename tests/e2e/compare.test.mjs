@@ -234,16 +234,16 @@ test('same-size files from different layers are hashed with progress, and told a
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('the layers the images of a multi-image archive share, as their bytes say (layer_truth.py)', async () => {
-  const archive = join(ROOT, '../shared/fixtures/images/c1_podman_docker-archive_multi.tar');
-  const [truthOf] = JSON.parse(execFileSync('python3', [join(ROOT, 'scripts/fixtures/layer_truth.py'), archive], { encoding: 'utf8' }));
-  const layers = truthOf.images.map((img) => new Map(img.layers.map((l) => [l.diff_id, l.size])));
-  const { page, errors } = await open(browser, server.url);
-  await page.getByRole('button', { name: 'Container image' }).click();
-  await dropFiles(page, [archive]);
-  const summary = page.getByText(`Layers these ${layers.length} images share`);
-  await summary.click();
-  const rows = page.locator('table.matrix tbody tr');
+/** Every image's layers (diff_id → size) as scripts/fixtures/layer_truth.py reads them. */
+function layerTruth(archives) {
+  const truth = JSON.parse(execFileSync('python3', [join(ROOT, 'scripts/fixtures/layer_truth.py'), ...archives], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+  return truth.flatMap((a) => a.images.map((img) => new Map(img.layers.map((l) => [l.diff_id, l.size]))));
+}
+
+/** The matrix on the page (`scope`) against the truth: each pair's shared layers and bytes,
+ * and the layers only one image has. */
+async function checkMatrix(scope, layers) {
+  const rows = scope.locator('table.matrix tbody tr');
   assert.equal(await rows.count(), layers.length);
   for (let i = 0; i < layers.length; i += 1) {
     const cells = rows.nth(i).locator('td');
@@ -254,8 +254,34 @@ test('the layers the images of a multi-image archive share, as their bytes say (
       assert.equal(await cell.getAttribute('data-bytes'), String(both.reduce((s, [, n]) => s + n, 0)), `[${i}][${j}] bytes`);
     }
     const own = [...layers[i].keys()].filter((id) => layers.every((l, j) => j === i || !l.has(id)));
-    assert.equal(await page.locator(`ul.matrix-unique > li[data-image="${i}"]`).getAttribute('data-unique'), String(own.length), `only in ${i}`);
+    assert.equal(await scope.locator(`ul.matrix-unique > li[data-image="${i}"]`).getAttribute('data-unique'), String(own.length), `only in ${i}`);
   }
+}
+
+test('the layers the images of a multi-image archive share, as their bytes say (layer_truth.py)', async () => {
+  const archive = join(ROOT, '../shared/fixtures/images/c1_podman_docker-archive_multi.tar');
+  const layers = layerTruth([archive]);
+  const { page, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await dropFiles(page, [archive]);
+  await page.getByText(`Layers these ${layers.length} images share`).click();
+  await checkMatrix(page.locator('details.layer-matrix'), layers);
+  assert.deepEqual(errors, []);
+});
+
+test('three archives dropped at once: the layers all their images share, as their bytes say', async () => {
+  const archives = [join(ROOT, '../shared/fixtures/images/c1_podman_docker-archive_multi.tar'), join(PAIRS, 'base.docker.tar'), join(PAIRS, 'added_tree.docker.tar')];
+  const layers = layerTruth(archives);
+  const { page, requests, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await dropFiles(page, archives);
+  const matrix = page.getByRole('region', { name: 'Layers these images share' });
+  await matrix.waitFor({ timeout: 60000 });
+  assert.equal(await matrix.locator('h3').textContent(), `Layers these ${layers.length} images share`);
+  await checkMatrix(matrix, layers);
+  // Each image is named with its archive.
+  assert.match(await matrix.locator('table.matrix thead').textContent(), /base\.docker\.tar image 0/);
+  assert.deepEqual(foreign(requests, server.origin), []);
   assert.deepEqual(errors, []);
 });
 

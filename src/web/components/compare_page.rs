@@ -94,7 +94,8 @@ pub fn compare_page(props: &Props) -> Html {
     html! {
         <section class="card compare-page" aria-labelledby="compare-title">
             <div class="row">
-                <h2 id="compare-title">{"Compare: "}<span class="side-a">{ c.name_a.clone() }</span>{" → "}<span class="side-b">{ c.name_b.clone() }</span></h2>
+                <h2 id="compare-title">{"Compare: "}<span class="side-a">{ c.name_a.clone() }</span>
+                    if !c.name_b.is_empty() { {" → "}<span class="side-b">{ c.name_b.clone() }</span> }</h2>
                 <button type="button" onclick={on_close}>{"Close comparison"}</button>
             </div>
             if let Some(step) = &c.running {
@@ -112,6 +113,12 @@ pub fn compare_page(props: &Props) -> Html {
             }
             if let Some(result) = &c.result {
                 <ComparisonView comparison={result.clone()} />
+            }
+            if let Some(m) = &c.matrix {
+                <section class="layer-matrix" aria-label="Layers these images share">
+                    <h3>{ format!("Layers these {} images share", m.images.len()) }</h3>
+                    { super::layer_matrix::matrix_view(m) }
+                </section>
             }
         </section>
     }
