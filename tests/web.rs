@@ -200,11 +200,12 @@ async fn digest_checks_show_their_progress() {
 
 #[wasm_bindgen_test]
 fn a_preview_crosses_as_bytes_beside_the_json() {
-    use tarsier::web::protocol::{attached_bytes, decode, encode_with_bytes, FileContent};
+    use tarsier::web::protocol::{attached_bytes, decode, encode_with_bytes, FileAt, FileContent};
     let analysis = tarsier::core::image::analyze(std::io::Cursor::new(A1), A1.len() as u64, &Options::named("a1.tar"), &mut |_| tarsier::core::image::Flow::Continue).unwrap();
     let entry = analysis.merged_entry(0, "etc/passwd").unwrap();
     let bytes = b"root:x:0:0:root:/root:/bin/sh\n".to_vec();
-    let mut response = Response::FileRead { id: 1, path: "etc/passwd".into(), result: Ok(FileContent { entry, offset: 0, bytes: bytes.clone() }) };
+    let content = FileContent { entry, version: None, offset: 0, first_line: Some(1), bytes: bytes.clone() };
+    let mut response = Response::FileRead { id: 1, at: FileAt::merged("etc/passwd"), result: Ok(content) };
     let taken = response.take_bytes().unwrap();
     assert_eq!(taken, bytes);
     let (message, transfer) = encode_with_bytes(&response, &taken).unwrap();
@@ -213,8 +214,9 @@ fn a_preview_crosses_as_bytes_beside_the_json() {
     assert!(!json.contains("\"bytes\""), "no bytes in the JSON: {json}");
     let (mut back, _) = decode::<Response>(&message).unwrap();
     back.put_bytes(attached_bytes(&message).unwrap());
-    let Response::FileRead { result: Ok(content), .. } = back else { panic!("not a FileRead") };
+    let Response::FileRead { at, result: Ok(content), .. } = back else { panic!("not a FileRead") };
     assert_eq!(content.bytes, bytes);
+    assert_eq!((at, content.first_line), (FileAt::merged("etc/passwd"), Some(1)));
 }
 
 #[wasm_bindgen_test]

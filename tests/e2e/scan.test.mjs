@@ -27,6 +27,12 @@ function secretsFixture() {
 
 const cells = async (row) => (await row.locator('td').allTextContents()).map((t) => t.trim());
 
+/** Opens every folded group of the Findings table (rows that say the same of many paths). */
+async function expandAll(page) {
+  const closed = page.locator('table.findings-table button.fold[aria-expanded="false"]');
+  while (await closed.count()) await closed.first().click();
+}
+
 test('Scan contents: every planted secret with its layer, line and hiding layer, cut; keys, certificates, accounts, setuid', async () => {
   const { archive, truth } = secretsFixture();
   const { page, requests, errors } = await open(browser, server.url);
@@ -112,9 +118,11 @@ test('Findings: one table of header and content findings, counted and filtered b
   await page.getByRole('button', { name: 'Container image' }).click();
   await dropFile(page, archive);
   await page.getByRole('tab', { name: 'Findings' }).click();
-  const rows = page.locator('table.findings-table tbody tr');
+  // Findings, one a row (after every folded group is opened).
+  const rows = page.locator('table.findings-table tbody tr.finding');
   const countLine = page.locator('.findings-count');
   await countLine.getByText(/from the headers and the config; "Scan contents" below/).waitFor();
+  await expandAll(page);
   const headerRows = await rows.count();
   assert.ok(headerRows > 0);
   assert.equal(await page.locator('table.findings-table tr.finding.info').count(), 0, 'info is hidden at first');
@@ -122,6 +130,7 @@ test('Findings: one table of header and content findings, counted and filtered b
   await page.getByRole('button', { name: 'Scan contents' }).click();
   await page.locator('section.scan-contents .scan-report').waitFor({ timeout: 120000 });
   await countLine.getByText(/from the content scan\./).waitFor();
+  await expandAll(page);
   // Every planted secret is one row: high (an entropy guess medium), its path, layer (and what
   // hides it), line; the detail is the cut snippet, never the value.
   const secretRows = page.locator('table.findings-table tr.from-scan', { hasText: 'secret: ' });
@@ -157,6 +166,7 @@ test('Findings: one table of header and content findings, counted and filtered b
   assert.ok(infoCount >= certs, 'the unexpired certificates are info rows');
   await chip('info').click();
   assert.equal(await chip('info').getAttribute('aria-pressed'), 'true');
+  await expandAll(page);
   assert.equal(await page.locator('table.findings-table tr.finding.info').count(), infoCount);
   assert.equal(await page.locator('table.findings-table tr.finding.info', { hasText: 'certificate' }).count(), certs);
   await chip('high').click();
@@ -164,14 +174,17 @@ test('Findings: one table of header and content findings, counted and filtered b
   await chip('high').click();
   // The source and text filters.
   await page.getByLabel('From', { exact: true }).selectOption('headers');
+  await expandAll(page);
   assert.equal(await page.locator('table.findings-table tr.from-scan').count(), 0);
   // The header rows of before the scan, less those the scan raised (shell-giving setuid/setgid,
   // capabilities on interpreters), plus the info rows now shown.
   const raised = truth.setid.filter((s) => s.class === 'shell').length + truth.file_capabilities.filter((c) => c.interpreter).length;
   assert.equal(await rows.count(), headerRows - raised + await page.locator('table.findings-table tr.finding.info').count());
   await page.getByLabel('From', { exact: true }).selectOption('contents');
+  await expandAll(page);
   assert.equal(await rows.count(), await page.locator('table.findings-table tr.from-scan').count());
   await page.getByLabel('Filter', { exact: true }).fill('credentials.env');
+  await expandAll(page);
   assert.equal(await rows.count(), truth.secrets.filter((s) => s.path.endsWith('credentials.env')).length);
 
   // A secret of a file a later layer deleted: its path opens the version its layer wrote, at
@@ -196,6 +209,30 @@ test('Findings: one table of header and content findings, counted and filtered b
   const expected = execFileSync('bash', ['-c', 'tar -xOf "$1" "$2" | tar -xOf - "$3"', 'x', archive, member, hidden.path]);
   assert.deepEqual(readFileSync(await download.path()), expected);
   assert.deepEqual(foreign(requests, server.origin), []);
+  assert.deepEqual(errors, []);
+});
+
+test('Findings: many paths with the same finding fold into one row (Alpine: 308 symlinks to /bin/busybox, as GNU tar lists them)', async () => {
+  const archive = join(ROOT, '../shared/fixtures/public/aquasecurity__trivy/pkg/fanal/test/testdata/alpine-311.tar.gz');
+  const listing = readFileSync(`${archive}.truth/img0_layer00.tar-tvv.txt`, 'utf8').split('\n');
+  const busybox = listing.filter((l) => l.startsWith('l') && l.endsWith(' -> /bin/busybox')).map((l) => `/${l.split(/\s+/)[5]}`).sort();
+  assert.ok(busybox.length > 300);
+  const { page, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await dropFile(page, archive);
+  await page.getByRole('tab', { name: 'Findings' }).click();
+  const chip = page.getByRole('group', { name: 'Severities shown' }).getByRole('button', { name: /^info \d+$/ });
+  await chip.click();
+  const group = page.locator('table.findings-table tr.finding-group', { hasText: '/bin/busybox' });
+  assert.equal(await group.getAttribute('data-count'), String(busybox.length));
+  // One row stands for them all until opened; the table stays short.
+  assert.ok(await page.locator('table.findings-table tbody tr').count() < 20);
+  await group.getByRole('button', { name: `${busybox.length} paths` }).click();
+  const rows = page.locator('table.findings-table tr.finding', { hasText: '/bin/busybox' });
+  assert.equal(await rows.count(), busybox.length);
+  assert.deepEqual((await rows.locator('td:nth-child(3)').allTextContents()).map((t) => t.trim()).sort(), busybox);
+  await group.getByRole('button', { name: `${busybox.length} paths` }).click();
+  assert.equal(await rows.count(), 0);
   assert.deepEqual(errors, []);
 });
 

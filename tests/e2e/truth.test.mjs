@@ -98,6 +98,9 @@ async function checkFindings(page, img, c) {
   // Info rows are hidden at first: show every severity.
   const info = page.getByRole('group', { name: 'Severities shown' }).getByRole('button', { name: /^info \d+$/ });
   if (await info.getAttribute('aria-pressed') === 'false') await info.click();
+  // Rows that say the same of many paths are folded: open them all.
+  const closed = page.locator('table.findings-table button.fold[aria-expanded="false"]');
+  while (await closed.count()) await closed.first().click();
   const rows = page.locator('section.findings tr.finding');
   const found = {};
   for (let i = 0; i < await rows.count(); i++) {

@@ -88,7 +88,6 @@ impl Filter {
 
 #[function_component(Findings)]
 pub fn findings(props: &Props) -> Html {
-    let Some(analyzer) = use_context::<Analyzer>() else { return html! {} };
     let severities = use_state(|| vec![Severity::High, Severity::Medium, Severity::Low]);
     let source = use_state(|| "all".to_owned());
     let text = use_state(String::new);
@@ -147,13 +146,95 @@ pub fn findings(props: &Props) -> Html {
                 <input id="findings-text" type="search" value={(*text).clone()} oninput={typed_into(&text)} />
             </div>
             <p class="findings-count">{ format!("{} of {} findings shown. {scan_note}", shown.len(), rows.len()) }</p>
-            <table class="findings-table">
-                <thead><tr><th scope="col">{"Severity"}</th><th scope="col">{"What"}</th><th scope="col">{"Path"}</th><th scope="col">{"Layer"}</th><th scope="col">{"Line"}</th><th scope="col">{"Detail"}</th></tr></thead>
-                <tbody>{ for shown.iter().take(MAX_ROWS).map(|r| row_view(r, &analyzer)) }</tbody>
-            </table>
-            if shown.len() > MAX_ROWS { <p class="hint">{ format!("{} more not drawn: narrow them with the filters.", shown.len() - MAX_ROWS) }</p> }
+            <FindingRows rows={shown.into_iter().cloned().collect::<Vec<Row>>()} />
             <super::scan::ScanContents loaded={props.loaded.clone()} />
         </section>
+    }
+}
+
+/// Rows that say the same (severity, kind, detail) of at least this many paths fold into one.
+const FOLD_AT: usize = 3;
+
+#[derive(Properties, PartialEq)]
+struct RowsProps {
+    rows: Vec<Row>,
+}
+
+/// What the key of a group of rows is: the same severity, kind, detail and source.
+fn fold_key(r: &Row) -> String {
+    format!("{}|{}|{}|{}", severity_name(r.severity), r.from_scan, r.what, r.detail)
+}
+
+/// The table: a row per finding, or one row for many that say the same of several paths (312
+/// absolute symlinks to `/bin/busybox`), which opens to show them.
+#[function_component(FindingRows)]
+fn finding_rows(props: &RowsProps) -> Html {
+    let Some(analyzer) = use_context::<Analyzer>() else { return html! {} };
+    let open = use_state(std::collections::BTreeSet::<String>::new);
+    // Groups in the order of their first row (a row with a line is never folded: each is its own).
+    let mut groups: Vec<(String, Vec<&Row>)> = Vec::new();
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for r in &props.rows {
+        let key = if r.line.is_some() { format!("line|{}", groups.len()) } else { fold_key(r) };
+        match at.get(&key) {
+            Some(&i) => groups.get_mut(i).into_iter().for_each(|g| g.1.push(r)),
+            None => {
+                at.insert(key.clone(), groups.len());
+                groups.push((key, vec![r]));
+            }
+        }
+    }
+    let drawn = groups.len().min(MAX_ROWS);
+    html! {
+        <>
+            <table class="findings-table">
+                <thead><tr><th scope="col">{"Severity"}</th><th scope="col">{"What"}</th><th scope="col">{"Path"}</th><th scope="col">{"Layer"}</th><th scope="col">{"Line"}</th><th scope="col">{"Detail"}</th></tr></thead>
+                <tbody>
+                { for groups.iter().take(MAX_ROWS).map(|(key, rows)| match rows.as_slice() {
+                    [one] => row_view(one, &analyzer),
+                    many if many.len() < FOLD_AT => html! { <>{ for many.iter().map(|r| row_view(r, &analyzer)) }</> },
+                    many => group_view(key, many, &open, &analyzer),
+                }) }
+                </tbody>
+            </table>
+            if groups.len() > drawn { <p class="hint">{ format!("{} more rows not drawn: narrow them with the filters.", groups.len() - drawn) }</p> }
+        </>
+    }
+}
+
+/// One row for `rows` (the same finding on many paths), and the rows themselves when opened.
+fn group_view(key: &str, rows: &[&Row], open: &UseStateHandle<std::collections::BTreeSet<String>>, analyzer: &Analyzer) -> Html {
+    let Some(first) = rows.first() else { return html! {} };
+    let is_open = open.contains(key);
+    let toggle = {
+        let (open, key) = (open.clone(), key.to_owned());
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*open).clone();
+            if !next.remove(&key) {
+                next.insert(key.clone());
+            }
+            open.set(next);
+        })
+    };
+    let sev = severity_name(first.severity);
+    let layers: std::collections::BTreeSet<usize> = rows.iter().filter_map(|r| r.layer).collect();
+    let layer = match layers.len() {
+        0 => String::new(),
+        1 => layers.iter().next().map(usize::to_string).unwrap_or_default(),
+        n => format!("{n} layers"),
+    };
+    html! {
+        <>
+            <tr class={classes!("finding-group", sev, first.from_scan.then_some("from-scan"))} data-count={rows.len().to_string()}>
+                <td class="severity">{ sev }</td>
+                <td>{ first.what.clone() }</td>
+                <td><button type="button" class="link fold" aria-expanded={is_open.to_string()} onclick={toggle}>{ format!("{} paths", rows.len()) }</button></td>
+                <td>{ layer }</td>
+                <td></td>
+                <td>{ first.detail.clone() }</td>
+            </tr>
+            if is_open { { for rows.iter().map(|r| row_view(r, analyzer)) } }
+        </>
     }
 }
 
