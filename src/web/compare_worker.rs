@@ -5,6 +5,10 @@
 //! again here rather than shared with its worker (a worker's index cannot be handed over).
 //!
 //! The second archive travels beside the first in the message, under [`SECOND_FILE`].
+//!
+//! [`run_shared`] answers [`Request::Shared`](super::protocol::Request::Shared) in such a worker
+//! too: several archives (under [`FILES`]) indexed one after the other, and the layers their
+//! images share ([`layer_matrix`]); only each archive's report is kept.
 
 use super::protocol::{error_report, RequestId, Response};
 use super::worker_io::{index_file, post, reader, Throttle};

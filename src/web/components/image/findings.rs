@@ -43,13 +43,13 @@ fn scan_row(f: ScanFinding) -> Row {
     Row { severity: f.severity, what: f.what, path: f.path, layer: f.layer, line: f.line, hidden_by: f.hidden_by, detail: f.detail, from_scan: true }
 }
 
-/// Whether the scan's row `what` says what a header finding of `kind` says, and more.
-fn raises(kind: FindingKind, what: &str) -> bool {
+/// The scan's row that says what a header finding of `kind` says, and more (its `what`).
+fn raised_as(kind: FindingKind) -> Option<&'static str> {
     match kind {
-        FindingKind::Setuid => what == "setuid shell",
-        FindingKind::Setgid => what == "setgid shell",
-        FindingKind::FileCapabilities => what == "capabilities on an interpreter",
-        _ => false,
+        FindingKind::Setuid => Some("setuid shell"),
+        FindingKind::Setgid => Some("setgid shell"),
+        FindingKind::FileCapabilities => Some("capabilities on an interpreter"),
+        _ => None,
     }
 }
 
@@ -91,15 +91,17 @@ pub fn findings(props: &Props) -> Html {
     let severities = use_state(|| vec![Severity::High, Severity::Medium, Severity::Low]);
     let source = use_state(|| "all".to_owned());
     let text = use_state(String::new);
+    // The scan's rows, made once per report (not on every keystroke in the filter).
+    let scanned = use_memo(props.loaded.scan.report.clone(), |report| report.ready().map(|r| r.0.findings()).unwrap_or_default());
     let Some(img) = props.loaded.report.images.get(props.loaded.image) else { return html! {} };
-    let scanned = props.loaded.scan.report.ready().map(|r| r.0.findings()).unwrap_or_default();
     let from_scan = scanned.len();
     // A setuid/setgid file the scan found to give a shell, or capabilities on an interpreter:
     // the scan's high row says it, in place of the header's.
-    let raised = |f: &Finding| scanned.iter().any(|s| s.path == f.path && s.severity >= f.severity && raises(f.kind, &s.what));
+    let raising: std::collections::HashSet<(&str, &str)> = scanned.iter().map(|s| (s.path.as_str(), s.what.as_str())).collect();
+    let raised = |f: &Finding| raised_as(f.kind).is_some_and(|what| raising.contains(&(f.path.as_str(), what)));
     let mut rows: Vec<Row> = img.findings.iter().filter(|f| !raised(f)).map(header_row).collect();
     let header_rows = rows.len();
-    rows.extend(scanned.into_iter().map(scan_row));
+    rows.extend(scanned.iter().cloned().map(scan_row));
     rows.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.path.cmp(&b.path)).then_with(|| a.line.cmp(&b.line)));
     let filter = Filter { severities: (*severities).clone(), source: (*source).clone(), text: (*text).clone() };
     let shown: Vec<&Row> = rows.iter().filter(|r| filter.keeps(r)).collect();
