@@ -404,8 +404,28 @@ fn the_layers_many_images_share_as_their_bytes_say() {
         assert_eq!(have, unique(i), "only in image {i}");
     }
     assert!((0..want.len()).any(|i| !unique(i).is_empty()), "some image has a layer of its own");
-    // The text output says the same totals.
+    // The text output says the same totals, and lists the same layers as only one image's.
     let text = Command::new(env!("CARGO_BIN_EXE_tarsier")).arg("shared").args(&archives).output().unwrap();
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.starts_with(&format!("== {} images, {} distinct layers:", want.len(), all.len())), "{text}");
+    let listed: BTreeSet<(usize, String)> = text
+        .split("== Layers only one image has\n")
+        .nth(1)
+        .unwrap_or("")
+        .lines()
+        .map(|l| {
+            let mut w = l.split_whitespace();
+            let image = w.next().unwrap().trim_matches(|c| c == '[' || c == ']').parse().unwrap();
+            (image, w.next().unwrap().to_owned())
+        })
+        .collect();
+    let expected: BTreeSet<(usize, String)> = (0..want.len()).flat_map(|i| unique(i).into_iter().map(move |id| (i, id))).collect();
+    assert_eq!(listed, expected, "{text}");
+    // An archive that cannot be read: one sentence naming it, as text or as JSON.
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["shared", "/nonexistent.tar"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && out.stdout.is_empty() && err.starts_with("tarsier: ") && err.contains("/nonexistent.tar"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["shared", "--json"]).arg(&archives[0]).arg("/nonexistent.tar").output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!out.status.success() && v["error"]["message"].as_str().unwrap().contains("/nonexistent.tar"), "{v}");
 }
