@@ -37,6 +37,14 @@ pub(crate) struct Body {
     pub path: String,
 }
 
+impl Body {
+    /// The same entry of the same layer (by diff_id) is the same bytes: no need to hash. What
+    /// [`hash_work`] counts and [`content_change`] hashes both decide by this.
+    fn same_bytes(&self, other: &Body) -> bool {
+        self.diff_id.is_some() && self.diff_id == other.diff_id && self.path == other.path
+    }
+}
+
 fn kind_name(k: EntryKind) -> &'static str {
     match k {
         EntryKind::File | EntryKind::Hardlink => "file",
@@ -206,8 +214,7 @@ pub(crate) fn hash_work(a: &BTreeMap<String, Meta>, b: &BTreeMap<String, Meta>) 
     for (p, nb) in b {
         let Some(na) = a.get(p) else { continue };
         let (Some(ba), Some(bb)) = (&na.body, &nb.body) else { continue };
-        let same_entry = ba.diff_id.is_some() && ba.diff_id == bb.diff_id && ba.path == bb.path;
-        if na.kind == "file" && nb.kind == "file" && !same_entry && na.size == nb.size {
+        if na.kind == "file" && nb.kind == "file" && !ba.same_bytes(bb) && na.size == nb.size {
             work = (work.0.saturating_add(2), work.1.saturating_add(na.size.saturating_mul(2)));
         }
     }
@@ -224,8 +231,7 @@ fn content_change(
     vb: &mut Values,
 ) -> Result<(), ImageError> {
     let (Some(ba), Some(bb)) = (&a.body, &b.body) else { return Ok(()) };
-    // The same entry of the same layer (by diff_id) is the same bytes.
-    if ba.diff_id.is_some() && ba.diff_id == bb.diff_id && ba.path == bb.path {
+    if ba.same_bytes(bb) {
         return Ok(());
     }
     if a.size != b.size {

@@ -4,7 +4,7 @@
 //! binary's sizes and digests), with filters, a path search and a sort by size change. Also the
 //! controls that start a comparison from the archive on screen.
 
-use super::format::{human, short_digest};
+use super::format::{human, short_digest, tags_or_untagged};
 use crate::core::compare::{ChangedFile, Comparison, FileItem, LayerSide, Side, Touched};
 use crate::web::analyzer::Analyzer;
 use crate::web::compare_state::{CompareState, SharedComparison};
@@ -49,7 +49,7 @@ pub fn compare_controls(props: &ControlsProps) -> Html {
                 <label for={id}>{ label }</label>
                 <select id={id} {onchange}>
                     { for props.loaded.report.images.iter().map(|img| {
-                        let tags = if img.tags.is_empty() { "untagged".to_owned() } else { img.tags.join(", ") };
+                        let tags = tags_or_untagged(&img.tags);
                         html! { <option value={img.index.to_string()} selected={img.index == current}>{ format!("image {}: {tags}", img.index) }</option> }
                     }) }
                 </select>

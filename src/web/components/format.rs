@@ -5,6 +5,11 @@ pub fn human(bytes: u64) -> String {
     crate::core::status::human_bytes(bytes)
 }
 
+/// An image's tags for a label, or "untagged".
+pub fn tags_or_untagged(tags: &[String]) -> String {
+    if tags.is_empty() { "untagged".to_owned() } else { tags.join(", ") }
+}
+
 /// `sha256:abcdef…` shortened to 12 hex digits for tables (the full digest stays in a title).
 pub fn short_digest(d: &str) -> String {
     let hex = d.strip_prefix("sha256:").unwrap_or(d);

@@ -4,7 +4,7 @@
 //! total), the layers only one image has, and what storing them all once saves — the core's
 //! [`layer_matrix`], as `tarsier shared` prints it.
 
-use super::format::{human, short_digest};
+use super::format::{human, short_digest, tags_or_untagged};
 use crate::core::compare::{layer_matrix, LayerMatrix};
 use crate::core::image::Report;
 use yew::prelude::*;
@@ -12,7 +12,7 @@ use yew::prelude::*;
 fn image_name(m: &LayerMatrix, i: usize) -> String {
     let several = m.images.iter().any(|x| m.images.first().is_some_and(|f| f.archive != x.archive));
     m.images.get(i).map_or_else(String::new, |img| {
-        let tags = if img.tags.is_empty() { "untagged".to_owned() } else { img.tags.join(", ") };
+        let tags = tags_or_untagged(&img.tags);
         if several { format!("{} image {}: {tags}", img.archive, img.index) } else { format!("image {}: {tags}", img.index) }
     })
 }
