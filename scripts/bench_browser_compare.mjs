@@ -5,13 +5,18 @@
 // scripts/bench_compare.sh builds the pair (the 1 GiB image and it with one more layer) and times
 // `tarsier diff` and `diff -r` on it; docs/benchmarks.md puts the three side by side.
 //
-// usage: node scripts/bench_browser_compare.mjs A.tar B.tar [--timeout-min M]
+// With --with, A is opened on the page first (the time to open it is reported apart), then
+// "Compare with…" B: the comparison's worker adopts A's index from A's own worker instead of
+// reading A's layers again. Both ways print the comparison worker's wasm memory (its peak) and
+// the bytes of A it read.
+//
+// usage: node scripts/bench_browser_compare.mjs A.tar B.tar [--with] [--timeout-min M]
 //   env: TARSIER_DIST (the site to serve, default dist/), CHROMIUM (default /usr/bin/chromium)
 import { parseArgs } from 'node:util';
 import { resolve, basename } from 'node:path';
 import { serve, launch, open, foreign } from '../tests/e2e/harness.mjs';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'timeout-min': { type: 'string', default: '30' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'timeout-min': { type: 'string', default: '30' }, with: { type: 'boolean', default: false } } });
 if (positionals.length !== 2) {
   console.error('usage: node scripts/bench_browser_compare.mjs A.tar B.tar [--timeout-min M]');
   process.exit(2);
@@ -31,19 +36,38 @@ try {
       await new Promise((ok) => setTimeout(ok, 500));
     }
   })();
-  const data = { items: [], files: [a, b], dragOperationsMask: 1 };
-  const started = Date.now();
-  for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x: 200, y: 300, data });
+  const timeout = Number(values['timeout-min']) * 60_000;
+  let openMs = null;
+  let started;
+  if (values.with) {
+    const opening = Date.now();
+    await page.getByLabel('Choose an image archive…').setInputFiles(a);
+    // The control appears once the archive is indexed (its worker holds the index).
+    await page.getByLabel('Compare with another archive…').waitFor({ state: 'attached', timeout });
+    openMs = Date.now() - opening;
+    started = Date.now();
+    await page.getByLabel('Compare with another archive…').setInputFiles(b);
+  } else {
+    const data = { items: [], files: [a, b], dragOperationsMask: 1 };
+    started = Date.now();
+    for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x: 200, y: 300, data });
+  }
   const summary = page.locator('.compare-summary');
-  await summary.waitFor({ timeout: Number(values['timeout-min']) * 60_000 });
+  await summary.waitFor({ timeout });
   const elapsed = Date.now() - started;
   sampling = false;
   await sampler;
   const count = async (key) => Number(await page.locator(`.compare-summary dd[data-count="${key}"]`).textContent());
   const hashed = await page.getByText(/file bodies \(.*\) were read to tell same-size files apart\./).textContent().catch(() => null);
+  const attr = async (name) => Number(await page.locator('section.compare-page').getAttribute(name));
   console.log(JSON.stringify({
     a: basename(a), b: basename(b),
-    drop_to_summary_ms: elapsed,
+    mode: values.with ? 'open A, then compare with B' : 'both dropped at once',
+    open_a_ms: openMs,
+    to_summary_ms: elapsed,
+    worker_wasm_memory_bytes: await attr('data-worker-memory'),
+    layers_of_a_given: await attr('data-layers-given'),
+    read_of_a_bytes: await attr('data-read-a'),
     added: await count('added'), removed: await count('removed'), changed: await count('changed'),
     hashed,
     page_heap_peak_bytes: heapPeak,

@@ -72,6 +72,23 @@ fn layer_listings(archive: &Path, image: usize) -> Option<Vec<BTreeSet<String>>>
     Some(out)
 }
 
+/// sha256 (hex) of `path` in layer `layer` (position in the image) of a docker-archive, as GNU
+/// tar extracts it from the layer `manifest.json` names.
+fn tar_member_sha256(archive: &Path, image: usize, layer: usize, path: &str) -> String {
+    let manifest = Command::new("tar").arg("-xOf").arg(archive).arg("manifest.json").output().unwrap();
+    let manifest: Value = serde_json::from_slice(&manifest.stdout).unwrap();
+    let member = manifest[image]["Layers"][layer].as_str().unwrap().to_owned();
+    let body = Command::new("tar").arg("-xOf").arg(archive).arg(&member).output().unwrap();
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("member-{}", std::process::id()));
+    std::fs::write(&tmp, &body.stdout).unwrap();
+    let list = Command::new("tar").arg("-tf").arg(&tmp).output().unwrap();
+    let name = String::from_utf8(list.stdout).unwrap().lines().find(|l| l.trim_start_matches("./") == path).map(str::to_owned);
+    let name = name.unwrap_or_else(|| panic!("{path} is not in {member} of {}", archive.display()));
+    let out = Command::new("sh").arg("-c").arg("tar -xOf \"$0\" \"$1\" | sha256sum").arg(&tmp).arg(&name).output().unwrap();
+    let _ = std::fs::remove_file(&tmp);
+    String::from_utf8(out.stdout).unwrap().split_whitespace().next().unwrap().to_owned()
+}
+
 /// The last layer whose listing holds `path` (a file written there, not a parent implied).
 fn last_writer(layers: &[BTreeSet<String>], path: &str) -> Option<u64> {
     layers.iter().rposition(|l| l.contains(path)).map(|i| i as u64)
@@ -304,26 +321,28 @@ fn packages_of_an_apk_image_and_a_dpkg_image() {
     assert_eq!(c.layers.shared_bytes, 0);
 }
 
+/// A pair archive analyzed, and the file again to read bodies from.
+fn open(name: &str) -> (tarsier::core::image::Analysis, std::fs::File) {
+    use tarsier::core::image::{analyze, Flow, Options};
+    let path = pairs().join(name);
+    let f = std::fs::File::open(&path).unwrap();
+    let len = f.metadata().unwrap().len();
+    (analyze(f, len, &Options::named(name), &mut |_| Flow::Continue).unwrap(), std::fs::File::open(&path).unwrap())
+}
+
 /// Hashing reports its progress against what it will read: the last report has done all the
 /// files and bytes the summary says were hashed (the same-size files from different layers), and
 /// a tick that says stop ends the comparison as cancelled.
 #[test]
 fn hashing_progress_counts_every_body_read_and_cancel_stops_it() {
-    use tarsier::core::compare::{compare_observed, HashProgress};
-    use tarsier::core::image::{analyze, Flow, ImageError, Options};
-    let dir = pairs();
-    let open = |name: &str| {
-        let path = dir.join(name);
-        let f = std::fs::File::open(&path).unwrap();
-        let len = f.metadata().unwrap().len();
-        (analyze(f, len, &Options::named(name), &mut |_| Flow::Continue).unwrap(), std::fs::File::open(&path).unwrap())
-    };
+    use tarsier::core::compare::{compare_observed, HashProgress, KnownHashes};
+    use tarsier::core::image::ImageError;
     let ((a, mut ra), (b, mut rb)) = (open("base.docker.tar"), open("same_size_content.docker.tar"));
     let mut seen: Vec<HashProgress> = Vec::new();
     let c = compare_observed(&a, &mut ra, 0, &b, &mut rb, 0, &mut |p| {
         seen.push(p);
         true
-    })
+    }, &mut KnownHashes::default())
     .unwrap();
     assert!(c.summary.hashed_files >= 2, "the pair has a same-size change: {:?}", c.summary);
     let first = seen.first().unwrap();
@@ -337,7 +356,7 @@ fn hashing_progress_counts_every_body_read_and_cancel_stops_it() {
     let stopped = compare_observed(&a, &mut ra, 0, &b, &mut rb, 0, &mut |_| {
         calls += 1;
         calls < 2
-    });
+    }, &mut KnownHashes::default());
     assert!(matches!(stopped, Err(ImageError::Cancelled)), "{stopped:?}");
     // Nothing to hash (the same image in two formats): one report, all zero.
     let ((x, mut rx), (y, mut ry)) = (open("base.docker.tar"), open("base.oci-gzip.tar"));
@@ -345,9 +364,53 @@ fn hashing_progress_counts_every_body_read_and_cancel_stops_it() {
     compare_observed(&x, &mut rx, 0, &y, &mut ry, 0, &mut |p| {
         reports.push(p);
         true
-    })
+    }, &mut KnownHashes::default())
     .unwrap();
     assert_eq!(reports, vec![HashProgress::default()]);
+}
+
+/// The digests one comparison read are given to the next (what the page keeps between
+/// comparisons of the archive on screen): comparing the pair again, either way round, reads no
+/// body and gives the same comparison; the digests kept are `sha256sum`'s of GNU tar's
+/// extraction of each side's layer.
+#[test]
+fn digests_read_once_are_not_read_again() {
+    use tarsier::core::compare::{compare_observed, Comparison, KnownHashes};
+    let dir = pairs();
+    let ((a, mut ra), (b, mut rb)) = (open("base.docker.tar"), open("same_size_content.docker.tar"));
+    let mut known = KnownHashes::default();
+    let first = compare_observed(&a, &mut ra, 0, &b, &mut rb, 0, &mut |_| true, &mut known).unwrap();
+    assert!(first.summary.hashed_files >= 2 && first.summary.known_files == 0, "{:?}", first.summary);
+    assert_eq!(known.len() as u64, first.summary.hashed_files, "every body read is kept");
+    let without_counts = |c: &Comparison| {
+        let mut c = c.clone();
+        (c.summary.hashed_files, c.summary.hashed_bytes, c.summary.known_files) = (0, 0, 0);
+        c
+    };
+    let mut ticks = Vec::new();
+    let again = compare_observed(&a, &mut ra, 0, &b, &mut rb, 0, &mut |p| {
+        ticks.push(p);
+        true
+    }, &mut known).unwrap();
+    assert_eq!((again.summary.hashed_files, again.summary.hashed_bytes), (0, 0), "nothing read again");
+    assert_eq!(again.summary.known_files, first.summary.hashed_files);
+    assert_eq!(ticks.len(), 1, "nothing to hash, so one report: {ticks:?}");
+    assert_eq!(without_counts(&again), without_counts(&first));
+    let swapped = compare_observed(&b, &mut rb, 0, &a, &mut ra, 0, &mut |_| true, &mut known).unwrap();
+    assert_eq!(swapped.summary.hashed_files, 0);
+    assert_eq!(swapped.summary.changed, first.summary.changed);
+    // The digests against GNU tar: each changed file's two digests, from its layer's extraction.
+    let changed: Vec<_> = first.changed.iter().filter(|c| c.what.iter().any(|w| w == "sha256") && c.a.sha256.is_some()).collect();
+    assert!(!changed.is_empty(), "a same-size content change: {:?}", first.changed);
+    for (analysis, side, archive) in [(&a, 0, "base.docker.tar"), (&b, 1, "same_size_content.docker.tar")] {
+        for c in &changed {
+            let (layer, digest) = if side == 0 { (c.layer_a, c.a.sha256.clone()) } else { (c.layer_b, c.b.sha256.clone()) };
+            let diff_id = analysis.report.images[0].layers[layer].diff_id.clone().unwrap();
+            let path = c.path.trim_start_matches('/');
+            assert_eq!(known.get(&diff_id, path), digest.as_deref(), "{archive} {path}");
+            assert_eq!(digest.unwrap(), tar_member_sha256(&dir.join(archive), 0, layer, path), "{archive} {path}");
+        }
+    }
 }
 
 /// `tarsier shared` (many images: the layers each pair shares, and their bytes) against every

@@ -2,7 +2,9 @@
 //! and for the adversarial corpus (`scripts/make_adversarial.py`), every member is indexed on its
 //! own with `index_member`, packed with `to_bytes` and unpacked with `from_bytes` (the trip
 //! between workers), and adopted by `analyze_prepared`; the full JSON report, or the error, must
-//! equal what `analyze` gives.
+//! equal what `analyze` gives. The same holds for an analysis' own index exported
+//! (`Analysis::export_index`, what the page hands the comparison's worker), packed, and adopted by
+//! a second analysis of the same file, which then reads only the archive's own headers.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -13,9 +15,47 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tarsier::core::image::{
-    analyze, analyze_prepared, index_member, parallel_candidates, Analysis, Flow, ImageError, Options,
-    PreIndexed,
+    analyze, analyze_prepared, index_member, parallel_candidates, Analysis, ArchiveIndex, Flow, ImageError,
+    Options, PreIndexed, SEEK_WINDOW,
 };
+use std::io::{Read, Seek, SeekFrom};
+
+/// A reader that counts the bytes read through it.
+struct Counting<'a> {
+    inner: Cursor<&'a [u8]>,
+    read: u64,
+}
+
+impl Read for Counting<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for Counting<'_> {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(to)
+    }
+}
+
+/// Analyzes `bytes` (counting what is read), exports the index, packs and unpacks it, and
+/// analyzes again adopting it. `None` when the first analysis fails (nothing to export); else the
+/// first result, the second, the layers exported, and the bytes each analysis read.
+fn reanalyzed(bytes: &[u8], opts: &Options) -> Option<(String, String, usize, u64, u64)> {
+    let len = bytes.len() as u64;
+    let mut first_reader = Counting { inner: Cursor::new(bytes), read: 0 };
+    let first = analyze(&mut first_reader, len, opts, &mut |_| Flow::Continue).ok()?;
+    let packed = first.export_index().to_bytes();
+    let index = ArchiveIndex::from_bytes(&packed).unwrap();
+    assert_eq!(index.to_bytes(), packed, "packing round-trips");
+    assert_eq!(index.total_len, len);
+    let layers = index.layers.len();
+    let mut second_reader = Counting { inner: Cursor::new(bytes), read: 0 };
+    let second = outcome(analyze_prepared(&mut second_reader, len, opts, &mut |_| Flow::Continue, index.layers));
+    Some((outcome(Ok(first)), second, layers, first_reader.read, second_reader.read))
+}
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
@@ -75,6 +115,15 @@ fn same_result(path: &Path) -> usize {
     let serial = outcome(analyze(Cursor::new(&bytes), bytes.len() as u64, &opts, &mut |_| Flow::Continue));
     let (n, par) = parallel(&bytes, &opts);
     assert!(serial == par, "{}: parallel result differs\nserial:   {:.600}\nparallel: {:.600}", path.display(), serial, par);
+    if let Some((first, second, layers, read_first, read_second)) = reanalyzed(&bytes, &opts) {
+        assert!(first == serial, "{}: analysis is not repeatable", path.display());
+        assert!(second == serial, "{}: the exported index gives another result\nserial:  {:.600}\nadopted: {:.600}", path.display(), serial, second);
+        // The archive is read in windows of SEEK_WINDOW: a small one is read whole either way.
+        let plain = !matches!(bytes.get(..2), Some([0x1f, 0x8b]) | Some([0x28, 0xb5]));
+        if plain && layers > 0 && bytes.len() > 4 * SEEK_WINDOW {
+            assert!(read_second < read_first, "{}: adopting {layers} layers read {read_second} bytes, indexing read {read_first}", path.display());
+        }
+    }
     n
 }
 
@@ -92,6 +141,33 @@ fn fixtures_index_the_same_in_parallel() {
     }
     // The uncompressed archives' layers really went through the parallel path.
     assert!(layers >= 20, "only {layers} layers were prepared");
+    // And the exported indexes were adopted across every kind of archive: plain, gzip, OCI.
+    let exported: usize = files.iter().filter_map(|f| {
+        let bytes = std::fs::read(f).unwrap();
+        reanalyzed(&bytes, &Options::named(name_of(f))).map(|r| r.2)
+    }).sum();
+    assert!(exported >= 30, "only {exported} layers were exported");
+}
+
+/// A packed archive index cut anywhere, or with a byte changed in its framing, is refused with a
+/// sentence, never a panic; an index of another length is told by its `total_len`.
+#[test]
+fn a_damaged_archive_index_is_refused() {
+    let path = fixtures().join("images/a1_podman_docker-archive.tar");
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let a = analyze(Cursor::new(&bytes), bytes.len() as u64, &Options::named("a1.tar"), &mut |_| Flow::Continue).unwrap();
+    let packed = a.export_index().to_bytes();
+    assert!(packed.len() > 100);
+    for cut in (0..packed.len()).step_by(7) {
+        assert!(ArchiveIndex::from_bytes(&packed[..cut]).is_err(), "cut at {cut} accepted");
+    }
+    let mut longer = packed.clone();
+    longer.push(0);
+    assert!(ArchiveIndex::from_bytes(&longer).unwrap_err().contains("after its last layer"));
+    let mut lying = packed.clone();
+    let count_at = b"TARSIER-ARCHIVE-INDEX-1\n".len() + 8;
+    lying[count_at..count_at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+    assert!(ArchiveIndex::from_bytes(&lying).unwrap_err().contains("counts more layers"));
 }
 
 /// Layers whose owners, paths, whiteouts and odd members overlap, so that a prepared layer's own

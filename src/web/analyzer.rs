@@ -23,7 +23,7 @@ pub const SEARCH_LIMIT: usize = 2000;
 #[derive(Clone)]
 pub struct Analyzer {
     worker: WorkerSlot,
-    images: ImageSessions,
+    pub(super) images: ImageSessions,
     /// The worker builds from nothing or a rootfs run in (builds on an open archive run in
     /// that archive's worker, which holds its index and its file).
     builder: WorkerSlot,
@@ -41,9 +41,15 @@ impl PartialEq for Analyzer {
 }
 
 impl Analyzer {
+    /// Where workers' answers go: the reducer — but the archive's index asked for a comparison
+    /// goes to the comparison waiting for it.
     pub(super) fn dispatcher(&self) -> Rc<dyn Fn(Action)> {
         let dispatch = self.state.dispatcher();
-        Rc::new(move |action| dispatch.dispatch(action))
+        let compare = self.compare.clone();
+        Rc::new(move |action| match action {
+            Action::IndexExported { id, bytes } => compare.index_exported(id, &bytes),
+            other => dispatch.dispatch(other),
+        })
     }
 
     /// Indexes a dropped or chosen archive in a new worker; the newest file wins.

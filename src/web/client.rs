@@ -26,6 +26,10 @@ pub(super) fn spawn(dispatch: Rc<dyn Fn(Action)>) -> Result<WorkerHandle, String
         Rc::new(move |message| {
             dispatch(match decode::<Response>(message) {
                 Ok((Response::Built { id, result }, file)) => Action::BuildDone { id, result: built_file(id, result, file) },
+                // Kept as the JS array it came in: it only passes through to the comparison's worker.
+                Ok((Response::IndexExported { id, .. }, _)) => {
+                    Action::IndexExported { id, bytes: js_sys::Reflect::get(message, &"bytes".into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED) }
+                }
                 Ok((mut response, _)) => {
                     if let Some(bytes) = attached_bytes(message) {
                         response.put_bytes(bytes);

@@ -2,10 +2,17 @@
 //! cancelling or closing terminates it, and it is let go once it has answered, with the two
 //! indexes it held), and the files of the archives opened on the page, so "Compare with…" can
 //! send the one on screen again.
+//!
+//! When one side is the archive on screen, its worker's index goes along: the comparison first
+//! asks that worker for it ([`Request::ExportIndex`]) and starts when the packed index arrives
+//! ([`CompareClient::index_exported`]), so the comparison's worker adopts it instead of reading
+//! the archive's layers again. The body digests each comparison read are kept here
+//! ([`KnownHashes`]) and given to the next one.
 
 use super::client::spawn;
 use super::compare_worker::{attach_files, attach_second};
-use super::protocol::{encode, Request, RequestId, Response};
+use crate::core::compare::KnownHashes;
+use super::protocol::{encode, CompareStats, Request, RequestId, Response};
 use super::state::Action;
 use super::worker_handle::WorkerHandle;
 use std::cell::RefCell;
@@ -21,6 +28,17 @@ pub struct CompareClient(Rc<RefCell<Inner>>);
 struct Inner {
     worker: Option<WorkerHandle>,
     files: Vec<(RequestId, web_sys::File)>,
+    /// A comparison waiting for the index of the archive on screen.
+    waiting: Option<Waiting>,
+    /// Body digests read by earlier comparisons.
+    known: KnownHashes,
+}
+
+/// A comparison's message, ready but for the index it waits for.
+struct Waiting {
+    id: RequestId,
+    message: wasm_bindgen::JsValue,
+    dispatch: Rc<dyn Fn(Action)>,
 }
 
 impl PartialEq for CompareClient {
@@ -55,16 +73,50 @@ impl CompareClient {
     }
 
     /// Starts comparing `pair` as `id` in a new worker, terminating any earlier comparison.
+    /// With `ask_index` (which asks the worker of the archive on screen, side A, for its index
+    /// as `id`), the comparison waits for [`CompareClient::index_exported`]; should asking
+    /// fail, it starts at once and indexes side A itself.
     ///
     /// # Errors
     /// A sentence for the user when the worker cannot be started or reached.
-    pub fn start(&self, dispatch: Rc<dyn Fn(Action)>, id: RequestId, pair: &Pair<'_>) -> Result<(), String> {
-        let request = Request::Compare { id, name_a: pair.name_a.clone(), name_b: pair.name_b.clone(), image_a: pair.image_a, image_b: pair.image_b };
+    pub fn start(&self, dispatch: Rc<dyn Fn(Action)>, id: RequestId, pair: &Pair<'_>, ask_index: Option<&dyn Fn() -> Result<(), String>>) -> Result<(), String> {
+        let known = self.0.borrow().known.clone();
+        let request = Request::Compare { id, name_a: pair.name_a.clone(), name_b: pair.name_b.clone(), image_a: pair.image_a, image_b: pair.image_b, known };
         let message = encode(&request, Some(pair.file_a))?;
         if let Some(file_b) = pair.file_b {
             attach_second(&message, file_b)?;
         }
+        self.cancel();
+        if let Some(ask) = ask_index {
+            if ask().is_ok() {
+                self.0.borrow_mut().waiting = Some(Waiting { id, message, dispatch });
+                return Ok(());
+            }
+        }
         self.send(dispatch, message)
+    }
+
+    /// The index of the archive on screen arrived for comparison `id` (`bytes`: its packed
+    /// [`crate::core::image::ArchiveIndex`], or undefined): the comparison waiting for it starts,
+    /// with it. An answer for a comparison no longer waiting is dropped.
+    pub fn index_exported(&self, id: RequestId, bytes: &wasm_bindgen::JsValue) {
+        let waiting = {
+            let mut inner = self.0.borrow_mut();
+            match inner.waiting.take() {
+                Some(w) if w.id == id => Some(w),
+                other => {
+                    inner.waiting = other;
+                    None
+                }
+            }
+        };
+        let Some(Waiting { message, dispatch, .. }) = waiting else { return };
+        if !bytes.is_undefined() && js_sys::Reflect::set(&message, &"bytes".into(), bytes).is_err() {
+            web_sys::console::warn_1(&"tarsier: the archive's index could not be attached; the comparison reads the archive again".into());
+        }
+        if let Err(message) = self.send(dispatch.clone(), message) {
+            dispatch(Action::Worker(Response::Compared { id, result: Err(super::protocol::error_report("worker", message)), known: KnownHashes::default(), stats: CompareStats::default() }));
+        }
     }
 
     /// Starts working out, as `id` in a new worker, the layers the images of `files` share.
@@ -81,7 +133,14 @@ impl CompareClient {
     fn send(&self, dispatch: Rc<dyn Fn(Action)>, message: wasm_bindgen::JsValue) -> Result<(), String> {
         self.cancel();
         let me = self.0.clone();
-        let routed: Rc<dyn Fn(Action)> = Rc::new(move |action: Action| {
+        let routed: Rc<dyn Fn(Action)> = Rc::new(move |mut action: Action| {
+            if let Action::Worker(Response::Compared { known, .. }) = &mut action {
+                // The digests it read (with those it was given) serve the next comparison.
+                let known = std::mem::take(known);
+                if !known.is_empty() {
+                    me.borrow_mut().known = known;
+                }
+            }
             if matches!(action, Action::Worker(Response::Compared { .. } | Response::SharedLayers { .. })) {
                 // Done: let the worker (and the indexes it holds) go, after this handler returns.
                 let done = me.borrow_mut().worker.take();
@@ -95,9 +154,12 @@ impl CompareClient {
         Ok(())
     }
 
-    /// Stops the comparison running, if any (terminates its worker).
+    /// Stops the comparison running or waiting, if any (terminates its worker).
     pub fn cancel(&self) {
-        let worker = self.0.borrow_mut().worker.take();
-        drop(worker);
+        let (worker, waiting) = {
+            let mut inner = self.0.borrow_mut();
+            (inner.worker.take(), inner.waiting.take())
+        };
+        drop((worker, waiting));
     }
 }

@@ -2,7 +2,7 @@
 //! why it failed. A part of [`super::state::AppState`]; its changes go through the app's one
 //! reducer as [`CompareAction`]s and [`Response::CompareProgress`] / [`Response::Compared`].
 
-use super::protocol::{RequestId, Response};
+use super::protocol::{CompareStats, RequestId, Response};
 use crate::core::compare::{Comparison, LayerMatrix};
 use crate::core::image::{ErrorReport, Progress};
 use std::rc::Rc;
@@ -24,6 +24,8 @@ pub struct CompareState {
     /// The answer for several archives: the layers their images share.
     pub matrix: Option<Rc<LayerMatrix>>,
     pub error: Option<ErrorReport>,
+    /// What the comparison's worker spent (its memory, what it read of side A).
+    pub stats: Option<CompareStats>,
 }
 
 /// A comparison, shared and compared by identity (as [`super::state::Shared`], which this
@@ -69,7 +71,7 @@ impl CompareState {
     pub fn apply(&mut self, action: CompareAction) {
         match action {
             CompareAction::Started { id, name_a, name_b } => {
-                *self = CompareState { latest: id, open: true, name_a, name_b, running: Some(Rc::new(starting())), result: None, matrix: None, error: None };
+                *self = CompareState { latest: id, open: true, name_a, name_b, running: Some(Rc::new(starting())), result: None, matrix: None, error: None, stats: None };
             }
             CompareAction::Cancelled => {
                 self.running = None;
@@ -91,8 +93,9 @@ impl CompareState {
                 self.running = Some(Rc::new(step_of(step, &progress)));
                 true
             }
-            Response::Compared { id, result } if id == self.latest && self.running.is_some() => {
+            Response::Compared { id, result, stats, .. } if id == self.latest && self.running.is_some() => {
                 self.running = None;
+                self.stats = Some(stats);
                 match result {
                     Ok(c) => self.result = Some(SharedComparison(Rc::new(*c))),
                     Err(e) => self.error = Some(e),

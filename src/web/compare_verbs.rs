@@ -4,14 +4,15 @@
 use super::analyzer::Analyzer;
 use super::compare_client::Pair;
 use super::compare_state::CompareAction;
-use super::protocol::{error_report, Response};
+use super::protocol::{error_report, CompareStats, Request, Response};
+use crate::core::compare::KnownHashes;
 use super::state::Action;
 
 impl Analyzer {
     /// Compares image 0 of `a` with image 0 of `b` (two archives dropped at once).
     pub fn compare_files(&self, a: web_sys::File, b: web_sys::File) {
         let pair = Pair { name_a: a.name(), name_b: b.name(), file_a: &a, file_b: Some(&b), image_a: 0, image_b: 0 };
-        self.start_compare(&pair);
+        self.start_compare(&pair, false);
     }
 
     /// The layers the images of several archives dropped at once share.
@@ -28,14 +29,14 @@ impl Analyzer {
     pub fn compare_with(&self, other: web_sys::File) {
         let Some((file, image)) = self.file_on_screen() else { return self.compare_failed("The archive on screen is no longer at hand; open it again.") };
         let pair = Pair { name_a: self.image_label(image), name_b: other.name(), file_a: &file, file_b: Some(&other), image_a: image, image_b: 0 };
-        self.start_compare(&pair);
+        self.start_compare(&pair, true);
     }
 
     /// Compares two images of the archive on screen.
     pub fn compare_images(&self, image_a: usize, image_b: usize) {
         let Some((file, _)) = self.file_on_screen() else { return self.compare_failed("The archive on screen is no longer at hand; open it again.") };
         let pair = Pair { name_a: self.image_label(image_a), name_b: self.image_label(image_b), file_a: &file, file_b: None, image_a, image_b };
-        self.start_compare(&pair);
+        self.start_compare(&pair, true);
     }
 
     /// Stops the comparison running.
@@ -50,18 +51,22 @@ impl Analyzer {
         self.dispatch_compare(CompareAction::Closed);
     }
 
-    fn start_compare(&self, pair: &Pair<'_>) {
+    /// Starts comparing `pair`; with `on_screen` (side A is the archive on screen), its worker's
+    /// index goes along.
+    fn start_compare(&self, pair: &Pair<'_>, on_screen: bool) {
         let id = self.next_id();
         self.dispatch_compare(CompareAction::Started { id, name_a: pair.name_a.clone(), name_b: pair.name_b.clone() });
-        if let Err(message) = self.compare.start(self.dispatcher(), id, pair) {
-            self.state.dispatch(Action::Worker(Response::Compared { id, result: Err(error_report("worker", message)) }));
+        let ask = || self.images.send(&Request::ExportIndex { id });
+        let ask_index: Option<&dyn Fn() -> Result<(), String>> = if on_screen { Some(&ask) } else { None };
+        if let Err(message) = self.compare.start(self.dispatcher(), id, pair, ask_index) {
+            self.state.dispatch(Action::Worker(Response::Compared { id, result: Err(error_report("worker", message)), known: KnownHashes::default(), stats: CompareStats::default() }));
         }
     }
 
     fn compare_failed(&self, message: &str) {
         let id = self.next_id();
         self.dispatch_compare(CompareAction::Started { id, name_a: String::new(), name_b: String::new() });
-        self.state.dispatch(Action::Worker(Response::Compared { id, result: Err(error_report("no_file", message)) }));
+        self.state.dispatch(Action::Worker(Response::Compared { id, result: Err(error_report("no_file", message)), known: KnownHashes::default(), stats: CompareStats::default() }));
     }
 
     /// The file and selected image of the archive on screen.

@@ -1,8 +1,10 @@
 //! The worker side of [`Request::Compare`](super::protocol::Request::Compare): indexes both
 //! archives (or one, for two of its images), then runs [`crate::core::compare::compare`] over
 //! them, posting progress as it goes. A comparison gets a worker of its own (see
-//! [`super::compare_client`]); cancelling terminates it. The page's open archive is indexed
-//! again here rather than shared with its worker (a worker's index cannot be handed over).
+//! [`super::compare_client`]); cancelling terminates it. When the first archive is the one open
+//! on the page, its worker's index rides in the message ([`ArchiveIndex`], packed) and is
+//! adopted here instead of reading the layers again; body digests earlier comparisons read
+//! ([`KnownHashes`]) are not read again, and those read here go back with the answer.
 //!
 //! The second archive travels beside the first in the message, under [`SECOND_FILE`].
 //!
@@ -10,10 +12,10 @@
 //! too: several archives (under [`FILES`]) indexed one after the other, and the layers their
 //! images share ([`layer_matrix`]); only each archive's report is kept.
 
-use super::protocol::{error_report, RequestId, Response};
+use super::protocol::{error_report, CompareStats, RequestId, Response};
 use super::worker_io::{index_file, post, reader, Throttle};
-use crate::core::compare::{compare_observed, layer_matrix, Comparison, HashProgress};
-use crate::core::image::{self, Analysis, ErrorReport, Progress};
+use crate::core::compare::{compare_observed, layer_matrix, Comparison, HashProgress, KnownHashes};
+use crate::core::image::{self, Analysis, ArchiveIndex, ErrorReport, Progress, PreIndexed};
 use wasm_bindgen::JsCast;
 use web_sys::DedicatedWorkerGlobalScope;
 
@@ -57,7 +59,7 @@ pub fn run_shared(scope: &DedicatedWorkerGlobalScope, id: RequestId, names: &[St
         let mut reports = Vec::with_capacity(files.len());
         for (i, (file, name)) in files.iter().zip(names).enumerate() {
             let label = format!("{name} ({} of {})", i + 1, files.len());
-            reports.push(index(scope, id, file, &label)?.report);
+            reports.push(index(scope, id, file, &label, Vec::new())?.0.report);
         }
         let sources: Vec<(&str, &image::Report)> = names.iter().map(String::as_str).zip(reports.iter()).collect();
         Ok(Box::new(layer_matrix(&sources)))
@@ -79,19 +81,45 @@ pub struct Job {
     pub name_b: String,
     pub image_a: usize,
     pub image_b: usize,
+    /// The first archive's index, packed by its own worker ([`ArchiveIndex::to_bytes`]).
+    pub index_a: Option<Vec<u8>>,
+    pub known: KnownHashes,
 }
 
 /// Runs `job` and answers [`Response::Compared`].
-pub fn run(scope: &DedicatedWorkerGlobalScope, job: Job) -> Response {
+pub fn run(scope: &DedicatedWorkerGlobalScope, mut job: Job) -> Response {
     let id = job.id;
-    let result = compare_files(scope, job).map(Box::new);
-    Response::Compared { id, result }
+    let mut known = std::mem::take(&mut job.known);
+    let mut stats = CompareStats::default();
+    let result = compare_files(scope, job, &mut known, &mut stats).map(Box::new);
+    stats.memory_bytes = wasm_memory_bytes();
+    Response::Compared { id, result, known, stats }
 }
 
-fn compare_files(scope: &DedicatedWorkerGlobalScope, job: Job) -> Result<Comparison, ErrorReport> {
-    let Job { id, file_a, file_b, name_a, name_b, image_a, image_b } = job;
+/// The bytes of this worker's wasm memory (which only grows: so its peak).
+fn wasm_memory_bytes() -> u64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .ok()
+        .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
+        .map_or(0, |b| u64::from(b.byte_length()))
+}
+
+/// The layers of `packed` (an [`ArchiveIndex`]) if it was made for a file of `file`'s length;
+/// else none (the archive is then indexed here).
+fn prepared_for(file: &web_sys::File, packed: Option<Vec<u8>>) -> Vec<PreIndexed> {
+    let Some(index) = packed.and_then(|b| ArchiveIndex::from_bytes(&b).ok()) else { return Vec::new() };
+    let len = file.size();
+    if len.is_finite() && len >= 0.0 && index.total_len == len as u64 { index.layers } else { Vec::new() }
+}
+
+fn compare_files(scope: &DedicatedWorkerGlobalScope, job: Job, known: &mut KnownHashes, stats: &mut CompareStats) -> Result<Comparison, ErrorReport> {
+    let Job { id, file_a, file_b, name_a, name_b, image_a, image_b, index_a, known: _ } = job;
     let file_a = file_a.ok_or_else(|| error_report("no_file", "no file reached the worker."))?;
-    let a = index(scope, id, &file_a, &name_a)?;
+    let prepared = prepared_for(&file_a, index_a);
+    stats.layers_given = prepared.len();
+    let (a, read_a) = index(scope, id, &file_a, &name_a, prepared)?;
+    stats.read_a = read_a;
     // Hashing same-size files is the long part: its bytes are the progress.
     let mut throttle = Throttle::default();
     let mut tick = |h: HashProgress| {
@@ -103,23 +131,24 @@ fn compare_files(scope: &DedicatedWorkerGlobalScope, job: Job) -> Result<Compari
     };
     let compared = match &file_b {
         Some(file_b) => {
-            let b = index(scope, id, file_b, &name_b)?;
+            let (b, _) = index(scope, id, file_b, &name_b, Vec::new())?;
             step(scope, id, "Comparing the files", None);
-            compare_observed(&a, &mut reader(&file_a)?, image_a, &b, &mut reader(file_b)?, image_b, &mut tick)
+            compare_observed(&a, &mut reader(&file_a)?, image_a, &b, &mut reader(file_b)?, image_b, &mut tick, known)
         }
         None => {
             step(scope, id, "Comparing the files", None);
-            compare_observed(&a, &mut reader(&file_a)?, image_a, &a, &mut reader(&file_a)?, image_b, &mut tick)
+            compare_observed(&a, &mut reader(&file_a)?, image_a, &a, &mut reader(&file_a)?, image_b, &mut tick, known)
         }
     };
     compared.map_err(|e| ErrorReport::from(&e))
 }
 
-/// Indexes one archive, posting throttled progress named after it; its errors name it.
-fn index(scope: &DedicatedWorkerGlobalScope, id: RequestId, file: &web_sys::File, name: &str) -> Result<Analysis, ErrorReport> {
-    let label = format!("Indexing {name}");
+/// Indexes one archive (adopting `prepared` layers), posting throttled progress named after it;
+/// its errors name it. Also the bytes of the file it read.
+fn index(scope: &DedicatedWorkerGlobalScope, id: RequestId, file: &web_sys::File, name: &str, prepared: Vec<PreIndexed>) -> Result<(Analysis, u64), ErrorReport> {
+    let label = if prepared.is_empty() { format!("Indexing {name}") } else { format!("Reading {name} (its index from the page)") };
     step(scope, id, &label, None);
-    index_file(file, name, &mut |p| step(scope, id, &label, Some(p))).map_err(|mut report| {
+    index_file(file, name, prepared, &mut |p| step(scope, id, &label, Some(p))).map_err(|mut report| {
         report.message = format!("{name}: {}", report.message);
         report
     })

@@ -15,6 +15,7 @@
 
 use super::build_order::{BuildOrder, BuiltSummary};
 use crate::core::apparmor_profile::ProfileText;
+use crate::core::compare::KnownHashes;
 use crate::core::cross_check::CrossCheck;
 use crate::core::image::{DigestCheck, EntryReport, ErrorReport, MemberSpan, MergedEntry, Overview, Page, Progress, Report, SearchHit};
 use crate::core::paste::PasteReport;
@@ -71,8 +72,13 @@ pub enum Request {
     AppArmorProfile { id: RequestId, text: String },
     /// Compare image `image_a` of the attached file with image `image_b` of the second attached
     /// file (`file_b`, see [`super::compare_worker`]), or of the same file when none is attached.
-    /// Runs in a worker of its own, which indexes both archives (cancelled by terminating it).
-    Compare { id: RequestId, name_a: String, name_b: String, image_a: usize, image_b: usize },
+    /// Runs in a worker of its own, which indexes both archives (cancelled by terminating it) —
+    /// or adopts the first archive's index when one rides beside as bytes
+    /// ([`Request::ExportIndex`]'s answer). `known`: body digests earlier comparisons read.
+    Compare { id: RequestId, name_a: String, name_b: String, image_a: usize, image_b: usize, known: KnownHashes },
+    /// The archive's index packed for another worker ([`crate::core::image::ArchiveIndex`]),
+    /// answered with [`Response::IndexExported`].
+    ExportIndex { id: RequestId },
     /// The layers every image of several archives shares (the archives ride in the message as
     /// `files`, named by `names`).
     Shared { id: RequestId, names: Vec<String> },
@@ -147,8 +153,12 @@ pub enum Response {
     /// How far a [`Request::Compare`] has come: `step` says which archive is being indexed, or
     /// that the files are being compared.
     CompareProgress { id: RequestId, step: String, progress: Progress },
-    /// The answer to [`Request::Compare`].
-    Compared { id: RequestId, result: Result<Box<crate::core::compare::Comparison>, ErrorReport> },
+    /// The answer to [`Request::Compare`]; `known`: the digests given, and those it read (the
+    /// page keeps them for the next comparison).
+    Compared { id: RequestId, result: Result<Box<crate::core::compare::Comparison>, ErrorReport>, known: KnownHashes, stats: CompareStats },
+    /// The answer to [`Request::ExportIndex`]: the packed index rides beside as bytes (none when
+    /// no archive is open); `layers`: how many layers it holds.
+    IndexExported { id: RequestId, layers: usize },
     /// The answer to [`Request::Shared`].
     SharedLayers { id: RequestId, result: Result<Box<crate::core::compare::LayerMatrix>, ErrorReport> },
     /// How far a scan is: its step, and done of total (bytes while indexing, files while reading).
@@ -174,6 +184,18 @@ impl Response {
             content.bytes = bytes;
         }
     }
+}
+
+/// What a comparison's worker spent (for benchmarks and the tests; the page keeps it as data
+/// attributes of the Compare view).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompareStats {
+    /// The worker's wasm memory when it answered: its peak (wasm memory never shrinks).
+    pub memory_bytes: u64,
+    /// Layers of side A's index that came from the page (the archive on screen).
+    pub layers_given: usize,
+    /// Bytes of side A's file read to index it (few when its index came from the page).
+    pub read_a: u64,
 }
 
 /// Archive worker → helper worker.

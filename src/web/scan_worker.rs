@@ -21,7 +21,7 @@ fn scan_file(scope: &DedicatedWorkerGlobalScope, id: RequestId, file: Option<web
     let file = file.ok_or_else(|| error_report("no_file", "no file reached the worker."))?;
     let step = format!("Indexing {name}");
     post(scope, &Response::ScanProgress { id, step: step.clone(), done: 0, total: file.size().max(0.0) as u64 });
-    let analysis = index_file(&file, name, &mut |p| post(scope, &Response::ScanProgress { id, step: step.clone(), done: p.bytes_done, total: p.bytes_total }))?;
+    let (analysis, _) = index_file(&file, name, Vec::new(), &mut |p| post(scope, &Response::ScanProgress { id, step: step.clone(), done: p.bytes_done, total: p.bytes_total }))?;
     let mut throttle = Throttle::default();
     let mut tick = |done: u64, total: u64| {
         if throttle.due() {

@@ -344,6 +344,9 @@ pub enum Action {
     BuildCancelled,
     /// A build's answer (the archive and its download link on success).
     BuildDone { id: RequestId, result: Result<BuiltFile, ErrorReport> },
+    /// The archive worker's packed index for comparison `id` (a `Uint8Array`, or undefined):
+    /// taken by the Analyzer's dispatcher to start the comparison, never filed in the state.
+    IndexExported { id: RequestId, bytes: wasm_bindgen::JsValue },
 }
 
 impl Reducible for AppState {
@@ -474,6 +477,7 @@ impl Reducible for AppState {
                 }
             }
             Action::DismissImageError => next.image.error = None,
+            Action::IndexExported { .. } => return self,
             Action::Compare(action) => {
                 next.tool = Tool::Image;
                 next.compare.apply(action);
@@ -613,6 +617,7 @@ impl AppState {
                 next.seccomp.answered = id;
                 next.seccomp.results = Some(Rc::new(results));
             }
+            Response::IndexExported { .. } => return self,
             Response::CompareProgress { .. } | Response::Compared { .. } | Response::SharedLayers { .. } => {
                 if !next.compare.on_response(response) {
                     return self;

@@ -10,7 +10,7 @@ use super::compare_worker;
 use super::scan_worker;
 use super::pool;
 use super::protocol::{
-    decode, error_report, ready_message, DownloadLink, Evaluated, FileAt, FileContent, PasteInput, Request, RequestId, Response, SeccompSide, SeccompSource,
+    attached_bytes, decode, error_report, ready_message, DownloadLink, Evaluated, FileAt, FileContent, PasteInput, Request, RequestId, Response, SeccompSide, SeccompSource,
     WorkerStats,
 };
 use crate::core::seccomp::{self, builtin::Builtin, Profile};
@@ -99,9 +99,18 @@ fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web
         }
         Request::Seccomp { id, sides } => Response::Seccomp { id, results: sides.iter().map(evaluate_side).collect() },
         Request::CrossCheck { id, image, status } => Response::CrossChecked { id, result: with_session(|s| cross_checks(s, image, &status)) },
-        Request::Compare { id, name_a, name_b, image_a, image_b } => {
+        Request::Compare { id, name_a, name_b, image_a, image_b, known } => {
             let file_b = compare_worker::second_file(data);
-            compare_worker::run(scope, compare_worker::Job { id, file_a: file, file_b, name_a, name_b, image_a, image_b })
+            let index_a = attached_bytes(data);
+            compare_worker::run(scope, compare_worker::Job { id, file_a: file, file_b, name_a, name_b, image_a, image_b, index_a, known })
+        }
+        Request::ExportIndex { id } => {
+            // No archive (or none yet): no bytes, and the comparison indexes it itself.
+            let index = SESSION.with(|s| s.borrow().as_ref().map(|s| s.analysis.export_index()));
+            let layers = index.as_ref().map_or(0, |i| i.layers.len());
+            let bytes = index.map(|i| i.to_bytes()).unwrap_or_default();
+            post_with_bytes(scope, &Response::IndexExported { id, layers }, &bytes);
+            return;
         }
         Request::Shared { id, names } => compare_worker::run_shared(scope, id, &names, &compare_worker::attached_files(data)),
         Request::Scan { id, name, image, options } => scan_worker::run(scope, id, file, &name, image, &options),

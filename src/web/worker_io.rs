@@ -5,7 +5,7 @@
 
 use super::blob_reader::BlobReader;
 use super::protocol::{encode, encode_with_bytes, error_report};
-use crate::core::image::{self, Analysis, ErrorReport, Flow, Options, Progress};
+use crate::core::image::{self, Analysis, ErrorReport, Flow, Options, PreIndexed, Progress};
 use serde::Serialize;
 use web_sys::DedicatedWorkerGlobalScope;
 
@@ -20,13 +20,14 @@ pub fn reader(file: &web_sys::File) -> Result<BlobReader, ErrorReport> {
     BlobReader::new(file.clone().into()).map_err(|e| error_report("browser", format!("cannot read the file in this browser: {e}")))
 }
 
-/// Indexes `file` (named `name`), passing progress to `report` at most once per
+/// Indexes `file` (named `name`, adopting the `prepared` layers), and says how many bytes of it
+/// were read; passes progress to `report` at most once per
 /// [`PROGRESS_INTERVAL_MS`].
 ///
 /// # Errors
 /// The reader's or the index's error.
-pub fn index_file(file: &web_sys::File, name: &str, report: &mut dyn FnMut(Progress)) -> Result<Analysis, ErrorReport> {
-    let file_reader = reader(file)?;
+pub fn index_file(file: &web_sys::File, name: &str, prepared: Vec<PreIndexed>, report: &mut dyn FnMut(Progress)) -> Result<(Analysis, u64), ErrorReport> {
+    let mut file_reader = reader(file)?;
     let len = file_reader.len();
     let mut throttle = Throttle::default();
     let mut progress = |p: Progress| {
@@ -35,7 +36,8 @@ pub fn index_file(file: &web_sys::File, name: &str, report: &mut dyn FnMut(Progr
         }
         Flow::Continue
     };
-    image::analyze(file_reader, len, &Options::named(name), &mut progress).map_err(|e| ErrorReport::from(&e))
+    let analysis = image::analyze_prepared(&mut file_reader, len, &Options::named(name), &mut progress, prepared).map_err(|e| ErrorReport::from(&e))?;
+    Ok((analysis, file_reader.fetched))
 }
 
 /// Lets something through at most once per [`PROGRESS_INTERVAL_MS`].

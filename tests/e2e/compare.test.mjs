@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, launch, open, foreign, ROOT } from './harness.mjs';
+import { serve, launch, open, foreign, ROOT, FIXTURES } from './harness.mjs';
 
 const PAIRS = join(ROOT, 'target/tmp/fixtures/compare_pairs');
 let server, browser, truth;
@@ -314,6 +314,67 @@ test('"Compare with…" the archive on screen: the same image in another format 
   assert.deepEqual(await paths('file-removed'), []);
   assert.equal(await page.locator('li.file-added').count(), 1);
 
+  assert.deepEqual(foreign(requests, server.origin), []);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+/** What the comparison's worker spent, from the Compare view's data attributes. */
+async function workerStats(page) {
+  const el = page.locator('section.compare-page');
+  await el.locator('.compare-summary').waitFor({ timeout: 60000 });
+  const n = async (name) => Number(await el.getAttribute(name));
+  return { memory: await n('data-worker-memory'), layersGiven: await n('data-layers-given'), readA: await n('data-read-a') };
+}
+
+/** The summary's counts and layer rows, as text (to compare two runs of one comparison). */
+const summaryText = async (page) => [
+  await page.locator('.compare-summary dl').textContent(),
+  await page.locator('.compare-layers').textContent().catch(() => ''),
+];
+
+test('"Compare with…" the archive on screen adopts its index (its layers are not read again) and reuses the digests read before', async () => {
+  // The same image as podman writes it: an OCI layout with gzip layers (indexing them means
+  // inflating them), and a docker-archive (MANIFEST.md: a1 and b1, four layers, same diff_ids).
+  const oci = join(FIXTURES, 'images/b1_podman_oci-archive.tar');
+  const docker = join(FIXTURES, 'images/a1_podman_docker-archive.tar');
+  const { page, requests, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  // Dropped at once: the comparison's worker indexes both, reading the OCI archive's layers.
+  await dropFiles(page, [oci, docker]);
+  const dropped = await workerStats(page);
+  const droppedText = await summaryText(page);
+  assert.equal(dropped.layersGiven, 0);
+  assert.ok(dropped.memory > 0, `the worker's memory: ${dropped.memory}`);
+  for (const key of ['added', 'removed', 'changed']) assert.equal(await count(page, key).textContent(), '0', key);
+  // The OCI archive on screen, then compared with the docker one: its index goes along.
+  await page.getByRole('button', { name: 'Close comparison' }).click();
+  await page.getByLabel('Choose an image archive…').setInputFiles(oci);
+  await page.getByRole('tab', { name: 'Overview' }).waitFor();
+  await page.getByLabel('Compare with another archive…').setInputFiles(docker);
+  const given = await workerStats(page);
+  assert.equal(given.layersGiven, 4, 'the four layers of the archive on screen');
+  // Its gzip layers were not inflated again: less than half of what indexing it read.
+  assert.ok(given.readA * 2 < dropped.readA, `read ${given.readA} bytes with the index given, ${dropped.readA} without`);
+  assert.deepEqual(await summaryText(page), droppedText, 'the same comparison either way');
+
+  // Digests: a same-size change is hashed once; compared again from the page, it is known.
+  const p = pair('same_size_content');
+  await page.getByRole('button', { name: 'Close comparison' }).click();
+  await dropFiles(page, [join(PAIRS, p.a.archive), join(PAIRS, p.b.archive)]);
+  await workerStats(page);
+  await page.getByText('2 file bodies (20 B) were read to tell same-size files apart.').waitFor();
+  await page.getByRole('button', { name: 'Close comparison' }).click();
+  await page.getByLabel('Choose an image archive…').setInputFiles(join(PAIRS, p.a.archive));
+  await page.getByRole('tab', { name: 'Overview' }).waitFor();
+  await page.getByLabel('Compare with another archive…').setInputFiles(join(PAIRS, p.b.archive));
+  await workerStats(page);
+  await expectCounts(page, p);
+  await page.getByText('2 digests were known from an earlier comparison, not read again.').waitFor();
+  assert.equal(await page.getByText(/were read to tell same-size files apart/).count(), 0, 'no body read again');
+  // The digests from before still decide "changed".
+  const row = page.locator(`li.file-changed[data-path="${p.changed[0].path}"]`);
+  assert.match(await row.locator('summary').textContent(), /changed: sha256/);
   assert.deepEqual(foreign(requests, server.origin), []);
   assert.deepEqual(errors, []);
   await page.context().close();

@@ -4,6 +4,7 @@
 //! hashing; equal sizes are hashed, unless both sides take the body from the same layer
 //! (same diff_id, same entry), which is the same bytes.
 
+use super::known::KnownHashes;
 use super::types::{ChangedFile, FileItem, Side, Touched, Values};
 use crate::core::image::{copy_entry, Analysis, EntryKind, EntryReport, ImageError};
 use crate::core::sha::HashingWriter;
@@ -42,6 +43,18 @@ impl Body {
     /// [`hash_work`] counts and [`content_change`] hashes both decide by this.
     fn same_bytes(&self, other: &Body) -> bool {
         self.diff_id.is_some() && self.diff_id == other.diff_id && self.path == other.path
+    }
+
+    /// Its digest, if an earlier comparison read it.
+    pub(crate) fn known<'k>(&self, known: &'k KnownHashes) -> Option<&'k str> {
+        known.get(self.diff_id.as_deref()?, &self.path)
+    }
+
+    /// What tells it from every other body in one comparison: its layer's diff_id, or (without
+    /// one) its side and layer; and its entry's path.
+    pub(crate) fn key(&self, side: Side) -> (String, String) {
+        let layer = self.diff_id.clone().unwrap_or_else(|| format!("{side:?} layer {}", self.layer));
+        (layer, self.path.clone())
     }
 }
 
@@ -137,8 +150,6 @@ pub(crate) struct FilesDiff {
     pub removed: Vec<FileItem>,
     pub changed: Vec<ChangedFile>,
     pub touched: Vec<Touched>,
-    pub hashed_files: u64,
-    pub hashed_bytes: u64,
 }
 
 pub(crate) fn diff_files(
@@ -146,7 +157,7 @@ pub(crate) fn diff_files(
     b: &BTreeMap<String, Meta>,
     hash: &mut dyn FnMut(Side, &Body) -> Result<String, ImageError>,
 ) -> Result<FilesDiff, ImageError> {
-    let mut d = FilesDiff { added: Vec::new(), removed: Vec::new(), changed: Vec::new(), touched: Vec::new(), hashed_files: 0, hashed_bytes: 0 };
+    let mut d = FilesDiff { added: Vec::new(), removed: Vec::new(), changed: Vec::new(), touched: Vec::new() };
     for (p, m) in a {
         if !b.contains_key(p) {
             d.removed.push(FileItem { path: p.clone(), kind: m.kind.into(), size: m.size, layer: m.layer });
@@ -159,7 +170,7 @@ pub(crate) fn diff_files(
         };
         let (mut what, mut va, mut vb) = metadata_changes(na, nb);
         if na.kind == "file" && nb.kind == "file" {
-            content_change(na, nb, hash, &mut d, &mut what, &mut va, &mut vb)?;
+            content_change(na, nb, hash, &mut what, &mut va, &mut vb)?;
         }
         if !what.is_empty() {
             d.changed.push(ChangedFile { path: p.clone(), what, a: va, b: vb, size_a: na.size, size_b: nb.size, layer_a: na.layer, layer_b: nb.layer, text_diff: None });
@@ -207,15 +218,21 @@ fn metadata_changes(a: &Meta, b: &Meta) -> (Vec<String>, Values, Values) {
     (what, va, vb)
 }
 
-/// The files [`diff_files`] will hash, and their bytes: same-size regular files on both sides
-/// whose bodies come from different entries (what progress counts against).
-pub(crate) fn hash_work(a: &BTreeMap<String, Meta>, b: &BTreeMap<String, Meta>) -> (u64, u64) {
+/// The bodies [`diff_files`] will read, and their bytes: of same-size regular files on both
+/// sides whose bodies come from different entries, each body once (hard links share one), less
+/// those whose digests are `known` (what progress counts against).
+pub(crate) fn hash_work(a: &BTreeMap<String, Meta>, b: &BTreeMap<String, Meta>, known: &KnownHashes) -> (u64, u64) {
+    let mut bodies = std::collections::HashSet::new();
     let mut work = (0u64, 0u64);
     for (p, nb) in b {
         let Some(na) = a.get(p) else { continue };
         let (Some(ba), Some(bb)) = (&na.body, &nb.body) else { continue };
         if na.kind == "file" && nb.kind == "file" && !ba.same_bytes(bb) && na.size == nb.size {
-            work = (work.0.saturating_add(2), work.1.saturating_add(na.size.saturating_mul(2)));
+            for (side, body) in [(Side::A, ba), (Side::B, bb)] {
+                if body.known(known).is_none() && bodies.insert(body.key(side)) {
+                    work = (work.0.saturating_add(1), work.1.saturating_add(na.size));
+                }
+            }
         }
     }
     work
@@ -225,7 +242,6 @@ fn content_change(
     a: &Meta,
     b: &Meta,
     hash: &mut dyn FnMut(Side, &Body) -> Result<String, ImageError>,
-    d: &mut FilesDiff,
     what: &mut Vec<String>,
     va: &mut Values,
     vb: &mut Values,
@@ -239,8 +255,6 @@ fn content_change(
         return Ok(());
     }
     let (ha, hb) = (hash(Side::A, ba)?, hash(Side::B, bb)?);
-    d.hashed_files = d.hashed_files.saturating_add(2);
-    d.hashed_bytes = d.hashed_bytes.saturating_add(a.size.saturating_mul(2));
     if ha != hb {
         what.push("sha256".into());
         (va.sha256, vb.sha256) = (Some(ha), Some(hb));

@@ -30,17 +30,20 @@
 
 mod config;
 mod files;
+mod known;
 mod layers;
 mod matrix;
 mod packages;
 pub mod text_diff;
 mod types;
 
+pub use known::{KnownHashes, MAX_KNOWN_HASHES};
 pub use matrix::{layer_matrix, LayerMatrix, MatrixImage, MatrixLayer, SharedCell};
 pub use text_diff::{is_text, unified_diff, TextDiff, MAX_DIFF_LINES, MAX_EDITS, MAX_TEXT_BYTES};
 pub use types::{ChangedFile, Comparison, ConfigChange, FileItem, LayerSide, LayersDiff, PackageChange, PackagesDiff, Side, Summary, Touched, Values};
 
 use crate::core::image::{read_entry, Analysis, ImageError};
+use std::collections::HashMap;
 use std::io::{Read, Seek};
 
 /// Compares image `ia` of `a` (its archive read from `ra`) with image `ib` of `b` (from `rb`).
@@ -48,7 +51,7 @@ use std::io::{Read, Seek};
 /// # Errors
 /// [`ImageError::NotFound`] for an image index out of range; read errors of either archive.
 pub fn compare<RA: Read + Seek, RB: Read + Seek>(a: &Analysis, ra: &mut RA, ia: usize, b: &Analysis, rb: &mut RB, ib: usize) -> Result<Comparison, ImageError> {
-    compare_observed(a, ra, ia, b, rb, ib, &mut |_| true)
+    compare_observed(a, ra, ia, b, rb, ib, &mut |_| true, &mut KnownHashes::default())
 }
 
 /// How far the hashing of same-size files has come (what [`compare_observed`] reports).
@@ -62,7 +65,8 @@ pub struct HashProgress {
 
 /// [`compare`], telling `tick` before hashing and after each body hashed (the only long part:
 /// bodies are read only for same-size files from different layers); `tick` returning false
-/// stops it with [`ImageError::Cancelled`].
+/// stops it with [`ImageError::Cancelled`]. A body whose digest is in `known` is not read; the
+/// digests read are added to it (for the next comparison).
 ///
 /// # Errors
 /// As [`compare`]; [`ImageError::Cancelled`].
@@ -75,21 +79,34 @@ pub fn compare_observed<RA: Read + Seek, RB: Read + Seek>(
     rb: &mut RB,
     ib: usize,
     tick: &mut dyn FnMut(HashProgress) -> bool,
+    known: &mut KnownHashes,
 ) -> Result<Comparison, ImageError> {
     let not_found = |i: usize| ImageError::NotFound { what: format!("image {i}") };
     let img_a = a.report.images.get(ia).ok_or_else(|| not_found(ia))?;
     let img_b = b.report.images.get(ib).ok_or_else(|| not_found(ib))?;
     let (ta, tb) = (files::tree(a, ia)?, files::tree(b, ib)?);
-    let (files_total, bytes_total) = files::hash_work(&ta, &tb);
+    let (files_total, bytes_total) = files::hash_work(&ta, &tb, known);
     let mut progress = HashProgress { files_total, bytes_total, ..HashProgress::default() };
     if !tick(progress) {
         return Err(ImageError::Cancelled);
     }
+    // Bodies read in this comparison (a hard link's body is read once), and how many digests
+    // an earlier one had read.
+    let mut read: HashMap<(String, String), String> = HashMap::new();
+    let mut reused = 0u64;
     let mut hash = |side: Side, body: &files::Body| {
+        if let Some(digest) = read.get(&body.key(side)) {
+            return Ok(digest.clone());
+        }
+        if let Some(digest) = body.known(known) {
+            reused = reused.saturating_add(1);
+            return Ok(digest.to_owned());
+        }
         let (digest, size) = match side {
             Side::A => files::sha256_body(&mut *ra, a, body)?,
             Side::B => files::sha256_body(&mut *rb, b, body)?,
         };
+        read.insert(body.key(side), digest.clone());
         progress.files_done = progress.files_done.saturating_add(1);
         progress.bytes_done = progress.bytes_done.saturating_add(size);
         if tick(progress) { Ok(digest) } else { Err(ImageError::Cancelled) }
@@ -119,9 +136,16 @@ pub fn compare_observed<RA: Read + Seek, RB: Read + Seek>(
         packages_removed: packages.removed.len(),
         packages_changed: packages.changed.len(),
         config_changes: config.len(),
-        hashed_files: fd.hashed_files,
-        hashed_bytes: fd.hashed_bytes,
+        hashed_files: progress.files_done,
+        hashed_bytes: progress.bytes_done,
+        known_files: reused,
     };
+    for ((layer, path), digest) in read {
+        // Only bodies of layers with a diff_id are kept (the key of the others says so).
+        if layer.starts_with("sha256:") {
+            known.insert(&layer, &path, &digest);
+        }
+    }
     Ok(Comparison {
         summary,
         layers: layers::diff_layers(&a.report, ia, &b.report, ib),

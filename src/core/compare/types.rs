@@ -143,9 +143,12 @@ pub struct Summary {
     pub packages_removed: usize,
     pub packages_changed: usize,
     pub config_changes: usize,
-    /// Bodies read to decide same-size files (both sides counted).
+    /// Bodies read to decide same-size files (both sides counted; a body shared by hard links
+    /// once).
     pub hashed_files: u64,
     pub hashed_bytes: u64,
+    /// Bodies not read because an earlier comparison had read them (their digests were given).
+    pub known_files: u64,
 }
 
 /// Two images compared.

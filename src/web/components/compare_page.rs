@@ -4,7 +4,7 @@
 //! binary's sizes and digests), with filters, a path search and a sort by size change. Also the
 //! controls that start a comparison from the archive on screen.
 
-use super::format::{human, short_digest, tags_or_untagged};
+use super::format::{human, plural, short_digest, tags_or_untagged};
 use crate::core::compare::{ChangedFile, Comparison, FileItem, LayerSide, Side, Touched};
 use crate::web::analyzer::Analyzer;
 use crate::web::compare_state::{CompareState, SharedComparison};
@@ -92,7 +92,9 @@ pub fn compare_page(props: &Props) -> Html {
     };
     let on_close = Callback::from(move |_| analyzer.close_compare());
     html! {
-        <section class="card compare-page" aria-labelledby="compare-title">
+        <section class="card compare-page" aria-labelledby="compare-title" 
+            data-worker-memory={c.stats.map(|s| s.memory_bytes.to_string())} data-layers-given={c.stats.map(|s| s.layers_given.to_string())}
+            data-read-a={c.stats.map(|s| s.read_a.to_string())}>
             <div class="row">
                 <h2 id="compare-title">{"Compare: "}<span class="side-a">{ c.name_a.clone() }</span>
                     if !c.name_b.is_empty() { {" → "}<span class="side-b">{ c.name_b.clone() }</span> }</h2>
@@ -187,7 +189,10 @@ fn summary(c: &Comparison) -> Html {
                     c.layers.shared_prefix, human(c.layers.shared_bytes), c.layers.only_a.len(), c.layers.only_b.len()) }</dd>
             </dl>
             if s.hashed_files > 0 {
-                <p class="hint">{ format!("{} file bodies ({}) were read to tell same-size files apart.", s.hashed_files, human(s.hashed_bytes)) }</p>
+                <p class="hint">{ format!("{} ({}) {} read to tell same-size files apart.", plural(s.hashed_files, "file body", "file bodies"), human(s.hashed_bytes), if s.hashed_files == 1 { "was" } else { "were" }) }</p>
+            }
+            if s.known_files > 0 {
+                <p class="hint known-digests">{ format!("{} known from an earlier comparison, not read again.", plural(s.known_files, "digest was", "digests were")) }</p>
             }
         </section>
     }

@@ -5,6 +5,11 @@ pub fn human(bytes: u64) -> String {
     crate::core::status::human_bytes(bytes)
 }
 
+/// `1 file`, `2 files`: `n` with the word for one or for many.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// An image's tags for a label, or "untagged".
 pub fn tags_or_untagged(tags: &[String]) -> String {
     if tags.is_empty() { "untagged".to_owned() } else { tags.join(", ") }

@@ -1,0 +1,163 @@
+//! An analysis' layer indexes, handed to another worker so that it need not read the layers
+//! again: what the page does when the archive on screen is compared with another (the
+//! comparison runs in a worker of its own, which cannot reach the archive worker's memory).
+//!
+//! [`Analysis::export_index`] gives every layer the analysis indexed as a [`PreIndexed`] with
+//! its own path arena (the nodes its entries use, parents first), the shape a helper worker
+//! sends ([`index_member`](super::index_member)); [`ArchiveIndex::to_bytes`] packs them all for
+//! the trip; [`analyze_prepared`](super::analyze_prepared) over the same file adopts them. The
+//! result is the same analysis: adopting is what it does with a helper's index, and a prepared
+//! layer that does not match its member (offset, size, compression) is read again. Only the
+//! archive's own headers (and, for a compressed archive, its stream) are read once more.
+
+use super::analysis::Analysis;
+use super::fs_tree::{PathTree, NONE, ROOT};
+use super::layer::LayerIndex;
+use super::parallel::{MemberSpan, PreIndexed};
+use std::collections::HashMap;
+
+/// Every indexed layer of one archive, and the archive's length (an index is only ever adopted
+/// for a file of that length).
+#[derive(Debug, Default)]
+pub struct ArchiveIndex {
+    pub total_len: u64,
+    pub layers: Vec<PreIndexed>,
+}
+
+/// Marks (and versions) a packed [`ArchiveIndex`].
+const MAGIC: &[u8] = b"TARSIER-ARCHIVE-INDEX-1\n";
+
+impl Analysis {
+    /// The layers this analysis indexed, each with its own path arena, for
+    /// [`analyze_prepared`](super::analyze_prepared) of the same file elsewhere. A layer that
+    /// could not be indexed is left out (the other side reads it, and reports what is wrong).
+    pub fn export_index(&self) -> ArchiveIndex {
+        let strings: Vec<Vec<u8>> = self.strings.raw().map(<[u8]>::to_vec).collect();
+        let layers = self
+            .blobs
+            .iter()
+            .filter(|b| b.error.is_none() && !b.not_tar)
+            .map(|b| {
+                let mut local = Arena::new(&self.tree);
+                let entries = b
+                    .index
+                    .entries
+                    .iter()
+                    .map(|e| {
+                        let mut e = e.clone();
+                        e.node = local.node(e.node);
+                        e.target = local.node(e.target);
+                        e
+                    })
+                    .collect();
+                let ix = &b.index;
+                let index = LayerIndex {
+                    entries,
+                    uncompressed_size: ix.uncompressed_size,
+                    counts: ix.counts.clone(),
+                    captured: ix.captured.clone(),
+                    no_end_marker: ix.no_end_marker,
+                    damage: ix.damage.clone(),
+                    stream_damage: ix.stream_damage.clone(),
+                };
+                PreIndexed {
+                    span: MemberSpan { offset: b.offset, size: b.size },
+                    compression: b.compression,
+                    index,
+                    nodes: local.tree.created().map(|(p, n)| (p, n.to_vec())).collect(),
+                    // The whole (small) name table: the entries' ids stay as they are.
+                    strings: strings.clone(),
+                }
+            })
+            .collect();
+        ArchiveIndex { total_len: self.total_len, layers }
+    }
+}
+
+/// One layer's own arena, built from the analysis' shared one as the layer's entries name nodes.
+struct Arena<'a> {
+    shared: &'a PathTree,
+    tree: PathTree,
+    /// Shared node → local node.
+    map: HashMap<u32, u32>,
+}
+
+impl<'a> Arena<'a> {
+    fn new(shared: &'a PathTree) -> Self {
+        Arena { shared, tree: PathTree::new(), map: HashMap::from([(ROOT, ROOT)]) }
+    }
+
+    /// The local node for the shared `node`, created (with its missing ancestors, top down) if
+    /// needed; `NONE` stays `NONE`. (The local arena holds a subset of the shared one's paths,
+    /// so its caps cannot be reached; were they, the entry would name no node.)
+    fn node(&mut self, node: u32) -> u32 {
+        if node == NONE {
+            return NONE;
+        }
+        let mut chain = Vec::new();
+        let mut at = node;
+        let mut top = loop {
+            if let Some(&local) = self.map.get(&at) {
+                break local;
+            }
+            chain.push(at);
+            at = self.shared.parent(at);
+            if at == NONE {
+                break ROOT;
+            }
+        };
+        for &shared in chain.iter().rev() {
+            let Some(local) = self.tree.child(top, self.shared.name(shared)) else { return NONE };
+            self.map.insert(shared, local);
+            top = local;
+        }
+        top
+    }
+}
+
+impl ArchiveIndex {
+    /// Packs every layer ([`PreIndexed::to_bytes`]) after the archive's length and the count.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::from(MAGIC);
+        out.extend_from_slice(&self.total_len.to_le_bytes());
+        out.extend_from_slice(&(self.layers.len() as u64).to_le_bytes());
+        for layer in &self.layers {
+            let packed = layer.to_bytes();
+            out.extend_from_slice(&(packed.len() as u64).to_le_bytes());
+            out.extend_from_slice(&packed);
+        }
+        out
+    }
+
+    /// Unpacks [`ArchiveIndex::to_bytes`]'s output.
+    ///
+    /// # Errors
+    /// A sentence when the bytes are not a whole packed archive index.
+    pub fn from_bytes(bytes: &[u8]) -> Result<ArchiveIndex, String> {
+        let rest = bytes.strip_prefix(MAGIC).ok_or("not a packed archive index")?;
+        let (total_len, rest) = take_u64(rest)?;
+        let (count, mut rest) = take_u64(rest)?;
+        // Each layer takes at least its 8-byte length: a count beyond that is a lie.
+        if count > (rest.len() / 8) as u64 {
+            return Err("the packed archive index counts more layers than it holds".into());
+        }
+        let mut layers = Vec::new();
+        for _ in 0..count {
+            let (len, after) = take_u64(rest)?;
+            let len = usize::try_from(len).map_err(|_| "a packed layer is too large")?;
+            let packed = after.get(..len).ok_or("the packed archive index is cut short")?;
+            layers.push(PreIndexed::from_bytes(packed)?);
+            rest = after.get(len..).unwrap_or(&[]);
+        }
+        if !rest.is_empty() {
+            return Err("the packed archive index has bytes after its last layer".into());
+        }
+        Ok(ArchiveIndex { total_len, layers })
+    }
+}
+
+fn take_u64(b: &[u8]) -> Result<(u64, &[u8]), String> {
+    let (head, rest) = b.split_at_checked(8).ok_or("the packed archive index is cut short")?;
+    let head: [u8; 8] = head.try_into().map_err(|_| "the packed archive index is cut short")?;
+    Ok((u64::from_le_bytes(head), rest))
+}
