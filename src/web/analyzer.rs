@@ -5,10 +5,11 @@
 use super::build_order::BuildOrder;
 use super::client::{now_ms, ImageSessions, WorkerSlot};
 use super::compare_client::CompareClient;
-use super::protocol::{error_report, FileAt, PasteInput, Request, Response, SeccompSide, WorkerStats};
+use super::build_worker::attach_base;
+use super::protocol::{encode, error_report, FileAt, PasteInput, Request, Response, SeccompSide, WorkerStats};
 use super::state::{Action, AppState, Asked, ImageView, LocalPaste, Pinned, Tool};
 use crate::core::apparmor_profile;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -24,8 +25,8 @@ pub const SEARCH_LIMIT: usize = 2000;
 pub struct Analyzer {
     worker: WorkerSlot,
     pub(super) images: ImageSessions,
-    /// The worker builds from nothing or a rootfs run in (builds on an open archive run in
-    /// that archive's worker, which holds its index and its file).
+    /// The worker builds run in (one on the archive on screen gets that archive's file and its
+    /// worker's index); Cancel terminates it.
     builder: WorkerSlot,
     /// The content scan's worker (one per scan; Cancel terminates it, the archive stays open).
     scanner: WorkerSlot,
@@ -41,15 +42,9 @@ impl PartialEq for Analyzer {
 }
 
 impl Analyzer {
-    /// Where workers' answers go: the reducer — but the archive's index asked for a comparison
-    /// goes to the comparison waiting for it.
     pub(super) fn dispatcher(&self) -> Rc<dyn Fn(Action)> {
         let dispatch = self.state.dispatcher();
-        let compare = self.compare.clone();
-        Rc::new(move |action| match action {
-            Action::IndexExported { id, bytes } => compare.index_exported(id, &bytes),
-            other => dispatch.dispatch(other),
-        })
+        Rc::new(move |action| dispatch.dispatch(action))
     }
 
     /// Indexes a dropped or chosen archive in a new worker; the newest file wins.
@@ -297,19 +292,48 @@ impl Analyzer {
         let id = self.next_id();
         self.state.dispatch(Action::BuildStarted { id });
         let on_base = order.base_image.is_some();
-        let request = Request::Build { id, order: Box::new(order) };
-        let sent = if on_base {
-            self.images.send_with_file(&request, inputs.as_ref())
-        } else {
-            self.builder.send(&self.dispatcher(), &request, inputs.as_ref())
+        let message = match encode(&Request::Build { id, order: Box::new(order) }, inputs.as_ref()) {
+            Ok(message) => message,
+            Err(message) => return self.state.dispatch(Action::BuildDone { id, result: Err(error_report("worker", message)) }),
         };
-        if let Err(message) = sent {
-            self.state.dispatch(Action::BuildDone { id, result: Err(error_report("worker", message)) });
+        let (builder, dispatch) = (self.builder.clone(), self.dispatcher());
+        let send = move |message: wasm_bindgen::JsValue| {
+            if let Err(m) = builder.send_message(&dispatch, message) {
+                dispatch(Action::BuildDone { id, result: Err(error_report("worker", m)) });
+            }
+        };
+        if !on_base {
+            return send(message);
+        }
+        // On the archive on screen: its file and its worker's index go to the build's worker.
+        let Some((base, _)) = self.file_on_screen() else {
+            let result = Err(error_report("no_image", "No image archive is open to build on: open one first, or build from nothing."));
+            return self.state.dispatch(Action::BuildDone { id, result });
+        };
+        let dispatch = self.dispatcher();
+        let then = move |index: wasm_bindgen::JsValue| match attach_base(&message, &base, &index) {
+            Ok(()) => send(message),
+            Err(m) => dispatch(Action::BuildDone { id, result: Err(error_report("browser", m)) }),
+        };
+        let then = Rc::new(RefCell::new(Some(then)));
+        let later = then.clone();
+        let asked = self.images.ask_index(id, Box::new(move |index| {
+            if let Some(then) = later.borrow_mut().take() {
+                then(index);
+            }
+        }));
+        if asked.is_err() {
+            if let Some(then) = then.borrow_mut().take() {
+                then(wasm_bindgen::JsValue::UNDEFINED);
+            }
         }
     }
 
-    /// Stops a build that runs in the build worker (by terminating it).
+    /// Stops a build (by terminating its worker), or its wait for the base archive's index.
     pub fn cancel_build(&self) {
+        if let Some(running) = &self.state.build.running {
+            self.images.forget(running.id);
+        }
         self.builder.stop();
         self.state.dispatch(Action::BuildCancelled);
     }

@@ -67,6 +67,8 @@ pub struct BuiltSummary {
     pub tags: Vec<String>,
     /// The suggested download name (`image.tar`, `image-oci.tar`).
     pub file_name: String,
+    /// The build worker's wasm memory when it answered (its peak: wasm memory never shrinks).
+    pub worker_memory: u64,
 }
 
 impl BuildOrder {

@@ -3,11 +3,16 @@
 //! `File`), build, and answer with the archive as a `File` made of parts — the new bytes as
 //! `Uint8Array`s, everything else as `Blob.slice`s of the user's files, so a multi-GB input is
 //! never copied into wasm memory. An error posts no file: there is never a half-made download.
+//!
+//! A build on the archive on screen runs in the build's own worker too (so Cancel can terminate
+//! it): the base archive's `File` rides in the message under [`BASE_FILE`], and its index,
+//! packed by the archive's own worker, as its bytes; adopting it costs a walk over the archive's
+//! headers, not a new reading of its layers.
 
 use super::blob_reader::BlobReader;
 use super::build_order::{BuildOrder, BuiltSummary, ChangeOrder, Content};
-use super::protocol::{encode, error_report, RequestId, Response};
-use super::worker_io::{post, Throttle};
+use super::protocol::{attached_bytes, encode, error_report, RequestId, Response};
+use super::worker_io::{index_file, post, prepared_for, wasm_memory_bytes, Throttle};
 use crate::core::build::{self, BuildError, Part, MAX_ADDED_BYTES};
 use crate::core::image::{Analysis, ErrorReport};
 use std::io::{Read, Seek, SeekFrom};
@@ -17,6 +22,40 @@ use web_sys::DedicatedWorkerGlobalScope;
 pub struct BaseArchive<'a> {
     pub file: &'a web_sys::File,
     pub analysis: &'a Analysis,
+}
+
+/// The message key of the base archive of a build on the archive on screen.
+pub const BASE_FILE: &str = "base";
+
+/// Attaches the base archive and its packed index (a `Uint8Array`, or undefined) to a build's
+/// message.
+///
+/// # Errors
+/// A sentence for the user when the browser refuses.
+pub fn attach_base(message: &wasm_bindgen::JsValue, base: &web_sys::File, index: &wasm_bindgen::JsValue) -> Result<(), String> {
+    js_sys::Reflect::set(message, &BASE_FILE.into(), base).map_err(|_| "could not attach the base archive".to_owned())?;
+    if !index.is_undefined() && js_sys::Reflect::set(message, &"bytes".into(), index).is_err() {
+        // Without it the base archive is indexed here: slower, the same build.
+        web_sys::console::warn_1(&"tarsier: the base archive's index could not be attached".into());
+    }
+    Ok(())
+}
+
+/// Runs a build whose message is `data`: with the base archive attached to it, that archive is
+/// indexed first (adopting the index that rides along).
+pub fn run_with_base(scope: &DedicatedWorkerGlobalScope, id: RequestId, order: &BuildOrder, inputs: Option<web_sys::File>, data: &wasm_bindgen::JsValue) {
+    use wasm_bindgen::JsCast;
+    let base_file = js_sys::Reflect::get(data, &BASE_FILE.into()).ok().and_then(|v| v.dyn_into::<web_sys::File>().ok());
+    let Some(base_file) = base_file else { return run(scope, id, order, inputs, None) };
+    post(scope, &Response::BuildProgress { id, done: 0, total: 0, what: "reading the base archive".to_owned() });
+    let prepared = prepared_for(&base_file, attached_bytes(data));
+    match index_file(&base_file, &base_file.name(), prepared, &mut |_| ()) {
+        Ok((analysis, _)) => run(scope, id, order, inputs, Some(BaseArchive { file: &base_file, analysis: &analysis })),
+        Err(mut e) => {
+            e.message = format!("{}: {}", base_file.name(), e.message);
+            post(scope, &Response::Built { id, result: Err(e) });
+        }
+    }
 }
 
 /// Builds and posts the answer (and the progress before it).
@@ -149,6 +188,7 @@ fn build_file(
         layers: built.layers,
         tags: built.tags,
         file_name,
+        worker_memory: wasm_memory_bytes(),
     };
     Ok((summary, file))
 }

@@ -68,13 +68,22 @@ impl WorkerSlot {
     /// # Errors
     /// A sentence for the user when the worker cannot be started or reached.
     pub fn send(&self, dispatch: &Rc<dyn Fn(Action)>, request: &Request, file: Option<&web_sys::File>) -> Result<(), String> {
+        self.send_message(dispatch, super::protocol::encode(request, file)?)
+    }
+
+    /// Sends a message already built (with more attached than one file), starting the worker
+    /// first if needed.
+    ///
+    /// # Errors
+    /// A sentence for the user when the worker cannot be started or reached.
+    pub fn send_message(&self, dispatch: &Rc<dyn Fn(Action)>, message: wasm_bindgen::JsValue) -> Result<(), String> {
         let mut slot = self.0.borrow_mut();
         if slot.is_none() {
             *slot = Some(spawn(dispatch.clone())?);
             self.1.set(self.1.get().wrapping_add(1));
         }
         match slot.as_ref() {
-            Some(handle) => handle.send(request, file),
+            Some(handle) => handle.send_message(message),
             None => Err("Tarsier's worker is not running.".to_owned()),
         }
     }
@@ -110,7 +119,12 @@ struct SessionSlots {
     /// A worker started ahead of time (its wasm compiled and instantiated while the user picks
     /// a file), with the slot that routes its messages once it gets a session.
     spare: Option<(WorkerHandle, Router)>,
+    /// Who waits for the archive's index asked as which request ([`ImageSessions::ask_index`]).
+    waiting: Vec<(RequestId, IndexWaiter)>,
 }
+
+/// What to do with an archive's packed index (a `Uint8Array`, or undefined) when it arrives.
+pub type IndexWaiter = Box<dyn FnOnce(wasm_bindgen::JsValue)>;
 
 /// Where a spare worker's messages go once it is given a session.
 type Router = Rc<RefCell<RouterSlot>>;
@@ -155,6 +169,16 @@ impl ImageSessions {
     pub fn open(&self, dispatch: Rc<dyn Fn(Action)>, session: RequestId, file: &web_sys::File) -> Result<(), String> {
         let slots = self.0.clone();
         let routed: Rc<dyn Fn(Action)> = Rc::new(move |action: Action| match action {
+            Action::IndexExported { id, bytes } => {
+                let waiter = {
+                    let mut s = slots.borrow_mut();
+                    let at = s.waiting.iter().position(|(w, _)| *w == id);
+                    at.map(|at| s.waiting.remove(at).1)
+                };
+                if let Some(then) = waiter {
+                    then(bytes);
+                }
+            }
             Action::Worker(Response::ImageProgress { session, progress }) => {
                 dispatch(Action::ImageProgressAt { session, progress, now_ms: now_ms() })
             }
@@ -218,6 +242,24 @@ impl ImageSessions {
             Some((_, handle)) => handle.send(request, file),
             None => Err("No image is loaded.".to_owned()),
         }
+    }
+
+    /// Asks the worker of the archive on screen for its index (packed, see
+    /// [`crate::core::image::ArchiveIndex`]) as request `id`; `then` gets it when it arrives —
+    /// unless [`ImageSessions::forget`] is called first. The archive's worker answers between its
+    /// other requests, so the wait is short.
+    ///
+    /// # Errors
+    /// When no archive is loaded or its worker is unreachable (`then` is dropped).
+    pub fn ask_index(&self, id: RequestId, then: IndexWaiter) -> Result<(), String> {
+        self.send(&Request::ExportIndex { id })?;
+        self.0.borrow_mut().waiting.push((id, then));
+        Ok(())
+    }
+
+    /// No longer waits for the index asked as `id` (what was to be done with it is dropped).
+    pub fn forget(&self, id: RequestId) {
+        self.0.borrow_mut().waiting.retain(|(w, _)| *w != id);
     }
 
     /// Sends a request about the archive on screen.

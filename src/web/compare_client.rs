@@ -3,16 +3,15 @@
 //! indexes it held), and the files of the archives opened on the page, so "Compare with…" can
 //! send the one on screen again.
 //!
-//! When one side is the archive on screen, its worker's index goes along: the comparison first
-//! asks that worker for it ([`Request::ExportIndex`]) and starts when the packed index arrives
-//! ([`CompareClient::index_exported`]), so the comparison's worker adopts it instead of reading
-//! the archive's layers again. The body digests each comparison read are kept here
-//! ([`KnownHashes`]) and given to the next one.
+//! When one side is the archive on screen, its worker's index goes along (the verbs ask for it,
+//! [`super::client::ImageSessions::ask_index`], and start the comparison when it arrives), so
+//! the comparison's worker adopts it instead of reading the archive's layers again. The body
+//! digests each comparison read are kept here ([`KnownHashes`]) and given to the next one.
 
 use super::client::spawn;
 use super::compare_worker::{attach_files, attach_second};
 use crate::core::compare::KnownHashes;
-use super::protocol::{encode, CompareStats, Request, RequestId, Response};
+use super::protocol::{encode, Request, RequestId, Response};
 use super::state::Action;
 use super::worker_handle::WorkerHandle;
 use std::cell::RefCell;
@@ -28,17 +27,8 @@ pub struct CompareClient(Rc<RefCell<Inner>>);
 struct Inner {
     worker: Option<WorkerHandle>,
     files: Vec<(RequestId, web_sys::File)>,
-    /// A comparison waiting for the index of the archive on screen.
-    waiting: Option<Waiting>,
     /// Body digests read by earlier comparisons.
     known: KnownHashes,
-}
-
-/// A comparison's message, ready but for the index it waits for.
-struct Waiting {
-    id: RequestId,
-    message: wasm_bindgen::JsValue,
-    dispatch: Rc<dyn Fn(Action)>,
 }
 
 impl PartialEq for CompareClient {
@@ -49,9 +39,10 @@ impl PartialEq for CompareClient {
 
 /// Two images to compare: A's file, B's file (`None`: A's again, another image of it), and
 /// which image of each.
-pub struct Pair<'a> {
-    pub file_a: &'a web_sys::File,
-    pub file_b: Option<&'a web_sys::File>,
+#[derive(Clone)]
+pub struct Pair {
+    pub file_a: web_sys::File,
+    pub file_b: Option<web_sys::File>,
     pub name_a: String,
     pub name_b: String,
     pub image_a: usize,
@@ -72,51 +63,25 @@ impl CompareClient {
         self.0.borrow().files.iter().find(|(s, _)| *s == session).map(|(_, f)| f.clone())
     }
 
-    /// Starts comparing `pair` as `id` in a new worker, terminating any earlier comparison.
-    /// With `ask_index` (which asks the worker of the archive on screen, side A, for its index
-    /// as `id`), the comparison waits for [`CompareClient::index_exported`]; should asking
-    /// fail, it starts at once and indexes side A itself.
+    /// Starts comparing `pair` as `id` in a new worker, terminating any earlier comparison;
+    /// `index_a`: side A's packed index from its own worker, if any.
     ///
     /// # Errors
     /// A sentence for the user when the worker cannot be started or reached.
-    pub fn start(&self, dispatch: Rc<dyn Fn(Action)>, id: RequestId, pair: &Pair<'_>, ask_index: Option<&dyn Fn() -> Result<(), String>>) -> Result<(), String> {
+    pub fn start(&self, dispatch: Rc<dyn Fn(Action)>, id: RequestId, pair: &Pair, index_a: Option<&wasm_bindgen::JsValue>) -> Result<(), String> {
         let known = self.0.borrow().known.clone();
         let request = Request::Compare { id, name_a: pair.name_a.clone(), name_b: pair.name_b.clone(), image_a: pair.image_a, image_b: pair.image_b, known };
-        let message = encode(&request, Some(pair.file_a))?;
-        if let Some(file_b) = pair.file_b {
+        let message = encode(&request, Some(&pair.file_a))?;
+        if let Some(file_b) = &pair.file_b {
             attach_second(&message, file_b)?;
         }
-        self.cancel();
-        if let Some(ask) = ask_index {
-            if ask().is_ok() {
-                self.0.borrow_mut().waiting = Some(Waiting { id, message, dispatch });
-                return Ok(());
+        if let Some(bytes) = index_a.filter(|b| !b.is_undefined()) {
+            // Without it the worker indexes side A itself: slower, the same answer.
+            if js_sys::Reflect::set(&message, &"bytes".into(), bytes).is_err() {
+                web_sys::console::warn_1(&"tarsier: the archive's index could not be attached to the comparison".into());
             }
         }
         self.send(dispatch, message)
-    }
-
-    /// The index of the archive on screen arrived for comparison `id` (`bytes`: its packed
-    /// [`crate::core::image::ArchiveIndex`], or undefined): the comparison waiting for it starts,
-    /// with it. An answer for a comparison no longer waiting is dropped.
-    pub fn index_exported(&self, id: RequestId, bytes: &wasm_bindgen::JsValue) {
-        let waiting = {
-            let mut inner = self.0.borrow_mut();
-            match inner.waiting.take() {
-                Some(w) if w.id == id => Some(w),
-                other => {
-                    inner.waiting = other;
-                    None
-                }
-            }
-        };
-        let Some(Waiting { message, dispatch, .. }) = waiting else { return };
-        if !bytes.is_undefined() && js_sys::Reflect::set(&message, &"bytes".into(), bytes).is_err() {
-            web_sys::console::warn_1(&"tarsier: the archive's index could not be attached; the comparison reads the archive again".into());
-        }
-        if let Err(message) = self.send(dispatch.clone(), message) {
-            dispatch(Action::Worker(Response::Compared { id, result: Err(super::protocol::error_report("worker", message)), known: KnownHashes::default(), stats: CompareStats::default() }));
-        }
     }
 
     /// Starts working out, as `id` in a new worker, the layers the images of `files` share.
@@ -154,12 +119,9 @@ impl CompareClient {
         Ok(())
     }
 
-    /// Stops the comparison running or waiting, if any (terminates its worker).
+    /// Stops the comparison running, if any (terminates its worker).
     pub fn cancel(&self) {
-        let (worker, waiting) = {
-            let mut inner = self.0.borrow_mut();
-            (inner.worker.take(), inner.waiting.take())
-        };
-        drop((worker, waiting));
+        let worker = self.0.borrow_mut().worker.take();
+        drop(worker);
     }
 }

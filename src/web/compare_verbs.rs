@@ -4,15 +4,17 @@
 use super::analyzer::Analyzer;
 use super::compare_client::Pair;
 use super::compare_state::CompareAction;
-use super::protocol::{error_report, CompareStats, Request, Response};
+use super::protocol::{error_report, CompareStats, Response};
 use crate::core::compare::KnownHashes;
 use super::state::Action;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 impl Analyzer {
     /// Compares image 0 of `a` with image 0 of `b` (two archives dropped at once).
     pub fn compare_files(&self, a: web_sys::File, b: web_sys::File) {
-        let pair = Pair { name_a: a.name(), name_b: b.name(), file_a: &a, file_b: Some(&b), image_a: 0, image_b: 0 };
-        self.start_compare(&pair, false);
+        let pair = Pair { name_a: a.name(), name_b: b.name(), file_a: a, file_b: Some(b), image_a: 0, image_b: 0 };
+        self.start_compare(pair, false);
     }
 
     /// The layers the images of several archives dropped at once share.
@@ -28,38 +30,57 @@ impl Analyzer {
     /// Compares the image on screen with image 0 of `other`.
     pub fn compare_with(&self, other: web_sys::File) {
         let Some((file, image)) = self.file_on_screen() else { return self.compare_failed("The archive on screen is no longer at hand; open it again.") };
-        let pair = Pair { name_a: self.image_label(image), name_b: other.name(), file_a: &file, file_b: Some(&other), image_a: image, image_b: 0 };
-        self.start_compare(&pair, true);
+        let pair = Pair { name_a: self.image_label(image), name_b: other.name(), file_a: file, file_b: Some(other), image_a: image, image_b: 0 };
+        self.start_compare(pair, true);
     }
 
     /// Compares two images of the archive on screen.
     pub fn compare_images(&self, image_a: usize, image_b: usize) {
         let Some((file, _)) = self.file_on_screen() else { return self.compare_failed("The archive on screen is no longer at hand; open it again.") };
-        let pair = Pair { name_a: self.image_label(image_a), name_b: self.image_label(image_b), file_a: &file, file_b: None, image_a, image_b };
-        self.start_compare(&pair, true);
+        let pair = Pair { name_a: self.image_label(image_a), name_b: self.image_label(image_b), file_a: file, file_b: None, image_a, image_b };
+        self.start_compare(pair, true);
     }
 
-    /// Stops the comparison running.
+    /// Stops the comparison running (or waiting for the index of the archive on screen).
     pub fn cancel_compare(&self) {
+        self.images.forget(self.state.compare.latest);
         self.compare.cancel();
         self.dispatch_compare(CompareAction::Cancelled);
     }
 
     /// Closes the Compare view (stopping a comparison still running).
     pub fn close_compare(&self) {
+        self.images.forget(self.state.compare.latest);
         self.compare.cancel();
         self.dispatch_compare(CompareAction::Closed);
     }
 
-    /// Starts comparing `pair`; with `on_screen` (side A is the archive on screen), its worker's
-    /// index goes along.
-    fn start_compare(&self, pair: &Pair<'_>, on_screen: bool) {
+    /// Starts comparing `pair`; with `on_screen` (side A is the archive on screen), once its
+    /// worker's index has arrived (should asking fail, at once: side A is then indexed again).
+    fn start_compare(&self, pair: Pair, on_screen: bool) {
         let id = self.next_id();
         self.dispatch_compare(CompareAction::Started { id, name_a: pair.name_a.clone(), name_b: pair.name_b.clone() });
-        let ask = || self.images.send(&Request::ExportIndex { id });
-        let ask_index: Option<&dyn Fn() -> Result<(), String>> = if on_screen { Some(&ask) } else { None };
-        if let Err(message) = self.compare.start(self.dispatcher(), id, pair, ask_index) {
-            self.state.dispatch(Action::Worker(Response::Compared { id, result: Err(error_report("worker", message)), known: KnownHashes::default(), stats: CompareStats::default() }));
+        self.compare.cancel();
+        let (compare, dispatch) = (self.compare.clone(), self.dispatcher());
+        let start = move |index: Option<&wasm_bindgen::JsValue>| {
+            if let Err(message) = compare.start(dispatch.clone(), id, &pair, index) {
+                dispatch(Action::Worker(Response::Compared { id, result: Err(error_report("worker", message)), known: KnownHashes::default(), stats: CompareStats::default() }));
+            }
+        };
+        if !on_screen {
+            return start(None);
+        }
+        let start = Rc::new(RefCell::new(Some(start)));
+        let later = start.clone();
+        let asked = self.images.ask_index(id, Box::new(move |bytes| {
+            if let Some(start) = later.borrow_mut().take() {
+                start(Some(&bytes));
+            }
+        }));
+        if asked.is_err() {
+            if let Some(start) = start.borrow_mut().take() {
+                start(None);
+            }
         }
     }
 
@@ -70,7 +91,7 @@ impl Analyzer {
     }
 
     /// The file and selected image of the archive on screen.
-    fn file_on_screen(&self) -> Option<(web_sys::File, usize)> {
+    pub(super) fn file_on_screen(&self) -> Option<(web_sys::File, usize)> {
         let loaded = self.state.image.loaded.as_ref()?;
         Some((self.compare.file_of(loaded.session)?, loaded.image))
     }

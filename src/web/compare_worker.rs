@@ -6,6 +6,8 @@
 //! adopted here instead of reading the layers again; body digests earlier comparisons read
 //! ([`KnownHashes`]) are not read again, and those read here go back with the answer.
 //!
+//! [`ArchiveIndex`]: crate::core::image::ArchiveIndex
+//!
 //! The second archive travels beside the first in the message, under [`SECOND_FILE`].
 //!
 //! [`run_shared`] answers [`Request::Shared`](super::protocol::Request::Shared) in such a worker
@@ -13,9 +15,9 @@
 //! images share ([`layer_matrix`]); only each archive's report is kept.
 
 use super::protocol::{error_report, CompareStats, RequestId, Response};
-use super::worker_io::{index_file, post, reader, Throttle};
+use super::worker_io::{index_file, post, prepared_for, reader, wasm_memory_bytes, Throttle};
 use crate::core::compare::{compare_observed, layer_matrix, Comparison, HashProgress, KnownHashes};
-use crate::core::image::{self, Analysis, ArchiveIndex, ErrorReport, Progress, PreIndexed};
+use crate::core::image::{self, Analysis, ErrorReport, Progress, PreIndexed};
 use wasm_bindgen::JsCast;
 use web_sys::DedicatedWorkerGlobalScope;
 
@@ -94,23 +96,6 @@ pub fn run(scope: &DedicatedWorkerGlobalScope, mut job: Job) -> Response {
     let result = compare_files(scope, job, &mut known, &mut stats).map(Box::new);
     stats.memory_bytes = wasm_memory_bytes();
     Response::Compared { id, result, known, stats }
-}
-
-/// The bytes of this worker's wasm memory (which only grows: so its peak).
-fn wasm_memory_bytes() -> u64 {
-    wasm_bindgen::memory()
-        .dyn_into::<js_sys::WebAssembly::Memory>()
-        .ok()
-        .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
-        .map_or(0, |b| u64::from(b.byte_length()))
-}
-
-/// The layers of `packed` (an [`ArchiveIndex`]) if it was made for a file of `file`'s length;
-/// else none (the archive is then indexed here).
-fn prepared_for(file: &web_sys::File, packed: Option<Vec<u8>>) -> Vec<PreIndexed> {
-    let Some(index) = packed.and_then(|b| ArchiveIndex::from_bytes(&b).ok()) else { return Vec::new() };
-    let len = file.size();
-    if len.is_finite() && len >= 0.0 && index.total_len == len as u64 { index.layers } else { Vec::new() }
 }
 
 fn compare_files(scope: &DedicatedWorkerGlobalScope, job: Job, known: &mut KnownHashes, stats: &mut CompareStats) -> Result<Comparison, ErrorReport> {

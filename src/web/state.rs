@@ -344,8 +344,8 @@ pub enum Action {
     BuildCancelled,
     /// A build's answer (the archive and its download link on success).
     BuildDone { id: RequestId, result: Result<BuiltFile, ErrorReport> },
-    /// The archive worker's packed index for comparison `id` (a `Uint8Array`, or undefined):
-    /// taken by the Analyzer's dispatcher to start the comparison, never filed in the state.
+    /// The archive worker's packed index asked as request `id` (a `Uint8Array`, or undefined):
+    /// taken by [`super::client::ImageSessions`] for whoever waits for it, never filed here.
     IndexExported { id: RequestId, bytes: wasm_bindgen::JsValue },
 }
 

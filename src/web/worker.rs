@@ -115,11 +115,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web
         Request::Shared { id, names } => compare_worker::run_shared(scope, id, &names, &compare_worker::attached_files(data)),
         Request::Scan { id, name, image, options } => scan_worker::run(scope, id, file, &name, image, &options),
         Request::Build { id, order } => {
-            SESSION.with(|s| {
-                let session = s.borrow();
-                let base = session.as_ref().map(|s| build_worker::BaseArchive { file: &s.file, analysis: &s.analysis });
-                build_worker::run(scope, id, &order, file, base);
-            });
+            build_worker::run_with_base(scope, id, &order, file, data);
             return;
         }
     };

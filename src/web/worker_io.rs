@@ -5,7 +5,8 @@
 
 use super::blob_reader::BlobReader;
 use super::protocol::{encode, encode_with_bytes, error_report};
-use crate::core::image::{self, Analysis, ErrorReport, Flow, Options, PreIndexed, Progress};
+use crate::core::image::{self, Analysis, ArchiveIndex, ErrorReport, Flow, Options, PreIndexed, Progress};
+use wasm_bindgen::JsCast;
 use serde::Serialize;
 use web_sys::DedicatedWorkerGlobalScope;
 
@@ -38,6 +39,23 @@ pub fn index_file(file: &web_sys::File, name: &str, prepared: Vec<PreIndexed>, r
     };
     let analysis = image::analyze_prepared(&mut file_reader, len, &Options::named(name), &mut progress, prepared).map_err(|e| ErrorReport::from(&e))?;
     Ok((analysis, file_reader.fetched))
+}
+
+/// The bytes of this worker's wasm memory (which only grows: so its peak).
+pub fn wasm_memory_bytes() -> u64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .ok()
+        .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
+        .map_or(0, |b| u64::from(b.byte_length()))
+}
+
+/// The layers of `packed` (an [`ArchiveIndex`], as the archive's own worker packed it) if it was made for a file of `file`'s length;
+/// else none (the archive is then indexed here).
+pub fn prepared_for(file: &web_sys::File, packed: Option<Vec<u8>>) -> Vec<PreIndexed> {
+    let Some(index) = packed.and_then(|b| ArchiveIndex::from_bytes(&b).ok()) else { return Vec::new() };
+    let len = file.size();
+    if len.is_finite() && len >= 0.0 && index.total_len == len as u64 { index.layers } else { Vec::new() }
 }
 
 /// Lets something through at most once per [`PROGRESS_INTERVAL_MS`].

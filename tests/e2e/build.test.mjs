@@ -1,10 +1,11 @@
 // End to end: the Build page (issue 13). The article's busybox image built from a rootfs
 // tarball and a layer appended to an opened archive, each reopened in the explorer and its
 // download compared byte for byte with `tarsier build` given the same inputs; bad input gets
-// one sentence and no download link.
+// one sentence and no download link. Also: a dropped file, an OCI layout with a gzip layer and
+// the time of the build (skopeo reads it back), and Cancel of a long build on the archive on screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile, mkdtemp, stat } from 'node:fs/promises';
+import { readFile, writeFile, mkdtemp, stat, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -178,4 +179,100 @@ test('a base archive compressed as a whole (a5, .tar.gz): the core\'s sentence (
   assert.equal(await page.locator('#build-download').count(), 0);
   assert.deepEqual(foreign(requests, server.origin), []);
   assert.deepEqual(errors, []);
+});
+
+/** Drops files from disk on `target` (a locator), as a user's mouse would (CDP). */
+async function dropOn(page, target, paths) {
+  const box = await target.boundingBox();
+  assert.ok(box, 'the drop target is on screen');
+  const cdp = await page.context().newCDPSession(page);
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  const data = { items: [], files: paths, dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
+  await cdp.detach();
+}
+
+test('a file dropped on the page into an OCI layout with a gzip layer: bytes equal `tarsier build`; with "now", skopeo reads the time of the build', async () => {
+  const hello = join(tmp, 'hello.txt');
+  await writeFile(hello, 'dropped from disk\n');
+  const { page, requests, errors } = await open(browser, server.url);
+  await buildPage(page);
+  await dropOn(page, page.locator('.drop-target', { hasText: 'Add files from disk' }), [hello]);
+  const row = page.locator('fieldset.change').last();
+  assert.equal(await row.getByLabel('Path').inputValue(), '/hello.txt');
+  await page.getByLabel(/^Tags/).fill('tarsier-test/dropped:1');
+  await page.getByLabel('Format').selectOption('oci');
+  await page.getByLabel('Compress the new layer with gzip').check();
+  const download = async () => {
+    await page.locator('#build-button').click();
+    // The result opens in the explorer; the link stays on the Build page.
+    await page.locator('.archive dd', { hasText: 'image-oci.tar' }).waitFor();
+    await buildPage(page);
+    const link = page.locator('#build-download');
+    assert.match(await page.locator('#build-result').textContent(), /Built: image-oci\.tar \(.+\), 1 layer, tarsier-test\/dropped:1\./);
+    const [d] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    assert.equal(d.suggestedFilename(), 'image-oci.tar');
+    return readFile(await d.path());
+  };
+  const got = await download();
+  const want = await cliBuild('dropped-oci.tar', ['--format', 'oci', '--gzip', '--tag', 'tarsier-test/dropped:1', '--add-file', `/hello.txt=${hello}`]);
+  assert.equal(sha256(got), sha256(want), 'the page and the CLI write the same bytes');
+  // The time of the build: skopeo reads it from the config, and copies the archive (which
+  // checks every digest).
+  await page.getByLabel('Use the time of the build (now)').check();
+  const t0 = new Date();
+  const now = await download();
+  const t1 = new Date();
+  const file = join(tmp, 'now-oci.tar');
+  await writeFile(file, now);
+  const config = JSON.parse(execFileSync('skopeo', ['inspect', '--config', `oci-archive:${file}`], { encoding: 'utf8' }));
+  const created = new Date(config.created);
+  assert.ok(created >= new Date(t0.getTime() - 1000) && created <= new Date(t1.getTime() + 1000), `created ${config.created}, built between ${t0.toISOString()} and ${t1.toISOString()}`);
+  execFileSync('skopeo', ['copy', `oci-archive:${file}`, `dir:${join(tmp, 'now-copied')}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const layer = JSON.parse(execFileSync('skopeo', ['inspect', '--raw', `oci-archive:${file}`], { encoding: 'utf8' })).layers[0];
+  assert.equal(layer.mediaType, 'application/vnd.oci.image.layer.v1.tar+gzip');
+  assert.deepEqual(foreign(requests, server.origin), []);
+  assert.deepEqual(errors, []);
+});
+
+test('Cancel stops a long build on the archive on screen: its worker ends, the archive stays open, no download link', async () => {
+  // A base image with a 1 GiB layer (one file of zeros), made by the CLI: hashing that layer
+  // takes long enough to press Cancel.
+  const rootfs = join(tmp, 'big-rootfs.tar');
+  execFileSync('bash', ['-c', 'cd "$1" && truncate -s 1G zeros.bin && tar -cf big-rootfs.tar zeros.bin && rm zeros.bin', 'x', tmp]);
+  const base = join(tmp, 'big-base.tar');
+  execFileSync(BIN, ['build', '-o', base, '--rootfs', rootfs, '--tag', 'tarsier-test/big:1'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const { page, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await page.getByLabel('Choose an image archive…').setInputFiles(base);
+  await page.locator('.archive dd', { hasText: 'big-base.tar' }).waitFor({ timeout: 60000 });
+  await buildPage(page);
+  await page.getByLabel(/Build on the image open in Tarsier/).check();
+  await addText(page, '/added.txt', 'x\n');
+  // The build runs in a worker of its own (the archive's worker only hands over its index).
+  const buildWorker = page.waitForEvent('worker');
+  await page.locator('#build-button').click();
+  const worker = await buildWorker;
+  const ended = worker.evaluate(() => new Promise(() => {})).catch(() => 'ended');
+  await page.getByText(/hashing the base image's layers/).waitFor({ timeout: 60000 });
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(await ended, 'ended', 'the build worker was terminated');
+  assert.equal(await page.locator('.build-progress').count(), 0);
+  assert.equal(await page.locator('#build-download').count(), 0);
+  // The archive is still open, its worker still answering.
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await page.getByRole('tab', { name: 'Files' }).click();
+  await page.locator('[data-path="zeros.bin"]').waitFor();
+  // And the build, asked again, finishes: one layer more, as the CLI builds it.
+  await buildPage(page);
+  await page.locator('#build-button').click();
+  await page.locator('.archive dd', { hasText: 'image.tar' }).waitFor({ timeout: 120000 });
+  await buildPage(page);
+  const link = page.locator('#build-download');
+  const [d] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  const want = await cliBuild('big-plus.tar', ['--base', base, '--add', '/added.txt=x\n']);
+  assert.equal(sha256(await readFile(await d.path())), sha256(want));
+  assert.deepEqual(errors, []);
+  await page.context().close();
+  for (const f of [rootfs, base, join(tmp, 'big-plus.tar')]) await rm(f, { force: true });
 });

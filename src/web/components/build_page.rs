@@ -562,8 +562,10 @@ fn progress_view(running: Option<&BuildRunning>) -> Html {
                     if r.total > 0 {
                         <progress aria-label="Build progress" max={r.total.to_string()} value={r.done.to_string()}></progress>
                         <span>{ format!(" {}: {} of {}", r.what, human_bytes(r.done), human_bytes(r.total)) }</span>
-                    } else {
+                    } else if r.what.is_empty() {
                         <span>{"Building…"}</span>
+                    } else {
+                        <span>{ format!("Building: {}…", r.what) }</span>
                     }
                 </div>
     }
@@ -577,8 +579,8 @@ fn result_view(result: &Option<BuildResult>, show_explorer: Callback<MouseEvent>
             let s = &b.summary;
             let tags = if s.tags.is_empty() { "no tag".to_owned() } else { s.tags.join(", ") };
             html! {
-                <div class="build-result" id="build-result">
-                    <p>{ format!("Built: {} ({}), {} layer(s), {tags}.", s.file_name, human_bytes(s.len), s.layers.len()) }</p>
+                <div class="build-result" id="build-result" data-worker-memory={s.worker_memory.to_string()}>
+                    <p>{ format!("Built: {} ({}), {}, {tags}.", s.file_name, human_bytes(s.len), super::format::plural(s.layers.len() as u64, "layer", "layers")) }</p>
                     <p>{"Manifest "}<code>{ s.manifest_digest.clone() }</code></p>
                     <p>{"Config "}<code>{ s.config_digest.clone() }</code></p>
                     <p>
