@@ -147,11 +147,24 @@ fn check_report(r: &Value, t: &Value, ctx: &str) {
         check_packages(&ri["packages"], &ti["packages"], &c);
         check_findings(&ri["findings"], &ti["findings"], &c);
         check_merged_tree(&r["merged_trees"][i], ti, &c);
+        check_os_release(&ri["os_release"], &ti["os_release"], &c);
     }
     for l in r["layers"].as_array().unwrap() {
         files_indexed += u(&l["entry_count"]);
     }
     assert_eq!(u(&a["files_indexed"]), files_indexed, "{ctx}: files indexed = entries of every layer");
+}
+
+/// os-release as `/bin/sh` sources it (the oracle), with the file read and the layer that wrote
+/// it; none where the merged tree has none.
+fn check_os_release(mine: &Value, want: &Value, c: &str) {
+    if want.is_null() {
+        assert!(mine.is_null(), "{c}: an os-release the oracle does not see: {mine}");
+        return;
+    }
+    for k in ["path", "layer", "id", "name", "version_id", "version_codename", "pretty_name"] {
+        assert_eq!(mine[k], want[k], "{c}: os-release {k}");
+    }
 }
 
 fn check_layers(r: &Value, ri: &Value, ti: &Value, c: &str) {
@@ -515,6 +528,15 @@ fn check_inspect_summary(out: &str, t: &Value, c: &str) {
         let want = if tags.is_empty() { "<untagged>".to_owned() } else { tags.join(", ") };
         assert_eq!(head, format!("{i}: {want}"), "{c}: tags line");
         assert!(text.contains(&format!("config {}", s(&ti["config_digest"]))), "{c}: config digest");
+        let os = &ti["os_release"];
+        let os_line = text.lines().find(|l| l.starts_with("  os: "));
+        match os.as_object() {
+            None => assert_eq!(os_line, None, "{c}: no os-release"),
+            Some(_) => {
+                let name = os["pretty_name"].as_str().filter(|p| !p.is_empty()).unwrap_or_else(|| s(&os["id"]));
+                assert_eq!(os_line, Some(format!("  os: {name} (/{}, layer {})", s(&os["path"]), os["layer"]).as_str()), "{c}: os line");
+            }
+        }
         let eff = &ti["efficiency"];
         let line = text.lines().find(|l| l.trim_start().starts_with("merged:")).unwrap();
         let score = format!("efficiency {:.1}%", eff["score"].as_f64().unwrap() * 100.0);

@@ -15,6 +15,8 @@ real tool's output whose rule is stated where it is made:
   * getcap (libcap2-bin): file capabilities, per layer and merged;
   * dpkg-query (`--admindir`): the dpkg database of each layer state; the apk database
     (`lib/apk/db/installed`) is parsed below (`apk_installed`), its format stated there;
+  * /bin/sh: the os-release file of the merged tree sourced (os-release(5) is shell syntax), its
+    ID, NAME, VERSION_ID, VERSION_CODENAME and PRETTY_NAME printed (`os_release_truth`);
   * dive's efficiency formula (`dive_efficiency`) and Tarsier's wasted-bytes and per-layer change
     rules (`tarsier_changes`), recomputed from the `tar -tvv` listings.
 
@@ -203,6 +205,29 @@ def layer_truth(tar_path, work):
         if e["path"] in caps and last[e["path"]] == i:
             e["caps"] = caps[e["path"]]
     return entries, dest
+
+
+# ------------------------------------------------------------------------------------------------
+# os-release, as a shell reads it
+
+OS_FIELDS = ("ID", "NAME", "VERSION_ID", "VERSION_CODENAME", "PRETTY_NAME")
+
+
+def os_release_truth(rootfs, merged, listings):
+    """/etc/os-release when it is a regular file in the merged tree, else /usr/lib/os-release
+    (os-release(5)), sourced by /bin/sh with an empty environment; a field the file does not set
+    is None. `layer`: the last layer whose tar listing has the file."""
+    kinds = {e["path"]: e["kind"] for e in merged}
+    for rel in ("etc/os-release", "usr/lib/os-release"):
+        if kinds.get(rel) != "file":
+            continue
+        script = 'set -a; . "$1"; ' + " ".join(f'printf "%s\\0" "${{{f}-<unset>}}";' for f in OS_FIELDS)
+        out = run(["env", "-i", "/bin/sh", "-c", script, "sh", os.path.join(rootfs, rel)]).decode()
+        values = out.split("\0")[:len(OS_FIELDS)]
+        layer = max((k for k, (entries, _) in enumerate(listings) if any(e["path"] == rel for e in entries)), default=None)
+        truth = {f.lower(): (None if v == "<unset>" else v) for f, v in zip(OS_FIELDS, values)}
+        return dict(path=rel, layer=layer, **truth)
+    return None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -655,6 +680,7 @@ def image_truth(i, img, outer, members_by_path, work):
     bundle = os.path.join(work, f"img{i}", "bundle")
     run(["umoci", "unpack", "--image", f"{oci_dir}:x", bundle])
     merged = merged_truth(os.path.join(bundle, "rootfs"))
+    os_release = os_release_truth(os.path.join(bundle, "rootfs"), merged, listings)
     numeric = [e for e, _ in listings]
     findings = dict(
         setuid=sorted(e["path"] for e in merged if e["kind"] == "file" and e["mode"] & 0o4000),
@@ -674,7 +700,7 @@ def image_truth(i, img, outer, members_by_path, work):
         os=config.get("os"), architecture=config.get("architecture"), variant=config.get("variant"),
         created=config.get("created"), env=inspect.get("Env") or [],
         diff_ids=diff_ids, layers=layers, changes=changes, efficiency=eff,
-        merged=merged, packages=packages_truth(listings, work), findings=findings)
+        merged=merged, packages=packages_truth(listings, work), findings=findings, os_release=os_release)
 
 
 def script_digest():

@@ -41,6 +41,10 @@ async function checkOverview(page, img, c) {
   if (img.manifest_digest === null) assert.equal(manifest, null, `${c}: no manifest digest row`);
   else assert.ok(manifest?.startsWith(`${img.manifest_digest} (`), `${c}: manifest digest row: ${manifest}`);
   assert.equal(await row(card, 'Layers'), String(img.layers.length), `${c}: layer count`);
+  // os-release as /bin/sh sources it: PRETTY_NAME (else NAME VERSION_ID, else ID), the file, its layer.
+  const os = img.os_release;
+  const name = os && (os.pretty_name || (os.name && os.version_id ? `${os.name} ${os.version_id}` : os.name || os.id));
+  assert.equal(await row(card, 'Operating system'), os ? `${name} (/${os.path}, layer ${os.layer})` : null, `${c}: operating system`);
 }
 
 async function checkLayers(page, img, c) {

@@ -256,6 +256,9 @@ fn print_summary(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
             img.tags.join(", ")
         };
         writeln!(out, "image {}: {tags}", img.index)?;
+        if let Some((os, name)) = img.os_release.as_ref().and_then(|os| Some((os, os.display()?))) {
+            writeln!(out, "  os: {name} (/{}, layer {})", os.path, os.layer)?;
+        }
         print_config(out, img)?;
         print_layers(out, r, img)?;
         print_findings(out, img)?;

@@ -178,6 +178,7 @@ fn assemble_image(
     let ccfg = config::container_config(runtime.as_ref());
     let findings = super::findings::findings(tree, strings, &indexes, &merged, &ccfg);
     let packages = super::packages::packages(tree, &indexes, &merged, warnings);
+    let os_release = super::os_release::os_release(tree, &indexes, &merged);
     let image = ImageReport {
         index: ii,
         tags: p.tags,
@@ -197,6 +198,7 @@ fn assemble_image(
         efficiency: merged.efficiency.clone(),
         findings,
         packages,
+        os_release,
     };
     Ok((image, merged))
 }

@@ -70,6 +70,9 @@ pub struct ImageReport {
     pub efficiency: Efficiency,
     pub findings: Vec<Finding>,
     pub packages: Vec<Package>,
+    /// What the image says it is (`/etc/os-release`), when it says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_release: Option<super::os_release::OsRelease>,
 }
 
 /// The runtime part of the image config (`config` in the OCI/Docker image config JSON).

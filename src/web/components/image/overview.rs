@@ -102,6 +102,7 @@ pub fn image_card(img: &ImageReport, size: Option<String>, class: &'static str) 
         <section class={classes!("card", class)}>
             <h3 class="tags">{ if img.tags.is_empty() { "untagged image".to_owned() } else { img.tags.join(", ") } }</h3>
             <dl>
+                { row("Operating system", img.os_release.as_ref().and_then(|os| os.display().map(|name| format!("{name} (/{}, layer {})", os.path, os.layer)))) }
                 { row("Platform", Some(platform(img))) }
                 { row("Created", img.created.clone()) }
                 { row("Author", img.author.clone()) }
