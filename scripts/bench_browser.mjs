@@ -101,7 +101,7 @@ async function once(browser, server, run) {
   const result = {
     archive: basename(archive),
     archive_bytes: archiveBytes,
-    files_indexed: Number((await row('Files indexed')) ?? NaN),
+    files_indexed: Number(((await row('Entries indexed')) ?? '').split(' ')[0] || NaN),
     members: Number((await row('Members')) ?? NaN),
     drop_to_overview_ms: dropToOverview === null ? null : Math.round(dropToOverview),
     drop_to_index_ms: Math.round(dropToIndex),

@@ -10,7 +10,7 @@
 //   env: TARSIER_DIST (the site to serve, default dist/), CHROMIUM (default /usr/bin/chromium)
 import { parseArgs } from 'node:util';
 import { resolve, basename } from 'node:path';
-import { serve, launch, open, foreign } from '../tests/e2e/harness.mjs';
+import { serve, launch, open, foreign, OPEN_IMAGE } from '../tests/e2e/harness.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'timeout-min': { type: 'string', default: '30' } } });
 if (positionals.length !== 1) {
@@ -25,7 +25,7 @@ try {
   const { page, requests, errors } = await open(browser, server.url);
   await page.getByRole('button', { name: 'Container image' }).click();
   const opening = Date.now();
-  await page.getByLabel('Choose an image archive…').setInputFiles(base);
+  await page.getByLabel(OPEN_IMAGE).setInputFiles(base);
   await page.locator('.archive dd', { hasText: basename(base) }).waitFor({ timeout });
   const openMs = Date.now() - opening;
   await page.getByRole('button', { name: 'Build an image' }).click();

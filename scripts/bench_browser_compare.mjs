@@ -14,7 +14,7 @@
 //   env: TARSIER_DIST (the site to serve, default dist/), CHROMIUM (default /usr/bin/chromium)
 import { parseArgs } from 'node:util';
 import { resolve, basename } from 'node:path';
-import { serve, launch, open, foreign } from '../tests/e2e/harness.mjs';
+import { serve, launch, open, foreign, OPEN_IMAGE } from '../tests/e2e/harness.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'timeout-min': { type: 'string', default: '30' }, with: { type: 'boolean', default: false } } });
 if (positionals.length !== 2) {
@@ -41,7 +41,7 @@ try {
   let started;
   if (values.with) {
     const opening = Date.now();
-    await page.getByLabel('Choose an image archive…').setInputFiles(a);
+    await page.getByLabel(OPEN_IMAGE).setInputFiles(a);
     // The control appears once the archive is indexed (its worker holds the index).
     await page.getByLabel('Compare with another archive…').waitFor({ state: 'attached', timeout });
     openMs = Date.now() - opening;

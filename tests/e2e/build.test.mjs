@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { serve, launch, open, foreign, FIXTURES, ROOT } from './harness.mjs';
+import { serve, launch, open, foreign, FIXTURES, ROOT, OPEN_IMAGE } from './harness.mjs';
 
 let server, browser, tmp, rootfs;
 const BIN = process.env.TARSIER_BIN ?? join(ROOT, 'target/debug/tarsier');
@@ -117,7 +117,7 @@ test('the article\'s busybox image from a rootfs tarball: 2 layers, the release 
 test('a layer appended to an opened archive (a1): one more layer, the added file, the deleted one gone, bytes equal `tarsier build --base`', async () => {
   const { page, requests, errors } = await open(browser, server.url);
   await page.getByRole('button', { name: 'Container image' }).click();
-  await page.getByLabel('Choose an image archive…').setInputFiles(A1);
+  await page.getByLabel(OPEN_IMAGE).setInputFiles(A1);
   await page.locator('.archive dd', { hasText: 'a1_podman_docker-archive.tar' }).waitFor();
   await page.getByRole('tab', { name: 'Layers' }).click();
   const before = await page.locator('tr.layer-row').count();
@@ -167,7 +167,7 @@ test('bad input: a rootfs that is not a tar, a `..` path — one sentence each, 
 test('a base archive compressed as a whole (a5, .tar.gz): the core\'s sentence (decompress it first), no download link', async () => {
   const { page, requests, errors } = await open(browser, server.url);
   await page.getByRole('button', { name: 'Container image' }).click();
-  await page.getByLabel('Choose an image archive…').setInputFiles(join(FIXTURES, 'images', 'a5_podman_docker-archive.tar.gz'));
+  await page.getByLabel(OPEN_IMAGE).setInputFiles(join(FIXTURES, 'images', 'a5_podman_docker-archive.tar.gz'));
   await page.locator('.archive dd', { hasText: 'a5_podman_docker-archive.tar.gz' }).waitFor();
   await buildPage(page);
   await page.getByLabel(/Build on the image open in Tarsier/).check();
@@ -244,7 +244,7 @@ test('Cancel stops a long build on the archive on screen: its worker ends, the a
   execFileSync(BIN, ['build', '-o', base, '--rootfs', rootfs, '--tag', 'tarsier-test/big:1'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const { page, errors } = await open(browser, server.url);
   await page.getByRole('button', { name: 'Container image' }).click();
-  await page.getByLabel('Choose an image archive…').setInputFiles(base);
+  await page.getByLabel(OPEN_IMAGE).setInputFiles(base);
   await page.locator('.archive dd', { hasText: 'big-base.tar' }).waitFor({ timeout: 60000 });
   await buildPage(page);
   await page.getByLabel(/Build on the image open in Tarsier/).check();

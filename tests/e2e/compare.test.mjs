@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, launch, open, foreign, ROOT, FIXTURES } from './harness.mjs';
+import { serve, launch, open, foreign, ROOT, FIXTURES, OPEN_IMAGE } from './harness.mjs';
 
 const PAIRS = join(ROOT, 'target/tmp/fixtures/compare_pairs');
 let server, browser, truth;
@@ -290,7 +290,7 @@ test('"Compare with…" the archive on screen: the same image in another format 
   assert.deepEqual([same.added.length, same.removed.length, same.changed.length], [0, 0, 0]);
   const { page, requests, errors } = await open(browser, server.url);
   await page.getByRole('button', { name: 'Container image' }).click();
-  await page.getByLabel('Choose an image archive…').setInputFiles(join(PAIRS, same.a.archive));
+  await page.getByLabel(OPEN_IMAGE).setInputFiles(join(PAIRS, same.a.archive));
   await page.getByLabel('Compare with another archive…').setInputFiles(join(PAIRS, same.b.archive));
   await section(page).waitFor();
   await expectCounts(page, same);
@@ -349,7 +349,7 @@ test('"Compare with…" the archive on screen adopts its index (its layers are n
   for (const key of ['added', 'removed', 'changed']) assert.equal(await count(page, key).textContent(), '0', key);
   // The OCI archive on screen, then compared with the docker one: its index goes along.
   await page.getByRole('button', { name: 'Close comparison' }).click();
-  await page.getByLabel('Choose an image archive…').setInputFiles(oci);
+  await page.getByLabel(OPEN_IMAGE).setInputFiles(oci);
   await page.getByRole('tab', { name: 'Overview' }).waitFor();
   await page.getByLabel('Compare with another archive…').setInputFiles(docker);
   const given = await workerStats(page);
@@ -365,7 +365,7 @@ test('"Compare with…" the archive on screen adopts its index (its layers are n
   await workerStats(page);
   await page.getByText('2 file bodies (20 B) were read to tell same-size files apart.').waitFor();
   await page.getByRole('button', { name: 'Close comparison' }).click();
-  await page.getByLabel('Choose an image archive…').setInputFiles(join(PAIRS, p.a.archive));
+  await page.getByLabel(OPEN_IMAGE).setInputFiles(join(PAIRS, p.a.archive));
   await page.getByRole('tab', { name: 'Overview' }).waitFor();
   await page.getByLabel('Compare with another archive…').setInputFiles(join(PAIRS, p.b.archive));
   await workerStats(page);
@@ -385,7 +385,7 @@ test('two images of one archive, picked on the page, compared as the tools say',
   assert.equal(p.a.archive, p.b.archive);
   const { page, requests, errors } = await open(browser, server.url);
   await page.getByRole('button', { name: 'Container image' }).click();
-  await page.getByLabel('Choose an image archive…').setInputFiles(join(PAIRS, p.a.archive));
+  await page.getByLabel(OPEN_IMAGE).setInputFiles(join(PAIRS, p.a.archive));
   await page.getByLabel('Image A', { exact: true }).selectOption(String(p.a.image));
   await page.getByLabel('Image B', { exact: true }).selectOption(String(p.b.image));
   await page.getByRole('button', { name: 'Compare these two images' }).click();
@@ -410,7 +410,7 @@ test('an archive that cannot be read: the comparison says which and why; opening
   await error.waitFor();
   assert.match(await error.textContent(), /^not-an-image\.tar: /);
   assert.equal(await page.locator('.compare-summary').count(), 0);
-  await page.getByLabel('Choose an image archive…').setInputFiles(join(PAIRS, 'base.docker.tar'));
+  await page.getByLabel(OPEN_IMAGE).setInputFiles(join(PAIRS, 'base.docker.tar'));
   await page.getByRole('tab', { name: 'Overview' }).waitFor();
   assert.equal(await section(page).count(), 0);
   assert.deepEqual(foreign(requests, server.origin), []);

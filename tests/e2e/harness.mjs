@@ -12,6 +12,9 @@ import { chromium } from 'playwright-core';
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const DIST = process.env.TARSIER_DIST ?? join(ROOT, 'dist');
 export const FIXTURES = resolve(ROOT, '../shared/fixtures');
+/** The image page's file button: "Choose an image archive…", or once an image is open the
+ * "Open another image archive…" bar. */
+export const OPEN_IMAGE = /^(Choose an image archive|Open another image archive)…$/;
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',

@@ -6,7 +6,7 @@ import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, open, foreign, FIXTURES, ROOT, dropFile, truthOf, slowArchive } from './harness.mjs';
+import { serve, launch, open, foreign, FIXTURES, ROOT, dropFile, truthOf, slowArchive, OPEN_IMAGE } from './harness.mjs';
 import { createHash } from 'node:crypto';
 
 let server, browser;
@@ -18,7 +18,7 @@ const IMAGES = join(FIXTURES, 'images');
 async function openImage(page, path, how = 'drop') {
   await page.getByRole('button', { name: 'Container image' }).click();
   if (how === 'drop') await dropFile(page, path);
-  else await page.getByLabel('Choose an image archive…').setInputFiles(path);
+  else await page.getByLabel(OPEN_IMAGE).setInputFiles(path);
 }
 
 const truth = async (archive) => JSON.parse(await readFile(join(IMAGES, `${archive}.truth/summary.json`), 'utf8'));
@@ -111,6 +111,12 @@ test('a truncated archive shows a clear error and keeps the previous image on sc
   await page.locator('#image-error').waitFor();
   assert.match(await page.locator('#image-error').textContent(), /truncated\.tar: .+/);
   assert.equal(await page.locator('.archive dd', { hasText: 'b1_podman_oci-archive.tar' }).count(), 1);
+  // The error says what is still on screen; the drop area is one bar once an image is open.
+  assert.equal(await page.locator('#still-showing').textContent(), 'Still showing b1_podman_oci-archive.tar.');
+  await page.getByLabel('Open another image archive…').waitFor({ state: 'attached' });
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  const zone = await page.locator('section.drop-zone').boundingBox();
+  assert.ok(zone.height < 80, `the open-another bar is ${zone.height} px high`);
 });
 
 test('Cancel stops indexing and keeps the image on screen; the newest drop wins', async () => {

@@ -45,6 +45,13 @@ async function checkOverview(page, img, c) {
   const os = img.os_release;
   const name = os && (os.pretty_name || (os.name && os.version_id ? `${os.name} ${os.version_id}` : os.name || os.id));
   assert.equal(await row(card, 'Operating system'), os ? `${name} (/${os.path}, layer ${os.layer})` : null, `${c}: operating system`);
+  // The first answers: the system, the packages (as the databases say), a readable date.
+  assert.equal((await page.locator('#glance-os').textContent()).trim(), os ? name : 'not stated (no /etc/os-release)', `${c}: system at a glance`);
+  const packages = (await page.locator('#glance-packages').textContent()).trim();
+  if (img.packages.length === 0) assert.match(packages, /^no package database/, `${c}: no packages at a glance`);
+  else assert.match(packages, new RegExp(`^${img.packages.length} packages? \\(`), `${c}: packages at a glance: ${packages}`);
+  const created = img.created && img.created.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
+  assert.equal(await row(card, 'Created'), created ?? null, `${c}: created`);
 }
 
 async function checkLayers(page, img, c) {
@@ -162,6 +169,11 @@ for (const rel of ARCHIVES) {
     await page.getByRole('button', { name: 'Container image' }).click();
     await dropFile(page, archive);
     await page.locator('.archive dd', { hasText: name }).waitFor();
+    // The layout in the words of the tools that write it (the oracle tells it from the members).
+    const layout = { docker_archive: /^docker-archive \(docker save/, oci_layout: /^OCI image layout \(/,
+      oci_with_docker_manifest: /^OCI image layout with Docker's manifest\.json/ }[truth.format];
+    assert.match(await row(page.locator('.archive dl'), 'Layout'), layout, `${name}: layout`);
+    for (const p of await page.locator('.platforms li').allTextContents()) assert.doesNotMatch(p, /^\s*\//, `${name}: platform ${p}`);
     for (const [i, img] of truth.images.entries()) {
       const c = `${name} image ${i}`;
       if (truth.images.length > 1) await page.locator('.image-switcher button').nth(i).click();

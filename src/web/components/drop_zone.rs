@@ -12,6 +12,12 @@ pub struct Props {
     pub on_dismiss: Callback<()>,
     /// Whether a file is being dragged over the page.
     pub dragging: bool,
+    /// An image is open: the zone is one bar ("Open another image archive…"), out of the way.
+    #[prop_or_default]
+    pub compact: bool,
+    /// The archive still on screen, named under an error so that it is not taken for the new one.
+    #[prop_or_default]
+    pub showing: Option<String>,
 }
 
 #[function_component(DropZone)]
@@ -27,16 +33,20 @@ pub fn drop_zone(props: &Props) -> Html {
         })
     };
     html! {
-        <section class={classes!("drop-zone", props.dragging.then_some("dragging"))} aria-labelledby="image-title">
-            <h2 id="image-title">{"Container image"}</h2>
-            <p>{"Drop a "}<code>{"docker save"}</code>{" / "}<code>{"podman save"}</code>{" archive anywhere on this page (.tar, .tar.gz; docker-archive or OCI layout), or choose one. It is read in place, in a background worker: nothing is uploaded, and a multi-gigabyte file is fine."}</p>
+        <section class={classes!("drop-zone", props.dragging.then_some("dragging"), props.compact.then_some("compact"))} aria-labelledby="image-title">
+            <h2 id="image-title" class={classes!(props.compact.then_some("visually-hidden"))}>{"Container image"}</h2>
+            if !props.compact {
+                <p>{"Drop a "}<code>{"docker save"}</code>{" / "}<code>{"podman save"}</code>{" archive anywhere on this page (.tar, .tar.gz; docker-archive or OCI layout), or choose one. It is read in place, in a background worker: nothing is uploaded, and a multi-gigabyte file is fine."}</p>
+            }
             <div class="row">
-                <label class="file-button" for="image-file">{"Choose an image archive…"}</label>
+                <label class="file-button" for="image-file">{ if props.compact { "Open another image archive…" } else { "Choose an image archive…" } }</label>
+                if props.compact { <span class="hint">{"or drop one anywhere on the page"}</span> }
                 <input type="file" id="image-file" class="visually-hidden-input" accept=".tar,.tar.gz,.tgz,.tar.zst,application/x-tar,application/gzip" onchange={on_change} />
             </div>
             if let Some(error) = &props.error {
                 <div class="error-box" role="alert" id="image-error" data-code={error.error.code.clone()}>
                     <p class="error">{ error.sentence() }</p>
+                    if let Some(name) = &props.showing { <p class="hint" id="still-showing">{ format!("Still showing {name}.") }</p> }
                     <button type="button" onclick={props.on_dismiss.reform(|_| ())}>{"Dismiss"}</button>
                 </div>
             }

@@ -38,7 +38,8 @@ pub fn image_page(props: &Props) -> Html {
     let overview = image.loading.as_ref().and_then(|l| l.overview.clone());
     html! {
         <>
-            <DropZone error={image.error.clone()} {on_file} {on_dismiss} dragging={props.dragging} />
+            <DropZone error={image.error.clone()} {on_file} {on_dismiss} dragging={props.dragging}
+                compact={image.loaded.is_some()} showing={image.loaded.as_ref().map(|l| l.report.archive.name.clone())} />
             if let Some(overview) = &overview {
                 <OverviewPreview overview={overview.clone()} />
             }

@@ -1,11 +1,11 @@
 //! Overview: the archive, the selected image's tags, platform, config, warnings, digest checks
 //! and the JSON export.
 
-use crate::web::components::format::short_digest;
-use crate::core::image::{Compression, ImageReport};
+use crate::web::components::format::{plural, short_digest};
+use crate::core::image::{ArchiveFormat, Compression, ImageReport, PackageSource, Severity};
 use crate::web::analyzer::Analyzer;
 use crate::web::components::format::human;
-use crate::web::state::{Loaded, Remote};
+use crate::web::state::{ImageView, Loaded, Remote};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -45,9 +45,10 @@ pub fn overview(props: &Props) -> Html {
         Compression::Zstd => "zstd-compressed tar",
     };
     let layer_bytes = img.layers.iter().filter_map(|l| report.layers.get(l.layer)).fold(0u64, |sum, l| sum.saturating_add(l.uncompressed_size));
-    let size = format!("{} in {} files (merged); {} of layer data", human(img.merged.total_bytes), img.merged.files, human(layer_bytes));
+    let size = format!("{} in {} (what a container sees); {} of layer data", human(img.merged.total_bytes), plural(img.merged.files, "file", "files"), human(layer_bytes));
     html! {
         <div class="overview">
+            { glance(img, &analyzer) }
             { image_card(img, Some(size), "image-card") }
             { config_card(img, "config") }
             <section class="card archive" data-elapsed-ms={format!("{:.0}", loaded.stats.elapsed_ms)}
@@ -57,9 +58,9 @@ pub fn overview(props: &Props) -> Html {
                 <dl>
                     { row("File", Some(archive.name.clone())) }
                     { row("Size", Some(format!("{} ({} bytes), {compression}", human(archive.size), archive.size))) }
-                    { row("Layout", Some(format!("{:?}", archive.format))) }
+                    { row("Layout", Some(layout_name(archive.format).to_owned())) }
                     { row("Members", Some(archive.members.to_string())) }
-                    { row("Files indexed", Some(archive.files_indexed.to_string())) }
+                    { row("Entries indexed", Some(format!("{} (every entry of every layer, with the files later layers replace or delete)", archive.files_indexed))) }
                     { row("Indexed in", Some(format!("{:.2} s, reading {} of the file; worker memory {}{}", loaded.stats.elapsed_ms / 1000.0,
                         human(loaded.stats.bytes_read), human(loaded.stats.wasm_memory_bytes),
                         match (loaded.stats.helpers, loaded.stats.helper_layers) {
@@ -71,9 +72,11 @@ pub fn overview(props: &Props) -> Html {
                 if !report.platforms.is_empty() {
                     <h4>{"Platforms in the index"}</h4>
                     <ul class="platforms">{ for report.platforms.iter().map(|p| html! {
-                        <li>{ format!("{}/{}{} {} {}", p.os.clone().unwrap_or_default(), p.architecture.clone().unwrap_or_default(),
-                            p.variant.as_ref().map(|v| format!("/{v}")).unwrap_or_default(), short_digest(&p.digest),
-                            if p.present { "" } else { "(absent from the archive)" }) }</li>
+                        <li><span class="platform">{ match (&p.os, &p.architecture) {
+                            (Some(os), Some(arch)) => format!("{os}/{arch}{}", p.variant.as_ref().map(|v| format!("/{v}")).unwrap_or_default()),
+                            _ => "platform not stated".to_owned(),
+                        } }</span>{" "}<code title={p.digest.clone()}>{ short_digest(&p.digest) }</code>
+                        if !p.present { {" (absent from the archive)"} }</li>
                     }) }</ul>
                 }
                 <div class="row">
@@ -104,7 +107,7 @@ pub fn image_card(img: &ImageReport, size: Option<String>, class: &'static str) 
             <dl>
                 { row("Operating system", img.os_release.as_ref().and_then(|os| os.display().map(|name| format!("{name} (/{}, layer {})", os.path, os.layer)))) }
                 { row("Platform", Some(platform(img))) }
-                { row("Created", img.created.clone()) }
+                { row("Created", img.created.as_deref().map(readable_time)) }
                 { row("Author", img.author.clone()) }
                 { row("Layers", Some(img.layers.len().to_string())) }
                 { row("Size", size) }
@@ -143,6 +146,65 @@ pub fn config_card(img: &ImageReport, class: &'static str) -> Html {
                     { for img.config.labels.iter().map(|(k, v)| html! { <tr><th scope="row"><code>{ k.clone() }</code></th><td>{ v.clone() }</td></tr> }) }
                 </tbody></table>
             }
+        </section>
+    }
+}
+
+/// What the layout is, in the words of the tools that write it.
+fn layout_name(f: ArchiveFormat) -> &'static str {
+    match f {
+        ArchiveFormat::DockerArchive => "docker-archive (docker save, podman save)",
+        ArchiveFormat::OciLayout => "OCI image layout (skopeo, podman save --format oci-archive)",
+        ArchiveFormat::OciWithDockerManifest => "OCI image layout with Docker's manifest.json (docker save, Docker 25 and later)",
+    }
+}
+
+/// `2023-11-14T22:16:40.123Z` as `2023-11-14 22:16:40 UTC`; another offset is kept as written
+/// (`2023-11-14 23:16:40 +01:00`); what is not RFC 3339 is shown as it is.
+fn readable_time(t: &str) -> String {
+    let b = t.as_bytes();
+    let shape = b.len() >= 20 && b.get(4) == Some(&b'-') && b.get(10).is_some_and(|c| *c == b'T' || *c == b't') && b.get(13) == Some(&b':');
+    let (Some(date), Some(clock)) = (t.get(..10), t.get(11..19)) else { return t.to_owned() };
+    if !shape {
+        return t.to_owned();
+    }
+    // After the seconds: an optional fraction, then `Z` or an offset.
+    let zone = t.get(19..).unwrap_or("").trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+    match zone {
+        "Z" | "z" => format!("{date} {clock} UTC"),
+        z => format!("{date} {clock} {z}"),
+    }
+}
+
+/// The first answers: what the system is, what is installed, what is risky — each a link to its
+/// view.
+fn glance(img: &ImageReport, analyzer: &Analyzer) -> Html {
+    let go = |view: ImageView| {
+        let a = analyzer.clone();
+        Callback::from(move |_: MouseEvent| a.set_view(view))
+    };
+    let os = img.os_release.as_ref().and_then(|os| os.display());
+    let count = |s: PackageSource| img.packages.iter().filter(|p| p.source == s).count() as u64;
+    let kinds: Vec<String> = [PackageSource::Dpkg, PackageSource::Apk]
+        .into_iter()
+        .filter(|s| count(*s) > 0)
+        .map(|s| format!("{} {}", count(s), s.as_str()))
+        .collect();
+    let packages = if img.packages.is_empty() { "no package database".to_owned() } else { format!("{} ({})", plural(img.packages.len() as u64, "package", "packages"), kinds.join(", ")) };
+    let by = |s: Severity| img.findings.iter().filter(|f| f.severity == s).count();
+    let findings = [(Severity::High, "high"), (Severity::Medium, "medium"), (Severity::Low, "low"), (Severity::Info, "info")]
+        .into_iter()
+        .map(|(s, name)| html! { <span class={classes!("chip", "static", format!("sev-{name}"))} data-severity={name}>{ format!("{} {name}", by(s)) }</span> });
+    html! {
+        <section class="card glance" aria-label="At a glance">
+            <dl>
+                <dt>{"System"}</dt>
+                <dd id="glance-os">{ os.unwrap_or_else(|| "not stated (no /etc/os-release)".to_owned()) }</dd>
+                <dt>{"Packages"}</dt>
+                <dd id="glance-packages">{ packages }{" "}<button type="button" class="link" onclick={go(ImageView::Packages)}>{"Show packages"}</button></dd>
+                <dt>{"Findings"}</dt>
+                <dd id="glance-findings">{ for findings }{" "}<button type="button" class="link" onclick={go(ImageView::Findings)}>{"Show findings"}</button></dd>
+            </dl>
         </section>
     }
 }
