@@ -200,7 +200,7 @@ test('an empty set says "none"; a field the dump lacks says so', async () => {
   await report.waitFor();
   for (const key of ['CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb']) {
     assert.equal(capsh('0000000000000000').length, 0);
-    assert.match(await report.locator(`.cap-set[data-key="${key}"]`).textContent(), new RegExp(`^${key} \\(\\w+ set\\) 0{16} — No capabilities\\.`));
+    assert.match(await report.locator(`.cap-set[data-key="${key}"]`).textContent(), new RegExp(`^${key} \\(\\w+ set\\) 0{16} — none \\(an empty set\\)\\.`));
   }
   assert.equal(await report.locator('table.cap-matrix').count(), 0);
   assert.equal(await report.locator('.no-caps').textContent(), 'No set holds any capability.');

@@ -18,11 +18,11 @@ pub struct CapSetsProps {
 }
 
 /// How a set compares with Docker's default, as a sentence: "14 capabilities: exactly Docker's
-/// default set.", "No capabilities."
+/// default set.", "none (an empty set)."
 pub fn docker_sentence(set: &CapSetReport) -> String {
     let n = set.mask.caps.len();
     if n == 0 {
-        return "No capabilities.".to_owned();
+        return "none (an empty set).".to_owned();
     }
     let phrase = match set.vs_docker_default.as_str() {
         "Docker default" => "exactly Docker's default set".to_owned(),
