@@ -1,6 +1,7 @@
 //! The app's one reducer: every change of what the page shows goes through [`Action`].
 
 use super::build_order::BuiltSummary;
+use super::components::status_view::process_title;
 use super::protocol::{DownloadLink, Evaluated, FileAt, FileContent, RequestId, Response, SeccompSide, WorkerStats};
 use crate::core::image::{DigestCheck, EntryReport, ErrorReport, MergedEntry, Overview, Page, Progress, Report, SearchHit};
 use crate::core::apparmor_profile::ProfileText;
@@ -503,6 +504,21 @@ impl Reducible for AppState {
     }
 }
 
+/// Two dumps reopened from one text (a shared comparison): the first dump's lines as the pinned
+/// dump, and the rest; `None` for anything else.
+fn split_comparison(text: &str, report: &PasteReport) -> Option<(Pinned, String)> {
+    let PasteReport::Status(paste) = report else { return None };
+    let [left, right] = paste.dumps.as_slice() else { return None };
+    // The line (1-based, in the whole text) where the right dump's first field is.
+    let at = right.raw.first()?.line.checked_sub(1)?;
+    let lines: Vec<&str> = text.lines().collect();
+    if at == 0 || at >= lines.len() {
+        return None;
+    }
+    let pinned = Pinned { text: lines[..at].join("\n"), title: process_title(left) };
+    Some((pinned, lines[at..].join("\n")))
+}
+
 impl PasteState {
     /// The worker's reading of a pasted AppArmor profile; `false` when it is stale.
     fn profile_read(&mut self, id: RequestId, result: Result<ProfileText, String>) -> bool {
@@ -550,7 +566,15 @@ impl AppState {
                     return self; // a stale answer never overwrites a newer request
                 }
                 if let Some(text) = text {
-                    next.paste.text = text;
+                    // A shared comparison reopens as it was made: the left dump kept aside (the
+                    // banner that stops comparing), the right one in the box.
+                    match result.as_ref().ok().filter(|_| next.paste.pinned.is_none()).and_then(|r| split_comparison(&text, r)) {
+                        Some((pinned, right)) => {
+                            next.paste.pinned = Some(pinned);
+                            next.paste.text = right;
+                        }
+                        None => next.paste.text = text,
+                    }
                 }
                 match result {
                     Ok(report) => {

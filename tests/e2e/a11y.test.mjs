@@ -43,6 +43,10 @@ for (const scheme of ['light', 'dark']) {
     await pasteText(page, await readFile(join(FIXTURES, 'proc/local/podman_default.status'), 'utf8'));
     await page.locator('section.comparison').waitFor();
     await axe(page, 'the comparison');
+    await page.getByRole('checkbox', { name: 'Differences only' }).uncheck();
+    await page.getByRole('button', { name: /Both full reports/ }).click();
+    await page.locator('.side-by-side article.status-report').nth(1).waitFor();
+    await axe(page, 'the comparison with every field and both full reports');
     await pasteText(page, 'docker-default (enforce)');
     await page.locator('article.apparmor').waitFor();
     await axe(page, 'an AppArmor label');

@@ -1,5 +1,6 @@
-//! One decoded capability mask: the `capsh --decode` line, every capability with its meaning,
-//! and how it compares with Docker's default set.
+//! One decoded capability mask: the `capsh --decode` line (an empty set says "none" where capsh
+//! leaves nothing after `=`), every capability with its meaning, and how it compares with
+//! Docker's default set.
 
 use crate::core::caps::MaskReport;
 use crate::core::paste::LabeledMask;
@@ -52,7 +53,12 @@ pub fn mask_view(props: &Props) -> Html {
     html! {
         <article class="mask" data-hex={r.hex.clone()}>
             <h3>{ title }</h3>
-            <p class="capsh"><code>{ r.capsh.clone() }</code></p>
+            if count == 0 {
+                // capsh prints `0x0000000000000000=`: the empty list after `=` said in words.
+                <p class="capsh"><code>{ r.capsh.trim_end_matches('=').to_owned() }</code>{" = none"}</p>
+            } else {
+                <p class="capsh"><code>{ r.capsh.clone() }</code></p>
+            }
             <p class="summary">{ summary }</p>
             if !r.beyond_docker_default.is_empty() {
                 <p class="beyond">{"Beyond Docker's default: "}<code>{ r.beyond_docker_default.join(", ") }</code></p>

@@ -6,6 +6,7 @@ use super::apparmor_view::{AppArmorProfileView, AppArmorView};
 use super::seccomp_view::SyscallView;
 use super::cap_builder::CapBuilder;
 use super::compare_view::CompareView;
+use super::disclosure::Disclosure;
 use super::cross_check_view::{CrossCheckCard, OpenImage};
 use super::mask_view::MaskList;
 use super::paste_box::PasteBox;
@@ -50,7 +51,11 @@ pub fn process_page(props: &Props) -> Html {
             <PasteBox text={AttrValue::from(paste.text.clone())} on_change={on_paste} {on_oversize} />
             if let Some(pinned) = &paste.pinned {
                 <p class="card pinned" role="status">
-                    { format!("Comparing against {}. Paste a second dump to see them side by side. ", pinned.title) }
+                    { if comparing(paste) {
+                        format!("Comparing against {} (kept aside). Paste another dump in the box to compare it with {} instead. ", pinned.title, pinned.title)
+                    } else {
+                        format!("Comparing against {}. Paste a second dump to see them side by side. ", pinned.title)
+                    } }
                     <button type="button" onclick={ let a = analyzer.clone(); Callback::from(move |_| a.unpin()) }>{"Stop comparing"}</button>
                 </p>
             }
@@ -71,6 +76,11 @@ pub fn process_page(props: &Props) -> Html {
             { view_syscalls(&syscalls, paste.local.is_some(), &props.seccomp) }
         </>
     }
+}
+
+/// Whether two dumps are shown side by side.
+fn comparing(paste: &PasteState) -> bool {
+    matches!(paste.shown.as_deref(), Some(PasteReport::Status(s)) if s.dumps.len() >= 2)
 }
 
 /// Process ↔ image checks: a single status dump shown and an image open.
@@ -166,13 +176,16 @@ fn view_report(report: &Rc<PasteReport>, analyzer: &Analyzer, pinned: bool, sysc
             [left, right, ..] => {
                 let left = Rc::new(left.clone());
                 let right = Rc::new(right.clone());
+                let label = format!("Both full reports: {} and {}", process_title(&left), process_title(&right));
                 html! {
                     <>
                         <CompareView left={left.clone()} right={right.clone()} diffs={Rc::new(s.comparison.clone())} />
-                        <div class="side-by-side">
-                            <StatusView report={left} />
-                            <StatusView report={right} />
-                        </div>
+                        <Disclosure class={classes!("full-reports")} {label}>
+                            <div class="side-by-side">
+                                <StatusView report={left} anchor="left" />
+                                <StatusView report={right} anchor="right" />
+                            </div>
+                        </Disclosure>
                     </>
                 }
             }

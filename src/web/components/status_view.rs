@@ -6,13 +6,13 @@
 //! read (`SignalsReport::renumbered`, a table lookup), without asking the worker again.
 
 use super::disclosure::Disclosure;
-use super::mask_view::MaskView;
-use super::status_panels::{PodSecurityCard, SeccompPanel};
+use super::status_panels::{CapSetsCard, PodSecurityCard, SeccompPanel};
 use crate::core::caps::CapSet;
 use crate::core::signals::Numbering;
-use crate::core::status::{Level, SignalsReport, StatusReport};
+use crate::core::status::{field_info, Level, SignalsReport, StatusReport};
 use std::rc::Rc;
-use web_sys::HtmlSelectElement;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -21,6 +21,9 @@ pub struct Props {
     /// Opens the system-call view with this bounding set and a note on what the dump says.
     #[prop_or_default]
     pub on_syscalls: Option<Callback<(CapSet, String)>>,
+    /// The prefix of the sections' ids (two reports in one page need two).
+    #[prop_or(AttrValue::Static("status"))]
+    pub anchor: AttrValue,
 }
 
 fn level_class(level: &Level) -> &'static str {
@@ -39,6 +42,15 @@ fn row(label: &str, value: Option<String>) -> Html {
     }
 }
 
+/// A field's row; a field the dump lacks says so (and since which kernel it is printed).
+fn row_or_absent(key: &str, label: &str, value: Option<String>) -> Html {
+    let value = value.unwrap_or_else(|| match field_info(key).and_then(|f| f.since) {
+        Some(since) => format!("not in this dump (the kernel prints it since Linux {since})"),
+        None => "not in this dump".to_owned(),
+    });
+    html! { <><dt>{ label.to_owned() }</dt><dd>{ value }</dd></> }
+}
+
 /// `redis-server (PID 1099)`, or as much of it as the dump has.
 pub fn process_title(r: &StatusReport) -> String {
     match (&r.identity.name, r.identity.pid) {
@@ -49,15 +61,67 @@ pub fn process_title(r: &StatusReport) -> String {
     }
 }
 
+/// The report's sections, in order, with the words of the section index; only those the dump
+/// gives something to show.
+fn sections(r: &StatusReport) -> Vec<(&'static str, &'static str)> {
+    let mut out = vec![("verdict", "Verdict"), ("identity", "Identity"), ("users", "Users"), ("namespaces", "Namespaces")];
+    if !r.capabilities.sets.is_empty() {
+        out.push(("capabilities", "Capabilities"));
+    }
+    out.push(("security", "Seccomp/NoNewPrivs"));
+    if !r.signals.masks.is_empty() {
+        out.push(("signals", "Signals"));
+    }
+    if r.cpus.is_some() || r.mems.is_some() {
+        out.push(("cpus", "CPUs/memory"));
+    }
+    if !r.memory.figures.is_empty() {
+        out.push(("memory", "Memory"));
+    }
+    if !r.warnings.is_empty() {
+        out.push(("warnings", "Warnings"));
+    }
+    out.push(("raw", "Raw"));
+    out
+}
+
+/// The section index: links that scroll to a section and move the focus there, without
+/// touching the URL fragment (which holds the dump).
+fn section_index(title: &str, anchor: &str, r: &StatusReport) -> Html {
+    let links = sections(r).into_iter().map(|(id, label)| {
+        let target = format!("{anchor}-{id}");
+        let onclick = {
+            let target = target.clone();
+            Callback::from(move |e: MouseEvent| {
+                e.prevent_default();
+                let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&target)) else { return };
+                el.scroll_into_view();
+                if let Ok(el) = el.dyn_into::<HtmlElement>() {
+                    let _ = el.focus();
+                }
+            })
+        };
+        html! { <li><a href={format!("#{target}")} {onclick}>{ label }</a></li> }
+    });
+    html! {
+        <nav class="section-index" aria-label={match anchor { "status" => format!("Sections of {title}"), side => format!("Sections of {title}, the {side} dump") }}>
+            <ul>{ for links }</ul>
+        </nav>
+    }
+}
+
 #[function_component(StatusView)]
 pub fn status_view(props: &Props) -> Html {
     let r = &props.report;
     let id = &r.identity;
     let title = process_title(r);
+    let a = props.anchor.as_str();
+    let sid = |s: &str| format!("{a}-{s}");
     html! {
         <article class="status-report">
-            <h2 class="proc-title">{ title }</h2>
-            <section class="verdict card">
+            <h2 class="proc-title">{ title.clone() }</h2>
+            { section_index(&title, a, r) }
+            <section class="verdict card" id={sid("verdict")} tabindex="-1">
                 <h3>{"Verdict"}</h3>
                 <p class="headline">{ r.verdict.headline.clone() }</p>
                 <ul>
@@ -67,7 +131,7 @@ pub fn status_view(props: &Props) -> Html {
                 </ul>
             </section>
 
-            <section class="card">
+            <section class="card identity" id={sid("identity")} tabindex="-1">
                 <h3>{"Identity and state"}</h3>
                 <dl>
                     { row("Name", id.name.clone()) }
@@ -85,17 +149,17 @@ pub fn status_view(props: &Props) -> Html {
                 </dl>
             </section>
 
-            <section class="card">
+            <section class="card users" id={sid("users")} tabindex="-1">
                 <h3>{"Users and groups"}</h3>
                 <p>{ r.users.summary.clone() }</p>
                 <dl>
-                    { row("Uid (real, effective, saved, fs)", r.users.uid.as_ref().map(|u| format!("{} {} {} {} — {}", u.real, u.effective, u.saved, u.fs, u.explanation))) }
-                    { row("Gid (real, effective, saved, fs)", r.users.gid.as_ref().map(|g| format!("{} {} {} {} — {}", g.real, g.effective, g.saved, g.fs, g.explanation))) }
-                    { row("Supplementary groups", r.users.groups.as_ref().map(|g| if g.is_empty() { "none".to_owned() } else { g.iter().map(u32::to_string).collect::<Vec<_>>().join(" ") })) }
+                    { row_or_absent("Uid", "Uid (real, effective, saved, fs)", r.users.uid.as_ref().map(|u| format!("{} {} {} {} — {}", u.real, u.effective, u.saved, u.fs, u.explanation))) }
+                    { row_or_absent("Gid", "Gid (real, effective, saved, fs)", r.users.gid.as_ref().map(|g| format!("{} {} {} {} — {}", g.real, g.effective, g.saved, g.fs, g.explanation))) }
+                    { row_or_absent("Groups", "Supplementary groups", r.users.groups.as_ref().map(|g| if g.is_empty() { "none".to_owned() } else { g.iter().map(u32::to_string).collect::<Vec<_>>().join(" ") })) }
                 </dl>
             </section>
 
-            <section class="card namespaces">
+            <section class="card namespaces" id={sid("namespaces")} tabindex="-1">
                 <h3>{"PID namespaces"}</h3>
                 <p class="ns-explanation">{ r.namespaces.explanation.clone() }</p>
                 if !r.namespaces.levels.is_empty() {
@@ -105,29 +169,17 @@ pub fn status_view(props: &Props) -> Html {
                 }
             </section>
 
-            <section class="card caps-sets">
-                <h3>{"Capabilities"}</h3>
-                <p>{ r.capabilities.summary.clone() }</p>
-                if !r.capabilities.dangerous_effective.is_empty() {
-                    <p class="error">{ format!("Dangerous effective capabilities: {}", r.capabilities.dangerous_effective.join(", ")) }</p>
-                }
-                { for r.capabilities.sets.iter().map(|set| html! {
-                    <div class="cap-set" key={set.key.clone()} data-key={set.key.clone()}>
-                        <h4>{ format!("{} — {} set", set.key, set.set) }</h4>
-                        <p class="hint">{ set.meaning.clone() }</p>
-                        <p>{ format!("Compared with Docker's default: {}.", set.vs_docker_default) }</p>
-                        <MaskView label={AttrValue::from(set.key.clone())} report={Rc::new(set.mask.clone())} />
-                    </div>
-                }) }
-            </section>
+            if !r.capabilities.sets.is_empty() {
+                <CapSetsCard report={r.clone()} id={sid("capabilities")} />
+            }
 
-            <section class="card security">
-                <h3>{"Seccomp, no_new_privs, speculation"}</h3>
+            <section class="card security" id={sid("security")} tabindex="-1">
+                <h3>{"Seccomp, NoNewPrivs, speculation"}</h3>
                 <dl>
-                    { row("Seccomp", r.security.seccomp.as_ref().map(|s| format!("{} — {}", s.raw, s.explanation))) }
-                    { row("NoNewPrivs", r.security.no_new_privs_explanation.clone()) }
-                    { row("Speculation_Store_Bypass", r.security.speculation_store_bypass.as_ref().map(|s| format!("{} — {}", s.value, s.explanation))) }
-                    { row("SpeculationIndirectBranch", r.security.speculation_indirect_branch.as_ref().map(|s| format!("{} — {}", s.value, s.explanation))) }
+                    { row_or_absent("Seccomp", "Seccomp", r.security.seccomp.as_ref().map(|s| format!("{} — {}", s.raw, s.explanation))) }
+                    { row_or_absent("NoNewPrivs", "NoNewPrivs", r.security.no_new_privs_explanation.clone()) }
+                    { row_or_absent("Speculation_Store_Bypass", "Speculation_Store_Bypass", r.security.speculation_store_bypass.as_ref().map(|s| format!("{} — {}", s.value, s.explanation))) }
+                    { row_or_absent("SpeculationIndirectBranch", "SpeculationIndirectBranch", r.security.speculation_indirect_branch.as_ref().map(|s| format!("{} — {}", s.value, s.explanation))) }
                 </dl>
                 <SeccompPanel report={r.clone()} on_syscalls={props.on_syscalls.clone()} />
             </section>
@@ -135,11 +187,21 @@ pub fn status_view(props: &Props) -> Html {
             <PodSecurityCard report={r.clone()} />
 
             if !r.signals.masks.is_empty() {
-                <SignalsCard signals={Rc::new(r.signals.clone())} />
+                <SignalsCard signals={Rc::new(r.signals.clone())} id={sid("signals")} />
             }
 
+            { lower_sections(r, a) }
+        </article>
+    }
+}
+
+/// CPUs, memory, warnings and the raw fields.
+fn lower_sections(r: &StatusReport, a: &str) -> Html {
+    let sid = |s: &str| format!("{a}-{s}");
+    html! {
+        <>
             if r.cpus.is_some() || r.mems.is_some() {
-                <section class="card affinity">
+                <section class="card affinity" id={sid("cpus")} tabindex="-1">
                     <h3>{"CPUs and memory nodes"}</h3>
                     <dl>
                         { row("Cpus_allowed", r.cpus.as_ref().map(|a| a.message.clone())) }
@@ -149,8 +211,9 @@ pub fn status_view(props: &Props) -> Html {
             }
 
             if !r.memory.figures.is_empty() {
-                <section class="card memory">
+                <section class="card memory" id={sid("memory")} tabindex="-1">
                     <h3>{"Memory"}</h3>
+                    <div class="table-scroll" role="group" aria-label="Memory figures" tabindex="0">
                     <table>
                         <thead><tr><th scope="col">{"Field"}</th><th scope="col">{"Size"}</th><th scope="col">{"Meaning"}</th></tr></thead>
                         <tbody>
@@ -159,11 +222,12 @@ pub fn status_view(props: &Props) -> Html {
                             }) }
                         </tbody>
                     </table>
+                    </div>
                 </section>
             }
 
             if !r.warnings.is_empty() {
-                <section class="card warnings">
+                <section class="card warnings" id={sid("warnings")} tabindex="-1">
                     <h3>{"Warnings"}</h3>
                     <ul>{ for r.warnings.iter().map(|w| html! { <li>{ match &w.key {
                         Some(key) => format!("Line {} ({key}): {}", w.line, w.message),
@@ -172,8 +236,10 @@ pub fn status_view(props: &Props) -> Html {
                 </section>
             }
 
+            <div id={sid("raw")} class="raw-anchor" tabindex="-1">
             <Disclosure class={classes!("card", "raw")}
                 label={format!("All {} fields as pasted ({} unknown to Tarsier)", r.raw.len(), r.unknown_fields.len())}>
+                <div class="table-scroll" role="group" aria-label="All fields as pasted" tabindex="0">
                 <table>
                     <thead><tr><th scope="col">{"Line"}</th><th scope="col">{"Key"}</th><th scope="col">{"Value"}</th><th scope="col">{"Meaning"}</th></tr></thead>
                     <tbody>
@@ -188,14 +254,17 @@ pub fn status_view(props: &Props) -> Html {
                         }) }
                     </tbody>
                 </table>
+                </div>
             </Disclosure>
-        </article>
+            </div>
+        </>
     }
 }
 
 #[derive(Properties, PartialEq)]
 struct SignalsProps {
     signals: Rc<SignalsReport>,
+    id: AttrValue,
 }
 
 /// The signal queue and masks, with the numbering menu.
@@ -213,7 +282,7 @@ fn signals_card(props: &SignalsProps) -> Html {
     };
     let shown = if *numbering == props.signals.numbering { (*props.signals).clone() } else { props.signals.renumbered(*numbering) };
     html! {
-        <section class="card signals">
+        <section class="card signals" id={props.id.clone()} tabindex="-1">
             <h3>{"Signals"}</h3>
             <p class="row">
                 <label>{"Signal numbering "}
