@@ -2,7 +2,7 @@
 # Mutation testing of the core and the CLI with cargo-mutants (method and score: docs/testing.md).
 #
 #   scripts/mutants.sh --sample        CI (a few minutes): the mutants of the code the last commit
-#                                      changed (`git diff HEAD~1`, with what is not committed yet),
+#                                      changed (`git diff HEAD~1`, or MUTANTS_BASE; with what is not committed yet),
 #                                      at most SAMPLE_MAX of them spread round robin; without such
 #                                      code (or without git history), the first SAMPLE_SHARDS-th of
 #                                      all mutants. The run fails when the sample's score (caught
@@ -95,13 +95,14 @@ if [ "$mode" = --sample ]; then
   sample=(--shard "$SAMPLE_SHARD/$SAMPLE_SHARDS")
   what="shard $SAMPLE_SHARD/$SAMPLE_SHARDS of all mutants"
   diff="$out_root/changed.diff"
-  if git -C "$root" rev-parse -q --verify HEAD~1 >/dev/null 2>&1 \
-    && git -C "$root" diff HEAD~1 -- src/core src/bin/tarsier >"$diff" 2>/dev/null; then
+  base=${MUTANTS_BASE:-HEAD~1}
+  if git -C "$root" rev-parse -q --verify "$base" >/dev/null 2>&1 \
+    && git -C "$root" diff "$base" -- src/core src/bin/tarsier >"$diff" 2>/dev/null; then
     n=$(cargo mutants --list --in-diff "$diff" 2>/dev/null | grep -c . || true)
     if [ "${n:-0}" -gt 0 ]; then
       k=$(( (n + SAMPLE_MAX - 1) / SAMPLE_MAX ))
       sample=(--in-diff "$diff" --shard "0/$k" --sharding round-robin)
-      what="one in $k of the $n mutants in the code changed since HEAD~1"
+      what="one in $k of the $n mutants in the code changed since $base"
     fi
   fi
   echo "mutants: sample: $what"
