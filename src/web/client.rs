@@ -200,6 +200,14 @@ impl ImageSessions {
                 // The retired worker may be the one whose handler is running now: terminate
                 // it after this handler returns.
                 wasm_bindgen_futures::spawn_local(async move { drop(retired) });
+                // Whoever waited for the retired archive's index will not get it: they go on
+                // without it (the archive's file is still theirs, and is indexed again).
+                if result.is_ok() {
+                    let waiting = std::mem::take(&mut slots.borrow_mut().waiting);
+                    for (_, then) in waiting {
+                        then(wasm_bindgen::JsValue::UNDEFINED);
+                    }
+                }
                 dispatch(Action::Worker(Response::ImageOpened { session, result, stats }));
             }
             other => dispatch(other),

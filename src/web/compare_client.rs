@@ -29,6 +29,9 @@ struct Inner {
     files: Vec<(RequestId, web_sys::File)>,
     /// Body digests read by earlier comparisons.
     known: KnownHashes,
+    /// The comparison asked for last (0: none, or cancelled): one still waiting for an index
+    /// starts only if it is this one.
+    current: RequestId,
 }
 
 impl PartialEq for CompareClient {
@@ -119,9 +122,23 @@ impl CompareClient {
         Ok(())
     }
 
-    /// Stops the comparison running, if any (terminates its worker).
+    /// Marks `id` as the comparison asked for last (see [`CompareClient::is_current`]).
+    pub fn set_current(&self, id: RequestId) {
+        self.0.borrow_mut().current = id;
+    }
+
+    /// Whether `id` is still the comparison asked for last, and not cancelled.
+    pub fn is_current(&self, id: RequestId) -> bool {
+        id != 0 && self.0.borrow().current == id
+    }
+
+    /// Stops the comparison running (terminates its worker), or one waiting to start.
     pub fn cancel(&self) {
-        let worker = self.0.borrow_mut().worker.take();
+        let worker = {
+            let mut inner = self.0.borrow_mut();
+            inner.current = 0;
+            inner.worker.take()
+        };
         drop(worker);
     }
 }

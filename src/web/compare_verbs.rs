@@ -61,8 +61,13 @@ impl Analyzer {
         let id = self.next_id();
         self.dispatch_compare(CompareAction::Started { id, name_a: pair.name_a.clone(), name_b: pair.name_b.clone() });
         self.compare.cancel();
+        self.compare.set_current(id);
         let (compare, dispatch) = (self.compare.clone(), self.dispatcher());
         let start = move |index: Option<&wasm_bindgen::JsValue>| {
+            // A comparison asked for since, or Cancel, wins over one that waited for an index.
+            if !compare.is_current(id) {
+                return;
+            }
             if let Err(message) = compare.start(dispatch.clone(), id, &pair, index) {
                 dispatch(Action::Worker(Response::Compared { id, result: Err(error_report("worker", message)), known: KnownHashes::default(), stats: CompareStats::default() }));
             }

@@ -357,6 +357,14 @@ test('"Compare with…" the archive on screen adopts its index (its layers are n
   // Its gzip layers were not inflated again: less than half of what indexing it read.
   assert.ok(given.readA * 2 < dropped.readA, `read ${given.readA} bytes with the index given, ${dropped.readA} without`);
   assert.deepEqual(await summaryText(page), droppedText, 'the same comparison either way');
+  // The history's long commands wrap in their cells: the page never scrolls sideways, at desktop
+  // width or a phone's.
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(scroll <= inner, `at ${width} px the Compare view is ${scroll} px wide`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // Digests: a same-size change is hashed once; compared again from the page, it is known.
   const p = pair('same_size_content');

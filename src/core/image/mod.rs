@@ -90,7 +90,7 @@ pub use plan::fuzz_json;
 pub use progress::{Flow, Observer, Overview, Phase, Progress, PROGRESS_BYTES, PROGRESS_ENTRIES};
 pub use query::{copy_entry, copy_merged, list_layer, read_bodies, read_entry, read_merged, FullReport, PrivilegedFile, MAX_READ_LEN};
 pub use report::*;
-pub use os_release::{parse_os_release, OsRelease};
+pub use os_release::parse_os_release;
 pub use reuse::ArchiveIndex;
 pub use source::{Compression, BOMB_CHECK_AFTER, MAX_EXPANSION_RATIO, MAX_ZSTD_WINDOW, SEEK_WINDOW};
 pub use tar_index::{MAX_LONG_NAME, MAX_PAX_HEADER};

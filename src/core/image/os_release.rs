@@ -5,46 +5,13 @@
 //!
 //! The bodies come from the layers' captured files ([`is_captured_path`](super::layer)); the
 //! version read is the one the merged filesystem shows (the last layer that wrote it), and the
-//! report names that layer.
+//! report names that layer. The value ([`OsRelease`]) is part of the report's schema
+//! (`report.rs`).
 
 use super::fs_tree::PathTree;
 use super::layer::LayerIndex;
 use super::merge::{Merged, ST_PRESENT};
-use super::report::EntryKind;
-use serde::{Deserialize, Serialize};
-
-/// The fields of os-release an image's overview and package URLs use.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OsRelease {
-    /// `ID`: `alpine`, `debian` (lower case, as the file says).
-    pub id: Option<String>,
-    /// `NAME`: `Alpine Linux`.
-    pub name: Option<String>,
-    /// `VERSION_ID`: `3.11.6`, `12`.
-    pub version_id: Option<String>,
-    /// `VERSION_CODENAME`: `bookworm`.
-    pub version_codename: Option<String>,
-    /// `PRETTY_NAME`: `Alpine Linux v3.11`.
-    pub pretty_name: Option<String>,
-    /// The file read (`etc/os-release` or `usr/lib/os-release`).
-    pub path: String,
-    /// The layer (position in the image) whose version was read.
-    pub layer: usize,
-}
-
-impl OsRelease {
-    /// `PRETTY_NAME`, else `NAME VERSION_ID`, else `ID`: what to call the system.
-    pub fn display(&self) -> Option<String> {
-        if let Some(p) = self.pretty_name.as_ref().filter(|p| !p.is_empty()) {
-            return Some(p.clone());
-        }
-        match (&self.name, &self.version_id) {
-            (Some(n), Some(v)) => Some(format!("{n} {v}")),
-            (Some(n), None) => Some(n.clone()),
-            _ => self.id.clone(),
-        }
-    }
-}
+use super::report::{EntryKind, OsRelease};
 
 /// Parses os-release text into `(key, value)` pairs, in order: comments and blank lines are
 /// skipped; a value in double quotes keeps `\"`, `\\`, `\$` and `` \` `` as the character and any

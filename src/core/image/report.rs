@@ -72,7 +72,7 @@ pub struct ImageReport {
     pub packages: Vec<Package>,
     /// What the image says it is (`/etc/os-release`), when it says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_release: Option<super::os_release::OsRelease>,
+    pub os_release: Option<OsRelease>,
 }
 
 /// The runtime part of the image config (`config` in the OCI/Docker image config JSON).
@@ -545,4 +545,37 @@ pub fn mode_string(kind: EntryKind, mode: u32) -> String {
         s.push(c);
     }
     s
+}
+
+/// The fields of os-release an image's overview and package URLs use.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OsRelease {
+    /// `ID`: `alpine`, `debian` (lower case, as the file says).
+    pub id: Option<String>,
+    /// `NAME`: `Alpine Linux`.
+    pub name: Option<String>,
+    /// `VERSION_ID`: `3.11.6`, `12`.
+    pub version_id: Option<String>,
+    /// `VERSION_CODENAME`: `bookworm`.
+    pub version_codename: Option<String>,
+    /// `PRETTY_NAME`: `Alpine Linux v3.11`.
+    pub pretty_name: Option<String>,
+    /// The file read (`etc/os-release` or `usr/lib/os-release`).
+    pub path: String,
+    /// The layer (position in the image) whose version was read.
+    pub layer: usize,
+}
+
+impl OsRelease {
+    /// `PRETTY_NAME`, else `NAME VERSION_ID`, else `ID`: what to call the system.
+    pub fn display(&self) -> Option<String> {
+        if let Some(p) = self.pretty_name.as_ref().filter(|p| !p.is_empty()) {
+            return Some(p.clone());
+        }
+        match (&self.name, &self.version_id) {
+            (Some(n), Some(v)) => Some(format!("{n} {v}")),
+            (Some(n), None) => Some(n.clone()),
+            _ => self.id.clone(),
+        }
+    }
 }
