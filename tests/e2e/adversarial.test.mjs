@@ -79,7 +79,7 @@ async function dropAndSettle(page, file) {
   const error = page.locator('#image-error');
   const shown = page.locator('.archive dd', { hasText: exactly(basename(file)) });
   await error.or(shown).first().waitFor();
-  return (await error.count()) > 0 ? { error: await error.locator('p').textContent() } : { error: null };
+  return (await error.count()) > 0 ? { error: await error.locator('p.error').textContent() } : { error: null };
 }
 
 /** A requestAnimationFrame callback runs: the UI thread is not blocked. */
