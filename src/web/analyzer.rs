@@ -9,7 +9,7 @@ use super::build_worker::attach_base;
 use super::protocol::{encode, error_report, FileAt, PasteInput, Request, Response, SeccompSide, WorkerStats};
 use super::state::{Action, AppState, Asked, ImageView, LocalPaste, Pinned, Tool};
 use crate::core::apparmor_profile;
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -315,18 +315,7 @@ impl Analyzer {
             Ok(()) => send(message),
             Err(m) => dispatch(Action::BuildDone { id, result: Err(error_report("browser", m)) }),
         };
-        let then = Rc::new(RefCell::new(Some(then)));
-        let later = then.clone();
-        let asked = self.images.ask_index(id, Box::new(move |index| {
-            if let Some(then) = later.borrow_mut().take() {
-                then(index);
-            }
-        }));
-        if asked.is_err() {
-            if let Some(then) = then.borrow_mut().take() {
-                then(wasm_bindgen::JsValue::UNDEFINED);
-            }
-        }
+        self.images.ask_index(id, Box::new(then));
     }
 
     /// Stops a build (by terminating its worker), or its wait for the base archive's index.

@@ -11,7 +11,7 @@
 
 use super::blob_reader::BlobReader;
 use super::build_order::{BuildOrder, BuiltSummary, ChangeOrder, Content};
-use super::protocol::{attached_bytes, encode, error_report, RequestId, Response};
+use super::protocol::{attach_index, attached_bytes, encode, error_report, RequestId, Response};
 use super::worker_io::{index_file, post, prepared_for, wasm_memory_bytes, Throttle};
 use crate::core::build::{self, BuildError, Part, MAX_ADDED_BYTES};
 use crate::core::image::{Analysis, ErrorReport};
@@ -34,10 +34,7 @@ pub const BASE_FILE: &str = "base";
 /// A sentence for the user when the browser refuses.
 pub fn attach_base(message: &wasm_bindgen::JsValue, base: &web_sys::File, index: &wasm_bindgen::JsValue) -> Result<(), String> {
     js_sys::Reflect::set(message, &BASE_FILE.into(), base).map_err(|_| "could not attach the base archive".to_owned())?;
-    if !index.is_undefined() && js_sys::Reflect::set(message, &"bytes".into(), index).is_err() {
-        // Without it the base archive is indexed here: slower, the same build.
-        web_sys::console::warn_1(&"tarsier: the base archive's index could not be attached".into());
-    }
+    attach_index(message, index);
     Ok(())
 }
 

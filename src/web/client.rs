@@ -254,15 +254,15 @@ impl ImageSessions {
 
     /// Asks the worker of the archive on screen for its index (packed, see
     /// [`crate::core::image::ArchiveIndex`]) as request `id`; `then` gets it when it arrives —
-    /// unless [`ImageSessions::forget`] is called first. The archive's worker answers between its
+    /// unless [`ImageSessions::forget`] is called first. `then` gets undefined instead (at once)
+    /// when the archive's worker cannot be asked, or (later) when another archive replaces it:
+    /// whoever waits then goes on without the index. The archive's worker answers between its
     /// other requests, so the wait is short.
-    ///
-    /// # Errors
-    /// When no archive is loaded or its worker is unreachable (`then` is dropped).
-    pub fn ask_index(&self, id: RequestId, then: IndexWaiter) -> Result<(), String> {
-        self.send(&Request::ExportIndex { id })?;
-        self.0.borrow_mut().waiting.push((id, then));
-        Ok(())
+    pub fn ask_index(&self, id: RequestId, then: IndexWaiter) {
+        match self.send(&Request::ExportIndex { id }) {
+            Ok(()) => self.0.borrow_mut().waiting.push((id, then)),
+            Err(_) => then(wasm_bindgen::JsValue::UNDEFINED),
+        }
     }
 
     /// No longer waits for the index asked as `id` (what was to be done with it is dropped).

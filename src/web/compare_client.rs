@@ -11,7 +11,7 @@
 use super::client::spawn;
 use super::compare_worker::{attach_files, attach_second};
 use crate::core::compare::KnownHashes;
-use super::protocol::{encode, Request, RequestId, Response};
+use super::protocol::{attach_index, encode, Request, RequestId, Response};
 use super::state::Action;
 use super::worker_handle::WorkerHandle;
 use std::cell::RefCell;
@@ -67,23 +67,18 @@ impl CompareClient {
     }
 
     /// Starts comparing `pair` as `id` in a new worker, terminating any earlier comparison;
-    /// `index_a`: side A's packed index from its own worker, if any.
+    /// `index_a`: side A's packed index from its own worker (a `Uint8Array`), or undefined.
     ///
     /// # Errors
     /// A sentence for the user when the worker cannot be started or reached.
-    pub fn start(&self, dispatch: Rc<dyn Fn(Action)>, id: RequestId, pair: &Pair, index_a: Option<&wasm_bindgen::JsValue>) -> Result<(), String> {
+    pub fn start(&self, dispatch: Rc<dyn Fn(Action)>, id: RequestId, pair: &Pair, index_a: &wasm_bindgen::JsValue) -> Result<(), String> {
         let known = self.0.borrow().known.clone();
         let request = Request::Compare { id, name_a: pair.name_a.clone(), name_b: pair.name_b.clone(), image_a: pair.image_a, image_b: pair.image_b, known };
         let message = encode(&request, Some(&pair.file_a))?;
         if let Some(file_b) = &pair.file_b {
             attach_second(&message, file_b)?;
         }
-        if let Some(bytes) = index_a.filter(|b| !b.is_undefined()) {
-            // Without it the worker indexes side A itself: slower, the same answer.
-            if js_sys::Reflect::set(&message, &"bytes".into(), bytes).is_err() {
-                web_sys::console::warn_1(&"tarsier: the archive's index could not be attached to the comparison".into());
-            }
-        }
+        attach_index(&message, index_a);
         self.send(dispatch, message)
     }
 

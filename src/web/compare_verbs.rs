@@ -7,8 +7,6 @@ use super::compare_state::CompareAction;
 use super::protocol::{error_report, CompareStats, Response};
 use crate::core::compare::KnownHashes;
 use super::state::Action;
-use std::cell::RefCell;
-use std::rc::Rc;
 
 impl Analyzer {
     /// Compares image 0 of `a` with image 0 of `b` (two archives dropped at once).
@@ -56,36 +54,26 @@ impl Analyzer {
     }
 
     /// Starts comparing `pair`; with `on_screen` (side A is the archive on screen), once its
-    /// worker's index has arrived (should asking fail, at once: side A is then indexed again).
+    /// worker's index has arrived (without it, side A is indexed again).
     fn start_compare(&self, pair: Pair, on_screen: bool) {
         let id = self.next_id();
         self.dispatch_compare(CompareAction::Started { id, name_a: pair.name_a.clone(), name_b: pair.name_b.clone() });
         self.compare.cancel();
         self.compare.set_current(id);
         let (compare, dispatch) = (self.compare.clone(), self.dispatcher());
-        let start = move |index: Option<&wasm_bindgen::JsValue>| {
+        let start = move |index: wasm_bindgen::JsValue| {
             // A comparison asked for since, or Cancel, wins over one that waited for an index.
             if !compare.is_current(id) {
                 return;
             }
-            if let Err(message) = compare.start(dispatch.clone(), id, &pair, index) {
+            if let Err(message) = compare.start(dispatch.clone(), id, &pair, &index) {
                 dispatch(Action::Worker(Response::Compared { id, result: Err(error_report("worker", message)), known: KnownHashes::default(), stats: CompareStats::default() }));
             }
         };
-        if !on_screen {
-            return start(None);
-        }
-        let start = Rc::new(RefCell::new(Some(start)));
-        let later = start.clone();
-        let asked = self.images.ask_index(id, Box::new(move |bytes| {
-            if let Some(start) = later.borrow_mut().take() {
-                start(Some(&bytes));
-            }
-        }));
-        if asked.is_err() {
-            if let Some(start) = start.borrow_mut().take() {
-                start(None);
-            }
+        if on_screen {
+            self.images.ask_index(id, Box::new(start));
+        } else {
+            start(wasm_bindgen::JsValue::UNDEFINED);
         }
     }
 

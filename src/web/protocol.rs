@@ -239,6 +239,16 @@ pub fn encode_with_bytes<T: Serialize>(payload: &T, bytes: &[u8]) -> Result<(was
     Ok((message, js_sys::Array::of1(&array.buffer())))
 }
 
+/// Attaches an archive's packed index (a `Uint8Array` from its worker, or undefined: nothing)
+/// to a message for another worker, where [`attached_bytes`] finds it. Should the browser refuse,
+/// the message goes without it: the other worker indexes the archive itself (slower, the same
+/// answer).
+pub fn attach_index(message: &wasm_bindgen::JsValue, index: &wasm_bindgen::JsValue) {
+    if !index.is_undefined() && js_sys::Reflect::set(message, &"bytes".into(), index).is_err() {
+        web_sys::console::warn_1(&"tarsier: an archive's index could not be attached; it is read again".into());
+    }
+}
+
 /// The bytes attached to a message by [`encode_with_bytes`], if any.
 pub fn attached_bytes(message: &wasm_bindgen::JsValue) -> Option<Vec<u8>> {
     use wasm_bindgen::JsCast;

@@ -14,7 +14,7 @@ use super::protocol::{
     WorkerStats,
 };
 use crate::core::seccomp::{self, builtin::Builtin, Profile};
-use super::worker_io::{post, post_with_bytes, reader, CountingReader, Throttle};
+use super::worker_io::{post, post_with_bytes, reader, wasm_memory_bytes, CountingReader, Throttle};
 use crate::core::cross_check::{cross_check, CrossCheck, ProcessFacts};
 use crate::core::image::{self, Analysis, EntryReport, ErrorReport, Flow, ImageError, Observer, Options, Overview, Progress};
 use crate::core::paste;
@@ -346,15 +346,6 @@ async fn prepare(
     let (h, o) = (helper_done.get(), own_done.get());
     *floor = pool::PoolProgress { bytes: h.bytes.saturating_add(o.bytes), files: h.files.saturating_add(o.files), members: h.members + o.members };
     Ok(prepared)
-}
-
-/// The size of this worker's WebAssembly memory in bytes.
-fn wasm_memory_bytes() -> u64 {
-    wasm_bindgen::memory()
-        .dyn_into::<js_sys::WebAssembly::Memory>()
-        .ok()
-        .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
-        .map_or(0, |b| b.byte_length() as u64)
 }
 
 fn with_session<T>(f: impl FnOnce(&Session) -> Result<T, ErrorReport>) -> Result<T, ErrorReport> {

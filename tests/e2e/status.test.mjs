@@ -11,6 +11,17 @@ before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 const fixture = (p) => readFile(join(FIXTURES, p), 'utf8');
+
+/** With a dump's report on screen: keeps it aside, pastes the fixture `right`, and returns the
+ * comparison once it shows. */
+async function pinAndCompare(page, right) {
+  await page.getByRole('button', { name: 'Compare with another dump' }).click();
+  await page.locator('.pinned').waitFor();
+  await pasteText(page, await fixture(right));
+  const cmp = page.locator('section.comparison');
+  await cmp.waitFor();
+  return cmp;
+}
 /** `capsh --decode=HEX` (libcap2-bin): the capability names of a mask, in bit order. */
 function capsh(hex) {
   let out;
@@ -64,11 +75,7 @@ test('two dumps: pin one, paste another, see the differences side by side', asyn
   const { page, requests } = await open(browser, server.url);
   await pasteText(page, await fixture('proc/local/host_self.status'));
   await page.locator('article.status-report').waitFor();
-  await page.getByRole('button', { name: 'Compare with another dump' }).click();
-  await page.locator('.pinned').waitFor();
-  await pasteText(page, await fixture('proc/local/podman_default.status'));
-  const cmp = page.locator('section.comparison');
-  await cmp.waitFor();
+  const cmp = await pinAndCompare(page, 'proc/local/podman_default.status');
   const seccomp = cmp.locator('tr', { has: page.locator('th code', { hasText: /^Seccomp$/ }) });
   assert.deepEqual(await seccomp.locator('td code').allTextContents(), ['0', '2']);
   assert.match(await seccomp.getAttribute('class'), /differs/);
@@ -214,11 +221,7 @@ test('two dumps compared: differences only by default, grouped by section, whole
   await page.setViewportSize({ width: 1280, height: 900 });
   await pasteText(page, await fixture('proc/local/host_self.status'));
   await page.locator('article.status-report').waitFor();
-  await page.getByRole('button', { name: 'Compare with another dump' }).click();
-  await page.locator('.pinned').waitFor();
-  await pasteText(page, await fixture('proc/local/podman_default.status'));
-  const cmp = page.locator('section.comparison');
-  await cmp.waitFor();
+  const cmp = await pinAndCompare(page, 'proc/local/podman_default.status');
   const [, differing, total] = (await cmp.locator('.diff-count').textContent()).match(/^(\d+) of (\d+) fields differ\.$/).map(Number);
   const toggle = cmp.getByRole('checkbox', { name: 'Differences only' });
   assert.equal(await toggle.isChecked(), true);
@@ -275,9 +278,7 @@ for (const scheme of ['light', 'dark']) {
     const grid = await page.locator('table.cap-matrix').evaluate((t) => ({ table: t.scrollWidth, box: t.parentElement.clientWidth, overflow: getComputedStyle(t.parentElement).overflowX }));
     assert.equal(grid.overflow, 'auto');
     assert.ok(grid.table > grid.box, `the grid (${grid.table} px) scrolls in its ${grid.box} px box`);
-    await page.getByRole('button', { name: 'Compare with another dump' }).click();
-    await pasteText(page, await fixture('proc/local/podman_default.status'));
-    await page.locator('section.comparison').waitFor();
+    await pinAndCompare(page, 'proc/local/podman_default.status');
     assert.equal(await overflowsPage(page), false, 'the comparison');
     await page.getByRole('checkbox', { name: 'Differences only' }).uncheck();
     await page.getByRole('button', { name: /Both full reports/ }).click();

@@ -500,7 +500,9 @@ fn kind_from(code: u8, other: u8) -> Result<EntryKind, String> {
     })
 }
 
-struct Writer(Vec<u8>);
+/// Little-endian fields and length-prefixed bytes (also the framing of
+/// [`ArchiveIndex`](super::ArchiveIndex)).
+pub(super) struct Writer(pub(super) Vec<u8>);
 
 impl Writer {
     fn u8(&mut self, v: u8) {
@@ -509,13 +511,13 @@ impl Writer {
     fn u32(&mut self, v: u32) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
-    fn u64(&mut self, v: u64) {
+    pub(super) fn u64(&mut self, v: u64) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
-    fn len(&mut self, n: usize) {
+    pub(super) fn len(&mut self, n: usize) {
         self.u64(n as u64);
     }
-    fn bytes(&mut self, b: &[u8]) {
+    pub(super) fn bytes(&mut self, b: &[u8]) {
         self.len(b.len());
         self.0.extend_from_slice(b);
     }
@@ -530,13 +532,14 @@ impl Writer {
     }
 }
 
-struct Reader<'a> {
-    b: &'a [u8],
-    at: usize,
+/// Reads what [`Writer`] wrote; every length checked against what is left.
+pub(super) struct Reader<'a> {
+    pub(super) b: &'a [u8],
+    pub(super) at: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+    pub(super) fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
         let end = self.at.checked_add(n).filter(|&e| e <= self.b.len()).ok_or("the packed index is cut short")?;
         let s = self.b.get(self.at..end).ok_or("the packed index is cut short")?;
         self.at = end;
@@ -549,7 +552,7 @@ impl<'a> Reader<'a> {
         let b: [u8; 4] = self.take(4)?.try_into().map_err(|_| "bad u32")?;
         Ok(u32::from_le_bytes(b))
     }
-    fn u64(&mut self) -> Result<u64, String> {
+    pub(super) fn u64(&mut self) -> Result<u64, String> {
         let b: [u8; 8] = self.take(8)?.try_into().map_err(|_| "bad u64")?;
         Ok(u64::from_le_bytes(b))
     }
@@ -562,7 +565,7 @@ impl<'a> Reader<'a> {
         }
         Ok(n)
     }
-    fn bytes(&mut self) -> Result<&'a [u8], String> {
+    pub(super) fn bytes(&mut self) -> Result<&'a [u8], String> {
         let n = self.len(1)?;
         self.take(n)
     }

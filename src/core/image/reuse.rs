@@ -13,7 +13,7 @@
 use super::analysis::Analysis;
 use super::fs_tree::{PathTree, NONE, ROOT};
 use super::layer::LayerIndex;
-use super::parallel::{MemberSpan, PreIndexed};
+use super::parallel::{MemberSpan, PreIndexed, Reader, Writer};
 use std::collections::HashMap;
 
 /// Every indexed layer of one archive, and the archive's length (an index is only ever adopted
@@ -116,17 +116,16 @@ impl<'a> Arena<'a> {
 }
 
 impl ArchiveIndex {
-    /// Packs every layer ([`PreIndexed::to_bytes`]) after the archive's length and the count.
+    /// Packs every layer ([`PreIndexed::to_bytes`], length-prefixed) after the archive's length
+    /// and the count.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::from(MAGIC);
-        out.extend_from_slice(&self.total_len.to_le_bytes());
-        out.extend_from_slice(&(self.layers.len() as u64).to_le_bytes());
+        let mut w = Writer(Vec::from(MAGIC));
+        w.u64(self.total_len);
+        w.len(self.layers.len());
         for layer in &self.layers {
-            let packed = layer.to_bytes();
-            out.extend_from_slice(&(packed.len() as u64).to_le_bytes());
-            out.extend_from_slice(&packed);
+            w.bytes(&layer.to_bytes());
         }
-        out
+        w.0
     }
 
     /// Unpacks [`ArchiveIndex::to_bytes`]'s output.
@@ -134,30 +133,23 @@ impl ArchiveIndex {
     /// # Errors
     /// A sentence when the bytes are not a whole packed archive index.
     pub fn from_bytes(bytes: &[u8]) -> Result<ArchiveIndex, String> {
-        let rest = bytes.strip_prefix(MAGIC).ok_or("not a packed archive index")?;
-        let (total_len, rest) = take_u64(rest)?;
-        let (count, mut rest) = take_u64(rest)?;
+        let mut r = Reader { b: bytes, at: 0 };
+        if r.take(MAGIC.len())? != MAGIC {
+            return Err("not a packed archive index".into());
+        }
+        let total_len = r.u64()?;
+        let count = r.u64()?;
         // Each layer takes at least its 8-byte length: a count beyond that is a lie.
-        if count > (rest.len() / 8) as u64 {
+        if count > (bytes.len().saturating_sub(r.at) / 8) as u64 {
             return Err("the packed archive index counts more layers than it holds".into());
         }
         let mut layers = Vec::new();
         for _ in 0..count {
-            let (len, after) = take_u64(rest)?;
-            let len = usize::try_from(len).map_err(|_| "a packed layer is too large")?;
-            let packed = after.get(..len).ok_or("the packed archive index is cut short")?;
-            layers.push(PreIndexed::from_bytes(packed)?);
-            rest = after.get(len..).unwrap_or(&[]);
+            layers.push(PreIndexed::from_bytes(r.bytes()?)?);
         }
-        if !rest.is_empty() {
+        if r.at != bytes.len() {
             return Err("the packed archive index has bytes after its last layer".into());
         }
         Ok(ArchiveIndex { total_len, layers })
     }
-}
-
-fn take_u64(b: &[u8]) -> Result<(u64, &[u8]), String> {
-    let (head, rest) = b.split_at_checked(8).ok_or("the packed archive index is cut short")?;
-    let head: [u8; 8] = head.try_into().map_err(|_| "the packed archive index is cut short")?;
-    Ok((u64::from_le_bytes(head), rest))
 }

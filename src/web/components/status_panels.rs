@@ -32,7 +32,7 @@ pub fn docker_sentence(set: &CapSetReport) -> String {
             _ => other.replace("Docker default", "Docker's default set"),
         },
     };
-    format!("{n} {}: {phrase}.", if n == 1 { "capability" } else { "capabilities" })
+    format!("{}: {phrase}.", super::format::plural(n as u64, "capability", "capabilities"))
 }
 
 /// One mark of the grid: whether `set` holds the capability.
