@@ -109,10 +109,11 @@ test('two archives dropped at once: summary, layers and the changed file\'s line
   assert.equal(await page.locator('tr.layer-only-a').count(), p.layers.a.length - shared);
   for (const [i, row] of (await page.locator('tr.layer-shared').all()).entries()) {
     assert.match(await row.textContent(), /shared/);
-    assert.equal(await row.locator('code').textContent(), p.layers.a[i].diff_id.replace('sha256:', '').slice(0, 12));
+    assert.equal(await row.locator('.digest code').getAttribute('title'), p.layers.a[i].diff_id);
+    assert.equal(await row.locator('.digest .short').textContent(), `${p.layers.a[i].diff_id.slice(0, 15)}…`);
   }
   const onlyB = page.locator('tr.layer-only-b');
-  assert.equal(await onlyB.locator('code').textContent(), p.layers.b[shared].diff_id.replace('sha256:', '').slice(0, 12));
+  assert.equal(await onlyB.locator('.digest code').getAttribute('title'), p.layers.b[shared].diff_id);
 
   // The changed file, and its line diff against diff -u of the bodies GNU tar reads.
   const changed = p.changed[0];

@@ -4,7 +4,8 @@
 //! binary's sizes and digests), with filters, a path search and a sort by size change. Also the
 //! controls that start a comparison from the archive on screen.
 
-use super::format::{human, plural, short_digest, tags_or_untagged};
+use super::digest::Digest;
+use super::format::{digest_short, human, plural, tags_or_untagged};
 use crate::core::compare::{ChangedFile, Comparison, FileItem, LayerSide, Side, Touched};
 use crate::web::analyzer::Analyzer;
 use crate::web::compare_state::{CompareState, SharedComparison};
@@ -207,7 +208,7 @@ fn layers(c: &Comparison) -> Html {
             <tr class={classes!("compare-layer", format!("layer-{kind}"))} data-side={kind}>
                 <td>{ label }</td>
                 <td class="num">{ pos }</td>
-                <td title={digest.clone()}><code>{ short_digest(&digest) }</code></td>
+                <td><Digest digest={digest} /></td>
                 <td class="num">{ human(x.size) }
                     if let Some(b) = size_b.filter(|b| *b != x.size) { { format!(" / {}", human(b)) } }</td>
                 <td class="created-by"><pre>{ x.created_by.clone().unwrap_or_default() }</pre></td>
@@ -543,7 +544,7 @@ fn changed_detail(f: &ChangedFile) -> Html {
         });
     }
     let content = f.what.iter().any(|w| w == "sha256");
-    let digest = |d: &Option<String>| d.as_deref().map_or_else(|| "not read: the sizes differ".to_owned(), |d| format!("sha256:{}", short_digest(d)));
+    let digest = |d: &Option<String>| d.as_deref().map_or_else(|| "not read: the sizes differ".to_owned(), |d| digest_short(&format!("sha256:{d}")));
     html! {
         <div class="changed-detail">
             if !rows.is_empty() {

@@ -18,6 +18,7 @@ pub mod layer_matrix;
 pub mod mask_view;
 pub mod paste_box;
 pub mod process_page;
+pub mod rich_text;
 pub mod scroll_box;
 pub mod seccomp_compare;
 pub mod seccomp_context;
