@@ -30,11 +30,18 @@ const ONE_MANY = /\b1 (items|findings|matches|files|layers|paths|packages|entrie
 
 /** What is wrong with the page as shown now: sideways scroll, units, plurals, backticks. */
 async function problemsOf(page, what) {
-  const seen = await page.evaluate(() => ({
-    text: document.body.innerText,
-    scroll: document.documentElement.scrollWidth,
-    width: window.innerWidth,
-  }));
+  const seen = await page.evaluate(() => {
+    const scroll = document.documentElement.scrollWidth;
+    // The page's own words only: what it quotes verbatim (a dump's "VmRSS: 3060 kB", a script's
+    // backticks in a preview) is code or pre, hidden from innerText for the reading (visibility
+    // keeps the layout as it is).
+    // (Set through the CSSOM, which the page's Content-Security-Policy allows.)
+    const quoted = [...document.querySelectorAll('code, pre, kbd, samp')].map((el) => [el, el.style.visibility]);
+    for (const [el] of quoted) el.style.visibility = 'hidden';
+    const text = document.body.innerText;
+    for (const [el, was] of quoted) el.style.visibility = was;
+    return { text, scroll, width: window.innerWidth };
+  });
   const found = [];
   if (seen.scroll > seen.width) found.push(`${what}: the page scrolls sideways (${seen.scroll} px wide in ${seen.width} px)`);
   for (const m of seen.text.matchAll(WRONG_UNIT)) {
@@ -71,6 +78,7 @@ async function walkImage(page, archive, name, search) {
   await page.getByRole('button', { name: 'Expand etc', exact: true }).click();
   found.push(...await problemsOf(page, `${name}: files`));
   await page.locator('#file-search').fill(search);
+  await page.locator('#file-search').press('Enter');
   await page.locator('.search-results button').first().waitFor();
   found.push(...await problemsOf(page, `${name}: files, a search with one match`));
   await page.getByRole('tab', { name: 'Findings' }).click();
@@ -95,7 +103,7 @@ async function walkImage(page, archive, name, search) {
 for (const scheme of ['light', 'dark']) {
   test(`every image view at 390 px (${scheme}): no sideways scroll, KiB/MiB, plurals, no backticks`, async () => {
     const found = [];
-    for (const [archive, search] of [[ALPINE, 'alpine-release'], [DEBIAN, 'debian_version']]) {
+    for (const [archive, search] of [[ALPINE, 'alpine-release'], [DEBIAN, 'status']]) {
       const { page, context } = await phone(scheme);
       found.push(...await walkImage(page, archive, archive.split('/').pop(), search));
       await context.close();
@@ -166,8 +174,9 @@ for (const scheme of ['light', 'dark']) {
       assert.match(size, new RegExp(`^\\d+(\\.\\d)? (B|KiB|MiB|GiB) unpacked compressed ${humanBytes(layer.size).replace('.', '\\.')} \\(zstd\\)$`), `layer ${i}: ${size}`);
       // The digest: sha256: and 8 hex digits, then an ellipsis; whole in its title and name.
       const digest = row.locator('.digest code');
-      assert.equal(await digest.innerText(), `${layer.digest.slice(0, 'sha256:'.length + 8)}…`);
+      assert.equal(await digest.locator('.short').innerText(), `${layer.digest.slice(0, 'sha256:'.length + 8)}…`);
       assert.equal(await digest.getAttribute('title'), layer.digest);
+      assert.equal(await digest.locator('.visually-hidden').textContent(), layer.digest, 'whole for screen readers');
       await row.getByRole('button', { name: `Copy the digest ${layer.digest}` }).click();
       await row.locator('.digest .copied').waitFor();
       assert.equal(await page.evaluate(() => navigator.clipboard.readText()), layer.digest);

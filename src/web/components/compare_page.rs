@@ -11,6 +11,7 @@ use crate::web::analyzer::Analyzer;
 use crate::web::compare_state::{CompareState, SharedComparison};
 use crate::web::state::Loaded;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
+use super::scroll_box::scroll_box;
 use yew::prelude::*;
 
 /// Most file rows drawn at once (the count of the rest is said).
@@ -230,6 +231,7 @@ fn layers(c: &Comparison) -> Html {
     html! {
         <section aria-labelledby="compare-layers-title">
             <h3 id="compare-layers-title">{ format!("Layers: {} shared at the bottom, {} only in A, {} only in B", l.shared_prefix, l.only_a.len(), l.only_b.len()) }</h3>
+            { scroll_box("Layers of A and B", html! {
             <table class="layer-table compare-layers">
                 <thead><tr><th scope="col">{"Where"}</th><th scope="col">{"#"}</th><th scope="col">{"diff_id"}</th><th scope="col">{"Size"}</th><th scope="col">{"Created by"}</th></tr></thead>
                 <tbody>
@@ -238,6 +240,7 @@ fn layers(c: &Comparison) -> Html {
                     { own("B", &l.b, &l.only_b) }
                 </tbody>
             </table>
+            }) }
         </section>
     }
 }
@@ -256,7 +259,8 @@ fn config(c: &Comparison) -> Html {
     }
     html! {
         <section aria-labelledby="compare-config-title">
-            <h3 id="compare-config-title">{ format!("Config: {} fields differ", c.config.len()) }</h3>
+            <h3 id="compare-config-title">{ format!("Config: {} {}", plural(c.config.len() as u64, "field", "fields"), if c.config.len() == 1 { "differs" } else { "differ" }) }</h3>
+            { scroll_box("Config fields that differ", html! {
             <table class="compare-config">
                 <thead><tr><th scope="col">{"Field"}</th><th scope="col">{"A"}</th><th scope="col">{"B"}</th><th scope="col">{"Only in B / only in A"}</th></tr></thead>
                 <tbody>
@@ -273,6 +277,7 @@ fn config(c: &Comparison) -> Html {
                 }) }
                 </tbody>
             </table>
+            }) }
         </section>
     }
 }
@@ -286,6 +291,7 @@ fn packages(c: &Comparison) -> Html {
     html! {
         <section aria-labelledby="compare-packages-title">
             <h3 id="compare-packages-title">{ format!("Packages: {} added, {} removed, {} changed", p.added.len(), p.removed.len(), p.changed.len()) }</h3>
+            { scroll_box("Packages that differ", html! {
             <table class="compare-packages">
                 <thead><tr><th scope="col">{"Change"}</th><th scope="col">{"Kind"}</th><th scope="col">{"Name"}</th><th scope="col">{"A"}</th><th scope="col">{"B"}</th></tr></thead>
                 <tbody>
@@ -297,6 +303,7 @@ fn packages(c: &Comparison) -> Html {
                 }) }
                 </tbody>
             </table>
+            }) }
         </section>
     }
 }
