@@ -5,7 +5,7 @@
 //! controls that start a comparison from the archive on screen.
 
 use super::digest::Digest;
-use super::format::{digest_short, human, plural, tags_or_untagged};
+use super::format::{human, plural, tags_or_untagged};
 use crate::core::compare::{ChangedFile, Comparison, FileItem, LayerSide, Side, Touched};
 use crate::web::analyzer::Analyzer;
 use crate::web::compare_state::{CompareState, SharedComparison};
@@ -551,7 +551,7 @@ fn changed_detail(f: &ChangedFile) -> Html {
         });
     }
     let content = f.what.iter().any(|w| w == "sha256");
-    let digest = |d: &Option<String>| d.as_deref().map_or_else(|| "not read: the sizes differ".to_owned(), |d| digest_short(&format!("sha256:{d}")));
+    let digest = |d: &Option<String>| d.as_deref().map_or_else(|| html! { {"not read: the sizes differ"} }, |d| html! { <Digest digest={format!("sha256:{d}")} /> });
     html! {
         <div class="changed-detail">
             if !rows.is_empty() {
@@ -567,7 +567,7 @@ fn changed_detail(f: &ChangedFile) -> Html {
                 </pre>
                 if let Some(cut) = &d.cut { <p class="hint diff-cut">{ format!("The diff is cut: {cut}") }</p> }
             } else if content {
-                <p class="binary-change">{ format!("Content: {} ({}) → {} ({})", human(f.size_a), digest(&f.a.sha256), human(f.size_b), digest(&f.b.sha256)) }</p>
+                <p class="binary-change">{ format!("Content: {} (", human(f.size_a)) }{ digest(&f.a.sha256) }{ format!(") → {} (", human(f.size_b)) }{ digest(&f.b.sha256) }{")"}</p>
             }
         </div>
     }
