@@ -25,7 +25,7 @@ pub fn layers(props: &Props) -> Html {
             { scroll_box("Layers table", html! {
             <table class="layer-table">
                 <thead><tr>
-                    <th scope="col">{"#"}</th><th scope="col">{"Digest"}</th><th scope="col">{"Size"}</th><th scope="col">{"Files"}</th>
+                    <th scope="col">{"#"}</th><th scope="col">{"Digest"}</th><th scope="col">{"Size"}</th><th scope="col">{"Entries"}</th>
                     <th scope="col">{"Added / modified / deleted"}</th><th scope="col">{"Wasted"}</th><th scope="col">{"Created by"}</th>
                 </tr></thead>
                 <tbody>
