@@ -39,13 +39,13 @@ pub fn layers(props: &Props) -> Html {
                         <tr key={pos} class={classes!("layer-row", selected.then_some("selected"))}>
                             <td><button type="button" class="layer-select" aria-pressed={selected.to_string()}
                                 onclick={Callback::from(move |_| a.show_layer(pos, 0))}>{ format!("Layer {pos}") }</button></td>
-                            <td><Digest digest={digest} />
+                            <td data-label="Digest"><Digest digest={digest} />
                                 if shared { <span class="badge shared" title={format!("used by images {}", image_list(&l.images))}>{"shared"}</span> }</td>
-                            <td class="num size">{ size_cell(l) }</td>
-                            <td class="num">{ l.entry_count }</td>
-                            <td class="num">{ format!("+{} ~{} −{}", il.changes.added, il.changes.modified, il.changes.deleted) }</td>
-                            <td class="num">{ human(il.changes.wasted_bytes) }</td>
-                            <td class="created-by"><pre>{ il.created_by.clone().unwrap_or_default() }</pre></td>
+                            <td class="num size" data-label="Size">{ size_cell(l) }</td>
+                            <td class="num" data-label="Entries">{ l.entry_count }</td>
+                            <td class="num" data-label="Added / modified / deleted">{ format!("+{} ~{} −{}", il.changes.added, il.changes.modified, il.changes.deleted) }</td>
+                            <td class="num" data-label="Wasted">{ human(il.changes.wasted_bytes) }</td>
+                            <td class="created-by" data-label="Created by"><pre>{ il.created_by.clone().unwrap_or_default() }</pre></td>
                         </tr>
                     }
                 }) }
