@@ -109,10 +109,11 @@ test('two archives dropped at once: summary, layers and the changed file\'s line
   assert.equal(await page.locator('tr.layer-only-a').count(), p.layers.a.length - shared);
   for (const [i, row] of (await page.locator('tr.layer-shared').all()).entries()) {
     assert.match(await row.textContent(), /shared/);
-    assert.equal(await row.locator('code').textContent(), p.layers.a[i].diff_id.replace('sha256:', '').slice(0, 12));
+    assert.equal(await row.locator('.digest code').getAttribute('title'), p.layers.a[i].diff_id);
+    assert.equal(await row.locator('.digest .short').textContent(), `${p.layers.a[i].diff_id.slice(0, 15)}…`);
   }
   const onlyB = page.locator('tr.layer-only-b');
-  assert.equal(await onlyB.locator('code').textContent(), p.layers.b[shared].diff_id.replace('sha256:', '').slice(0, 12));
+  assert.equal(await onlyB.locator('.digest code').getAttribute('title'), p.layers.b[shared].diff_id);
 
   // The changed file, and its line diff against diff -u of the bodies GNU tar reads.
   const changed = p.changed[0];
@@ -224,11 +225,13 @@ test('same-size files from different layers are hashed with progress, and told a
   await section(page).locator('.compare-summary').waitFor({ timeout: 120000 });
   assert.equal(await count(page, 'changed').textContent(), '1');
   // The digests shown are GNU tar's bytes hashed by sha256sum.
-  const sum = (file) => execFileSync('bash', ['-c', 'tar -xOf "$1" layer.tar | tar -xOf - big.bin | sha256sum', 'x', file], { encoding: 'utf8' }).slice(0, 12);
+  const sum = (file) => execFileSync('bash', ['-c', 'tar -xOf "$1" layer.tar | tar -xOf - big.bin | sha256sum', 'x', file], { encoding: 'utf8' }).slice(0, 64);
   const row = page.locator('li.file-changed[data-path="big.bin"]');
   await row.locator('summary').click();
-  const text = await row.locator('.binary-change').textContent();
-  assert.ok(text.includes(`sha256:${sum(a)}`) && text.includes(`sha256:${sum(b)}`), text);
+  // Shortened on screen (sha256: and 8 hex digits), whole in the title and for Copy.
+  const shown = row.locator('.binary-change .digest code');
+  assert.deepEqual(await shown.evaluateAll((codes) => codes.map((c) => c.title)), [`sha256:${sum(a)}`, `sha256:${sum(b)}`]);
+  assert.deepEqual(await shown.locator('.short').allTextContents(), [`sha256:${sum(a).slice(0, 8)}…`, `sha256:${sum(b).slice(0, 8)}…`]);
   await page.getByText(`2 file bodies (${2 * mib}.0 MiB) were read to tell same-size files apart.`).waitFor();
   assert.deepEqual(errors, []);
   rmSync(dir, { recursive: true, force: true });

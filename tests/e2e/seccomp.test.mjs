@@ -212,7 +212,7 @@ test('a dropped .json profile opens in the system-call view; podman\'s file equa
   await view.getByRole('button', { name: 'Compare with another profile or context' }).click();
   const cmp = view.locator('section.seccomp-compare');
   // The compared side starts as the dropped file with CAP_SYS_ADMIN added: verdicts differ.
-  await cmp.locator('.diff-count', { hasText: /^[1-9]\d* calls differ\./ }).waitFor();
+  await cmp.locator('.diff-count', { hasText: /^([2-9]|[1-9]\d+) calls differ\.|^1 call differs\./ }).waitFor();
   // A mask typed and not yet committed survives the re-render a worker answer causes (the view's
   // own side switched to the built-in podman profile): Yew resets a controlled input to its value
   // on every render, which lost such typing (CI saw it on a slow machine).

@@ -452,6 +452,15 @@ pub enum Compression {
 }
 
 impl Compression {
+    /// The method's name as tools print it (`gzip`, `zstd`), `none` for a plain tar.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Compression::None => "none",
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+        }
+    }
+
     /// Sniffs gzip/zstd magic bytes; anything else is taken as uncompressed.
     pub fn sniff(head: &[u8]) -> Compression {
         if head.starts_with(&[0x1f, 0x8b]) {

@@ -5,6 +5,8 @@
 use crate::core::apparmor::AppArmorLabel;
 use crate::core::apparmor_profile::{explain_docker_default, DockerDefault, ExplainedRule, ProfileText, Template};
 use std::rc::Rc;
+use super::scroll_box::scroll_box;
+use super::format::plural;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -25,6 +27,7 @@ pub fn apparmor_view(props: &Props) -> Html {
                 <h2>{"AppArmor"}</h2>
                 <p><code>{ l.raw.clone() }</code></p>
                 <p class="headline">{ if l.confined { "Confined by AppArmor." } else { "Not confined by AppArmor." } }</p>
+                { scroll_box("Profiles in the label", html! {
                 <table>
                     <thead><tr><th scope="col">{"Profile"}</th><th scope="col">{"Mode"}</th><th scope="col">{"Meaning"}</th></tr></thead>
                     <tbody>
@@ -38,6 +41,7 @@ pub fn apparmor_view(props: &Props) -> Html {
                         }) }
                     </tbody>
                 </table>
+                }) }
                 <p>{ l.explanation.clone() }</p>
             </article>
             { match docker.as_ref() {
@@ -88,7 +92,8 @@ pub fn apparmor_profile_view(props: &ProfileProps) -> Html {
     let p = &props.profile;
     html! {
         <article class="card apparmor-profile" aria-labelledby="apparmor-profile-title">
-            <h2 id="apparmor-profile-title">{ format!("AppArmor profile: {} statements", p.items.len()) }</h2>
+            <h2 id="apparmor-profile-title">{ format!("AppArmor profile: {}", plural(p.items.len() as u64, "statement", "statements")) }</h2>
+            { scroll_box("Rules of the profile", html! {
             <table>
                 <thead><tr><th scope="col">{"Line"}</th><th scope="col">{"Rule as written"}</th><th scope="col">{"Meaning"}</th></tr></thead>
                 <tbody>
@@ -102,6 +107,7 @@ pub fn apparmor_profile_view(props: &ProfileProps) -> Html {
                     }) }
                 </tbody>
             </table>
+            }) }
             { for p.warnings.iter().map(|w| html! { <p class="warn">{ format!("Warning: {w}") }</p> }) }
         </article>
     }

@@ -11,6 +11,7 @@ use crate::web::components::format::human as human_bytes;
 use crate::web::state::{BuildResult, BuildRunning, BuildState};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use super::rich_text::code_spans;
 use yew::prelude::*;
 
 /// The images of the archive open in the explorer, offered as bases.
@@ -429,7 +430,7 @@ pub fn build_page(props: &Props) -> Html {
                 { config_fields(&form) }
                 { output_fields(&form) }
                 if let Some(problem) = &problem {
-                    <p class="error" id="build-problem" aria-live="polite">{ problem.clone() }</p>
+                    <p class="error" id="build-problem" aria-live="polite">{ code_spans(problem) }</p>
                 }
                 <div class="row">
                     <button type="submit" id="build-button" disabled={problem.is_some() || running.is_some()}>{"Build"}</button>
@@ -574,7 +575,7 @@ fn progress_view(running: Option<&BuildRunning>) -> Html {
 fn result_view(result: &Option<BuildResult>, show_explorer: Callback<MouseEvent>) -> Html {
     match result {
         None => Html::default(),
-        Some(BuildResult::Failed(message)) => html! { <p class="error" role="alert" id="build-error">{ message.clone() }</p> },
+        Some(BuildResult::Failed(message)) => html! { <p class="error" role="alert" id="build-error">{ code_spans(message) }</p> },
         Some(BuildResult::Built(b)) => {
             let s = &b.summary;
             let tags = if s.tags.is_empty() { "no tag".to_owned() } else { s.tags.join(", ") };

@@ -4,12 +4,14 @@
 //! binary's sizes and digests), with filters, a path search and a sort by size change. Also the
 //! controls that start a comparison from the archive on screen.
 
-use super::format::{human, plural, short_digest, tags_or_untagged};
+use super::digest::Digest;
+use super::format::{human, plural, tags_or_untagged};
 use crate::core::compare::{ChangedFile, Comparison, FileItem, LayerSide, Side, Touched};
 use crate::web::analyzer::Analyzer;
 use crate::web::compare_state::{CompareState, SharedComparison};
 use crate::web::state::Loaded;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
+use super::scroll_box::scroll_box;
 use yew::prelude::*;
 
 /// Most file rows drawn at once (the count of the rest is said).
@@ -207,7 +209,7 @@ fn layers(c: &Comparison) -> Html {
             <tr class={classes!("compare-layer", format!("layer-{kind}"))} data-side={kind}>
                 <td>{ label }</td>
                 <td class="num">{ pos }</td>
-                <td title={digest.clone()}><code>{ short_digest(&digest) }</code></td>
+                <td><Digest digest={digest} /></td>
                 <td class="num">{ human(x.size) }
                     if let Some(b) = size_b.filter(|b| *b != x.size) { { format!(" / {}", human(b)) } }</td>
                 <td class="created-by"><pre>{ x.created_by.clone().unwrap_or_default() }</pre></td>
@@ -229,6 +231,7 @@ fn layers(c: &Comparison) -> Html {
     html! {
         <section aria-labelledby="compare-layers-title">
             <h3 id="compare-layers-title">{ format!("Layers: {} shared at the bottom, {} only in A, {} only in B", l.shared_prefix, l.only_a.len(), l.only_b.len()) }</h3>
+            { scroll_box("Layers of A and B", html! {
             <table class="layer-table compare-layers">
                 <thead><tr><th scope="col">{"Where"}</th><th scope="col">{"#"}</th><th scope="col">{"diff_id"}</th><th scope="col">{"Size"}</th><th scope="col">{"Created by"}</th></tr></thead>
                 <tbody>
@@ -237,6 +240,7 @@ fn layers(c: &Comparison) -> Html {
                     { own("B", &l.b, &l.only_b) }
                 </tbody>
             </table>
+            }) }
         </section>
     }
 }
@@ -255,7 +259,8 @@ fn config(c: &Comparison) -> Html {
     }
     html! {
         <section aria-labelledby="compare-config-title">
-            <h3 id="compare-config-title">{ format!("Config: {} fields differ", c.config.len()) }</h3>
+            <h3 id="compare-config-title">{ format!("Config: {} {}", plural(c.config.len() as u64, "field", "fields"), if c.config.len() == 1 { "differs" } else { "differ" }) }</h3>
+            { scroll_box("Config fields that differ", html! {
             <table class="compare-config">
                 <thead><tr><th scope="col">{"Field"}</th><th scope="col">{"A"}</th><th scope="col">{"B"}</th><th scope="col">{"Only in B / only in A"}</th></tr></thead>
                 <tbody>
@@ -272,6 +277,7 @@ fn config(c: &Comparison) -> Html {
                 }) }
                 </tbody>
             </table>
+            }) }
         </section>
     }
 }
@@ -285,6 +291,7 @@ fn packages(c: &Comparison) -> Html {
     html! {
         <section aria-labelledby="compare-packages-title">
             <h3 id="compare-packages-title">{ format!("Packages: {} added, {} removed, {} changed", p.added.len(), p.removed.len(), p.changed.len()) }</h3>
+            { scroll_box("Packages that differ", html! {
             <table class="compare-packages">
                 <thead><tr><th scope="col">{"Change"}</th><th scope="col">{"Kind"}</th><th scope="col">{"Name"}</th><th scope="col">{"A"}</th><th scope="col">{"B"}</th></tr></thead>
                 <tbody>
@@ -296,6 +303,7 @@ fn packages(c: &Comparison) -> Html {
                 }) }
                 </tbody>
             </table>
+            }) }
         </section>
     }
 }
@@ -543,7 +551,7 @@ fn changed_detail(f: &ChangedFile) -> Html {
         });
     }
     let content = f.what.iter().any(|w| w == "sha256");
-    let digest = |d: &Option<String>| d.as_deref().map_or_else(|| "not read: the sizes differ".to_owned(), |d| format!("sha256:{}", short_digest(d)));
+    let digest = |d: &Option<String>| d.as_deref().map_or_else(|| html! { {"not read: the sizes differ"} }, |d| html! { <Digest digest={format!("sha256:{d}")} /> });
     html! {
         <div class="changed-detail">
             if !rows.is_empty() {
@@ -559,7 +567,7 @@ fn changed_detail(f: &ChangedFile) -> Html {
                 </pre>
                 if let Some(cut) = &d.cut { <p class="hint diff-cut">{ format!("The diff is cut: {cut}") }</p> }
             } else if content {
-                <p class="binary-change">{ format!("Content: {} ({}) → {} ({})", human(f.size_a), digest(&f.a.sha256), human(f.size_b), digest(&f.b.sha256)) }</p>
+                <p class="binary-change">{ format!("Content: {} (", human(f.size_a)) }{ digest(&f.a.sha256) }{ format!(") → {} (", human(f.size_b)) }{ digest(&f.b.sha256) }{")"}</p>
             }
         </div>
     }

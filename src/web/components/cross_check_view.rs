@@ -5,6 +5,7 @@
 use crate::core::cross_check::{CrossCheck, CrossKind};
 use crate::web::analyzer::Analyzer;
 use crate::web::state::{Remote, Shared};
+use super::rich_text::code_spans;
 use yew::prelude::*;
 
 /// The open image, as the process page needs it.
@@ -57,7 +58,7 @@ pub fn cross_check_card(props: &Props) -> Html {
                     <li data-kind={format!("{:?}", c.kind)}>
                         <span class="level">{ kind_word(c.kind) }</span>{" "}
                         if !c.path.is_empty() { <code>{ c.path.clone() }</code>{": "} }
-                        { c.detail.clone() }
+                        { code_spans(&c.detail) }
                     </li>
                 }) }
             </ul>

@@ -25,3 +25,14 @@ pub fn short_digest(d: &str) -> String {
 pub fn caps_plus_form(text: &str) -> String {
     text.split(' ').map(|group| group.replacen('=', "+", 1)).collect::<Vec<_>>().join(" ")
 }
+
+/// A digest for one line: the algorithm and 8 hex digits, then `…` (`sha256:abcd1234…`); a
+/// value too short to shorten is shown whole.
+pub fn digest_short(d: &str) -> String {
+    let (algorithm, hex) = d.split_once(':').map_or(("", d), |(a, h)| (a, h));
+    if hex.chars().count() <= 12 {
+        return d.to_owned();
+    }
+    let head: String = hex.chars().take(8).collect();
+    if algorithm.is_empty() { format!("{head}…") } else { format!("{algorithm}:{head}…") }
+}

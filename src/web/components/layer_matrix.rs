@@ -4,7 +4,8 @@
 //! total), the layers only one image has, and what storing them all once saves — the core's
 //! [`layer_matrix`], as `tarsier shared` prints it.
 
-use super::format::{human, short_digest, tags_or_untagged};
+use super::digest::Digest;
+use super::format::{human, plural, tags_or_untagged};
 use crate::core::compare::{layer_matrix, LayerMatrix};
 use crate::core::image::Report;
 use yew::prelude::*;
@@ -49,7 +50,7 @@ pub fn matrix_view(m: &LayerMatrix) -> Html {
                         <th scope="row">{ image_name(m, i) }</th>
                         { for row.iter().enumerate().map(|(j, c)| html! {
                             <td class={classes!((i == j).then_some("own"), (c.layers == 0).then_some("none"))} data-layers={c.layers.to_string()} data-bytes={c.bytes.to_string()}>
-                                { format!("{} layers, {}", c.layers, human(c.bytes)) }
+                                { format!("{}, {}", plural(c.layers as u64, "layer", "layers"), human(c.bytes)) }
                             </td>
                         }) }
                     </tr>
@@ -62,10 +63,10 @@ pub fn matrix_view(m: &LayerMatrix) -> Html {
                     let bytes = own.iter().fold(0u64, |s, l| s.saturating_add(l.size));
                     html! {
                         <li data-image={i.to_string()} data-unique={own.len().to_string()}>
-                            { format!("Only in {}: {} layers, {}", image_name(m, i), own.len(), human(bytes)) }
+                            { format!("Only in {}: {}, {}", image_name(m, i), plural(own.len() as u64, "layer", "layers"), human(bytes)) }
                             if !own.is_empty() {
                                 <ul>{ for own.iter().map(|l| html! {
-                                    <li><code title={l.id.clone()}>{ short_digest(&l.id) }</code>{ format!(" {} ", human(l.size)) }
+                                    <li><Digest digest={l.id.clone()} />{ format!(" {} ", human(l.size)) }
                                         <span class="hint">{ l.created_by.clone().unwrap_or_default() }</span></li>
                                 }) }</ul>
                             }

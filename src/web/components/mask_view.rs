@@ -5,6 +5,8 @@
 use crate::core::caps::MaskReport;
 use crate::core::paste::LabeledMask;
 use std::rc::Rc;
+use super::format::plural;
+use super::scroll_box::scroll_box;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -44,11 +46,11 @@ pub fn mask_view(props: &Props) -> Html {
     let summary = if count == 0 {
         "No capabilities.".to_owned()
     } else if r.beyond_docker_default.is_empty() && r.missing_from_docker_default.is_empty() {
-        format!("{count} capabilities: exactly Docker's default set.")
+        format!("{}: exactly Docker's default set.", plural(count as u64, "capability", "capabilities"))
     } else if r.beyond_docker_default.is_empty() {
-        format!("{count} capabilities, all within Docker's default set.")
+        format!("{}, all within Docker's default set.", plural(count as u64, "capability", "capabilities"))
     } else {
-        format!("{count} capabilities, {} beyond Docker's default set.", r.beyond_docker_default.len())
+        format!("{}, {} beyond Docker's default set.", plural(count as u64, "capability", "capabilities"), r.beyond_docker_default.len())
     };
     html! {
         <article class="mask" data-hex={r.hex.clone()}>
@@ -70,6 +72,7 @@ pub fn mask_view(props: &Props) -> Html {
                 <p class="unknown">{ format!("Bits no kernel names (as capsh prints them): {}", r.unknown_bits.iter().map(u8::to_string).collect::<Vec<_>>().join(",")) }</p>
             }
             if count > 0 {
+                { scroll_box("Capabilities in this mask", html! {
                 <table class="caps">
                     <thead><tr><th scope="col">{"#"}</th><th scope="col">{"Capability"}</th><th scope="col">{"Docker default"}</th><th scope="col">{"Meaning"}</th></tr></thead>
                     <tbody>
@@ -87,6 +90,7 @@ pub fn mask_view(props: &Props) -> Html {
                     }) }
                     </tbody>
                 </table>
+                }) }
             }
         </article>
     }

@@ -5,6 +5,8 @@ use super::seccomp_context::{ContextForm, Edit, Setting};
 use crate::core::seccomp::compare;
 use crate::web::protocol::Evaluated;
 use std::rc::Rc;
+use super::scroll_box::scroll_box;
+use super::format::plural;
 use yew::prelude::*;
 
 /// `CAP_SYS_ADMIN`'s bit: the first comparison offered toggles it.
@@ -86,8 +88,9 @@ fn differences(left: &Evaluated, right: &Evaluated) -> Html {
     let missing = "(not on this architecture)";
     html! {
         <>
-            <p class="diff-count">{ format!("{} calls differ. Compared side: {}", diffs.len(), right.summary.text) }</p>
+            <p class="diff-count">{ format!("{} {}. Compared side: {}", plural(diffs.len() as u64, "call", "calls"), if diffs.len() == 1 { "differs" } else { "differ" }, right.summary.text) }</p>
             if !diffs.is_empty() {
+                { scroll_box("Calls that differ", html! {
                 <table class="seccomp-diffs">
                     <thead><tr><th scope="col">{"System call"}</th><th scope="col">{"This view"}</th><th scope="col">{"Compared with"}</th></tr></thead>
                     <tbody>
@@ -100,6 +103,7 @@ fn differences(left: &Evaluated, right: &Evaluated) -> Html {
                         }) }
                     </tbody>
                 </table>
+                }) }
             }
         </>
     }

@@ -5,6 +5,7 @@ use crate::web::protocol::Evaluated;
 use crate::core::seccomp::{Evaluation, Outcome, SyscallVerdict};
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
+use super::scroll_box::scroll_box;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -88,6 +89,7 @@ pub fn syscall_table(props: &Props) -> Html {
                 </select>
                 <output class="hint" aria-live="polite">{ format!(" {} of {} calls", rows.len(), eval.syscalls.len()) }</output>
             </p>
+            { scroll_box("System calls table", html! {
             <table>
                 <thead><tr>
                     <th scope="col">{"Number"}</th><th scope="col">{"System call"}</th><th scope="col">{"Verdict"}</th>
@@ -95,6 +97,7 @@ pub fn syscall_table(props: &Props) -> Html {
                 </tr></thead>
                 <tbody>{ for rows.into_iter().map(|v| row(v, eval)) }</tbody>
             </table>
+            }) }
         </section>
     }
 }

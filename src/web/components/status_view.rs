@@ -13,6 +13,7 @@ use crate::core::status::{field_info, Level, SignalsReport, StatusReport};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlSelectElement};
+use super::rich_text::code_spans;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -229,10 +230,10 @@ fn lower_sections(r: &StatusReport, a: &str) -> Html {
             if !r.warnings.is_empty() {
                 <section class="card warnings" id={sid("warnings")} tabindex="-1">
                     <h3>{"Warnings"}</h3>
-                    <ul>{ for r.warnings.iter().map(|w| html! { <li>{ match &w.key {
+                    <ul>{ for r.warnings.iter().map(|w| html! { <li>{ code_spans(&match &w.key {
                         Some(key) => format!("Line {} ({key}): {}", w.line, w.message),
                         None => w.message.clone(),
-                    } }</li> }) }</ul>
+                    }) }</li> }) }</ul>
                 </section>
             }
 

@@ -138,7 +138,7 @@ fn search_results(loaded: &Loaded, analyzer: &Analyzer) -> Html {
         Remote::Failed(e) => html! { <p class="error">{ e.message.clone() }</p> },
         Remote::Ready(hits) => html! {
             <>
-                <p>{ if hits.len() >= SEARCH_LIMIT { format!("The first {} matches:", hits.len()) } else { format!("{} matches.", hits.len()) } }</p>
+                <p>{ if hits.len() >= SEARCH_LIMIT { format!("The first {} matches:", hits.len()) } else { format!("{}.", crate::web::components::format::plural(hits.len() as u64, "match", "matches")) } }</p>
                 <ul class="hits">
                     { for hits.iter().map(|h| {
                         let path = h.path.clone();
@@ -189,7 +189,7 @@ fn dir_children(loaded: &Loaded, path: &str, depth: usize, analyzer: &Analyzer, 
                 <>
                     { for items.into_iter().take(limit).map(|e| node(loaded, e, depth, analyzer, shown)) }
                     if rest > 0 {
-                        <li><button type="button" onclick={more}>{ format!("Show {} more of {rest}", rest.min(SLICE)) }</button></li>
+                        <li><button type="button" onclick={more}>{ format!("Show {} more ({rest} left)", rest.min(SLICE)) }</button></li>
                     }
                     if children.is_empty() { <li class="hint">{"(empty)"}</li> }
                 </>
@@ -234,7 +234,7 @@ fn node(loaded: &Loaded, e: &MergedEntry, depth: usize, analyzer: &Analyzer, sho
                 <button type="button" class="link name" onclick={open}>
                     if gone { <del>{ label }</del> } else { { label } }
                 </button>
-                <span class="size">{ if is_dir { format!("{} items", e.children) } else { human(e.size) } }</span>
+                <span class="size">{ if is_dir { crate::web::components::format::plural(e.children, "item", "items") } else { human(e.size) } }</span>
                 <span class="hint">{ format!(" layer {}", e.layer) }</span>
                 if !status.is_empty() { <span class="status">{ format!(" — {status}") }</span> }
                 if let Some(c) = &e.capabilities { <span class="badge">{ crate::web::components::format::caps_plus_form(c) }</span> }

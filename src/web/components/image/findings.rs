@@ -9,8 +9,11 @@ use super::file_detail::path_cell;
 use crate::core::image::{Finding, FindingKind, Severity};
 use crate::core::scan::ScanFinding;
 use crate::web::analyzer::Analyzer;
+use crate::web::components::format::plural;
 use crate::web::components::inputs::typed_into;
+use crate::web::components::scroll_box::scroll_box;
 use crate::web::state::{Loaded, Remote};
+use crate::web::components::rich_text::code_spans;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -147,7 +150,7 @@ pub fn findings(props: &Props) -> Html {
                 <label for="findings-text">{"Filter "}</label>
                 <input id="findings-text" type="search" value={(*text).clone()} oninput={typed_into(&text)} />
             </div>
-            <p class="findings-count">{ format!("{} of {} findings shown. {scan_note}", shown.len(), rows.len()) }</p>
+            <p class="findings-count">{ format!("{} of {} shown. {scan_note}", shown.len(), plural(rows.len() as u64, "finding", "findings")) }</p>
             <FindingRows rows={shown.into_iter().cloned().collect::<Vec<Row>>()} />
             <super::scan::ScanContents loaded={props.loaded.clone()} />
         </section>
@@ -189,6 +192,7 @@ fn finding_rows(props: &RowsProps) -> Html {
     let drawn = groups.len().min(MAX_ROWS);
     html! {
         <>
+            { scroll_box("Findings table", html! {
             <table class="findings-table">
                 <thead><tr><th scope="col">{"Severity"}</th><th scope="col">{"What"}</th><th scope="col">{"Path"}</th><th scope="col">{"Layer"}</th><th scope="col">{"Line"}</th><th scope="col">{"Detail"}</th></tr></thead>
                 <tbody>
@@ -199,7 +203,8 @@ fn finding_rows(props: &RowsProps) -> Html {
                 }) }
                 </tbody>
             </table>
-            if groups.len() > drawn { <p class="hint">{ format!("{} more rows not drawn: narrow them with the filters.", groups.len() - drawn) }</p> }
+            }) }
+            if groups.len() > drawn { <p class="hint">{ format!("{} not drawn: narrow them with the filters.", plural((groups.len() - drawn) as u64, "more row", "more rows")) }</p> }
         </>
     }
 }
@@ -233,7 +238,7 @@ fn group_view(key: &str, rows: &[&Row], open: &UseStateHandle<std::collections::
                 <td><button type="button" class="link fold" aria-expanded={is_open.to_string()} onclick={toggle}>{ format!("{} paths", rows.len()) }</button></td>
                 <td>{ layer }</td>
                 <td></td>
-                <td>{ first.detail.clone() }</td>
+                <td>{ code_spans(&first.detail) }</td>
             </tr>
             if is_open { { for rows.iter().map(|r| row_view(r, analyzer)) } }
         </>
@@ -254,7 +259,7 @@ fn row_view(r: &Row, analyzer: &Analyzer) -> Html {
             <td>{ path_cell(&r.path, r.layer, r.line, r.hidden_by, analyzer) }</td>
             <td>{ layer }</td>
             <td>{ r.line.map(|l| l.to_string()).unwrap_or_default() }</td>
-            <td>{ r.detail.clone() }</td>
+            <td>{ code_spans(&r.detail) }</td>
         </tr>
     }
 }

@@ -1,10 +1,11 @@
 //! Layers: one row per layer of the selected image (sizes, files, changes, the full command
 //! that made it); selecting one lists its entries as a tree.
 
-use crate::web::components::format::{caps_plus_form, short_digest};
-use crate::core::image::{EntryKind, EntryReport};
+use crate::core::image::{Compression, EntryKind, EntryReport, LayerReport};
 use crate::web::analyzer::{Analyzer, PAGE};
-use crate::web::components::format::human;
+use crate::web::components::digest::Digest;
+use crate::web::components::format::{caps_plus_form, human};
+use crate::web::components::scroll_box::scroll_box;
 use crate::web::state::{Loaded, Remote};
 use yew::prelude::*;
 
@@ -21,9 +22,10 @@ pub fn layers(props: &Props) -> Html {
     let Some(img) = report.images.get(loaded.image) else { return html! {} };
     html! {
         <div class="layers">
+            { scroll_box("Layers table", html! {
             <table class="layer-table">
                 <thead><tr>
-                    <th scope="col">{"#"}</th><th scope="col">{"Digest"}</th><th scope="col">{"Size"}</th><th scope="col">{"Files"}</th>
+                    <th scope="col">{"#"}</th><th scope="col">{"Digest"}</th><th scope="col">{"Size"}</th><th scope="col">{"Entries"}</th>
                     <th scope="col">{"Added / modified / deleted"}</th><th scope="col">{"Wasted"}</th><th scope="col">{"Created by"}</th>
                 </tr></thead>
                 <tbody>
@@ -37,24 +39,43 @@ pub fn layers(props: &Props) -> Html {
                         <tr key={pos} class={classes!("layer-row", selected.then_some("selected"))}>
                             <td><button type="button" class="layer-select" aria-pressed={selected.to_string()}
                                 onclick={Callback::from(move |_| a.show_layer(pos, 0))}>{ format!("Layer {pos}") }</button></td>
-                            <td title={digest.clone()}><code>{ short_digest(&digest) }</code>
-                                if shared { <span class="badge shared" title={format!("used by images {:?}", l.images)}>{"shared"}</span> }</td>
-                            <td class="num">{ human(l.uncompressed_size) }
-                                if l.compressed_size != l.uncompressed_size { <br/><span class="hint">{ format!("{} {:?}", human(l.compressed_size), l.compression).to_lowercase() }</span> }</td>
-                            <td class="num">{ l.entry_count }</td>
-                            <td class="num">{ format!("+{} ~{} −{}", il.changes.added, il.changes.modified, il.changes.deleted) }</td>
-                            <td class="num">{ human(il.changes.wasted_bytes) }</td>
-                            <td class="created-by"><pre>{ il.created_by.clone().unwrap_or_default() }</pre></td>
+                            <td data-label="Digest"><Digest digest={digest} />
+                                if shared { <span class="badge shared" title={format!("used by images {}", image_list(&l.images))}>{"shared"}</span> }</td>
+                            <td class="num size" data-label="Size">{ size_cell(l) }</td>
+                            <td class="num" data-label="Entries">{ l.entry_count }</td>
+                            <td class="num" data-label="Added / modified / deleted">{ format!("+{} ~{} −{}", il.changes.added, il.changes.modified, il.changes.deleted) }</td>
+                            <td class="num" data-label="Wasted">{ human(il.changes.wasted_bytes) }</td>
+                            <td class="created-by" data-label="Created by"><pre>{ il.created_by.clone().unwrap_or_default() }</pre></td>
                         </tr>
                     }
                 }) }
                 </tbody>
             </table>
+            }) }
             if let Some(pos) = loaded.layer {
                 { layer_changes(loaded, pos, &analyzer) }
             }
         </div>
     }
+}
+
+/// A layer's sizes, each with its label: unpacked, then compressed with the method (or not).
+fn size_cell(l: &LayerReport) -> Html {
+    let packed = match l.compression {
+        Compression::None => "not compressed".to_owned(),
+        method => format!("compressed {} ({})", human(l.compressed_size), method.as_str()),
+    };
+    html! {
+        <>
+            <span class="nowrap">{ human(l.uncompressed_size) }</span>{" "}<span class="hint">{"unpacked"}</span><br/>
+            <span class="hint">{ packed }</span>
+        </>
+    }
+}
+
+/// Images by number for a title (`1, 2`), counted from 1 as the image switcher counts them.
+fn image_list(images: &[usize]) -> String {
+    images.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ")
 }
 
 fn layer_changes(loaded: &Loaded, pos: usize, analyzer: &Analyzer) -> Html {

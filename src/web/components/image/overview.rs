@@ -1,11 +1,13 @@
 //! Overview: the archive, the selected image's tags, platform, config, warnings, digest checks
 //! and the JSON export.
 
+use crate::web::components::digest::Digest;
 use crate::web::components::format::{plural, short_digest};
 use crate::core::image::{ArchiveFormat, Compression, ImageReport, PackageSource, Severity};
 use crate::web::analyzer::Analyzer;
 use crate::web::components::format::human;
 use crate::web::state::{ImageView, Loaded, Remote};
+use crate::web::components::rich_text::code_spans;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -65,8 +67,8 @@ pub fn overview(props: &Props) -> Html {
                         human(loaded.stats.bytes_read), human(loaded.stats.wasm_memory_bytes),
                         match (loaded.stats.helpers, loaded.stats.helper_layers) {
                             (0, _) => String::new(),
-                            (1, l) => format!("; {l} compressed layers inflated by 1 helper worker"),
-                            (n, l) => format!("; {l} compressed layers inflated by {n} helper workers in parallel"),
+                            (1, l) => format!("; {} inflated by 1 helper worker", plural(l as u64, "compressed layer", "compressed layers")),
+                            (n, l) => format!("; {} inflated by {n} helper workers in parallel", plural(l as u64, "compressed layer", "compressed layers")),
                         }))) }
                 </dl>
                 if !report.platforms.is_empty() {
@@ -75,7 +77,7 @@ pub fn overview(props: &Props) -> Html {
                         <li><span class="platform">{ match (&p.os, &p.architecture) {
                             (Some(os), Some(arch)) => format!("{os}/{arch}{}", p.variant.as_ref().map(|v| format!("/{v}")).unwrap_or_default()),
                             _ => "platform not stated".to_owned(),
-                        } }</span>{" "}<code title={p.digest.clone()}>{ short_digest(&p.digest) }</code>
+                        } }</span>{" "}<Digest digest={p.digest.clone()} />
                         if !p.present { {" (absent from the archive)"} }</li>
                     }) }</ul>
                 }
@@ -90,7 +92,7 @@ pub fn overview(props: &Props) -> Html {
             if !report.warnings.is_empty() {
                 <section class="card warnings" aria-label="Warnings">
                     <h3>{ format!("Warnings ({})", report.warnings.len()) }</h3>
-                    <ul>{ for report.warnings.iter().map(|w| html! { <li><code>{ w.code.clone() }</code>{" "}{ w.message.clone() }</li> }) }</ul>
+                    <ul>{ for report.warnings.iter().map(|w| html! { <li><code>{ w.code.clone() }</code>{" "}{ code_spans(&w.message) }</li> }) }</ul>
                 </section>
             }
         </div>
@@ -111,8 +113,11 @@ pub fn image_card(img: &ImageReport, size: Option<String>, class: &'static str) 
                 { row("Author", img.author.clone()) }
                 { row("Layers", Some(img.layers.len().to_string())) }
                 { row("Size", size) }
-                { row("Config digest", img.config_digest.clone()) }
-                { row("Manifest", img.manifest_digest.clone().map(|d| format!("{d} ({})", img.manifest_media_type.clone().unwrap_or_default()))) }
+                if let Some(d) = &img.config_digest { <dt>{"Config digest"}</dt><dd><Digest digest={d.clone()} /></dd> }
+                if let Some(d) = &img.manifest_digest {
+                    <dt>{"Manifest"}</dt><dd><Digest digest={d.clone()} />
+                        if let Some(t) = &img.manifest_media_type { <span class="hint">{ format!(" {t}") }</span> }</dd>
+                }
             </dl>
         </section>
     }

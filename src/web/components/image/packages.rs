@@ -1,6 +1,8 @@
 //! Packages from the apk and dpkg databases, with the layer that installed or changed each.
 
 use crate::core::image::PackageSource;
+use crate::web::components::format::plural;
+use crate::web::components::scroll_box::scroll_box;
 use crate::web::state::Loaded;
 use yew::prelude::*;
 
@@ -17,7 +19,8 @@ pub fn packages(props: &Props) -> Html {
     }
     html! {
         <section class="packages" aria-label="Packages">
-            <p>{ format!("{} packages.", img.packages.len()) }</p>
+            <p>{ format!("{}.", plural(img.packages.len() as u64, "package", "packages")) }</p>
+            { scroll_box("Packages table", html! {
             <table>
                 <thead><tr><th scope="col">{"Package"}</th><th scope="col">{"Version"}</th><th scope="col">{"From"}</th><th scope="col">{"Installed in"}</th><th scope="col">{"Changed in"}</th></tr></thead>
                 <tbody>
@@ -32,6 +35,7 @@ pub fn packages(props: &Props) -> Html {
                 }) }
                 </tbody>
             </table>
+            }) }
         </section>
     }
 }

@@ -7,10 +7,12 @@
 use super::file_detail::path_cell;
 use crate::core::scan::{ScanOptions, ScanReport, DEFAULT_MAX_FILE_SIZE};
 use crate::web::analyzer::Analyzer;
-use crate::web::components::format::human;
+use crate::web::components::format::{human, plural};
+use crate::web::components::scroll_box::scroll_box;
 use crate::web::components::inputs::typed_into;
 use crate::web::state::{Loaded, Remote};
 use wasm_bindgen::JsCast;
+use crate::web::components::rich_text::code_spans;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -92,13 +94,13 @@ pub fn scan_contents(props: &Props) -> Html {
 
 /// A table with a caption and column headers around `rows`.
 fn table(class: &'static str, caption: &'static str, headers: &[&'static str], rows: Html) -> Html {
-    html! {
+    scroll_box(caption, html! {
         <table {class}>
             <caption>{ caption }</caption>
             <thead><tr>{ for headers.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }</tr></thead>
             <tbody>{ rows }</tbody>
         </table>
-    }
+    })
 }
 
 fn hidden(hidden_by: Option<usize>) -> String {
@@ -139,8 +141,10 @@ fn report_view(r: &ScanReport, analyzer: &Analyzer) -> Html {
     html! {
         <div class="scan-report">
             <p class="scan-summary">{ format!(
-                "{} files read ({}); {} skipped as larger than {}. {} secrets{not_listed}, {} private keys, {} certificates.",
-                r.files_scanned, human(r.bytes_scanned), r.files_skipped, human(r.max_file_size), r.secrets.len(), r.keys.len(), r.certificates.len()
+                "{} read ({}); {} skipped as larger than {}. {}{not_listed}, {}, {}.",
+                plural(r.files_scanned, "file", "files"), human(r.bytes_scanned), r.files_skipped, human(r.max_file_size),
+                plural(r.secrets.len() as u64, "secret", "secrets"), plural(r.keys.len() as u64, "private key", "private keys"),
+                plural(r.certificates.len() as u64, "certificate", "certificates")
             ) }</p>
             <details class="scan-details">
             <summary>{"The scan by kind: secrets, keys and certificates, accounts, setuid, the history lint"}</summary>
@@ -161,7 +165,7 @@ fn report_view(r: &ScanReport, analyzer: &Analyzer) -> Html {
                 { table("scan-lint", "History lint", &["Severity", "Rule", "History line", "Detail"], html! { <>
                     { for r.lint.iter().map(|l| html! {
                             <tr><td>{ format!("{:?}", l.severity).to_lowercase() }</td><td>{ l.rule.replace('_', " ") }</td>
-                                <td>{ l.history.map(|h| h.to_string()).unwrap_or_default() }</td><td>{ l.detail.clone() }</td></tr>
+                                <td>{ l.history.map(|h| h.to_string()).unwrap_or_default() }</td><td>{ code_spans(&l.detail) }</td></tr>
                         }) }
                 </> }) }
             }

@@ -2,6 +2,7 @@
 
 use crate::web::analyzer::Analyzer;
 use crate::web::components::format::human;
+use crate::web::components::scroll_box::scroll_box;
 use crate::web::state::Loaded;
 use yew::prelude::*;
 
@@ -25,6 +26,7 @@ pub fn wasted(props: &Props) -> Html {
             if e.inefficient_paths.is_empty() {
                 <p>{"No path is written more than once."}</p>
             } else {
+                { scroll_box("Paths written more than once", html! {
                 <table>
                     <thead><tr><th scope="col">{"Path"}</th><th scope="col">{"Versions"}</th><th scope="col">{"Total size"}</th></tr></thead>
                     <tbody>
@@ -41,6 +43,7 @@ pub fn wasted(props: &Props) -> Html {
                     }) }
                     </tbody>
                 </table>
+                }) }
             }
         </section>
     }
