@@ -472,7 +472,7 @@ fn download(s: &Session, image: usize, path: Option<&FileAt>) -> Result<Download
             let version = version_of(s, image, at)?;
             let size = version.as_ref().map_or(entry.size, |(_, v)| v.size);
             if size > MAX_DOWNLOAD {
-                let message = format!("{path} is {size} bytes; at most {MAX_DOWNLOAD} bytes can be downloaded from the page (use `tarsier cat`).");
+                let message = format!("{path} is {size} bytes; at most {MAX_DOWNLOAD} bytes can be downloaded from the page (use the command tarsier cat).");
                 return Err(error_report("too_large", message));
             }
             let mut out = Vec::new();
