@@ -49,6 +49,29 @@ impl Analyzer {
 
     /// Indexes a dropped or chosen archive in a new worker; the newest file wins.
     pub fn open_image(&self, file: web_sys::File) {
+        let size = file.size();
+        if !(size > 0.0 && size <= PROCESS_TEXT_MAX as f64) {
+            self.open_archive(file);
+            return;
+        }
+        // A small file may be a status dump, masks or a label saved as text: those go to the
+        // process tool (read here, in the page, as the paste box would).
+        let analyzer = self.clone();
+        let promise = file.text();
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_string());
+            match text.as_deref().and_then(process_text) {
+                Some(what) => {
+                    analyzer.state.dispatch(Action::FileToProcess { name: file.name(), what });
+                    analyzer.paste(text.unwrap_or_default());
+                }
+                None => analyzer.open_archive(file),
+            }
+        });
+    }
+
+    /// [`open_image`](Self::open_image) for a file known not to be process text.
+    fn open_archive(&self, file: web_sys::File) {
         let session = self.next_id();
         let size = file.size();
         let size = if size.is_finite() && size >= 0.0 { size as u64 } else { 0 };
@@ -275,7 +298,8 @@ impl Analyzer {
     /// Reopens a shared link's decode.
     pub fn open_fragment(&self, fragment: String) {
         let id = self.next_id();
-        self.state.dispatch(Action::FragmentSent { id });
+        let pinned = fragment.ends_with(crate::core::paste::PINNED_MARK);
+        self.state.dispatch(Action::FragmentSent { id, pinned });
         self.send(&Request::Paste { id, input: PasteInput::Fragment(fragment), pinned: None });
     }
 
@@ -337,6 +361,26 @@ impl Analyzer {
 /// than what [`Request::Paste`] decodes: a rule ending in `,`, a brace or an include, and no key
 /// of a status dump. Text starting with `{` is a seccomp profile instead ([`LocalPaste::Seccomp`]:
 /// no mask, dump or label starts so), which the system-call view sends to the worker.
+/// The largest file [`Analyzer::open_image`] reads to see whether it is process text (a status
+/// dump is about 1.5 KiB; 256 masks under 20 KiB).
+const PROCESS_TEXT_MAX: usize = 64 * 1024;
+
+/// What `text` is when the process tool decodes it (a status dump, capability masks, an
+/// AppArmor label), as a phrase; `None` for anything else (a tar has NUL bytes, so never).
+fn process_text(text: &str) -> Option<&'static str> {
+    use crate::core::paste::{classify, Accept, Classified};
+    if text.contains('\0') {
+        return None;
+    }
+    Some(match classify(text, Accept::Any).ok()? {
+        Classified::Status(dumps) if dumps.len() > 1 => "a set of /proc status dumps",
+        Classified::Status(_) => "a /proc status dump",
+        Classified::Masks(masks) if masks.len() > 1 => "a list of capability masks",
+        Classified::Masks(_) => "a capability mask",
+        Classified::AppArmor(_) => "an AppArmor label",
+    })
+}
+
 fn is_apparmor_profile(text: &str) -> bool {
     apparmor_profile::looks_like_profile(text) && crate::core::status::known_keys(text).other == 0
 }
