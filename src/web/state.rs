@@ -394,17 +394,7 @@ impl Reducible for AppState {
                 next.tool = Tool::Process;
                 next.paste.note = Some(format!("{name} is {what}, not a container image archive: it is decoded here."));
             }
-            Action::PasteCleared => {
-                next.paste.note = None;
-                next.paste.local = None;
-                next.paste.text.clear();
-                next.paste.status = Status::Idle;
-                next.paste.latest = self.paste.latest.wrapping_add(1); // answers in flight are stale now
-                if next.paste.pinned.is_none() {
-                    next.paste.shown = None;
-                    next.paste.fragment = None;
-                }
-            }
+            Action::PasteCleared => next.paste.clear(),
             Action::PasteRejected(message) => {
                 next.paste.latest = self.paste.latest.wrapping_add(1); // answers in flight are stale now
                 next.paste.status = Status::Failed(message);
@@ -548,6 +538,20 @@ fn split_comparison(text: &str, report: &PasteReport) -> Option<(Pinned, String)
 }
 
 impl PasteState {
+    /// The box was emptied: answers in flight are stale, and what is shown goes unless a dump
+    /// is pinned.
+    fn clear(&mut self) {
+        self.note = None;
+        self.local = None;
+        self.text.clear();
+        self.status = Status::Idle;
+        self.latest = self.latest.wrapping_add(1); // answers in flight are stale now
+        if self.pinned.is_none() {
+            self.shown = None;
+            self.fragment = None;
+        }
+    }
+
     /// The worker's reading of a pasted AppArmor profile; `false` when it is stale.
     fn profile_read(&mut self, id: RequestId, result: Result<ProfileText, String>) -> bool {
         if id != self.latest {
