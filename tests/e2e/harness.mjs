@@ -243,3 +243,28 @@ export async function axe(page, what) {
   const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
   assert.deepEqual(summary, [], `axe violations on ${what}`);
 }
+
+/**
+ * A docker-archive with one uncompressed layer holding `gib` GiB of zeros, with its true
+ * diff_id: quick to index (its body is skipped), long enough to hash to watch the progress.
+ */
+export function plainArchive(dir, gib) {
+  const out = join(dir, `plain-${gib}g.tar`);
+  const py = `${ZEROS_PY}layer = sys.argv[1] + '.layer'
+with tarfile.open(layer, 'w') as t:
+    i = tarfile.TarInfo('zeros.bin'); i.size = size; t.addfile(i, io.BufferedReader(Zeros(size), 1 << 20))
+h = hashlib.sha256()
+with open(layer, 'rb') as f:
+    for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
+config = json.dumps({'architecture': 'amd64', 'os': 'linux', 'config': {}, 'rootfs': {'type': 'layers', 'diff_ids': ['sha256:' + h.hexdigest()]}}).encode()
+cname = hashlib.sha256(config).hexdigest() + '.json'
+manifest = json.dumps([{'Config': cname, 'RepoTags': ['plain:1'], 'Layers': ['layer.tar']}]).encode()
+with tarfile.open(sys.argv[1], 'w') as t:
+    t.add(layer, 'layer.tar')
+    for name, data in [(cname, config), ('manifest.json', manifest)]:
+        i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
+import os; os.remove(layer)
+`;
+  execFileSync('python3', ['-c', py, out, String(gib)]);
+  return out;
+}
