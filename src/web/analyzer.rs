@@ -6,7 +6,7 @@ use super::build_order::BuildOrder;
 use super::client::{now_ms, ImageSessions, WorkerSlot};
 use super::compare_client::CompareClient;
 use super::build_worker::attach_base;
-use super::protocol::{encode, error_report, FileAt, PasteInput, Request, Response, SeccompSide, WorkerStats};
+use super::protocol::{encode, error_report, FileAt, PasteInput, Request, RequestId, Response, SeccompSide, WorkerStats};
 use super::state::{Action, AppState, Asked, ImageView, LocalPaste, Pinned, Tool};
 use crate::core::apparmor_profile;
 use std::cell::Cell;
@@ -32,6 +32,9 @@ pub struct Analyzer {
     scanner: WorkerSlot,
     pub(super) compare: CompareClient,
     next_id: Rc<Cell<u32>>,
+    /// The archive being opened, until its worker starts or it turns out to be process text (0:
+    /// none): a file read as text first starts no worker once cancelled or superseded.
+    opening: Rc<Cell<RequestId>>,
     pub(super) state: UseReducerHandle<AppState>,
 }
 
@@ -47,31 +50,10 @@ impl Analyzer {
         Rc::new(move |action| dispatch.dispatch(action))
     }
 
-    /// Indexes a dropped or chosen archive in a new worker; the newest file wins.
+    /// Indexes a dropped or chosen archive in a new worker; the newest file wins. A small file
+    /// is first read as text: a status dump, masks or a label saved to a file goes to the
+    /// process tool instead (read here, in the page, as the paste box would).
     pub fn open_image(&self, file: web_sys::File) {
-        let size = file.size();
-        if !(size > 0.0 && size <= PROCESS_TEXT_MAX as f64) {
-            self.open_archive(file);
-            return;
-        }
-        // A small file may be a status dump, masks or a label saved as text: those go to the
-        // process tool (read here, in the page, as the paste box would).
-        let analyzer = self.clone();
-        let promise = file.text();
-        wasm_bindgen_futures::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_string());
-            match text.as_deref().and_then(process_text) {
-                Some(what) => {
-                    analyzer.state.dispatch(Action::FileToProcess { name: file.name(), what });
-                    analyzer.paste(text.unwrap_or_default());
-                }
-                None => analyzer.open_archive(file),
-            }
-        });
-    }
-
-    /// [`open_image`](Self::open_image) for a file known not to be process text.
-    fn open_archive(&self, file: web_sys::File) {
         let session = self.next_id();
         let size = file.size();
         let size = if size.is_finite() && size >= 0.0 { size as u64 } else { 0 };
@@ -80,7 +62,32 @@ impl Analyzer {
         if self.state.compare.open {
             self.close_compare(); // the new archive takes the Compare view's place
         }
-        if let Err(message) = self.images.open(self.dispatcher(), session, &file) {
+        self.opening.set(session);
+        if size == 0 || size > PROCESS_TEXT_MAX {
+            self.start_worker(session, &file);
+            return;
+        }
+        let analyzer = self.clone();
+        let promise = file.text();
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_string());
+            if analyzer.opening.get() != session {
+                return; // cancelled, or another file opened since
+            }
+            match text.as_deref().and_then(process_text) {
+                Some(what) => {
+                    analyzer.opening.set(0);
+                    analyzer.state.dispatch(Action::FileToProcess { session, name: file.name(), what });
+                    analyzer.paste(text.unwrap_or_default());
+                }
+                None => analyzer.start_worker(session, &file),
+            }
+        });
+    }
+
+    /// Hands `file` to a new worker to index as `session`.
+    fn start_worker(&self, session: RequestId, file: &web_sys::File) {
+        if let Err(message) = self.images.open(self.dispatcher(), session, file) {
             let result = Err(error_report("worker", message));
             self.state.dispatch(Action::Worker(Response::ImageOpened { session, result, stats: WorkerStats::default() }));
         }
@@ -88,6 +95,7 @@ impl Analyzer {
 
     /// Stops indexing; what was on screen stays.
     pub fn cancel_image(&self) {
+        self.opening.set(0);
         self.images.cancel();
         self.state.dispatch(Action::ImageCancelled);
     }
@@ -363,7 +371,7 @@ impl Analyzer {
 /// no mask, dump or label starts so), which the system-call view sends to the worker.
 /// The largest file [`Analyzer::open_image`] reads to see whether it is process text (a status
 /// dump is about 1.5 KiB; 256 masks under 20 KiB).
-const PROCESS_TEXT_MAX: usize = 64 * 1024;
+const PROCESS_TEXT_MAX: u64 = 64 * 1024;
 
 /// What `text` is when the process tool decodes it (a status dump, capability masks, an
 /// AppArmor label), as a phrase; `None` for anything else (a tar has NUL bytes, so never).
@@ -394,6 +402,7 @@ pub fn use_analyzer(state: &UseReducerHandle<AppState>) -> Analyzer {
     let builder = use_memo((), |_| WorkerSlot::default());
     let scanner = use_memo((), |_| WorkerSlot::default());
     let compare = use_memo((), |_| CompareClient::default());
+    let opening = use_memo((), |_| Rc::new(Cell::new(0)));
     Analyzer {
         worker: (*worker).clone(),
         images: (*images).clone(),
@@ -401,6 +410,7 @@ pub fn use_analyzer(state: &UseReducerHandle<AppState>) -> Analyzer {
         scanner: (*scanner).clone(),
         compare: (*compare).clone(),
         next_id: (*next_id).clone(),
+        opening: (*opening).clone(),
         state: state.clone(),
     }
 }

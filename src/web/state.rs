@@ -317,7 +317,7 @@ pub enum Action {
     PasteCleared,
     /// A text file dropped or chosen on the image page is process text (a status dump, masks,
     /// a label): the process tool opens, saying so; the text follows as a paste.
-    FileToProcess { name: String, what: &'static str },
+    FileToProcess { session: RequestId, name: String, what: &'static str },
     /// A paste was refused before any request (too large); what is shown stays.
     PasteRejected(String),
     /// The system-call view asked the worker to evaluate `sides` as request `id`.
@@ -390,10 +390,7 @@ impl Reducible for AppState {
                 next.paste.latest = id;
                 next.paste.status = Status::Pending;
             }
-            Action::FileToProcess { name, what } => {
-                next.tool = Tool::Process;
-                next.paste.note = Some(format!("{name} is {what}, not a container image archive: it is decoded here."));
-            }
+            Action::FileToProcess { session, name, what } => next.file_to_process(session, &name, what),
             Action::PasteCleared => next.paste.clear(),
             Action::PasteRejected(message) => {
                 next.paste.latest = self.paste.latest.wrapping_add(1); // answers in flight are stale now
@@ -580,6 +577,16 @@ impl PasteState {
 }
 
 impl AppState {
+    /// A file opened on the image page is process text: the process tool shows it, saying so,
+    /// and the archive being opened (`session`) is no more.
+    fn file_to_process(&mut self, session: RequestId, name: &str, what: &str) {
+        if self.image.loading.as_ref().is_some_and(|l| l.session == session) {
+            self.image.loading = None;
+        }
+        self.tool = Tool::Process;
+        self.paste.note = Some(format!("{name} is {what}, not a container image archive: it is decoded here."));
+    }
+
     /// The worker failed, could not be reached, or could not read a request: a paste waiting
     /// for it will get no answer.
     fn worker_failed(&mut self, message: String) {
