@@ -34,6 +34,7 @@ import shutil
 import struct
 import sys
 import tarfile
+import zipfile
 import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -728,6 +729,11 @@ def other(out, fix):
          "1 MiB of zero bytes (an empty tar: no members, so no image)")
     emit(out, "other/html.tar", b"<html><script>alert(1)</script></html>\n" * 100,
          "error:not_an_archive", "an HTML page named .tar")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("manifest.json", "[]")
+    emit(out, "other/archive.zip", buf.getvalue(), "error:not_an_archive", "a zip archive (told by its magic number)")
+    emit(out, "other/picture.png", b"\x89PNG\r\n\x1a\n" + bytes(64), "error:not_an_archive", "a PNG image named .png")
 
 
 def main():

@@ -361,7 +361,7 @@ fn bad_input_gets_one_sentence_and_leaves_no_archive() {
     let e = refused(&dir, &["-o", o, "--base", s(&images().join("a5_podman_docker-archive.tar.gz"))], &[]);
     assert!(e.contains("decompress it first"), "{e}");
     for (args, says) in [
-        (vec!["--add", "../etc/passwd=x"], "climbs out with `..`"),
+        (vec!["--add", "../etc/passwd=x"], "climbs out with \"..\""),
         (vec!["--add", "etc/motd=a", "--add", "/etc//motd=b"], "is given twice"),
         (vec!["--delete", "etc", "--add", "etc/motd=a"], "is deleted"),
         (vec!["--add", "/=x"], "names the image's root"),

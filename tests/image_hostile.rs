@@ -317,10 +317,10 @@ fn an_archive_without_a_manifest_says_which_one_it_lacks() {
         e.to_string()
     };
     let legacy = detail(&[(b"repositories", b"{\"busybox\":{\"latest\":\"abc\"}}"), (b"abc/layer.tar", b"")]);
-    assert!(legacy.contains("pre-Docker-1.10 `repositories` file"), "{legacy}");
+    assert!(legacy.contains("pre-Docker-1.10 repositories file"), "{legacy}");
     let neither = detail(&[(b"etc/passwd", b"root:x:0:0::/root:/bin/sh\n")]);
     assert!(neither.ends_with("it has no manifest.json and no index.json."), "{neither}");
-    assert!(detail(&[(b"manifest.json", b"null")]).ends_with("manifest.json is `null`."));
+    assert!(detail(&[(b"manifest.json", b"null")]).ends_with("manifest.json is null."));
     assert!(detail(&[(b"manifest.json", b"[]")]).ends_with("manifest.json is an empty list."));
 }
 
@@ -340,6 +340,77 @@ fn not_a_tar_and_empty_input() {
     let junk: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
     assert_eq!(run(&junk).unwrap_err().code(), "not_an_archive");
     assert_eq!(run(&[0x1f, 0x8b, 0, 0]).unwrap_err().code(), "truncated");
+}
+
+/// The sentence every wrongly dropped file ends with: what Tarsier opens instead.
+const OPENS: &str = "Tarsier opens what docker save, podman save or skopeo copy writes: a tar archive (docker-archive or OCI layout), optionally gzip- or zstd-compressed.";
+
+/// A real zip, written by Python's zipfile (outside truth for the zip format).
+fn python_zip() -> Vec<u8> {
+    let dir = std::env::temp_dir().join(format!("tarsier-zip-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("archive.zip");
+    let status = std::process::Command::new("python3")
+        .args(["-c", "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w') as z: z.writestr('manifest.json', '[]'); z.writestr('layer.tar', 'x' * 100)", path.to_str().unwrap()])
+        .status()
+        .expect("python3 runs");
+    assert!(status.success());
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    bytes
+}
+
+/// Files dropped by mistake are named by what they are, in one plain sentence (no position, no
+/// backtick), with advice where there is some; a tar whose first member's name looks like a
+/// magic number is still read as a tar.
+#[test]
+fn wrong_formats_are_named_in_plain_words() {
+    let png: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89";
+    let mut cut_text = "CapEff:\t0000003fffffffff\n".repeat(30).into_bytes();
+    cut_text.truncate(511);
+    cut_text.extend_from_slice("é and more".as_bytes()); // 'é' split by the 512-byte sample
+    let cases: Vec<(Vec<u8>, &str, &str)> = vec![
+        (python_zip(), "a zip archive", ""),
+        (b"PK\x05\x06".iter().copied().chain([0u8; 18]).collect(), "an empty zip archive", ""),
+        (png.to_vec(), "a PNG image", ""),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00".to_vec(), "a JPEG image", ""),
+        (b"GIF89a\x01\x00\x01\x00".to_vec(), "a GIF image", ""),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec(), "a PDF document", ""),
+        (b"\xfd7zXZ\x00\x00\x04".to_vec(), "an xz-compressed file", "Decompress it first (xz -d), or save the image again uncompressed or with gzip or zstd. "),
+        (b"BZh91AY&SY".to_vec(), "a bzip2-compressed file", "Decompress it first (bunzip2), or save the image again uncompressed or with gzip or zstd. "),
+        (b"\x7fELF\x02\x01\x01".to_vec(), "an ELF program", ""),
+        (b"RIFF\x24\x00\x00\x00WEBPVP8 ".to_vec(), "a WebP image", ""),
+        (Vec::new(), "an empty file (0 bytes)", ""),
+        (b"  [{\"Config\": \"c.json\"}]\n".to_vec(), "JSON text", "A manifest.json or index.json alone is not enough: Tarsier needs the whole archive with the layers. "),
+        (b"\n<!doctype html><title>x</title>".to_vec(), "an HTML or XML page", ""),
+        (b"Name:\tbash\nCapEff:\t0000000000000000\n".to_vec(), "plain text", "A /proc/PID/status dump, a capability mask or an AppArmor label goes in the Process tool (tarsier status or tarsier caps on the command line). "),
+        (b"\x1b[1mbold\x1b[0m\r\n\x0cpage\n".to_vec(), "plain text", "A /proc/PID/status dump, a capability mask or an AppArmor label goes in the Process tool (tarsier status or tarsier caps on the command line). "),
+        (cut_text, "plain text", "A /proc/PID/status dump, a capability mask or an AppArmor label goes in the Process tool (tarsier status or tarsier caps on the command line). "),
+    ];
+    for (bytes, what, hint) in cases {
+        let e = run(&bytes).unwrap_err();
+        assert_eq!(e.code(), "not_an_archive", "{what}");
+        assert_eq!(e.to_string(), format!("this is {what}, not a container image archive. {hint}{OPENS}"));
+        assert!(e.position().is_none() && !e.to_string().contains('`'), "{e}");
+        let found = tarsier::core::image::foreign_format(&bytes);
+        assert_eq!(found.map(|f| f.what), (!bytes.is_empty()).then_some(what), "{what}");
+    }
+    // Not text: a NUL, a bell, a broken UTF-8 sequence inside the sample, only blanks.
+    for bytes in [&b"Name:\tbash\x00\n"[..], b"ring \x07\n", b"caf\xc3 au lait", b" \n\t \n"] {
+        assert_eq!(tarsier::core::image::foreign_format(bytes), None, "{bytes:?}");
+        let e = run(bytes).unwrap_err();
+        assert!(!e.to_string().contains("not a container image archive"), "{bytes:?}: {e}");
+    }
+    // A real tar (ustar at byte 257) whose first member is named like a zip or a PDF is a tar.
+    for name in [&b"PK\x03\x04.txt"[..], b"%PDF-notes", b"BZh", b"plain name"] {
+        let mut out = Vec::new();
+        file(&mut out, name, b"hello");
+        let tar = finish(out);
+        assert_eq!(tarsier::core::image::foreign_format(&tar), None);
+        assert_eq!(run(&tar).unwrap_err().code(), "missing_manifest", "{name:?}");
+    }
+    // gzip and zstd are read, whatever follows their magic.
+    assert_eq!(run(&[0x1f, 0x8b, b'P', b'K']).unwrap_err().code(), "truncated");
 }
 
 #[test]
@@ -564,7 +635,7 @@ fn entries_cut_off_inside_their_body_are_marked_and_not_counted() {
         let at = w.position.as_ref().expect("a damaged layer has a position");
         let inner = at.inner.as_ref().expect("inside the layer");
         assert_eq!(inner.member.as_deref(), Some(layer), "{}", w.message);
-        assert!(w.message.starts_with(&format!("layer `{layer}` is damaged at byte ")), "{}", w.message);
+        assert!(w.message.starts_with(&format!("layer {layer} is damaged at byte ")), "{}", w.message);
     }
     let img = &a.report.images[0];
     // Only the two 5-byte files are data.

@@ -873,7 +873,7 @@ fn a_named_config_user_is_resolved_through_the_images_passwd_as_gnu_tar_extracts
         let user = image1["checks"].as_array().unwrap().iter().find(|c| s(&c["path"]).is_empty()).unwrap();
         let want = if ids[0] == uid && ids[1] == uid { "user_matches" } else { "user_differs" };
         assert_eq!(s(&user["kind"]), want, "{}: {user}", path.display());
-        assert!(s(&user["detail"]).contains(&format!("User `app` is uid {uid}")), "{}: {user}", path.display());
+        assert!(s(&user["detail"]).contains(&format!("User \"app\" is uid {uid}")), "{}: {user}", path.display());
         kinds.insert(want);
     }
     assert_eq!(kinds.len(), 2, "the dumps give both verdicts: {kinds:?}");

@@ -143,7 +143,7 @@ pub fn cross_check(files: &[PrivilegedFile], config_user: Option<&str>, passwd: 
 fn user_check(config_user: Option<&str>, passwd: Option<&str>, p: &ProcessFacts) -> Option<CrossCheck> {
     let (real, effective) = p.uid?;
     let user = config_user.unwrap_or("").split(':').next().unwrap_or("");
-    let shown = if user.is_empty() { "(none: root)".to_owned() } else { format!("`{user}`") };
+    let shown = if user.is_empty() { "(none: root)".to_owned() } else { format!("\"{user}\"") };
     let uid = if user.is_empty() {
         Some(0)
     } else if let Ok(n) = user.parse::<u32>() {
@@ -173,7 +173,7 @@ fn user_check(config_user: Option<&str>, passwd: Option<&str>, p: &ProcessFacts)
             format!("the image's User {shown} is uid {uid}, the dump's uid")
         } else {
             format!(
-                "the image's User {shown} is uid {uid}, but the dump's uid is {real} (effective {effective}): another user ran it (`--user`, or a user namespace mapping uids)"
+                "the image's User {shown} is uid {uid}, but the dump's uid is {real} (effective {effective}): another user ran it (--user, or a user namespace mapping uids)"
             )
         },
     })

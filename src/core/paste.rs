@@ -342,15 +342,20 @@ pub fn fragment_for(report: &PasteReport, text: &str, pinned: Option<&str>) -> O
             let both = pinned
                 .filter(|_| paste.dumps.len() >= 2)
                 .map(|p| format!("{}\n{}", p.trim_end(), text.trim_start()));
-            let shared = both.iter().map(String::as_str).chain([text.trim()]).find(|shared| {
+            let (pinned, shared) = both.iter().map(|b| (true, b.as_str())).chain([(false, text.trim())]).find(|(_, shared)| {
                 // Only text that reopens the same dumps, field for field, is shared.
                 matches!(analyze(shared), Ok(PasteReport::Status(again)) if same_fields(&again.dumps, &paste.dumps))
             })?;
-            link(shared)
+            // A comparison made against a pinned dump says so, to reopen as it was made.
+            link(shared).map(|l| if pinned { format!("{l}{PINNED_MARK}") } else { l })
         }
         PasteReport::AppArmor(_) => link(text.trim()),
     }
 }
+
+/// The end of a `status=` fragment whose first dump was pinned ("Compare with another dump")
+/// rather than pasted with the second: the page reopens it pinned.
+pub const PINNED_MARK: &str = "&pinned";
 
 /// The same dumps with the same fields and values, wherever their lines were, and the same
 /// number of ignored stray lines in each (a stray line between two dumps joined in one link could
@@ -373,6 +378,7 @@ fn same_fields(a: &[StatusReport], b: &[StatusReport]) -> bool {
 pub fn text_for_fragment(fragment: &str) -> Result<Option<String>, String> {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
     if let Some(encoded) = fragment.strip_prefix("status=") {
+        let encoded = encoded.strip_suffix(PINNED_MARK).unwrap_or(encoded);
         return status::from_fragment(encoded).map(Some).map_err(|e| e.to_string());
     }
     Ok(fragment_to_text(fragment))
@@ -506,6 +512,8 @@ mod tests {
         let pinned = Some("Name:\tp\nUid:\t0\t0\t0\t0\n");
         let report = analyze_against("Name:\ta\nUid:\t1\t1\t1\t1\n", pinned);
         let link = report.as_ref().ok().and_then(|r| fragment_for(r, "Name:\ta\nUid:\t1\t1\t1\t1\n", pinned));
+        // Made against a pinned dump: the link says so, to reopen pinned.
+        assert!(link.as_deref().is_some_and(|l| l.starts_with("status=v1.") && l.ends_with(PINNED_MARK)), "{link:?}");
         assert_eq!(dumps(&reopen(&link.unwrap_or_default())), [Some("p".to_owned()), Some("a".to_owned())]);
         // `Uid` first: after the pinned dump's `Name`, `Uid` would be read as part of the pinned dump.
         let now = "Uid:\t1\t1\t1\t1\nName:\ta\n";
@@ -516,6 +524,7 @@ mod tests {
         let now = "Name:\ta\nName:\tb\n";
         let report = analyze_against(now, Some("Name:\tp\n"));
         let link = report.ok().and_then(|r| fragment_for(&r, now, Some("Name:\tp\n")));
+        assert!(link.as_deref().is_some_and(|l| !l.ends_with(PINNED_MARK)), "{link:?}");
         assert_eq!(dumps(&reopen(&link.unwrap_or_default())), [Some("a".to_owned()), Some("b".to_owned())]);
     }
 

@@ -6,7 +6,7 @@ use super::build_order::BuildOrder;
 use super::client::{now_ms, ImageSessions, WorkerSlot};
 use super::compare_client::CompareClient;
 use super::build_worker::attach_base;
-use super::protocol::{encode, error_report, FileAt, PasteInput, Request, Response, SeccompSide, WorkerStats};
+use super::protocol::{encode, error_report, FileAt, PasteInput, Request, RequestId, Response, SeccompSide, WorkerStats};
 use super::state::{Action, AppState, Asked, ImageView, LocalPaste, Pinned, Tool};
 use crate::core::apparmor_profile;
 use std::cell::Cell;
@@ -32,6 +32,9 @@ pub struct Analyzer {
     scanner: WorkerSlot,
     pub(super) compare: CompareClient,
     next_id: Rc<Cell<u32>>,
+    /// The archive being opened, until its worker starts or it turns out to be process text (0:
+    /// none): a file read as text first starts no worker once cancelled or superseded.
+    opening: Rc<Cell<RequestId>>,
     pub(super) state: UseReducerHandle<AppState>,
 }
 
@@ -47,7 +50,9 @@ impl Analyzer {
         Rc::new(move |action| dispatch.dispatch(action))
     }
 
-    /// Indexes a dropped or chosen archive in a new worker; the newest file wins.
+    /// Indexes a dropped or chosen archive in a new worker; the newest file wins. A small file
+    /// is first read as text: a status dump, masks or a label saved to a file goes to the
+    /// process tool instead (read here, in the page, as the paste box would).
     pub fn open_image(&self, file: web_sys::File) {
         let session = self.next_id();
         let size = file.size();
@@ -57,7 +62,32 @@ impl Analyzer {
         if self.state.compare.open {
             self.close_compare(); // the new archive takes the Compare view's place
         }
-        if let Err(message) = self.images.open(self.dispatcher(), session, &file) {
+        self.opening.set(session);
+        if size == 0 || size > PROCESS_TEXT_MAX {
+            self.start_worker(session, &file);
+            return;
+        }
+        let analyzer = self.clone();
+        let promise = file.text();
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(promise).await.ok().and_then(|v| v.as_string());
+            if analyzer.opening.get() != session {
+                return; // cancelled, or another file opened since
+            }
+            match text.as_deref().and_then(process_text) {
+                Some(what) => {
+                    analyzer.opening.set(0);
+                    analyzer.state.dispatch(Action::FileToProcess { session, name: file.name(), what });
+                    analyzer.paste(text.unwrap_or_default());
+                }
+                None => analyzer.start_worker(session, &file),
+            }
+        });
+    }
+
+    /// Hands `file` to a new worker to index as `session`.
+    fn start_worker(&self, session: RequestId, file: &web_sys::File) {
+        if let Err(message) = self.images.open(self.dispatcher(), session, file) {
             let result = Err(error_report("worker", message));
             self.state.dispatch(Action::Worker(Response::ImageOpened { session, result, stats: WorkerStats::default() }));
         }
@@ -65,6 +95,7 @@ impl Analyzer {
 
     /// Stops indexing; what was on screen stays.
     pub fn cancel_image(&self) {
+        self.opening.set(0);
         self.images.cancel();
         self.state.dispatch(Action::ImageCancelled);
     }
@@ -275,7 +306,8 @@ impl Analyzer {
     /// Reopens a shared link's decode.
     pub fn open_fragment(&self, fragment: String) {
         let id = self.next_id();
-        self.state.dispatch(Action::FragmentSent { id });
+        let pinned = fragment.ends_with(crate::core::paste::PINNED_MARK);
+        self.state.dispatch(Action::FragmentSent { id, pinned });
         self.send(&Request::Paste { id, input: PasteInput::Fragment(fragment), pinned: None });
     }
 
@@ -337,6 +369,26 @@ impl Analyzer {
 /// than what [`Request::Paste`] decodes: a rule ending in `,`, a brace or an include, and no key
 /// of a status dump. Text starting with `{` is a seccomp profile instead ([`LocalPaste::Seccomp`]:
 /// no mask, dump or label starts so), which the system-call view sends to the worker.
+/// The largest file [`Analyzer::open_image`] reads to see whether it is process text (a status
+/// dump is about 1.5 KiB; 256 masks under 20 KiB).
+const PROCESS_TEXT_MAX: u64 = 64 * 1024;
+
+/// What `text` is when the process tool decodes it (a status dump, capability masks, an
+/// AppArmor label), as a phrase; `None` for anything else (a tar has NUL bytes, so never).
+fn process_text(text: &str) -> Option<&'static str> {
+    use crate::core::paste::{classify, Accept, Classified};
+    if text.contains('\0') {
+        return None;
+    }
+    Some(match classify(text, Accept::Any).ok()? {
+        Classified::Status(dumps) if dumps.len() > 1 => "a set of /proc status dumps",
+        Classified::Status(_) => "a /proc status dump",
+        Classified::Masks(masks) if masks.len() > 1 => "a list of capability masks",
+        Classified::Masks(_) => "a capability mask",
+        Classified::AppArmor(_) => "an AppArmor label",
+    })
+}
+
 fn is_apparmor_profile(text: &str) -> bool {
     apparmor_profile::looks_like_profile(text) && crate::core::status::known_keys(text).other == 0
 }
@@ -350,6 +402,7 @@ pub fn use_analyzer(state: &UseReducerHandle<AppState>) -> Analyzer {
     let builder = use_memo((), |_| WorkerSlot::default());
     let scanner = use_memo((), |_| WorkerSlot::default());
     let compare = use_memo((), |_| CompareClient::default());
+    let opening = use_memo((), |_| Rc::new(Cell::new(0)));
     Analyzer {
         worker: (*worker).clone(),
         images: (*images).clone(),
@@ -357,6 +410,7 @@ pub fn use_analyzer(state: &UseReducerHandle<AppState>) -> Analyzer {
         scanner: (*scanner).clone(),
         compare: (*compare).clone(),
         next_id: (*next_id).clone(),
+        opening: (*opening).clone(),
         state: state.clone(),
     }
 }

@@ -6,7 +6,7 @@ use super::protocol::{DownloadLink, Evaluated, FileAt, FileContent, RequestId, R
 use crate::core::image::{DigestCheck, EntryReport, ErrorReport, MergedEntry, Overview, Page, Progress, Report, SearchHit};
 use crate::core::apparmor_profile::ProfileText;
 use crate::core::cross_check::CrossCheck;
-use crate::core::paste::PasteReport;
+use crate::core::paste::{PasteReport, PINNED_MARK};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use yew::Reducible;
@@ -28,6 +28,12 @@ pub struct PasteState {
     pub status: Status,
     /// A profile pasted (seccomp or AppArmor), shown instead of `shown` while set.
     pub local: Option<LocalPaste>,
+    /// Why the box holds what it holds when it came from a file dropped on the image page
+    /// ("status.txt is a /proc status dump, not a container image: decoded here.").
+    pub note: Option<String>,
+    /// The shared link being reopened was a comparison against a pinned dump: it reopens pinned
+    /// (two dumps pasted together reopen as they were pasted).
+    pub reopen_pinned: bool,
 }
 
 /// Profiles the paste box recognises besides what `core::paste` decodes.
@@ -251,8 +257,17 @@ pub struct ImageFailure {
 }
 
 impl ImageFailure {
-    /// `NAME: sentence`, as the CLI says it.
+    /// The user stopped reading `name`.
+    pub fn cancelled(name: String) -> ImageFailure {
+        let error = ErrorReport { code: "cancelled".to_owned(), message: "cancelled".to_owned(), position: None };
+        ImageFailure { name, error }
+    }
+
+    /// `NAME: sentence`, as the CLI says it; `Cancelled: NAME was not opened.` for a cancel.
     pub fn sentence(&self) -> String {
+        if self.error.code == "cancelled" {
+            return format!("Cancelled: {} was not opened.", self.name);
+        }
         format!("{}: {}", self.name, self.error.message)
     }
 }
@@ -297,9 +312,12 @@ pub enum Action {
     /// The paste box now holds `text`, sent to the worker as request `id`.
     PasteSent { id: RequestId, text: String },
     /// A shared link's fragment was sent to the worker as request `id`.
-    FragmentSent { id: RequestId },
+    FragmentSent { id: RequestId, pinned: bool },
     /// The paste box was emptied.
     PasteCleared,
+    /// A text file dropped or chosen on the image page is process text (a status dump, masks,
+    /// a label): the process tool opens, saying so; the text follows as a paste.
+    FileToProcess { session: RequestId, name: String, what: &'static str },
     /// A paste was refused before any request (too large); what is shown stays.
     PasteRejected(String),
     /// The system-call view asked the worker to evaluate `sides` as request `id`.
@@ -367,20 +385,13 @@ impl Reducible for AppState {
                 next.seccomp.latest = id;
                 next.seccomp.asked = Some(sides);
             }
-            Action::FragmentSent { id } => {
+            Action::FragmentSent { id, pinned } => {
+                next.paste.reopen_pinned = pinned;
                 next.paste.latest = id;
                 next.paste.status = Status::Pending;
             }
-            Action::PasteCleared => {
-                next.paste.local = None;
-                next.paste.text.clear();
-                next.paste.status = Status::Idle;
-                next.paste.latest = self.paste.latest.wrapping_add(1); // answers in flight are stale now
-                if next.paste.pinned.is_none() {
-                    next.paste.shown = None;
-                    next.paste.fragment = None;
-                }
-            }
+            Action::FileToProcess { session, name, what } => next.file_to_process(session, &name, what),
+            Action::PasteCleared => next.paste.clear(),
             Action::PasteRejected(message) => {
                 next.paste.latest = self.paste.latest.wrapping_add(1); // answers in flight are stale now
                 next.paste.status = Status::Failed(message);
@@ -394,9 +405,13 @@ impl Reducible for AppState {
             Action::SetTool(tool) => next.tool = tool,
             Action::ImageStarted { session, name, size, now_ms } => {
                 next.tool = Tool::Image;
+                next.paste.note = None;
                 next.image.loading = Some(Loading { session, name, size, started_ms: now_ms, progress: None, overview: None });
             }
-            Action::ImageCancelled => next.image.loading = None,
+            Action::ImageCancelled => {
+                // Said in the drop zone, above the archive still on screen (if any).
+                next.image.error = next.image.loading.take().map(|l| ImageFailure::cancelled(l.name));
+            }
             Action::ImageProgressAt { session, progress, now_ms } => {
                 let shown = Some(Rc::new(ProgressShown { progress, at_ms: now_ms }));
                 if let Some(loading) = next.image.loading.as_mut().filter(|l| l.session == session) {
@@ -520,6 +535,20 @@ fn split_comparison(text: &str, report: &PasteReport) -> Option<(Pinned, String)
 }
 
 impl PasteState {
+    /// The box was emptied: answers in flight are stale, and what is shown goes unless a dump
+    /// is pinned.
+    fn clear(&mut self) {
+        self.note = None;
+        self.local = None;
+        self.text.clear();
+        self.status = Status::Idle;
+        self.latest = self.latest.wrapping_add(1); // answers in flight are stale now
+        if self.pinned.is_none() {
+            self.shown = None;
+            self.fragment = None;
+        }
+    }
+
     /// The worker's reading of a pasted AppArmor profile; `false` when it is stale.
     fn profile_read(&mut self, id: RequestId, result: Result<ProfileText, String>) -> bool {
         if id != self.latest {
@@ -548,6 +577,16 @@ impl PasteState {
 }
 
 impl AppState {
+    /// A file opened on the image page is process text: the process tool shows it, saying so,
+    /// and the archive being opened (`session`) is no more.
+    fn file_to_process(&mut self, session: RequestId, name: &str, what: &str) {
+        if self.image.loading.as_ref().is_some_and(|l| l.session == session) {
+            self.image.loading = None;
+        }
+        self.tool = Tool::Process;
+        self.paste.note = Some(format!("{name} is {what}, not a container image archive: it is decoded here."));
+    }
+
     /// The worker failed, could not be reached, or could not read a request: a paste waiting
     /// for it will get no answer.
     fn worker_failed(&mut self, message: String) {
@@ -561,17 +600,20 @@ impl AppState {
     fn on_response(self: Rc<Self>, response: Response) -> Rc<Self> {
         let mut next = (*self).clone();
         match response {
-            Response::Paste { id, text, fragment, result } => {
+            Response::Paste { id, text, mut fragment, result } => {
                 if id != self.paste.latest {
                     return self; // a stale answer never overwrites a newer request
                 }
                 if let Some(text) = text {
-                    // A shared comparison reopens as it was made: the left dump kept aside (the
-                    // banner that stops comparing), the right one in the box.
-                    match result.as_ref().ok().filter(|_| next.paste.pinned.is_none()).and_then(|r| split_comparison(&text, r)) {
+                    // A shared comparison reopens as it was made: made against a pinned dump, the
+                    // left dump kept aside (the banner that stops comparing) and the right one in
+                    // the box; two dumps pasted together, both in the box.
+                    let pinned_link = std::mem::take(&mut next.paste.reopen_pinned) && next.paste.pinned.is_none();
+                    match result.as_ref().ok().filter(|_| pinned_link).and_then(|r| split_comparison(&text, r)) {
                         Some((pinned, right)) => {
                             next.paste.pinned = Some(pinned);
                             next.paste.text = right;
+                            fragment = fragment.map(|f| if f.ends_with(PINNED_MARK) { f } else { format!("{f}{PINNED_MARK}") });
                         }
                         None => next.paste.text = text,
                     }

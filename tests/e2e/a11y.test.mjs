@@ -3,23 +3,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { serve, launch, open, pasteText, FIXTURES, dropFile } from './harness.mjs';
+import { serve, launch, open, pasteText, FIXTURES, dropFile, axe } from './harness.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
-
-/** Runs axe on the whole page (evaluated through the debugging protocol, outside the page's CSP). */
-async function axe(page, what) {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-  assert.deepEqual(summary, [], `axe violations on ${what}`);
-}
 
 for (const scheme of ['light', 'dark']) {
   test(`process views have no axe violations (${scheme})`, async () => {

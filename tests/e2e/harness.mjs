@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -151,10 +153,8 @@ export function humanBytes(n) {
   return `${tenths / 10n}.${tenths % 10n} ${units[unit]}`;
 }
 
-/** A docker-archive whose gzip layer inflates to `gib` GiB of zeros: slow enough to watch and cancel. */
-export function slowArchive(dir, gib) {
-  const out = join(dir, `slow-${gib}g.tar`);
-  const py = `
+/** Python for the slow archives: the size asked (argv[2], in GiB) and a stream of that many zeros. */
+const ZEROS_PY = `
 import gzip, hashlib, io, json, sys, tarfile
 size = int(float(sys.argv[2]) * (1 << 30))
 class Zeros(io.RawIOBase):
@@ -162,7 +162,12 @@ class Zeros(io.RawIOBase):
     def readable(self): return True
     def readinto(self, b):
         k = min(len(b), self.n); b[:k] = bytes(k); self.n -= k; return k
-layer = io.BytesIO()
+`;
+
+/** A docker-archive whose gzip layer inflates to `gib` GiB of zeros: slow enough to watch and cancel. */
+export function slowArchive(dir, gib) {
+  const out = join(dir, `slow-${gib}g.tar`);
+  const py = `${ZEROS_PY}layer = io.BytesIO()
 with gzip.GzipFile(fileobj=layer, mode='wb', compresslevel=1, mtime=0) as gz:
     with tarfile.open(fileobj=gz, mode='w|') as t:
         i = tarfile.TarInfo('zeros.bin'); i.size = size; t.addfile(i, io.BufferedReader(Zeros(size), 1 << 20))
@@ -173,6 +178,92 @@ manifest = json.dumps([{'Config': cname, 'RepoTags': ['slow:1'], 'Layers': ['lay
 with tarfile.open(sys.argv[1], 'w') as t:
     for name, data in [('layer.tar.gz', body), (cname, config), ('manifest.json', manifest)]:
         i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
+`;
+  execFileSync('python3', ['-c', py, out, String(gib)]);
+  return out;
+}
+
+/**
+ * An OCI layout archive (blobs/sha256/…) whose one gzip layer inflates to `gib` GiB of zeros,
+ * with true digests and diff_id: slow enough to watch its progress, and to verify.
+ */
+export function slowOciArchive(dir, gib) {
+  const out = join(dir, `slow-oci-${gib}g.tar`);
+  const py = `${ZEROS_PY}class Tee(io.RawIOBase):
+    def __init__(self, gz): self.gz = gz; self.h = hashlib.sha256()
+    def writable(self): return True
+    def write(self, b): self.h.update(b); self.gz.write(b); return len(b)
+layer = io.BytesIO()
+with gzip.GzipFile(fileobj=layer, mode='wb', compresslevel=1, mtime=0) as gz:
+    tee = Tee(gz)
+    with tarfile.open(fileobj=tee, mode='w|') as t:
+        i = tarfile.TarInfo('zeros.bin'); i.size = size; t.addfile(i, io.BufferedReader(Zeros(size), 1 << 20))
+body = layer.getvalue()
+sha = lambda b: hashlib.sha256(b).hexdigest()
+config = json.dumps({'architecture': 'amd64', 'os': 'linux', 'config': {}, 'rootfs': {'type': 'layers', 'diff_ids': ['sha256:' + tee.h.hexdigest()]}}).encode()
+manifest = json.dumps({'schemaVersion': 2, 'mediaType': 'application/vnd.oci.image.manifest.v1+json',
+  'config': {'mediaType': 'application/vnd.oci.image.config.v1+json', 'digest': 'sha256:' + sha(config), 'size': len(config)},
+  'layers': [{'mediaType': 'application/vnd.oci.image.layer.v1.tar+gzip', 'digest': 'sha256:' + sha(body), 'size': len(body)}]}).encode()
+index = json.dumps({'schemaVersion': 2, 'manifests': [{'mediaType': 'application/vnd.oci.image.manifest.v1+json',
+  'digest': 'sha256:' + sha(manifest), 'size': len(manifest), 'annotations': {'org.opencontainers.image.ref.name': 'slow:1'}}]}).encode()
+with tarfile.open(sys.argv[1], 'w') as t:
+    for name, data in [('oci-layout', b'{"imageLayoutVersion": "1.0.0"}'), ('blobs/sha256/' + sha(body), body),
+                       ('blobs/sha256/' + sha(config), config), ('blobs/sha256/' + sha(manifest), manifest), ('index.json', index)]:
+        i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
+`;
+  execFileSync('python3', ['-c', py, out, String(gib)]);
+  return out;
+}
+
+/**
+ * Records every text the elements matching `selector` show from now on (a MutationObserver on
+ * the whole document, so elements created later count): read them with `recorded(page)`.
+ */
+export async function recordTexts(page, selector) {
+  await page.evaluate((sel) => {
+    window.__texts = [];
+    const seen = () => document.querySelectorAll(sel).forEach((el) => {
+      const t = el.textContent;
+      if (window.__texts[window.__texts.length - 1] !== t) window.__texts.push(t);
+    });
+    new MutationObserver(seen).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  }, selector);
+}
+
+/** The texts recorded by `recordTexts`. */
+export const recorded = (page) => page.evaluate(() => window.__texts);
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Runs axe-core on the whole page (evaluated through the debugging protocol, outside the page's
+ * CSP) and fails on any violation. */
+export async function axe(page, what) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  assert.deepEqual(summary, [], `axe violations on ${what}`);
+}
+
+/**
+ * A docker-archive with one uncompressed layer holding `gib` GiB of zeros, with its true
+ * diff_id: quick to index (its body is skipped), long enough to hash to watch the progress.
+ */
+export function plainArchive(dir, gib) {
+  const out = join(dir, `plain-${gib}g.tar`);
+  const py = `${ZEROS_PY}layer = sys.argv[1] + '.layer'
+with tarfile.open(layer, 'w') as t:
+    i = tarfile.TarInfo('zeros.bin'); i.size = size; t.addfile(i, io.BufferedReader(Zeros(size), 1 << 20))
+h = hashlib.sha256()
+with open(layer, 'rb') as f:
+    for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
+config = json.dumps({'architecture': 'amd64', 'os': 'linux', 'config': {}, 'rootfs': {'type': 'layers', 'diff_ids': ['sha256:' + h.hexdigest()]}}).encode()
+cname = hashlib.sha256(config).hexdigest() + '.json'
+manifest = json.dumps([{'Config': cname, 'RepoTags': ['plain:1'], 'Layers': ['layer.tar']}]).encode()
+with tarfile.open(sys.argv[1], 'w') as t:
+    t.add(layer, 'layer.tar')
+    for name, data in [(cname, config), ('manifest.json', manifest)]:
+        i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
+import os; os.remove(layer)
 `;
   execFileSync('python3', ['-c', py, out, String(gib)]);
   return out;

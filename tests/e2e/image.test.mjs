@@ -119,7 +119,7 @@ test('a truncated archive shows a clear error and keeps the previous image on sc
   assert.ok(zone.height < 80, `the open-another bar is ${zone.height} px high`);
 });
 
-test('Cancel stops indexing and keeps the image on screen; the newest drop wins', async () => {
+test('Cancel stops indexing, says so, and keeps the image on screen labelled as still shown; the newest drop wins', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'tarsier-slow-'));
   const slow = slowArchive(dir, 4);
   const { page } = await open(browser, server.url);
@@ -132,7 +132,8 @@ test('Cancel stops indexing and keeps the image on screen; the newest drop wins'
   await page.getByRole('button', { name: 'Cancel' }).click();
   await progress.waitFor({ state: 'detached' });
   assert.equal(await page.locator('.archive dd', { hasText: 'a1_podman_docker-archive.tar' }).count(), 1);
-  assert.equal(await page.locator('#image-error').count(), 0);
+  assert.equal(await page.locator('#image-error .error').textContent(), 'Cancelled: slow-4g.tar was not opened.');
+  assert.equal(await page.locator('#still-showing').textContent(), 'Still showing a1_podman_docker-archive.tar.');
   // A slow archive, then another file dropped while it is read: the newer one is shown, and the
   // slow one never replaces it. Choosing the image tool starts the worker the next drop uses; the
   // newer drop terminates the one reading the slow archive, so no late answer can come from it:

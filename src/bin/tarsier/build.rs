@@ -250,7 +250,7 @@ fn spec(args: &Args) -> Result<BuildSpec, Failure> {
 }
 
 fn pair<'a>(flag: &str, text: &'a str, form: &str) -> Result<(&'a str, &'a str), Failure> {
-    text.split_once('=').ok_or_else(|| ("invalid", format!("{flag} takes {form}; `{text}` has no `=`.")))
+    text.split_once('=').ok_or_else(|| ("invalid", format!("{flag} takes {form}; {text} has no \"=\".")))
 }
 
 fn changes(args: &Args) -> Result<Vec<Change>, Failure> {

@@ -543,7 +543,7 @@ pub fn ls(args: &LsArgs) -> ExitCode {
     };
     let Some(img) = a.report.images.get(args.image) else {
         return fail(format!(
-            "`{}` has no image {} (it has {}).",
+            "{} has no image {} (it has {}).",
             args.file.display(),
             args.image,
             a.report.images.len()
@@ -644,7 +644,7 @@ pub fn cat(args: &CatArgs) -> ExitCode {
         Some(pos) => match a.report.images.get(args.image).and_then(|i| i.layers.get(pos)) {
             Some(l) => Some(l.layer),
             None => {
-                return fail(format!("`{}` has no layer {pos} in image {}.", args.file.display(), args.image))
+                return fail(format!("{} has no layer {pos} in image {}.", args.file.display(), args.image))
             }
         },
         None => None,

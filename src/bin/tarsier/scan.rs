@@ -52,7 +52,7 @@ pub fn run(args: &Args) -> ExitCode {
 fn render(r: &ScanReport) -> String {
     let mut o = String::new();
     let [high, medium, low, info] = severity_counts(&r.findings());
-    let _ = writeln!(o, "== Findings: {high} high, {medium} medium, {low} low, {info} info (`--json` lists them, ranked)");
+    let _ = writeln!(o, "== Findings: {high} high, {medium} medium, {low} low, {info} info (--json lists them, ranked)");
     let _ = writeln!(o, "== Secrets ({}; {} files read, {} over {} bytes skipped)", r.secrets.len(), r.files_scanned, r.files_skipped, r.max_file_size);
     for s in &r.secrets {
         let hidden = s.hidden_by.map_or_else(String::new, |n| format!(" [hidden by layer {n}: not in the container, still in the image]"));

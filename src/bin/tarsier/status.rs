@@ -60,7 +60,7 @@ pub fn run(args: &Args) -> ExitCode {
         Ok(Classified::AppArmor(label)) => return write_stdout(&render_apparmor(&label)),
         Ok(Classified::Masks(_)) => return fail("internal error: masks were read where only a dump or a label is taken"),
         Err(PasteError::MasksNotStatus(e)) => {
-            return fail_json(args.json, e.code(), format!("{e} The input looks like bare capability masks; decode them with `tarsier caps MASK`."))
+            return fail_json(args.json, e.code(), format!("{e} The input looks like bare capability masks; decode them with tarsier caps MASK."))
         }
         Err(e) => return fail_json(args.json, e.code(), e),
     };

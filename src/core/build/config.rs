@@ -81,7 +81,7 @@ fn apply(cfg: &mut Map<String, Value>, spec: &ConfigSpec) -> Result<(), BuildErr
         let mut env: Vec<String> = cfg.get("Env").and_then(Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()).unwrap_or_default();
         for line in &spec.env {
             let Some((key, _)) = line.split_once('=') else {
-                return Err(BuildError::Invalid(format!("the environment line `{line}` has no `=`: give KEY=VALUE")));
+                return Err(BuildError::Invalid(format!("the environment line {line} has no \"=\": give KEY=VALUE")));
             };
             match env.iter_mut().find(|e| e.split_once('=').map_or(e.as_str(), |(k, _)| k) == key) {
                 Some(old) => old.clone_from(line),
@@ -130,6 +130,6 @@ fn port(p: &str) -> Result<String, BuildError> {
     let (num, proto) = p.split_once('/').unwrap_or((p, "tcp"));
     match (num.parse::<u16>(), proto) {
         (Ok(n), "tcp" | "udp" | "sctp") if n > 0 => Ok(format!("{n}/{proto}")),
-        _ => Err(BuildError::Invalid(format!("the port `{p}` is not PORT or PORT/tcp|udp|sctp (1–65535)"))),
+        _ => Err(BuildError::Invalid(format!("the port {p} is not PORT or PORT/tcp|udp|sctp (1–65535)"))),
     }
 }

@@ -24,7 +24,7 @@ impl Reference {
     /// assert!(Reference::parse("Busybox").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Reference, BuildError> {
-        let bad = |why: &str| BuildError::Invalid(format!("the tag `{}` {why}", text.escape_debug()));
+        let bad = |why: &str| BuildError::Invalid(format!("the tag {} {why}", text.escape_debug()));
         if text.contains('@') {
             return Err(bad("holds a digest; give name:tag"));
         }
@@ -39,7 +39,7 @@ impl Reference {
             && tag.bytes().next().is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
             && tag.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'));
         if !tag_ok {
-            return Err(bad("has a tag that is not 1–128 letters, digits, `_`, `.` or `-`"));
+            return Err(bad("has a tag that is not 1–128 letters, digits, \"_\", \".\" or \"-\""));
         }
         let mut parts: Vec<&str> = name.split('/').collect();
         if parts.len() > 1 && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost") {
@@ -50,7 +50,7 @@ impl Reference {
             }
         }
         if name.len() > 255 || parts.iter().any(|p| !component_ok(p)) {
-            return Err(bad("has a name that is not lowercase letters and digits separated by `.`, `_`, `__`, `-` and `/`"));
+            return Err(bad("has a name that is not lowercase letters and digits separated by \".\", \"_\", \"__\", \"-\" and \"/\""));
         }
         Ok(Reference { name: name.to_owned(), tag: tag.to_owned() })
     }

@@ -86,7 +86,7 @@ impl Platform {
             [os, arch, v] if !os.is_empty() && !arch.is_empty() && !v.is_empty() => {
                 Ok(Platform { os: (*os).to_owned(), architecture: (*arch).to_owned(), variant: Some((*v).to_owned()) })
             }
-            _ => Err(BuildError::Invalid(format!("the platform `{text}` is not OS/ARCH or OS/ARCH/VARIANT (linux/amd64, linux/arm64/v8)"))),
+            _ => Err(BuildError::Invalid(format!("the platform {text} is not OS/ARCH or OS/ARCH/VARIANT (linux/amd64, linux/arm64/v8)"))),
         }
     }
 }
@@ -149,7 +149,7 @@ pub const FIXED_TIME: &str = "1970-01-01T00:00:00Z";
 /// assert!(clean_path("../etc/passwd").is_err());
 /// ```
 pub fn clean_path(path: &str) -> Result<String, BuildError> {
-    let bad = |why: &str| Err(BuildError::Invalid(format!("the path `{}` {why}", path.escape_debug())));
+    let bad = |why: &str| Err(BuildError::Invalid(format!("the path {} {why}", path.escape_debug())));
     if path.len() > MAX_PATH {
         return bad(&format!("is longer than {MAX_PATH} bytes"));
     }
@@ -160,7 +160,7 @@ pub fn clean_path(path: &str) -> Result<String, BuildError> {
     for part in path.split('/') {
         match part {
             "" | "." => {}
-            ".." => return bad("climbs out with `..`: paths stay inside the image"),
+            ".." => return bad("climbs out with \"..\": paths stay inside the image"),
             p if p.starts_with(".wh.") => return bad("is a whiteout name; delete the path instead"),
             p => parts.push(p),
         }
@@ -209,7 +209,7 @@ fn check_conflicts(changes: &[Change]) -> Result<(), BuildError> {
     for c in changes {
         let opaque = matches!(c, Change::Opaque { .. });
         if !seen.insert((c.path(), opaque)) {
-            return Err(BuildError::Invalid(format!("the path `{}` is given twice", c.path())));
+            return Err(BuildError::Invalid(format!("the path {} is given twice", c.path())));
         }
         if matches!(c, Change::Delete { .. }) {
             deleted.push(c.path());
@@ -219,7 +219,7 @@ fn check_conflicts(changes: &[Change]) -> Result<(), BuildError> {
         let p = c.path();
         if let Some(d) = deleted.iter().find(|d| p == **d || p.strip_prefix(**d).is_some_and(|rest| rest.starts_with('/'))) {
             return Err(BuildError::Invalid(format!(
-                "`{p}` is written, but `{d}` is deleted: to replace a directory's content, use an opaque whiteout (replace) instead"
+                "{p} is written, but {d} is deleted: to replace a directory's content, use an opaque whiteout (replace) instead"
             )));
         }
     }

@@ -16,7 +16,7 @@ use super::error::BuildError;
 /// assert_eq!(parse_rfc3339("2024-02-29T01:00:00+01:00").unwrap(), 1_709_164_800);
 /// ```
 pub fn parse_rfc3339(text: &str) -> Result<u64, BuildError> {
-    let bad = || BuildError::Invalid(format!("the time `{}` is not an RFC 3339 time such as 2024-05-01T12:00:00Z", text.escape_debug()));
+    let bad = || BuildError::Invalid(format!("the time {} is not an RFC 3339 time such as 2024-05-01T12:00:00Z", text.escape_debug()));
     let b = text.as_bytes();
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
         return Err(bad());
@@ -53,7 +53,7 @@ pub fn parse_rfc3339(text: &str) -> Result<u64, BuildError> {
         return Err(bad());
     }
     let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s.min(59) - offset;
-    u64::try_from(secs).map_err(|_| BuildError::Invalid(format!("the time `{text}` is before 1970, which tar cannot hold")))
+    u64::try_from(secs).map_err(|_| BuildError::Invalid(format!("the time {text} is before 1970, which tar cannot hold")))
 }
 
 /// Unix seconds as RFC 3339 in UTC (`2024-05-01T12:00:00Z`), what `--created now` writes.

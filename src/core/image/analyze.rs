@@ -74,7 +74,7 @@ pub fn analyze_observed<R: Read + Seek>(
     prepared: Vec<PreIndexed>,
 ) -> Result<Analysis, ImageError> {
     if total_len == 0 {
-        return Err(ImageError::NotAnArchive { detail: "it is empty".into() });
+        return Err(ImageError::WrongFormat { what: "an empty file (0 bytes)", hint: "" });
     }
     let compression = sniff(&mut reader)?;
     if compression == Compression::None {

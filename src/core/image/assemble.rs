@@ -278,7 +278,7 @@ impl Layers<'_> {
         match m.blob {
             Some(b) => Ok(b),
             None if m.size == 0 && matches!(m.typeflag, typeflag::REG | typeflag::AREG | typeflag::CONT) => {
-                warn(warnings, "empty_layer_member", format!("layer `{}` is a 0-byte member; treated as an empty layer", m.path));
+                warn(warnings, "empty_layer_member", format!("layer {} is a 0-byte member; treated as an empty layer", m.path));
                 // One blob per member: a second image using it finds this one.
                 if let Some(b) = self.blobs.iter().position(|b| b.member == member) {
                     return Ok(b);
@@ -328,7 +328,7 @@ fn layer_warnings(blob: &Blob, warnings: &mut Vec<Warning>) {
     if let Some(d) = &blob.index.damage {
         warnings.push(Warning {
             code: "damaged_layer".into(),
-            message: format!("layer `{}` is damaged at {}: {}; its listing is partial", blob.path, d.at.in_member(), d.what),
+            message: format!("layer {} is damaged at {}: {}; its listing is partial", blob.path, d.at.in_member(), d.what),
             position: Some(d.at.clone()),
         });
     }
@@ -336,7 +336,7 @@ fn layer_warnings(blob: &Blob, warnings: &mut Vec<Warning>) {
         warnings.push(Warning {
             code: "damaged_layer".into(),
             message: format!(
-                "layer `{}` is damaged after the end of its tar ({}): its listing is whole, but its data cannot be trusted",
+                "layer {} is damaged after the end of its tar ({}): its listing is whole, but its data cannot be trusted",
                 blob.path, d.what
             ),
             position: Some(d.at.clone()),
@@ -345,7 +345,7 @@ fn layer_warnings(blob: &Blob, warnings: &mut Vec<Warning>) {
     if let Some(e) = &blob.error {
         warnings.push(Warning {
             code: "damaged_layer".into(),
-            message: format!("layer `{}` could not be read: {e}", blob.path),
+            message: format!("layer {} could not be read: {e}", blob.path),
             position: e.position().cloned(),
         });
     }
@@ -362,7 +362,7 @@ fn unreferenced(members: &[Member], referenced: &std::collections::BTreeSet<usiz
             warn(
                 &mut warnings,
                 "unreferenced_blob",
-                format!("blob `{}` ({} bytes) is not referenced by any manifest that was read", m.path, m.size),
+                format!("blob {} ({} bytes) is not referenced by any manifest that was read", m.path, m.size),
             );
         }
     }

@@ -105,7 +105,7 @@ pub fn verify_digests<R: Read + Seek>(
                 .skip(t.offset - here)
                 .map_err(|e| ImageError::from_io(outer_position(compression, &tick, t.offset), "while seeking to a blob", e))?;
             let mut body = Bounded::new(outer, t.size);
-            let ctx = format!("inside `{}`", t.member);
+            let ctx = format!("inside {}", t.member);
             let at = || Position::inside(tick.get(), Some(&t.member), 0);
             let mut hashing = HashingReader::new(&mut body);
             let mut buf = vec![0u8; HASH_CHUNK];

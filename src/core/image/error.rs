@@ -68,7 +68,7 @@ impl fmt::Display for Position {
         match &self.inner {
             None => write!(f, "byte {}", self.offset),
             Some(InnerPosition { member: Some(m), offset }) => {
-                write!(f, "byte {offset} of layer `{m}` (byte {} of the file)", self.offset)
+                write!(f, "byte {offset} of layer {m} (byte {} of the file)", self.offset)
             }
             Some(InnerPosition { member: None, offset }) => {
                 write!(f, "byte {offset} of the decompressed archive (byte {} of the file)", self.offset)
@@ -83,6 +83,9 @@ impl fmt::Display for Position {
 pub enum ImageError {
     /// The input is neither a tar archive nor a gzip/zstd-compressed one.
     NotAnArchive { detail: String },
+    /// The input is plainly another kind of file (a zip, a picture, text…), told by its first
+    /// bytes; its code is `not_an_archive` too.
+    WrongFormat { what: &'static str, hint: &'static str },
     /// The input ended before a header or body it announced was complete.
     Truncated { at: Position, context: String },
     /// A structural field could not be parsed (checksum, number, PAX record).
@@ -107,7 +110,7 @@ impl ImageError {
     /// A short stable code for the error's kind (for the UI and for tests).
     pub fn code(&self) -> &'static str {
         match self {
-            ImageError::NotAnArchive { .. } => "not_an_archive",
+            ImageError::NotAnArchive { .. } | ImageError::WrongFormat { .. } => "not_an_archive",
             ImageError::Truncated { .. } => "truncated",
             ImageError::Corrupt { .. } => "corrupt",
             ImageError::Io { .. } => "io",
@@ -153,6 +156,10 @@ impl fmt::Display for ImageError {
             ImageError::NotAnArchive { detail } => {
                 write!(f, "this is not a tar archive (nor a gzip- or zstd-compressed one): {detail}.")
             }
+            ImageError::WrongFormat { what, hint } => write!(
+                f,
+                "this is {what}, not a container image archive. {hint}Tarsier opens what docker save, podman save or skopeo copy writes: a tar archive (docker-archive or OCI layout), optionally gzip- or zstd-compressed."
+            ),
             ImageError::Truncated { at, context } => {
                 write!(f, "the archive is truncated: it ends at {at} {context}.")
             }
@@ -165,10 +172,10 @@ impl fmt::Display for ImageError {
                 "this archive holds no image manifest (no usable manifest.json or OCI index.json): {detail}."
             ),
             ImageError::BadJson { member, line, column, message } => {
-                write!(f, "`{member}` is not valid JSON at line {line}, column {column}: {message}.")
+                write!(f, "{member} is not valid JSON at line {line}, column {column}: {message}.")
             }
             ImageError::MissingMember { member, referenced_by } => {
-                write!(f, "`{referenced_by}` names `{member}`, which the archive does not hold.")
+                write!(f, "{referenced_by} names {member}, which the archive does not hold.")
             }
             ImageError::LimitExceeded { at, what, limit } => {
                 write!(f, "a safety limit was reached at {at}: {what} is over the limit of {limit}.")
@@ -226,7 +233,7 @@ mod tests {
     #[test]
     fn positions_read_as_one_phrase() {
         assert_eq!(Position::file(1536).to_string(), "byte 1536");
-        assert_eq!(Position::inside(2560, Some("l0.tar"), 512).to_string(), "byte 512 of layer `l0.tar` (byte 2560 of the file)");
+        assert_eq!(Position::inside(2560, Some("l0.tar"), 512).to_string(), "byte 512 of layer l0.tar (byte 2560 of the file)");
         assert_eq!(Position::inside(2560, Some("l0.tar"), 512).in_member(), "byte 512 of the layer (byte 2560 of the file)");
         assert_eq!(Position::inside(99, None, 4096).to_string(), "byte 4096 of the decompressed archive (byte 99 of the file)");
     }

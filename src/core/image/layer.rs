@@ -323,7 +323,7 @@ pub(crate) fn index_layer(
                     let mut buf = vec![0u8; usize::try_from(e.size).unwrap_or(0)];
                     let n = read_full(body, &mut buf).map_err(|err| ImageError::Truncated {
                         at: ctx.at(e.data_pos),
-                        context: format!("while reading `{}` ({err})", String::from_utf8_lossy(&path)),
+                        context: format!("while reading {} ({err})", String::from_utf8_lossy(&path)),
                     })?;
                     buf.truncate(n);
                     *ctx.capture_budget -= n as u64;

@@ -92,6 +92,7 @@ pub use query::{copy_entry, copy_merged, list_layer, read_bodies, read_entry, re
 pub use report::*;
 pub use os_release::parse_os_release;
 pub use reuse::ArchiveIndex;
+pub use sniff::{foreign_format, Foreign, SNIFF_BYTES};
 pub use source::{Compression, BOMB_CHECK_AFTER, MAX_EXPANSION_RATIO, MAX_ZSTD_WINDOW, SEEK_WINDOW};
 pub use tar_index::{MAX_LONG_NAME, MAX_PAX_HEADER};
 pub use xattr::{caps_text, decode_file_caps, FileCaps};

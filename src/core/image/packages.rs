@@ -162,7 +162,7 @@ pub(crate) fn packages(
                             if node != NONE {
                                 warnings.push(Warning {
                                     code: "package_db_unread".into(),
-                                    message: format!("the package database `{}` in layer position {pos} was too large to read", String::from_utf8_lossy(&tree.path(node))),
+                                    message: format!("the package database {} in layer position {pos} was too large to read", String::from_utf8_lossy(&tree.path(node))),
                                     position: None,
                                 });
                             }

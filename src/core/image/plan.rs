@@ -119,7 +119,7 @@ impl<'a> Resolver<'a> {
             Some(j) => Ok(j),
             None if m.size > MAX_JSON => Err(ImageError::LimitExceeded {
                 at: super::error::Position::file(m.offset),
-                what: format!("the JSON member `{}` ({} bytes)", m.path, m.size),
+                what: format!("the JSON member {} ({} bytes)", m.path, m.size),
                 limit: MAX_JSON,
             }),
             None => Err(ImageError::BadJson {
@@ -195,9 +195,9 @@ pub(crate) fn plan(members: &[Member]) -> Result<Plan, ImageError> {
                 &mut warnings,
                 "index_without_manifests",
                 if has_docker {
-                    "index.json lists no manifests (`\"manifests\": null`, as some Docker 25 saves write); images were read from manifest.json".into()
+                    "index.json lists no manifests (\"manifests\": null, as some Docker 25 saves write); images were read from manifest.json".into()
                 } else {
-                    "index.json lists no manifests (`\"manifests\": null`)".into()
+                    "index.json lists no manifests (\"manifests\": null)".into()
                 },
             ),
         }
@@ -225,10 +225,10 @@ pub(crate) fn plan(members: &[Member]) -> Result<Plan, ImageError> {
 fn no_manifest(r: &Resolver<'_>, docker_items: Option<&Vec<RawDockerManifestItem>>) -> ImageError {
     let detail = match (docker_items, r.resolve("manifest.json")) {
         (_, None) if r.resolve("repositories").is_some() => {
-            "it has no manifest.json and no index.json (only a pre-Docker-1.10 `repositories` file, which is not supported)"
+            "it has no manifest.json and no index.json (only a pre-Docker-1.10 repositories file, which is not supported)"
         }
         (_, None) => "it has no manifest.json and no index.json",
-        (None, Some(_)) => "manifest.json is `null`",
+        (None, Some(_)) => "manifest.json is null",
         (Some(_), Some(_)) => "manifest.json is an empty list",
     };
     ImageError::MissingManifest { detail: detail.to_owned() }
@@ -266,7 +266,7 @@ fn docker_images(
             })?;
             referenced.insert(li);
             if !seen.insert(li) {
-                warn(warnings, "layer_listed_twice", format!("manifest.json item {n} lists layer `{lpath}` more than once"));
+                warn(warnings, "layer_listed_twice", format!("manifest.json item {n} lists layer {lpath} more than once"));
             }
             let from_oci = oci_match.and_then(|p| p.layers.get(pos));
             let digest = config::digest_from_member(lpath)
@@ -329,14 +329,14 @@ fn walk_oci(
         image: None,
     });
     let Some(path) = config::digest_blob_path(&digest) else {
-        warn(warnings, "bad_digest", format!("an index entry has an invalid digest `{digest}`"));
+        warn(warnings, "bad_digest", format!("an index entry has an invalid digest {digest}"));
         return Ok(());
     };
     let Some(mi) = r.resolve(&path) else {
         warn(
             warnings,
             "missing_blob",
-            format!("the manifest `{digest}` named by the index is not in the archive (a partial multi-platform save?)"),
+            format!("the manifest {digest} named by the index is not in the archive (a partial multi-platform save?)"),
         );
         oci.missing.push(MissingBlob { digest });
         return Ok(());
@@ -348,7 +348,7 @@ fn walk_oci(
     let m: RawManifest = r.parse(mi)?;
     if let Some(children) = &m.manifests {
         if depth >= MAX_INDEX_DEPTH {
-            warn(warnings, "index_too_deep", format!("nested indexes deeper than {MAX_INDEX_DEPTH} at `{digest}` were not followed"));
+            warn(warnings, "index_too_deep", format!("nested indexes deeper than {MAX_INDEX_DEPTH} at {digest} were not followed"));
             return Ok(());
         }
         for c in children {
@@ -357,12 +357,12 @@ fn walk_oci(
         return Ok(());
     }
     let Some(cfg) = &m.config else {
-        warn(warnings, "not_a_manifest", format!("`{digest}` is neither an image manifest nor an index"));
+        warn(warnings, "not_a_manifest", format!("{digest} is neither an image manifest nor an index"));
         return Ok(());
     };
     let cdigest = cfg.digest.clone().unwrap_or_default();
     let Some(cmi) = config::digest_blob_path(&cdigest).and_then(|p| r.resolve(&p)) else {
-        warn(warnings, "missing_blob", format!("the config `{cdigest}` of manifest `{digest}` is not in the archive; image skipped"));
+        warn(warnings, "missing_blob", format!("the config {cdigest} of manifest {digest} is not in the archive; image skipped"));
         oci.missing.push(MissingBlob { digest: cdigest });
         return Ok(());
     };
@@ -383,7 +383,7 @@ fn walk_oci(
         warn(
             warnings,
             "missing_blob",
-            format!("manifest `{digest}` names layers absent from the archive ({}); image skipped", missing.join(", ")),
+            format!("manifest {digest} names layers absent from the archive ({}); image skipped", missing.join(", ")),
         );
         oci.missing.extend(missing.into_iter().map(|digest| MissingBlob { digest }));
         return Ok(());

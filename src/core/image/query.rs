@@ -229,7 +229,7 @@ impl Analysis {
         let node = self
             .lookup(path)
             .filter(|&n| m.nodes.get(n as usize).is_some_and(|x| x.status != 0));
-        let node = node.ok_or_else(|| self.not_found(format!("path `{path}` in image {image}")))?;
+        let node = node.ok_or_else(|| self.not_found(format!("path {path} in image {image}")))?;
         let mut out: Vec<MergedEntry> = self
             .tree
             .children(node)
@@ -403,14 +403,14 @@ impl Analysis {
         for _ in 0..MAX_SYMLINK_HOPS {
             let node = self
                 .lookup(&cur)
-                .ok_or_else(|| self.not_found(format!("path `{cur}` in image {image}")))?;
+                .ok_or_else(|| self.not_found(format!("path {cur} in image {image}")))?;
             let n = m
                 .nodes
                 .get(node as usize)
                 .filter(|x| x.status == ST_PRESENT && x.entry != NONE);
             let n = n.ok_or_else(|| {
                 self.not_found(format!(
-                    "file `{cur}` in image {image} (absent, deleted or a directory)"
+                    "file {cur} in image {image} (absent, deleted or a directory)"
                 ))
             })?;
             let layer = *m
@@ -446,7 +446,7 @@ impl Analysis {
             }
         }
         Err(self.not_found(format!(
-            "end to the symlink chain at `{path}` (more than {MAX_SYMLINK_HOPS} hops)"
+            "end to the symlink chain at {path} (more than {MAX_SYMLINK_HOPS} hops)"
         )))
     }
 
@@ -466,7 +466,7 @@ impl Analysis {
             return match found.and_then(|i| u32::try_from(i).ok()) {
                 Some(i) => Ok((layer, i)),
                 None => Err(self.not_found(format!(
-                    "target of the hard link `{}` in layer {layer}",
+                    "target of the hard link {} in layer {layer}",
                     display_bytes(&self.tree.path(e.node))
                 ))),
             };
@@ -666,7 +666,7 @@ pub fn read_entry<R: Read + Seek>(
 ) -> Result<Vec<u8>, ImageError> {
     let ei = a
         .find_in_layer(layer, path)
-        .ok_or_else(|| a.not_found(format!("path `{path}` in layer {layer}")))?;
+        .ok_or_else(|| a.not_found(format!("path {path} in layer {layer}")))?;
     read_range(reader, a, layer, ei, offset, max_len)
 }
 
@@ -722,7 +722,7 @@ pub fn copy_entry<R: Read + Seek>(
 ) -> Result<u64, ImageError> {
     let ei = a
         .find_in_layer(layer, path)
-        .ok_or_else(|| a.not_found(format!("path `{path}` in layer {layer}")))?;
+        .ok_or_else(|| a.not_found(format!("path {path} in layer {layer}")))?;
     copy_body(reader, a, layer, ei, out)
 }
 

@@ -171,7 +171,7 @@ impl Scan<'_, '_> {
     /// A fault in the outer tar, as the error it is.
     fn fault(&self, f: TarFault) -> ImageError {
         let context = match self.members.last() {
-            Some(m) => format!("after member `{}`", m.path),
+            Some(m) => format!("after member {}", m.path),
             None => "in the first member".to_owned(),
         };
         match f {
@@ -213,7 +213,7 @@ impl Scan<'_, '_> {
         }
         let mut head = vec![0u8; 512];
         let n = read_full(body, &mut head)
-            .map_err(|err| ImageError::from_io(self.at(e.data_pos), &format!("inside `{path}`"), err))?;
+            .map_err(|err| ImageError::from_io(self.at(e.data_pos), &format!("inside {path}"), err))?;
         head.truncate(n);
         if let Some(comp) = layer_compression(&head) {
             let blob = self.layer(e, &path, mi, comp, head, body)?;
@@ -240,10 +240,10 @@ impl Scan<'_, '_> {
         let start = json.len();
         json.resize(start.saturating_add(rest), 0);
         let got = read_full(body, json.get_mut(start..).unwrap_or(&mut []))
-            .map_err(|err| ImageError::from_io(self.at(e.data_pos), &format!("inside `{path}`"), err))?;
+            .map_err(|err| ImageError::from_io(self.at(e.data_pos), &format!("inside {path}"), err))?;
         if got < rest {
             let end = e.data_pos.saturating_add((start + got) as u64);
-            return Err(ImageError::Truncated { at: self.at(end), context: format!("inside `{path}`") });
+            return Err(ImageError::Truncated { at: self.at(end), context: format!("inside {path}") });
         }
         Ok(json)
     }

@@ -81,13 +81,13 @@ fn history_line(i: usize, layer: Option<usize>, cmd: &str) -> Vec<LintFinding> {
     }
     for step in lower.split("&&").map(str::trim) {
         if (step.contains("apt-get update") || step.contains("apt update")) && !lower.contains(" install") {
-            out.push(finding("apt_update_alone", Severity::Low, Some(i), layer, "`apt-get update` without an install in the same step: later steps install from a stale cached index".into()));
+            out.push(finding("apt_update_alone", Severity::Low, Some(i), layer, "apt-get update without an install in the same step: later steps install from a stale cached index".into()));
             break;
         }
     }
     let piped = lower.split('|').skip(1).any(|p| matches!(p.split_whitespace().next(), Some("sh" | "bash" | "/bin/sh" | "/bin/bash" | "sudo")));
     if piped && (lower.contains("curl") || lower.contains("wget")) {
-        out.push(finding("pipe_to_shell", Severity::High, Some(i), layer, "a download piped into a shell (`curl … | sh`): whatever the server sends runs, unchecked".into()));
+        out.push(finding("pipe_to_shell", Severity::High, Some(i), layer, "a download piped into a shell (curl … | sh): whatever the server sends runs, unchecked".into()));
     }
     let secret = !scan_line(cmd, "history").is_empty() || ["arg token=", "arg password=", "arg secret=", "--build-arg"].iter().any(|k| lower.contains(k) && lower.contains('='));
     if secret {

@@ -82,7 +82,7 @@ impl StatusError {
 impl fmt::Display for StatusError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            StatusError::Empty => write!(f, "Nothing to read: paste the output of `cat /proc/<pid>/status` (lines like \"Name:\tbash\" and \"CapEff:\t00000000a80425fb\")."),
+            StatusError::Empty => write!(f, "Nothing to read: paste the output of cat /proc/<pid>/status (lines like \"Name:\tbash\" and \"CapEff:\t00000000a80425fb\")."),
             StatusError::TooLarge { bytes } => write!(f, "The text is {bytes} bytes; a /proc/<pid>/status dump is a few kilobytes, and at most {MAX_INPUT_BYTES} bytes are read."),
             StatusError::TooManyLines { lines } => write!(f, "The text has more than {lines} lines; a /proc/<pid>/status dump has about 60, and at most {MAX_LINES} are read."),
             StatusError::NotKeyValue { line, text, stray, fields } => {

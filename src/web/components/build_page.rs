@@ -159,7 +159,7 @@ fn command(text: &str, what: &str) -> Result<Option<Vec<String>>, String> {
 fn number(text: &str, what: &str, path: &str, radix: u32) -> Result<u64, String> {
     u64::from_str_radix(text.trim(), radix).map_err(|_| {
         let kind = if radix == 8 { "an octal number such as 0644" } else { "a number" };
-        format!("The {what} of `{path}` is `{}`, not {kind}.", text.trim())
+        format!("The {what} of {path} is {}, not {kind}.", text.trim())
     })
 }
 
@@ -194,7 +194,7 @@ fn order(form: &Form, images: &OpenImages) -> Result<(BuildOrder, Vec<web_sys::F
         let gid = || number(&row.gid, "group (gid)", &path, 10);
         let mode = || {
             let m = number(&row.mode, "mode", &path, 8)?;
-            u32::try_from(m).ok().filter(|m| *m <= 0o7777).ok_or_else(|| format!("The mode of `{path}` is larger than 07777."))
+            u32::try_from(m).ok().filter(|m| *m <= 0o7777).ok_or_else(|| format!("The mode of {path} is larger than 07777."))
         };
         let (mode, uid, gid) = match row.kind {
             Kind::Delete | Kind::Opaque => (0, 0, 0),
@@ -218,7 +218,7 @@ fn order(form: &Form, images: &OpenImages) -> Result<(BuildOrder, Vec<web_sys::F
             Kind::Dir => ChangeOrder::Dir { path, mode, uid, gid },
             Kind::Symlink => {
                 if row.target.is_empty() {
-                    return Err(format!("The symlink `{path}` has no target."));
+                    return Err(format!("The symlink {path} has no target."));
                 }
                 ChangeOrder::Symlink { path, target: row.target.clone(), uid, gid }
             }
@@ -230,7 +230,7 @@ fn order(form: &Form, images: &OpenImages) -> Result<(BuildOrder, Vec<web_sys::F
     for line in lines(&form.labels) {
         match line.split_once('=') {
             Some((k, v)) if !k.is_empty() => labels.push((k.to_owned(), v.to_owned())),
-            _ => return Err(format!("The label line `{line}` is not KEY=VALUE.")),
+            _ => return Err(format!("The label line {line} is not KEY=VALUE.")),
         }
     }
     let created = if form.now {

@@ -95,7 +95,7 @@ pub fn compare_view(props: &Props) -> Html {
                 <p class="no-differences">{"The two dumps have the same fields with the same values."}</p>
             } else {
                 <div class="table-scroll" role="group" aria-label="Fields of the two dumps" tabindex="0">
-                <table class="compare">
+                <table class={classes!("compare", only_differences.then_some("only-differences"))}>
                     <thead><tr>
                         <th scope="col">{"Field"}</th>
                         <th scope="col" class="side">{"Left"}<span class="hint side-title">{ left }</span></th>

@@ -48,6 +48,7 @@ pub fn process_page(props: &Props) -> Html {
     };
     html! {
         <>
+            if let Some(note) = &paste.note { <p class="card file-note" role="status" id="file-note">{ note.clone() }</p> }
             <PasteBox text={AttrValue::from(paste.text.clone())} on_change={on_paste} {on_oversize} />
             if let Some(pinned) = &paste.pinned {
                 <p class="card pinned" role="status">

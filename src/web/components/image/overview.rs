@@ -239,11 +239,13 @@ fn verify_view(loaded: &Loaded) -> Html {
     match &loaded.verify {
         Remote::NotAsked => html! {},
         Remote::Waiting(_) => {
-            let (done, total) = loaded.verify_progress.as_deref().map_or((0, 1), |p| (p.progress.bytes_done, p.progress.bytes_total.max(1)));
+            // Until the worker's first message: nothing hashed yet, of the whole archive.
+            let (done, total) = loaded.verify_progress.as_deref().map_or((0, loaded.report.archive.size), |p| (p.progress.bytes_done, p.progress.bytes_total));
+            let total = total.max(1);
             html! {
                 <div role="status" class="verify-progress">
                     <progress max="100" value={format!("{:.1}", done as f64 / total as f64 * 100.0)} aria-label="Digest verification progress" />
-                    <span class="hint">{ format!(" hashing… {} of {}", human(done), human(total)) }</span>
+                    <span class="hint">{ format!(" hashing… {} of {}", human(done.min(total)), human(total)) }</span>
                 </div>
             }
         }

@@ -1,6 +1,7 @@
-//! How far indexing an archive has come: phase, bytes, files, rate, and Cancel.
+//! How far indexing an archive has come: phase, bytes, files, rate, what is being read (in
+//! words: "layer 3 of 5", never a blob's hash), and Cancel.
 
-use crate::core::image::Phase;
+use crate::core::image::{Overview, Phase};
 use crate::web::components::format::human;
 use crate::web::state::{Loading, ProgressShown};
 use yew::prelude::*;
@@ -17,7 +18,8 @@ pub fn index_progress(props: &Props) -> Html {
     let (done, total, files, phase, current, rate) = match loading.progress.as_deref() {
         Some(ProgressShown { progress, at_ms }) => {
             let secs = ((at_ms - loading.started_ms) / 1000.0).max(0.001);
-            (progress.bytes_done, progress.bytes_total.max(1), progress.files_seen, progress.phase, progress.current.clone(), progress.bytes_done as f64 / secs)
+            let current = reading(&progress.current, loading.overview.as_deref());
+            (progress.bytes_done, progress.bytes_total.max(1), progress.files_seen, progress.phase, current, progress.bytes_done as f64 / secs)
         }
         None => (0, loading.size.max(1), 0, Phase::Indexing, String::new(), 0.0),
     };
@@ -36,5 +38,24 @@ pub fn index_progress(props: &Props) -> Html {
                 if !current.is_empty() { { format!(" · {current}") } }</p>
             <button type="button" onclick={props.on_cancel.reform(|_| ())}>{"Cancel"}</button>
         </div>
+    }
+}
+
+/// What the worker is reading, in words: "layer 3 of 5" when the overview names the member, "a
+/// layer" or "an image configuration" for a member named by a hash, else the member's name
+/// ("manifest.json").
+pub fn reading(current: &str, overview: Option<&Overview>) -> String {
+    if current.is_empty() {
+        return String::new();
+    }
+    let layers = overview.map(|o| o.layers.as_slice()).unwrap_or_default();
+    if let Some(i) = layers.iter().position(|l| l.member == current || l.aliases.iter().any(|a| a == current)) {
+        return format!("layer {} of {}", i + 1, layers.len());
+    }
+    let hashed = current.split(['/', '.']).any(|part| part.len() >= 32 && part.bytes().all(|b| b.is_ascii_hexdigit()));
+    match (hashed, current.ends_with(".json")) {
+        (true, true) => "an image configuration".to_owned(),
+        (true, false) => "a layer".to_owned(),
+        (false, _) => current.to_owned(),
     }
 }
