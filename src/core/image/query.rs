@@ -188,6 +188,11 @@ impl Analysis {
             .and_then(|x| x.xattrs.iter().find(|(k, _)| k == "security.capability"))
             .and_then(|(_, v)| decode_file_caps(v))
             .map(|c| c.text);
+        let total = if status == MergedStatus::Present {
+            m.dir_totals.get(&node).copied().unwrap_or_default()
+        } else {
+            super::merge::DirTotal::default()
+        };
         Some(MergedEntry {
             path: display_bytes(&self.tree.path(node)),
             name: display_bytes(self.tree.name(node)),
@@ -203,6 +208,8 @@ impl Analysis {
             layer: pos,
             history: history(n),
             children,
+            tree_bytes: total.bytes,
+            tree_entries: total.entries,
             capabilities,
             cut_off: entry.is_some_and(|e| e.flags & FLAG_CUT_OFF != 0),
         })
