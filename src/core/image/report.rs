@@ -307,6 +307,9 @@ pub struct MergedEntry {
     pub history: Vec<PathChange>,
     /// Directories: number of present children.
     pub children: u64,
+    /// Directories: number of deleted or hidden children (listed when deleted paths are shown).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub gone_children: u64,
     /// Directories: the sum of the sizes of the present regular files below it at any depth
     /// (a hard link is not counted again), saturating. 0 for everything else.
     #[serde(default, skip_serializing_if = "is_zero")]

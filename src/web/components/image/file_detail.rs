@@ -182,7 +182,7 @@ fn preview(bytes: &[u8], offset: u64, first_line: Option<usize>, mark: Option<us
                 }
             }
             html! {
-                <pre class="preview text" aria-label="File content"><code>
+                <pre class="preview text" aria-label="File content" tabindex="0"><code>
                     { before }
                     if let Some(m) = marked { <mark id="file-line" class="line" aria-label={format!("line {}", mark.unwrap_or_default())}>{ m }</mark> }
                     { after }
@@ -196,7 +196,7 @@ fn preview(bytes: &[u8], offset: u64, first_line: Option<usize>, mark: Option<us
                 let ascii: String = chunk.iter().map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }).collect();
                 out.push_str(&format!("{:08x}  {:<48}  {ascii}\n", offset + (i * 16) as u64, hex.join(" ")));
             }
-            html! { <pre class="preview hex" aria-label="File content (hex)"><code>{ out }</code></pre> }
+            html! { <pre class="preview hex" aria-label="File content (hex)" tabindex="0"><code>{ out }</code></pre> }
         }
     }
 }

@@ -102,37 +102,15 @@ pub fn files(props: &Props) -> Html {
     // The panel beside a row is positioned over the tree's margin: the area grows to hold it.
     use_effect(|| {
         let document = gloo::utils::document();
-        let Some(area) = document.query_selector(".tree-area").ok().flatten() else { return };
+        // Through the CSS object model: the page's CSP refuses style attributes.
+        let Some(area) = document.query_selector(".tree-area").ok().flatten().and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok()) else { return };
         let detail = document.query_selector(".tree .row-detail").ok().flatten().and_then(|d| d.dyn_into::<web_sys::HtmlElement>().ok());
         let _ = match detail {
-            Some(d) => area.set_attribute("style", &format!("min-height: {}px", d.offset_top().saturating_add(d.offset_height()))),
-            None => area.remove_attribute("style"),
+            Some(d) => area.style().set_property("min-height", &format!("{}px", d.offset_top().saturating_add(d.offset_height()))),
+            None => area.style().remove_property("min-height").map(|_| ()),
         };
     });
-    let tree = if *filter != Filter::Tree {
-        html! {}
-    } else {
-        let tab = tab_path(loaded, (*focused).as_ref());
-        let ctx = Ctx { loaded, analyzer: &analyzer, shown: &shown, tab_path: &tab, placed: &placed };
-        let (items, after) = dir_children(&ctx, "", 0);
-        let on_focus = {
-            let focused = focused.clone();
-            Callback::from(move |e: FocusEvent| {
-                let path = item_of(e.target()).and_then(|i| i.get_attribute("data-path"));
-                if path.is_some() && path != *focused {
-                    focused.set(path);
-                }
-            })
-        };
-        let busy = !matches!(loaded.dirs.get(&(image, String::new())), Some(Remote::Ready(_)));
-        html! {
-            <div class={classes!("tree-area", placed.get().then_some("with-detail"))}>
-                <ul class="tree" role="tree" aria-label="Merged filesystem" aria-busy={busy.then_some("true")}
-                    onkeydown={tree_keys(&analyzer, image)} onfocusin={on_focus}>{ items }</ul>
-                { after }
-            </div>
-        }
-    };
+    let tree = if *filter == Filter::Tree { tree_area(loaded, &analyzer, &shown, &focused, &placed) } else { html! {} };
     html! {
         <div class="files">
             <form class="row search" role="search" onsubmit={on_search}>
@@ -164,6 +142,31 @@ pub fn files(props: &Props) -> Html {
             if !placed.get() {
                 if let Some((at, content)) = &loaded.file { { detail_card(loaded, at, content) } }
             }
+        </div>
+    }
+}
+
+/// The tree in its area: the rows, what follows the top-level list, and the Tab stop.
+fn tree_area(loaded: &Loaded, analyzer: &Analyzer, shown: &UseStateHandle<BTreeMap<String, usize>>, focused: &UseStateHandle<Option<String>>, placed: &Cell<bool>) -> Html {
+    let image = loaded.image;
+    let tab = tab_path(loaded, (*focused).as_ref());
+    let ctx = Ctx { loaded, analyzer, shown, tab_path: &tab, placed };
+    let (items, after) = dir_children(&ctx, "", 0);
+    let on_focus = {
+        let focused = focused.clone();
+        Callback::from(move |e: FocusEvent| {
+            let path = item_of(e.target()).and_then(|i| path_of(&i));
+            if path.is_some() && path != *focused {
+                focused.set(path);
+            }
+        })
+    };
+    let busy = !matches!(loaded.dirs.get(&(image, String::new())), Some(Remote::Ready(_)));
+    html! {
+        <div class={classes!("tree-area", placed.get().then_some("with-detail"))}>
+            <ul class="tree" role="tree" aria-label="Merged filesystem" aria-busy={busy.then_some("true")}
+                onkeydown={tree_keys(analyzer, image)} onfocusin={on_focus}>{ items }</ul>
+            { after }
         </div>
     }
 }
@@ -292,13 +295,18 @@ fn item_of(target: Option<web_sys::EventTarget>) -> Option<web_sys::HtmlElement>
     el.closest("[role=treeitem]").ok().flatten()?.dyn_into::<web_sys::HtmlElement>().ok()
 }
 
+/// The path of a tree item (its list item's).
+fn path_of(item: &web_sys::HtmlElement) -> Option<String> {
+    item.parent_element()?.get_attribute("data-path")
+}
+
 fn node(ctx: &Ctx, e: &MergedEntry, depth: usize) -> Html {
     let (loaded, analyzer) = (ctx.loaded, ctx.analyzer);
     let image = loaded.image;
     let is_dir = e.kind == EntryKind::Dir;
     let gone = e.status != MergedStatus::Present;
     // Only a directory with something to show opens; an empty one has no arrow.
-    let opens = is_dir && !gone && (e.children > 0 || loaded.show_deleted);
+    let opens = is_dir && !gone && (e.children > 0 || (loaded.show_deleted && e.gone_children > 0));
     let expanded = opens && loaded.expanded.contains(&(image, e.path.clone()));
     let path = e.path.clone();
     let label = match (e.kind, &e.link_target) {
@@ -348,11 +356,13 @@ fn node(ctx: &Ctx, e: &MergedEntry, depth: usize) -> Html {
     };
     let (children, after) = if expanded { dir_children(ctx, &e.path, depth + 1) } else { (html! {}, html! {}) };
     html! {
-        <li class={classes!("node", gone.then_some("deleted"), here.then_some("has-detail"))}
-            role="treeitem" aria-level={(depth + 1).to_string()} aria-label={format!("{label}{}", if status.is_empty() { String::new() } else { format!(", {status}") })}
-            aria-expanded={opens.then(|| expanded.to_string())} aria-selected={here.then_some("true")}
-            tabindex={if ctx.tab_path == e.path { "0" } else { "-1" }}
+        <li class={classes!("node", gone.then_some("deleted"), here.then_some("has-detail"))} role="none"
             data-path={e.path.clone()} key={e.path.clone()}>
+            // The tree item is the row (its name is the row's text) with the detail beside it;
+            // the folder's children follow it, each with its level.
+            <div class="node-item" role="treeitem" aria-level={(depth + 1).to_string()}
+                aria-expanded={opens.then(|| expanded.to_string())} aria-selected={here.then_some("true")}
+                tabindex={if ctx.tab_path == e.path { "0" } else { "-1" }}>
             { detail }
             <div class="node-row">
                 if opens {
@@ -368,6 +378,7 @@ fn node(ctx: &Ctx, e: &MergedEntry, depth: usize) -> Html {
                 <span class="hint layer">{ format!(" layer {}", e.layer) }</span>
                 if !status.is_empty() { <span class="status">{ format!(" — {status}") }</span> }
                 if let Some(c) = &e.capabilities { <span class="badge">{ crate::web::components::format::caps_plus_form(c) }</span> }
+            </div>
             </div>
             if expanded {
                 <ul role="group">{ children }</ul>
@@ -408,7 +419,7 @@ fn tree_keys(analyzer: &Analyzer, image: usize) -> Callback<KeyboardEvent> {
             Err(_) => return,
         };
         let Some(i) = items.iter().position(|x| x.is_same_node(Some(&item))) else { return };
-        let path = item.get_attribute("data-path").unwrap_or_default();
+        let path = path_of(&item).unwrap_or_default();
         let expanded = item.get_attribute("aria-expanded");
         let focus = |el: Option<&web_sys::HtmlElement>| {
             if let Some(el) = el {
@@ -423,7 +434,8 @@ fn tree_keys(analyzer: &Analyzer, image: usize) -> Callback<KeyboardEvent> {
             "ArrowRight" => match expanded.as_deref() {
                 Some("false") => analyzer.toggle_dir(image, path),
                 Some("true") => {
-                    let child = item.query_selector(":scope > ul > [role=treeitem]").ok().flatten();
+                    let li = item.parent_element();
+                    let child = li.and_then(|li| li.query_selector(":scope > ul > li > [role=treeitem]").ok().flatten());
                     focus(child.and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok()).as_ref());
                 }
                 _ => {}
@@ -431,7 +443,8 @@ fn tree_keys(analyzer: &Analyzer, image: usize) -> Callback<KeyboardEvent> {
             "ArrowLeft" => match expanded.as_deref() {
                 Some("true") => analyzer.toggle_dir(image, path),
                 _ => {
-                    let parent = item.parent_element().and_then(|p| p.closest("[role=treeitem]").ok().flatten());
+                    let parent = item.parent_element().and_then(|li| li.parent_element()).and_then(|ul| ul.closest("li.node").ok().flatten());
+                    let parent = parent.and_then(|li| li.query_selector(":scope > [role=treeitem]").ok().flatten());
                     focus(parent.and_then(|p| p.dyn_into::<web_sys::HtmlElement>().ok()).as_ref());
                 }
             },
