@@ -279,7 +279,7 @@ fn dir_children(ctx: &Ctx, path: &str, depth: usize) -> (Html, Html) {
             let after = html! {
                 <>
                     if rest > 0 {
-                        <button type="button" class="show-more" onclick={more}>{ format!("Show {} more of {rest}", rest.min(SLICE)) }</button>
+                        <button type="button" class="show-more" onclick={more}>{ format!("Show {} more ({rest} left)", rest.min(SLICE)) }</button>
                     }
                     if children.is_empty() { <p class="hint">{"(empty)"}</p> }
                 </>
