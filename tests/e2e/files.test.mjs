@@ -5,10 +5,12 @@
 // the light and the dark colour scheme, with axe-core clean.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, mkdtemp } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { serve, launch, open, FIXTURES, dropFile } from './harness.mjs';
+import { serve, launch, open, FIXTURES, dropFile, humanBytes } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -249,3 +251,68 @@ for (const scheme of ['light', 'dark']) {
     assert.deepEqual(errors, []);
   });
 }
+
+/** A docker-archive whose one layer holds `many/` with `n` files of 0..n-1 bytes (Python's tarfile), and the layer itself. */
+function manyFiles(dir, n) {
+  const out = join(dir, `many-${n}.tar`);
+  const py = `
+import hashlib, io, json, sys, tarfile
+n = int(sys.argv[2])
+layer = io.BytesIO()
+with tarfile.open(fileobj=layer, mode='w', format=tarfile.GNU_FORMAT) as t:
+    d = tarfile.TarInfo('many'); d.type = tarfile.DIRTYPE; d.mode = 0o755; t.addfile(d)
+    for k in range(n):
+        i = tarfile.TarInfo('many/f%04d' % k); i.size = k; t.addfile(i, io.BytesIO(b'x' * k))
+body = layer.getvalue()
+open(sys.argv[1] + '.layer.tar', 'wb').write(body)
+diff_id = 'sha256:' + hashlib.sha256(body).hexdigest()
+config = json.dumps({'architecture': 'amd64', 'os': 'linux', 'config': {}, 'rootfs': {'type': 'layers', 'diff_ids': [diff_id]}}).encode()
+cname = hashlib.sha256(config).hexdigest() + '.json'
+manifest = json.dumps([{'Config': cname, 'RepoTags': ['many:1'], 'Layers': ['layer.tar']}]).encode()
+with tarfile.open(sys.argv[1], 'w') as t:
+    for name, data in [('layer.tar', body), (cname, config), ('manifest.json', manifest)]:
+        i = tarfile.TarInfo(name); i.size = len(data); t.addfile(i, io.BytesIO(data))
+`;
+  execFileSync('python3', ['-c', py, out, String(n)]);
+  return { archive: out, layer: `${out}.layer.tar` };
+}
+
+test('a folder of 1,200 files: its total from GNU tar, shown 500 at a time ("Show N more (M left)"), End reaches the last drawn', async () => {
+  const n = 1200;
+  const { archive, layer } = manyFiles(await mkdtemp(join(tmpdir(), 'tarsier-many-')), n);
+  // GNU tar's verbose listing: the sizes of the regular files below many/.
+  const listing = execFileSync('tar', ['-tvf', layer], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('-'));
+  assert.equal(listing.length, n);
+  const total = listing.reduce((sum, l) => sum + Number(l.trim().split(/\s+/)[2]), 0);
+  const { page, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await dropFile(page, archive);
+  await page.locator('.image-card').waitFor();
+  await page.getByRole('tab', { name: 'Files' }).click();
+  await page.locator('[role="tree"] li[data-path="many"]').waitFor();
+  const size = row(page, 'many').locator('.size');
+  assert.equal(await size.getAttribute('title'), `${total} bytes in the files below`);
+  assert.equal(await size.textContent(), `${humanBytes(total)} · ${n} items`);
+  await row(page, 'many').locator('button.name').click();
+  const children = node(page, 'many').locator(':scope > ul > li');
+  await children.first().waitFor();
+  assert.equal(await children.count(), 500);
+  const more = node(page, 'many').getByRole('button', { name: /^Show \d+ more/ });
+  assert.equal(await more.textContent(), 'Show 500 more (700 left)');
+  await more.click();
+  await page.waitForFunction(() => document.querySelectorAll('[role="tree"] li[data-path="many"] > ul > li').length === 1000);
+  assert.equal(await more.textContent(), 'Show 200 more (200 left)');
+  await item(page, 'many').focus();
+  await page.keyboard.press('End');
+  assert.equal(await focusedPath(page), 'many/f0999', 'End: the last row drawn');
+  await more.click();
+  await page.waitForFunction((k) => document.querySelectorAll('[role="tree"] li[data-path="many"] > ul > li').length === k, n);
+  assert.equal(await more.count(), 0);
+  await item(page, 'many').focus();
+  await page.keyboard.press('End');
+  assert.equal(await focusedPath(page), `many/f${String(n - 1).padStart(4, '0')}`);
+  await page.keyboard.press('Enter');
+  await page.locator('#file-detail').waitFor();
+  assert.match(await page.locator('#file-detail dl').textContent(), new RegExp(`${n - 1} bytes`));
+  assert.deepEqual(errors, []);
+});
