@@ -302,13 +302,16 @@ test('a folder of 1,200 files: its total from GNU tar, shown 500 at a time ("Sho
   await more.click();
   await page.waitForFunction(() => document.querySelectorAll('[role="tree"] li[data-path="many"] > ul > li').length === 1000);
   assert.equal(await more.textContent(), 'Show 200 more (200 left)');
+  await page.waitForFunction(() => document.activeElement?.parentElement?.getAttribute('data-path') === 'many/f0500');
+  assert.equal(await focusedPath(page), 'many/f0500', 'the focus goes to the first row the button drew');
+  assert.equal(await item(page, 'many/f0500').getAttribute('tabindex'), '0');
   await item(page, 'many').focus();
   await page.keyboard.press('End');
   assert.equal(await focusedPath(page), 'many/f0999', 'End: the last row drawn');
   await more.click();
   await page.waitForFunction((k) => document.querySelectorAll('[role="tree"] li[data-path="many"] > ul > li').length === k, n);
   assert.equal(await more.count(), 0);
-  await item(page, 'many').focus();
+  await page.waitForFunction(() => document.activeElement?.parentElement?.getAttribute('data-path') === 'many/f1000');
   await page.keyboard.press('End');
   assert.equal(await focusedPath(page), `many/f${String(n - 1).padStart(4, '0')}`);
   await page.keyboard.press('Enter');

@@ -41,6 +41,17 @@ pub fn files(props: &Props) -> Html {
     let shown = use_state(BTreeMap::<String, usize>::new);
     let query = use_state(String::new);
     let focused = use_state(|| None::<String>);
+    // Set when "show more" moved the roving focus to the first row it draws: focus that row.
+    let refocus = use_state(|| false);
+    {
+        let (refocus, focused) = (refocus.clone(), focused.clone());
+        use_effect_with(*refocus, move |on| {
+            if *on {
+                focus_row((*focused).as_deref());
+                refocus.set(false);
+            }
+        });
+    }
 
     // Ask the worker for every listing the tree needs and does not have.
     {
@@ -110,7 +121,7 @@ pub fn files(props: &Props) -> Html {
             None => area.style().remove_property("min-height").map(|_| ()),
         };
     });
-    let tree = if *filter == Filter::Tree { tree_area(loaded, &analyzer, &shown, &focused, &placed) } else { html! {} };
+    let tree = if *filter == Filter::Tree { tree_area(loaded, &analyzer, &Rows { shown: shown.clone(), focused: focused.clone(), refocus: refocus.clone() }, &placed) } else { html! {} };
     html! {
         <div class="files">
             <form class="row search" role="search" onsubmit={on_search}>
@@ -147,10 +158,33 @@ pub fn files(props: &Props) -> Html {
 }
 
 /// The tree in its area: the rows, what follows the top-level list, and the Tab stop.
-fn tree_area(loaded: &Loaded, analyzer: &Analyzer, shown: &UseStateHandle<BTreeMap<String, usize>>, focused: &UseStateHandle<Option<String>>, placed: &Cell<bool>) -> Html {
+/// Which rows are drawn and which one has the roving focus.
+struct Rows {
+    /// Rows drawn per directory (beyond the first [`SLICE`]).
+    shown: UseStateHandle<BTreeMap<String, usize>>,
+    /// The row last focused.
+    focused: UseStateHandle<Option<String>>,
+    /// Focus `focused` once drawn.
+    refocus: UseStateHandle<bool>,
+}
+
+/// Focuses the tree item of `path`, if drawn.
+fn focus_row(path: Option<&str>) {
+    let Some(path) = path else { return };
+    let Ok(items) = gloo::utils::document().query_selector_all("[role=tree] [role=treeitem]") else { return };
+    let found = (0..items.length())
+        .filter_map(|i| items.get(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .find(|item| path_of(item).as_deref() == Some(path));
+    if let Some(item) = found {
+        let _ = item.focus();
+    }
+}
+
+fn tree_area(loaded: &Loaded, analyzer: &Analyzer, rows: &Rows, placed: &Cell<bool>) -> Html {
+    let focused = &rows.focused;
     let image = loaded.image;
     let tab = tab_path(loaded, (*focused).as_ref());
-    let ctx = Ctx { loaded, analyzer, shown, tab_path: &tab, placed };
+    let ctx = Ctx { loaded, analyzer, rows, tab_path: &tab, placed };
     let (items, after) = dir_children(&ctx, "", 0);
     let on_focus = {
         let focused = focused.clone();
@@ -213,7 +247,7 @@ fn search_results(loaded: &Loaded, analyzer: &Analyzer) -> Html {
 struct Ctx<'a> {
     loaded: &'a Loaded,
     analyzer: &'a Analyzer,
-    shown: &'a UseStateHandle<BTreeMap<String, usize>>,
+    rows: &'a Rows,
     /// The row that is in the Tab order (roving tabindex).
     tab_path: &'a str,
     /// Set once the open file's detail is drawn beside its row.
@@ -264,15 +298,21 @@ fn dir_children(ctx: &Ctx, path: &str, depth: usize) -> (Html, Html) {
         Some(Remote::Failed(e)) => (html! {}, html! { <p class="error">{ e.message.clone() }</p> }),
         Some(Remote::Ready(children)) => {
             let items = sorted(children, loaded.sort_by_size);
-            let limit = ctx.shown.get(path).copied().unwrap_or(SLICE);
+            let limit = ctx.rows.shown.get(path).copied().unwrap_or(SLICE);
             let rest = items.len().saturating_sub(limit);
             let more = {
-                let shown = ctx.shown.clone();
+                let (shown, focused, refocus) = (ctx.rows.shown.clone(), ctx.rows.focused.clone(), ctx.rows.refocus.clone());
                 let path = path.to_owned();
+                // The focus goes to the first row the button draws (the button itself goes away).
+                let first_new = items.get(limit).map(|e| e.path.clone());
                 Callback::from(move |_| {
                     let mut next = (*shown).clone();
                     next.insert(path.clone(), limit + SLICE);
                     shown.set(next);
+                    if first_new.is_some() {
+                        focused.set(first_new.clone());
+                        refocus.set(true);
+                    }
                 })
             };
             let list = html! { <>{ for items.into_iter().take(limit).map(|e| node(ctx, e, depth)) }</> };
