@@ -183,6 +183,35 @@ fn check_flattened(a: &Analysis, image: usize, tsv: &str, ctx: &str) {
     }
 }
 
+/// Each merged directory's total (Files view): the sum of the sizes `umoci unpack` gives the
+/// regular files below it, less those GNU tar lists as hard links (`h`: counted once, at their
+/// target), and the number of flattened paths below it.
+fn check_dir_totals(a: &Analysis, image: usize, tsv: &str, hardlink: &BTreeMap<String, bool>, ctx: &str) {
+    let rows: Vec<Vec<&str>> = tsv
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split('\t').collect())
+        .collect();
+    let below = |dir: &str, p: &str| dir.is_empty() || p.strip_prefix(dir).is_some_and(|r| r.starts_with('/'));
+    let tree = a.merged_tree(image, false).unwrap();
+    let root = a.merged_entry(image, "").unwrap();
+    for e in tree.iter().filter(|e| e.kind == EntryKind::Dir).chain([&root]) {
+        let inside: Vec<&Vec<&str>> = rows.iter().filter(|r| below(&e.path, r[3])).collect();
+        let bytes: u64 = inside
+            .iter()
+            .filter(|r| r[0].starts_with('-') && !hardlink.get(r[3]).copied().unwrap_or(false))
+            .map(|r| r[2].parse::<u64>().unwrap())
+            .sum();
+        assert_eq!(e.tree_bytes, bytes, "{ctx}: total size below /{}", e.path);
+        assert_eq!(e.tree_entries, inside.len() as u64, "{ctx}: entries below /{}", e.path);
+    }
+    let files: Vec<_> = tree.iter().filter(|e| e.kind != EntryKind::Dir).collect();
+    assert!(files.iter().all(|e| e.tree_bytes == 0 && e.tree_entries == 0), "{ctx}: only directories have totals");
+    assert_eq!(root.tree_bytes, a.report.images[image].merged.total_bytes, "{ctx}: root total is the image's");
+    assert!(rows.is_empty() || root.tree_entries > 0, "{ctx}: the root counts what is below it");
+}
+
 fn strs(v: &Value) -> Vec<String> {
     v.as_array()
         .map(|a| a.iter().map(|x| x.as_str().unwrap().to_owned()).collect())
@@ -406,16 +435,17 @@ fn check_archive(archive: &Path) {
         let ictx = format!("{ctx} img{ii}");
         check_summary_image(&a, ii, s, &ictx);
         let img = &a.report.images[ii];
+        // Path → whether the last layer that wrote it (GNU tar's listing) wrote a hard link.
+        let mut last_is_hardlink = BTreeMap::new();
         for (pos, l) in img.layers.iter().enumerate() {
             let tvv =
                 std::fs::read_to_string(truth.join(format!("img{ii}_layer{pos:02}.tar-tvv.txt")))
                     .unwrap();
-            check_layer_listing(
-                &a,
-                l.layer,
-                &parse_tvv(&tvv),
-                &format!("{ictx} layer {pos}"),
-            );
+            let tvv = parse_tvv(&tvv);
+            for t in &tvv {
+                last_is_hardlink.insert(t.path.clone(), t.mode.starts_with('h'));
+            }
+            check_layer_listing(&a, l.layer, &tvv, &format!("{ictx} layer {pos}"));
             let gc =
                 std::fs::read_to_string(truth.join(format!("img{ii}_layer{pos:02}.getcap.txt")))
                     .unwrap_or_default();
@@ -424,6 +454,7 @@ fn check_archive(archive: &Path) {
         let tsv =
             std::fs::read_to_string(truth.join(format!("img{ii}_flattened_rootfs.tsv"))).unwrap();
         check_flattened(&a, ii, &tsv, &ictx);
+        check_dir_totals(&a, ii, &tsv, &last_is_hardlink, &ictx);
         let fgc = getcap(
             &std::fs::read_to_string(truth.join(format!("img{ii}_flattened_getcap.txt")))
                 .unwrap_or_default(),

@@ -56,6 +56,17 @@ pub(crate) struct Merged {
     pub missing_hardlinks: Vec<(usize, u32)>,
     /// The last entry written for a node (position, entry), even if later deleted.
     pub last_written: HashMap<u32, (u32, u32)>,
+    /// Per present directory node: what lies below it ([`DirTotal`]), computed once.
+    pub dir_totals: HashMap<u32, DirTotal>,
+}
+
+/// What lies below one present directory of the merged tree, at any depth.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct DirTotal {
+    /// Sum of the sizes of the present regular files (hard links are not counted again), saturating.
+    pub bytes: u64,
+    /// Number of present entries of any kind.
+    pub entries: u64,
 }
 
 struct Ctx<'a> {
@@ -147,6 +158,7 @@ pub(crate) fn merge(tree: &PathTree, layers: &[&LayerIndex], report_layers: Vec<
         ctx.apply(tree, pos);
     }
     let stats = ctx.stats();
+    let dir_totals = ctx.dir_totals(tree);
     let dive = super::efficiency::dive_figures(tree, layers);
     let wasted = ctx
         .changes
@@ -165,6 +177,7 @@ pub(crate) fn merge(tree: &PathTree, layers: &[&LayerIndex], report_layers: Vec<
         },
         missing_hardlinks: ctx.missing_hardlinks,
         last_written: ctx.last_written,
+        dir_totals,
     }
 }
 
@@ -321,6 +334,45 @@ impl Ctx<'_> {
             m.history.push((pos32, kind));
         }
         self.last_written.insert(e.node, (pos32, ei32));
+    }
+
+    /// The kind of a present node: a directory when no entry wrote it (implied by its children).
+    fn present_kind(&self, m: &MNode) -> EntryKind {
+        if m.entry == NONE {
+            EntryKind::Dir
+        } else {
+            self.entry(m.layer, m.entry).map_or(EntryKind::Dir, |e| e.kind)
+        }
+    }
+
+    /// The totals below every present directory, in one pass: nodes are created after their
+    /// parents, so walking them backwards adds each node's own size and totals to its parent's
+    /// before the parent is itself added to its own parent.
+    fn dir_totals(&self, tree: &PathTree) -> HashMap<u32, DirTotal> {
+        let mut below: Vec<DirTotal> = vec![DirTotal::default(); self.nodes.len()];
+        for n in (1..self.nodes.len()).rev() {
+            let Some(m) = self.nodes.get(n).filter(|m| m.status == ST_PRESENT) else { continue };
+            let own = match self.present_kind(m) {
+                EntryKind::File => self.entry(m.layer, m.entry).map_or(0, |e| e.data_size()),
+                _ => 0,
+            };
+            let Ok(node) = u32::try_from(n) else { continue };
+            let mine = below.get(n).copied().unwrap_or_default();
+            if let Some(p) = below.get_mut(tree.parent(node) as usize) {
+                p.bytes = p.bytes.saturating_add(own).saturating_add(mine.bytes);
+                p.entries = p.entries.saturating_add(1).saturating_add(mine.entries);
+            }
+        }
+        below
+            .into_iter()
+            .enumerate()
+            .filter(|(n, _)| {
+                self.nodes
+                    .get(*n)
+                    .is_some_and(|m| m.status == ST_PRESENT && self.present_kind(m) == EntryKind::Dir)
+            })
+            .filter_map(|(n, t)| Some((u32::try_from(n).ok()?, t)))
+            .collect()
     }
 
     /// Counts of what the merged filesystem holds.

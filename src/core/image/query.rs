@@ -171,23 +171,27 @@ impl Analysis {
                 }
             }
         }
-        let children = if kind == EntryKind::Dir {
-            self.tree
-                .children(node)
-                .filter(|&c| {
-                    m.nodes
-                        .get(c as usize)
-                        .is_some_and(|x| x.status == ST_PRESENT)
-                })
-                .count() as u64
+        let (children, gone_children) = if kind == EntryKind::Dir {
+            self.tree.children(node).fold((0u64, 0u64), |(present, gone), c| {
+                match m.nodes.get(c as usize).map_or(0, |x| x.status) {
+                    0 => (present, gone),
+                    ST_PRESENT => (present.saturating_add(1), gone),
+                    _ => (present, gone.saturating_add(1)),
+                }
+            })
         } else {
-            0
+            (0, 0)
         };
         let capabilities = entry
             .and_then(|e| e.extra.as_ref())
             .and_then(|x| x.xattrs.iter().find(|(k, _)| k == "security.capability"))
             .and_then(|(_, v)| decode_file_caps(v))
             .map(|c| c.text);
+        let total = if status == MergedStatus::Present {
+            m.dir_totals.get(&node).copied().unwrap_or_default()
+        } else {
+            super::merge::DirTotal::default()
+        };
         Some(MergedEntry {
             path: display_bytes(&self.tree.path(node)),
             name: display_bytes(self.tree.name(node)),
@@ -203,6 +207,9 @@ impl Analysis {
             layer: pos,
             history: history(n),
             children,
+            gone_children,
+            tree_bytes: total.bytes,
+            tree_entries: total.entries,
             capabilities,
             cut_off: entry.is_some_and(|e| e.flags & FLAG_CUT_OFF != 0),
         })

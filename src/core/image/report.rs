@@ -307,10 +307,25 @@ pub struct MergedEntry {
     pub history: Vec<PathChange>,
     /// Directories: number of present children.
     pub children: u64,
+    /// Directories: number of deleted or hidden children (listed when deleted paths are shown).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub gone_children: u64,
+    /// Directories: the sum of the sizes of the present regular files below it at any depth
+    /// (a hard link is not counted again), saturating. 0 for everything else.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub tree_bytes: u64,
+    /// Directories: the number of present entries below it at any depth. 0 for everything else.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub tree_entries: u64,
     pub capabilities: Option<String>,
     /// The layer that wrote it ends inside its body (see [`EntryReport::cut_off`]).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cut_off: bool,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Merged filesystem totals for an image.

@@ -6,7 +6,7 @@
 use crate::web::components::format::caps_plus_form;
 use crate::core::image::{ChangeKind, EntryKind, MergedStatus};
 use crate::web::analyzer::{Analyzer, PREVIEW};
-use crate::web::components::format::human;
+use crate::web::components::format::{human, plural};
 use crate::web::protocol::{DownloadLink, FileAt, FileContent};
 use crate::web::state::{Remote, Shared};
 use yew::prelude::*;
@@ -23,10 +23,13 @@ pub struct Props {
 #[function_component(FileDetail)]
 pub fn file_detail(props: &Props) -> Html {
     let Some(analyzer) = use_context::<Analyzer>() else { return html! {} };
-    // Bring the detail into view when another file is opened (it sits below long trees).
+    // Bring the detail into view when another file is opened, moving the page no more than
+    // needed (in the Files view it sits beside the row that opened it).
     use_effect_with(props.at.clone(), |_| {
         if let Some(el) = gloo::utils::document().get_element_by_id("file-detail") {
-            el.scroll_into_view();
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            el.scroll_into_view_with_scroll_into_view_options(&options);
         }
     });
     // Then to the highlighted line, once the content is there.
@@ -105,7 +108,12 @@ fn view_content(c: &FileContent, at: &FileAt, analyzer: &Analyzer, download_stat
             <dl>
                 <dt>{"Kind"}</dt><dd>{ format!("{kind:?}").to_lowercase() }</dd>
                 <dt>{"Mode"}</dt><dd><code>{ mode_str }</code>{ format!(" ({:04o})", mode & 0o7777) }</dd>
-                <dt>{"Size"}</dt><dd>{ format!("{} ({} bytes)", human(size), size) }</dd>
+                if kind == EntryKind::Dir && c.version.is_none() {
+                    <dt>{"Total size"}</dt><dd class="dir-total">{ format!("{} ({}) in the regular files below it", human(e.tree_bytes), plural(e.tree_bytes, "byte", "bytes")) }</dd>
+                    <dt>{"Entries below"}</dt><dd class="dir-entries">{ format!("{} at any depth, {} directly inside", plural(e.tree_entries, "entry", "entries"), e.children) }</dd>
+                } else {
+                    <dt>{"Size"}</dt><dd>{ format!("{} ({} bytes)", human(size), size) }</dd>
+                }
                 <dt>{"Owner"}</dt><dd>{ format!("{uid}:{gid}") }</dd>
                 <dt>{"Modified"}</dt><dd class="mtime">{ mtime.map_or_else(|| "(no entry of its own: a directory the layers only imply)".to_owned(), |t| format!("{} UTC", crate::core::image::utc_minutes(t))) }</dd>
                 if let Some(t) = &e.link_target { <dt>{"Link target"}</dt><dd><code>{ t.clone() }</code></dd> }
@@ -174,7 +182,7 @@ fn preview(bytes: &[u8], offset: u64, first_line: Option<usize>, mark: Option<us
                 }
             }
             html! {
-                <pre class="preview text" aria-label="File content"><code>
+                <pre class="preview text" aria-label="File content" tabindex="0"><code>
                     { before }
                     if let Some(m) = marked { <mark id="file-line" class="line" aria-label={format!("line {}", mark.unwrap_or_default())}>{ m }</mark> }
                     { after }
@@ -188,7 +196,7 @@ fn preview(bytes: &[u8], offset: u64, first_line: Option<usize>, mark: Option<us
                 let ascii: String = chunk.iter().map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }).collect();
                 out.push_str(&format!("{:08x}  {:<48}  {ascii}\n", offset + (i * 16) as u64, hex.join(" ")));
             }
-            html! { <pre class="preview hex" aria-label="File content (hex)"><code>{ out }</code></pre> }
+            html! { <pre class="preview hex" aria-label="File content (hex)" tabindex="0"><code>{ out }</code></pre> }
         }
     }
 }

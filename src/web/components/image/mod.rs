@@ -88,7 +88,8 @@ pub fn image_explorer(props: &Props) -> Html {
                     ImageView::Wasted => html! { <wasted::Wasted loaded={loaded.clone()} /> },
                 } }
             </div>
-            if let Some((at, content)) = &loaded.file {
+            // The Files view places the detail beside the file's row itself.
+            if let (Some((at, content)), false) = (&loaded.file, props.view == ImageView::Files) {
                 <file_detail::FileDetail at={at.clone()} content={content.clone()} image={loaded.image} download={loaded.download.clone()} />
             }
         </section>
