@@ -46,6 +46,16 @@ impl std::ops::Deref for SharedComparison {
     }
 }
 
+/// `Cancelled: A was not compared with B.`, or for several archives `Cancelled: the layers of
+/// A, B, C were not compared.`
+fn cancelled(name_a: &str, name_b: &str) -> String {
+    if name_b.is_empty() {
+        format!("Cancelled: the layers of {name_a} were not compared.")
+    } else {
+        format!("Cancelled: {name_a} was not compared with {name_b}.")
+    }
+}
+
 /// A step of a running comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompareStep {
@@ -74,11 +84,11 @@ impl CompareState {
                 *self = CompareState { latest: id, open: true, name_a, name_b, running: Some(Rc::new(starting())), result: None, matrix: None, error: None, stats: None };
             }
             CompareAction::Cancelled => {
-                self.running = None;
-                self.latest = self.latest.wrapping_add(1); // answers in flight are stale now
-                if self.result.is_none() && self.matrix.is_none() && self.error.is_none() {
-                    self.open = false;
+                if self.running.take().is_some() {
+                    // Said in words, where the result would have been; Close takes it away.
+                    self.error = Some(ErrorReport { code: "cancelled".into(), message: cancelled(&self.name_a, &self.name_b), position: None });
                 }
+                self.latest = self.latest.wrapping_add(1); // answers in flight are stale now
             }
             CompareAction::Closed => {
                 *self = CompareState { latest: self.latest.wrapping_add(1), ..CompareState::default() };

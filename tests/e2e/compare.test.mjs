@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, launch, open, foreign, ROOT, FIXTURES, OPEN_IMAGE } from './harness.mjs';
+import { serve, launch, open, foreign, ROOT, FIXTURES, OPEN_IMAGE, slowArchive } from './harness.mjs';
 
 const PAIRS = join(ROOT, 'target/tmp/fixtures/compare_pairs');
 let server, browser, truth;
@@ -427,4 +427,28 @@ test('an archive that cannot be read: the comparison says which and why; opening
   assert.deepEqual(foreign(requests, server.origin), []);
   assert.deepEqual(errors, []);
   await page.context().close();
+});
+
+test('Cancel stops a running comparison and says so where its result would have been', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tarsier-compare-'));
+  // Two archives whose gzip layers inflate to GiBs of zeros: long enough to press Cancel.
+  const [a, b] = [slowArchive(dir, 2), slowArchive(dir, 3)];
+  const { page, requests, errors } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await dropFiles(page, [a, b]);
+  const progress = page.locator('.compare-progress');
+  await progress.waitFor();
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+  const said = page.locator('#compare-error');
+  await said.waitFor();
+  assert.equal(await said.textContent(), 'Cancelled: slow-2g.tar was not compared with slow-3g.tar.');
+  assert.equal(await said.getAttribute('data-code'), 'cancelled');
+  assert.equal(await progress.count(), 0);
+  assert.equal(await page.locator('.compare-summary').count(), 0);
+  await page.getByRole('button', { name: 'Close comparison' }).click();
+  assert.equal(await section(page).count(), 0);
+  assert.deepEqual(foreign(requests, server.origin), []);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+  rmSync(dir, { recursive: true, force: true });
 });
