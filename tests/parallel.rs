@@ -168,6 +168,15 @@ fn a_damaged_archive_index_is_refused() {
     let count_at = b"TARSIER-ARCHIVE-INDEX-1\n".len() + 8;
     lying[count_at..count_at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
     assert!(ArchiveIndex::from_bytes(&lying).unwrap_err().contains("counts more layers"));
+    // At the bound: a count of exactly (bytes left) / 8 could be that many empty layers, so the
+    // layers are read until the bytes run out; one more is a lie told before anything is read.
+    let left = (packed.len() - count_at - 8) as u64;
+    for (count, said) in [(left / 8, "is cut short"), (left / 8 + 1, "counts more layers")] {
+        let mut lying = packed.clone();
+        lying[count_at..count_at + 8].copy_from_slice(&count.to_le_bytes());
+        let e = ArchiveIndex::from_bytes(&lying).unwrap_err();
+        assert!(e.contains(said), "count {count} of {left} bytes left: {e}");
+    }
 }
 
 /// Layers whose owners, paths, whiteouts and odd members overlap, so that a prepared layer's own

@@ -558,7 +558,7 @@ impl<'a> Reader<'a> {
     }
     /// A count of items that each take at least `min_item` bytes: checked against what is left,
     /// so a corrupt count cannot ask for a huge allocation.
-    fn len(&mut self, min_item: usize) -> Result<usize, String> {
+    pub(super) fn len(&mut self, min_item: usize) -> Result<usize, String> {
         let n = usize::try_from(self.u64()?).map_err(|_| "a count is too large")?;
         if n.saturating_mul(min_item.max(1)) > self.b.len() - self.at {
             return Err("a count is larger than the packed index".into());

@@ -138,11 +138,8 @@ impl ArchiveIndex {
             return Err("not a packed archive index".into());
         }
         let total_len = r.u64()?;
-        let count = r.u64()?;
         // Each layer takes at least its 8-byte length: a count beyond that is a lie.
-        if count > (bytes.len().saturating_sub(r.at) / 8) as u64 {
-            return Err("the packed archive index counts more layers than it holds".into());
-        }
+        let count = r.len(8).map_err(|_| "the packed archive index counts more layers than it holds")?;
         let mut layers = Vec::new();
         for _ in 0..count {
             layers.push(PreIndexed::from_bytes(r.bytes()?)?);
