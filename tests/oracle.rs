@@ -878,3 +878,37 @@ fn a_named_config_user_is_resolved_through_the_images_passwd_as_gnu_tar_extracts
     }
     assert_eq!(kinds.len(), 2, "the dumps give both verdicts: {kinds:?}");
 }
+
+/// `tarsier inspect`'s config lines against skopeo's raw config: the ports and volumes an image
+/// declares are listed, and an image that declares none has no such line.
+#[test]
+fn inspect_lists_ports_and_volumes_as_skopeo_reads_them() {
+    let mut declared = 0;
+    for name in ["a1_podman_docker-archive.tar", "b1_podman_oci-archive.tar", "e1_podman_docker-archive_empty.tar"] {
+        let dir = fixtures().join("images");
+        let raw = std::fs::read(dir.join(format!("{name}.truth/img0_skopeo_inspect_config_raw.json"))).unwrap();
+        let raw: Value = serde_json::from_slice(&raw).unwrap();
+        let summary = String::from_utf8(cli(&["inspect", dir.join(name).to_str().unwrap()])).unwrap();
+        for (label, key) in [("ports", "ExposedPorts"), ("volumes", "Volumes")] {
+            let want = raw["config"][key].as_object().filter(|o| !o.is_empty()).map(|o| {
+                declared += 1;
+                format!("  {label} {}", o.keys().cloned().collect::<Vec<_>>().join(" "))
+            });
+            let line = summary.lines().find(|l| l.starts_with(&format!("  {label} ")) || *l == format!("  {label}"));
+            assert_eq!(line, want.as_deref(), "{name}: {label} ({key} in skopeo's config)");
+        }
+    }
+    assert!(declared >= 2, "the fixtures should declare ports and volumes");
+}
+
+/// A listing that cannot be written (a full disk) is an error, not a silent success: only a
+/// closed pipe (`tarsier ls … | head`) ends quietly.
+#[test]
+fn ls_into_a_full_disk_fails_with_a_sentence() {
+    let path = fixtures().join("images/a1_podman_docker-archive.tar");
+    let full = File::create("/dev/full").expect("/dev/full (every Linux has it)");
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["ls", path.to_str().unwrap()]).stdout(full).output().unwrap();
+    assert!(!out.status.success(), "tarsier ls into /dev/full succeeded");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("No space left on device"), "{err}");
+}
