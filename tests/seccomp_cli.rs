@@ -322,3 +322,25 @@ fn apparmor_profile_statements_are_indented_by_depth() {
     assert!(lines[4].starts_with("               Allows CAP_NET_ADMIN"), "{out}");
     assert_eq!(lines[5], "  line 3    }");
 }
+
+/// The filter's architectures as the profile's own `archMap` lists them for the host (Docker
+/// hands the runtime that entry's architecture and sub-architectures); a profile without
+/// `architectures` or `archMap` has no such line.
+#[test]
+fn filter_architectures_come_from_the_profiles_arch_map() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/seccomp/moby-profiles_seccomp_default.json");
+    let profile: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let entry = profile["archMap"].as_array().unwrap().iter().find(|m| m["architecture"] == "SCMP_ARCH_X86_64").unwrap();
+    let mut want = vec![entry["architecture"].as_str().unwrap()];
+    want.extend(entry["subArchitectures"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()));
+    let text = stdout(&tarsier(&["seccomp", path]));
+    let line = text.lines().find(|l| l.starts_with("Filter architectures"));
+    assert_eq!(line, Some(format!("Filter architectures: {}", want.join(", "))).as_deref(), "{text}");
+    let dir = std::env::temp_dir().join(format!("tarsier-arch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bare = dir.join("bare.json");
+    std::fs::write(&bare, r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[]}"#).unwrap();
+    let text = stdout(&tarsier(&["seccomp", bare.to_str().unwrap()]));
+    assert!(!text.contains("Filter architectures"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
