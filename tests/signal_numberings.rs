@@ -71,7 +71,7 @@ fn classic_numbers_match_each_architectures_header() {
         for n in 1..=31u8 {
             let ours = numbering.name(n).unwrap();
             let theirs: Vec<&str> = signals.iter().filter(|(_, v)| *v == u64::from(n)).map(|(name, _)| name.as_str()).collect();
-            assert!(theirs.contains(&ours.as_str()), "{numbering} {n}: Tarsier says {ours}, {path} says {theirs:?}");
+            assert!(theirs.contains(&ours.as_str()), "{} {n}: Tarsier says {ours}, {path} says {theirs:?}", numbering.as_str());
             checked += 1;
         }
         // …and every name the header gives (aliases too) finds its number.
@@ -79,7 +79,7 @@ fn classic_numbers_match_each_architectures_header() {
             if name.as_str() == "SIGUNUSED" {
                 continue; // "unused": bash does not name it either
             }
-            assert_eq!(numbering.by_name(name), Some(*v as u8), "{numbering} {name} in {path}");
+            assert_eq!(numbering.by_name(name), Some(*v as u8), "{} {name} in {path}", numbering.as_str());
         }
         // How many signals there are: the width of the masks.
         // SPARC defines `_NSIG` twice: `__NEW_NSIG` for the kernel, `__OLD_NSIG` (32) for old libcs.
