@@ -26,6 +26,8 @@ mod input;
 #[cfg(not(target_arch = "wasm32"))]
 mod output;
 #[cfg(not(target_arch = "wasm32"))]
+mod sbom;
+#[cfg(not(target_arch = "wasm32"))]
 mod scan;
 #[cfg(not(target_arch = "wasm32"))]
 mod shared;
@@ -70,6 +72,8 @@ enum Command {
     Scan(scan::Args),
     /// The layers many images share (by diff_id), and their bytes.
     Shared(shared::Args),
+    /// The image's software bill of materials: CycloneDX 1.6 or SPDX 2.3 JSON.
+    Sbom(sbom::Args),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -87,5 +91,6 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Scan(args) => scan::run(&args),
         Command::Shared(args) => shared::run(&args),
+        Command::Sbom(args) => sbom::run(&args),
     }
 }
