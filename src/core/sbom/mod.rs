@@ -18,10 +18,12 @@ pub mod spdx;
 mod spdx_ids;
 
 use crate::core::image::{civil_from_days, ImageReport, LayerReport, OsRelease, Package, Report};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 /// The document format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     CycloneDx,
     Spdx,
@@ -35,10 +37,19 @@ impl Format {
             Format::Spdx => "spdx",
         }
     }
+
+    /// The end of a document's file name: `.cdx.json` (CycloneDX's recommendation) or `.spdx.json`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::CycloneDx => ".cdx.json",
+            Format::Spdx => ".spdx.json",
+        }
+    }
 }
 
 /// Which packages: those of the final image, or also those a later layer removed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Scope {
     /// The merged (squashed) view: what the final image holds.
     Merged,

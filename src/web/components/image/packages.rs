@@ -12,11 +12,13 @@ pub struct Props {
 #[function_component(Packages)]
 pub fn packages(props: &Props) -> Html {
     let Some(img) = props.loaded.report.images.get(props.loaded.image) else { return html! {} };
+    let sbom = html! { <super::sbom::SbomDownload loaded={props.loaded.clone()} /> };
     if img.packages.is_empty() {
-        return html! { <p>{"No package database (lib/apk/db/installed, var/lib/dpkg/status) in this image."}</p> };
+        return html! { <>{ sbom }<p>{"No package database (lib/apk/db/installed, var/lib/dpkg/status) in this image."}</p></> };
     }
     html! {
         <section class="packages" aria-label="Packages">
+            { sbom }
             <p>{ format!("{} packages.", img.packages.len()) }</p>
             <table>
                 <thead><tr><th scope="col">{"Package"}</th><th scope="col">{"Version"}</th><th scope="col">{"From"}</th><th scope="col">{"Installed in"}</th><th scope="col">{"Changed in"}</th></tr></thead>
