@@ -19,6 +19,10 @@ pub struct DbPackage {
     pub name: String,
     pub version: String,
     pub architecture: Option<String>,
+    /// The licence the metadata states.
+    pub licence: Option<String>,
+    /// Where the package sits (npm and Python: a directory), part of its identity.
+    pub location: Option<String>,
 }
 
 /// Parses a dpkg status file (or one `status.d` stanza file); only installed packages.
@@ -51,6 +55,8 @@ pub fn parse_dpkg_status(text: &str) -> Vec<DbPackage> {
                 name,
                 version: version.unwrap_or_default(),
                 architecture: arch,
+                licence: None,
+                location: None,
             });
             if out.len() >= MAX_PACKAGES {
                 break;
@@ -81,11 +87,14 @@ pub fn parse_apk_installed(text: &str) -> Vec<DbPackage> {
             name: String::new(),
             version: String::new(),
             architecture: None,
+            licence: None,
+            location: None,
         });
         match k {
             "P" => p.name = v.to_owned(),
             "V" => p.version = v.to_owned(),
             "A" => p.architecture = Some(v.to_owned()),
+            "L" => p.licence = Some(v.to_owned()),
             _ => {}
         }
     }
@@ -102,75 +111,139 @@ fn captured<'a>(layers: &[&'a LayerIndex], pos: usize, node: u32) -> Option<&'a 
         .map(|(_, b)| b.as_slice())
 }
 
+/// A package file the image's layers touch: the node, what it is, and its path.
+struct Tracked {
+    node: u32,
+    source: PackageSource,
+    path: String,
+}
+
+/// Every package file some layer touches: the dpkg and apk databases by path.
+fn tracked_files(tree: &PathTree, merged: &Merged) -> Vec<Tracked> {
+    let mut nodes: Vec<(u32, PackageSource)> = Vec::new();
+    if let Some(n) = tree.lookup(b"var/lib/dpkg/status") {
+        nodes.push((n, PackageSource::Dpkg));
+    }
+    if let Some(n) = tree.lookup(b"lib/apk/db/installed") {
+        nodes.push((n, PackageSource::Apk));
+    }
+    if let Some(d) = tree.lookup(b"var/lib/dpkg/status.d") {
+        for c in tree.children(d) {
+            if !tree.name(c).starts_with(b".wh.") {
+                nodes.push((c, PackageSource::Dpkg));
+            }
+        }
+    }
+    nodes
+        .into_iter()
+        .filter(|(n, _)| merged.nodes.get(*n as usize).is_some_and(|m| !m.history.is_empty()))
+        .map(|(node, source)| Tracked { node, source, path: String::from_utf8_lossy(&tree.path(node)).into_owned() })
+        .collect()
+}
+
+/// The packages one file lists.
+fn read_file(t: &Tracked, bytes: &[u8]) -> Vec<DbPackage> {
+    let text = String::from_utf8_lossy(bytes);
+    match t.source {
+        PackageSource::Dpkg => parse_dpkg_status(&text),
+        PackageSource::Apk => parse_apk_installed(&text),
+        PackageSource::Python | PackageSource::Npm | PackageSource::Maven | PackageSource::Rpm => Vec::new(),
+    }
+}
+
+/// Identity of a package across layers.
+type Key = (PackageSource, String, Option<String>);
+
+/// What the layers did to the packages so far.
+#[derive(Default)]
+struct Ledger {
+    present: BTreeMap<Key, Package>,
+    removed: BTreeMap<Key, Package>,
+}
+
+impl Ledger {
+    /// Layer `pos` leaves `now` present.
+    fn apply(&mut self, pos: usize, now: BTreeMap<Key, (&DbPackage, &str)>) {
+        let gone: Vec<Key> = self.present.keys().filter(|k| !now.contains_key(*k)).cloned().collect();
+        for k in gone {
+            if let Some(mut p) = self.present.remove(&k) {
+                p.removed_in = Some(pos);
+                self.removed.insert(k, p);
+            }
+        }
+        for (k, (p, evidence)) in now {
+            match self.present.get_mut(&k) {
+                Some(existing) => {
+                    if existing.version != p.version {
+                        existing.version.clone_from(&p.version);
+                        existing.changed_in.push(pos);
+                    }
+                    existing.licence.clone_from(&p.licence);
+                    existing.architecture.clone_from(&p.architecture);
+                    evidence.clone_into(existing.evidence.get_or_insert_with(String::new));
+                }
+                None => {
+                    self.removed.remove(&k);
+                    let package = Package {
+                        name: p.name.clone(),
+                        version: p.version.clone(),
+                        source: k.0,
+                        architecture: p.architecture.clone(),
+                        installed_in: pos,
+                        changed_in: Vec::new(),
+                        licence: p.licence.clone(),
+                        evidence: Some(evidence.to_owned()),
+                        location: k.2.clone(),
+                        removed_in: None,
+                    };
+                    self.present.insert(k, package);
+                }
+            }
+        }
+    }
+}
+
+/// The packages present in the final image, and those a layer added and a later one removed.
 pub(crate) fn packages(
     tree: &PathTree,
     layers: &[&LayerIndex],
     merged: &Merged,
     warnings: &mut Vec<Warning>,
-) -> Vec<Package> {
-    // Database files: (node, source)
-    let mut dbs: Vec<(u32, PackageSource)> = Vec::new();
-    if let Some(n) = tree.lookup(b"var/lib/dpkg/status") {
-        dbs.push((n, PackageSource::Dpkg));
-    }
-    if let Some(n) = tree.lookup(b"lib/apk/db/installed") {
-        dbs.push((n, PackageSource::Apk));
-    }
-    if let Some(d) = tree.lookup(b"var/lib/dpkg/status.d") {
-        for c in tree.children(d) {
-            if !tree.name(c).starts_with(b".wh.") {
-                dbs.push((c, PackageSource::Dpkg));
-            }
-        }
-    }
-    let touched: Vec<(u32, PackageSource)> = dbs
-        .into_iter()
-        .filter(|(n, _)| {
-            merged
-                .nodes
-                .get(*n as usize)
-                .is_some_and(|m| !m.history.is_empty())
-        })
-        .collect();
+) -> (Vec<Package>, Vec<Package>) {
+    let touched = tracked_files(tree, merged);
     if touched.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
-    // Per-db current content.
-    let mut current: BTreeMap<u32, Vec<DbPackage>> = BTreeMap::new();
-    let mut state: BTreeMap<(String, PackageSource), Package> = BTreeMap::new();
+    // Per-file current content (by position in `touched`).
+    let mut current: BTreeMap<usize, Vec<DbPackage>> = BTreeMap::new();
+    let mut ledger = Ledger::default();
     for pos in 0..layers.len() {
         let pos32 = u32::try_from(pos).unwrap_or(u32::MAX);
         let mut changed = false;
-        for &(node, source) in &touched {
-            let Some(m) = merged.nodes.get(node as usize) else {
+        for (ti, t) in touched.iter().enumerate() {
+            let Some(m) = merged.nodes.get(t.node as usize) else {
                 continue;
             };
-            for &(l, kind) in m.history.iter().filter(|(l, _)| *l == pos32) {
-                let _ = l;
+            for &(_, kind) in m.history.iter().filter(|(l, _)| *l == pos32) {
                 changed = true;
                 match kind {
-                    ChangeKind::Added | ChangeKind::Modified => match captured(layers, pos, node) {
+                    ChangeKind::Added | ChangeKind::Modified => match captured(layers, pos, t.node) {
                         Some(bytes) => {
-                            let text = String::from_utf8_lossy(bytes);
-                            let pk = match source {
-                                PackageSource::Dpkg => parse_dpkg_status(&text),
-                                PackageSource::Apk => parse_apk_installed(&text),
-                            };
-                            current.insert(node, pk);
+                            current.insert(ti, read_file(t, bytes));
                         }
                         None => {
-                            if node != NONE {
+                            if t.node != NONE {
                                 warnings.push(Warning {
                                     code: "package_db_unread".into(),
-                                    message: format!("the package database `{}` in layer position {pos} was too large to read", String::from_utf8_lossy(&tree.path(node))),
+                                    message: format!("the package database `{}` in layer position {pos} was too large to read", t.path),
                                     position: None,
                                 });
                             }
-                            current.remove(&node);
+                            current.remove(&ti);
                         }
                     },
                     ChangeKind::Deleted | ChangeKind::Hidden | ChangeKind::Implied => {
-                        current.remove(&node);
+                        current.remove(&ti);
                     }
                 }
             }
@@ -178,42 +251,16 @@ pub(crate) fn packages(
         if !changed {
             continue;
         }
-        let mut now: BTreeMap<(String, PackageSource), &DbPackage> = BTreeMap::new();
-        for (&node, pk) in &current {
-            let source = touched
-                .iter()
-                .find(|(n, _)| *n == node)
-                .map_or(PackageSource::Dpkg, |(_, s)| *s);
+        let mut now: BTreeMap<Key, (&DbPackage, &str)> = BTreeMap::new();
+        for (&ti, pk) in &current {
+            let Some(t) = touched.get(ti) else { continue };
             for p in pk {
-                now.insert((p.name.clone(), source), p);
+                now.insert((t.source, p.name.clone(), p.location.clone()), (p, t.path.as_str()));
             }
         }
-        state.retain(|k, _| now.contains_key(k));
-        for (k, p) in now {
-            match state.get_mut(&k) {
-                Some(existing) => {
-                    if existing.version != p.version {
-                        existing.version.clone_from(&p.version);
-                        existing.changed_in.push(pos);
-                    }
-                }
-                None => {
-                    state.insert(
-                        k.clone(),
-                        Package {
-                            name: p.name.clone(),
-                            version: p.version.clone(),
-                            source: k.1,
-                            architecture: p.architecture.clone(),
-                            installed_in: pos,
-                            changed_in: Vec::new(),
-                        },
-                    );
-                }
-            }
-        }
+        ledger.apply(pos, now);
     }
-    state.into_values().collect()
+    (ledger.present.into_values().collect(), ledger.removed.into_values().collect())
 }
 
 #[cfg(test)]
