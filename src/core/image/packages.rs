@@ -2,12 +2,17 @@
 //! dpkg's `var/lib/dpkg/status` and distroless `var/lib/dpkg/status.d/*`
 //! ([deb-control(5)](https://manpages.debian.org/bookworm/dpkg-dev/deb-control.5.en.html) stanzas)
 //! and apk's `lib/apk/db/installed` ([apk installed-db format](https://wiki.alpinelinux.org/wiki/Apk_spec#Installed_Database_V2):
-//! `P:` name, `V:` version, `A:` arch, blank line between packages).
+//! `P:` name, `V:` version, `A:` arch, `L:` licence, blank line between packages); and the
+//! per-package metadata files [`pkg_files`] reads (Python, npm, dpkg copyright licences).
+//!
+//! A package's identity across layers is (source, name, location): a layer that no longer
+//! lists it removed it ([`Package::removed_in`]), one that lists another version changed it.
 
-use super::fs_tree::{PathTree, NONE};
+use super::fs_tree::PathTree;
 use super::layer::LayerIndex;
-use super::merge::Merged;
-use super::report::{ChangeKind, Package, PackageSource, Warning};
+use super::merge::{Merged, ST_PRESENT};
+use super::pkg_files::{self, PkgFile};
+use super::report::{ChangeKind, EntryKind, Package, PackageSource, Warning};
 use std::collections::BTreeMap;
 
 /// Most packages parsed from one database.
@@ -114,40 +119,75 @@ fn captured<'a>(layers: &[&'a LayerIndex], pos: usize, node: u32) -> Option<&'a 
 /// A package file the image's layers touch: the node, what it is, and its path.
 struct Tracked {
     node: u32,
-    source: PackageSource,
+    kind: PkgFile,
     path: String,
 }
 
-/// Every package file some layer touches: the dpkg and apk databases by path.
-fn tracked_files(tree: &PathTree, merged: &Merged) -> Vec<Tracked> {
-    let mut nodes: Vec<(u32, PackageSource)> = Vec::new();
-    if let Some(n) = tree.lookup(b"var/lib/dpkg/status") {
-        nodes.push((n, PackageSource::Dpkg));
-    }
-    if let Some(n) = tree.lookup(b"lib/apk/db/installed") {
-        nodes.push((n, PackageSource::Apk));
-    }
-    if let Some(d) = tree.lookup(b"var/lib/dpkg/status.d") {
-        for c in tree.children(d) {
-            if !tree.name(c).starts_with(b".wh.") {
-                nodes.push((c, PackageSource::Dpkg));
+/// Every package file some layer of the image writes, once, in node order.
+fn tracked_files(tree: &PathTree, layers: &[&LayerIndex]) -> Vec<Tracked> {
+    let mut seen: BTreeMap<u32, PkgFile> = BTreeMap::new();
+    for l in layers {
+        for e in &l.entries {
+            if e.kind != EntryKind::File || seen.contains_key(&e.node) {
+                continue;
+            }
+            if !pkg_files::candidate_name(tree.name(e.node), tree.name(tree.parent(e.node))) {
+                continue;
+            }
+            if let Some(kind) = pkg_files::classify(&tree.path(e.node)) {
+                seen.insert(e.node, kind);
             }
         }
     }
-    nodes
-        .into_iter()
-        .filter(|(n, _)| merged.nodes.get(*n as usize).is_some_and(|m| !m.history.is_empty()))
-        .map(|(node, source)| Tracked { node, source, path: String::from_utf8_lossy(&tree.path(node)).into_owned() })
+    seen.into_iter()
+        .map(|(node, kind)| Tracked { node, kind, path: String::from_utf8_lossy(&tree.path(node)).into_owned() })
         .collect()
 }
 
-/// The packages one file lists.
-fn read_file(t: &Tracked, bytes: &[u8]) -> Vec<DbPackage> {
-    let text = String::from_utf8_lossy(bytes);
-    match t.source {
-        PackageSource::Dpkg => parse_dpkg_status(&text),
-        PackageSource::Apk => parse_apk_installed(&text),
-        PackageSource::Python | PackageSource::Npm | PackageSource::Maven | PackageSource::Rpm => Vec::new(),
+/// What one file says: packages, or (a dpkg copyright file) a licence.
+enum FileSays {
+    Packages(Vec<DbPackage>),
+    Licence(String, Option<String>),
+}
+
+/// Reads one captured file.
+fn read_file(t: &Tracked, bytes: &[u8]) -> FileSays {
+    let one = |m: Option<pkg_files::FileMeta>| {
+        FileSays::Packages(
+            m.into_iter()
+                .map(|m| DbPackage {
+                    name: m.name,
+                    version: m.version,
+                    architecture: None,
+                    licence: m.licence,
+                    location: pkg_files::location(t.kind, &t.path),
+                })
+                .collect(),
+        )
+    };
+    match t.kind {
+        PkgFile::DpkgStatus => FileSays::Packages(parse_dpkg_status(&String::from_utf8_lossy(bytes))),
+        PkgFile::ApkInstalled => FileSays::Packages(parse_apk_installed(&String::from_utf8_lossy(bytes))),
+        PkgFile::Python => one(pkg_files::parse_python_metadata(bytes)),
+        PkgFile::Npm => {
+            let dir = pkg_files::location(t.kind, &t.path).unwrap_or_default();
+            let dir_name = dir.rsplit('/').next().unwrap_or_default();
+            one(pkg_files::parse_npm_package_json(bytes, dir_name))
+        }
+        PkgFile::DpkgCopyright => FileSays::Licence(
+            pkg_files::copyright_package(&t.path).unwrap_or_default().to_owned(),
+            pkg_files::parse_dpkg_copyright(bytes),
+        ),
+    }
+}
+
+/// The ecosystem of the packages a file lists.
+fn source_of(kind: PkgFile) -> PackageSource {
+    match kind {
+        PkgFile::DpkgStatus | PkgFile::DpkgCopyright => PackageSource::Dpkg,
+        PkgFile::ApkInstalled => PackageSource::Apk,
+        PkgFile::Python => PackageSource::Python,
+        PkgFile::Npm => PackageSource::Npm,
     }
 }
 
@@ -163,7 +203,7 @@ struct Ledger {
 
 impl Ledger {
     /// Layer `pos` leaves `now` present.
-    fn apply(&mut self, pos: usize, now: BTreeMap<Key, (&DbPackage, &str)>) {
+    fn apply(&mut self, pos: usize, now: BTreeMap<Key, (DbPackage, &str)>) {
         let gone: Vec<Key> = self.present.keys().filter(|k| !now.contains_key(*k)).cloned().collect();
         for k in gone {
             if let Some(mut p) = self.present.remove(&k) {
@@ -178,20 +218,20 @@ impl Ledger {
                         existing.version.clone_from(&p.version);
                         existing.changed_in.push(pos);
                     }
-                    existing.licence.clone_from(&p.licence);
-                    existing.architecture.clone_from(&p.architecture);
+                    existing.licence = p.licence;
+                    existing.architecture = p.architecture;
                     evidence.clone_into(existing.evidence.get_or_insert_with(String::new));
                 }
                 None => {
                     self.removed.remove(&k);
                     let package = Package {
-                        name: p.name.clone(),
-                        version: p.version.clone(),
+                        name: p.name,
+                        version: p.version,
                         source: k.0,
-                        architecture: p.architecture.clone(),
+                        architecture: p.architecture,
                         installed_in: pos,
                         changed_in: Vec::new(),
-                        licence: p.licence.clone(),
+                        licence: p.licence,
                         evidence: Some(evidence.to_owned()),
                         location: k.2.clone(),
                         removed_in: None,
@@ -203,6 +243,85 @@ impl Ledger {
     }
 }
 
+/// Files of one layer that could not be read, for one warning.
+#[derive(Default)]
+struct Unread {
+    count: u64,
+    first: Option<String>,
+}
+
+impl Unread {
+    fn note(&mut self, t: &Tracked, pos: usize, warnings: &mut Vec<Warning>) {
+        match t.kind {
+            PkgFile::DpkgStatus | PkgFile::ApkInstalled => warnings.push(Warning {
+                code: "package_db_unread".into(),
+                message: format!("the package database `{}` in layer position {pos} was too large to read", t.path),
+                position: None,
+            }),
+            PkgFile::Python | PkgFile::Npm => {
+                self.count = self.count.saturating_add(1);
+                self.first.get_or_insert_with(|| t.path.clone());
+            }
+            PkgFile::DpkgCopyright => {}
+        }
+    }
+
+    fn flush(self, pos: usize, warnings: &mut Vec<Warning>) {
+        if let Some(first) = self.first {
+            let what = if self.count == 1 { "1 package metadata file".to_owned() } else { format!("{} package metadata files", self.count) };
+            warnings.push(Warning {
+                code: "package_metadata_unread".into(),
+                message: format!("{what} in layer position {pos} could not be read (too large, or past the capture budget), starting with `{first}`: their packages are not listed"),
+                position: None,
+            });
+        }
+    }
+}
+
+/// The packages present after layer `pos`, from what each file currently says.
+fn present_now<'a>(touched: &'a [Tracked], current: &BTreeMap<usize, FileSays>) -> BTreeMap<Key, (DbPackage, &'a str)> {
+    let mut licences: BTreeMap<&str, &str> = BTreeMap::new();
+    for (&ti, says) in current {
+        if let (Some(Tracked { kind: PkgFile::DpkgCopyright, .. }), FileSays::Licence(name, Some(l))) = (touched.get(ti), says) {
+            licences.insert(name, l);
+        }
+    }
+    let mut now = BTreeMap::new();
+    for (&ti, says) in current {
+        let (Some(t), FileSays::Packages(pk)) = (touched.get(ti), says) else { continue };
+        let source = source_of(t.kind);
+        for p in pk {
+            let mut p = p.clone();
+            if source == PackageSource::Dpkg && p.licence.is_none() {
+                p.licence = licences.get(p.name.as_str()).map(|l| (*l).to_owned());
+            }
+            now.insert((source, p.name.clone(), p.location.clone()), (p, t.path.as_str()));
+        }
+    }
+    now
+}
+
+/// rpm databases Tarsier cannot read yet: Berkeley DB (`Packages`), SQLite (`rpmdb.sqlite`),
+/// NDB (`Packages.db`).
+pub const RPM_DATABASES: [&str; 4] =
+    ["var/lib/rpm/rpmdb.sqlite", "var/lib/rpm/Packages", "var/lib/rpm/Packages.db", "usr/lib/sysimage/rpm/rpmdb.sqlite"];
+
+/// Says plainly that the final image has an rpm database whose packages are not listed.
+fn rpm_warning(tree: &PathTree, merged: &Merged, warnings: &mut Vec<Warning>) {
+    let present = |p: &str| {
+        tree.lookup(p.as_bytes())
+            .and_then(|n| merged.nodes.get(n as usize))
+            .is_some_and(|m| m.status == ST_PRESENT)
+    };
+    if let Some(db) = RPM_DATABASES.into_iter().find(|p| present(p)) {
+        warnings.push(Warning {
+            code: "rpm_db_not_read".into(),
+            message: format!("This image has an rpm database ({db}); Tarsier does not read rpm databases yet, so its packages are not listed."),
+            position: None,
+        });
+    }
+}
+
 /// The packages present in the final image, and those a layer added and a later one removed.
 pub(crate) fn packages(
     tree: &PathTree,
@@ -210,55 +329,39 @@ pub(crate) fn packages(
     merged: &Merged,
     warnings: &mut Vec<Warning>,
 ) -> (Vec<Package>, Vec<Package>) {
-    let touched = tracked_files(tree, merged);
+    rpm_warning(tree, merged, warnings);
+    let touched = tracked_files(tree, layers);
     if touched.is_empty() {
         return (Vec::new(), Vec::new());
     }
     // Per-file current content (by position in `touched`).
-    let mut current: BTreeMap<usize, Vec<DbPackage>> = BTreeMap::new();
+    let mut current: BTreeMap<usize, FileSays> = BTreeMap::new();
     let mut ledger = Ledger::default();
     for pos in 0..layers.len() {
         let pos32 = u32::try_from(pos).unwrap_or(u32::MAX);
         let mut changed = false;
+        let mut unread = Unread::default();
         for (ti, t) in touched.iter().enumerate() {
             let Some(m) = merged.nodes.get(t.node as usize) else {
                 continue;
             };
             for &(_, kind) in m.history.iter().filter(|(l, _)| *l == pos32) {
                 changed = true;
-                match kind {
-                    ChangeKind::Added | ChangeKind::Modified => match captured(layers, pos, t.node) {
+                current.remove(&ti);
+                if matches!(kind, ChangeKind::Added | ChangeKind::Modified) {
+                    match captured(layers, pos, t.node) {
                         Some(bytes) => {
                             current.insert(ti, read_file(t, bytes));
                         }
-                        None => {
-                            if t.node != NONE {
-                                warnings.push(Warning {
-                                    code: "package_db_unread".into(),
-                                    message: format!("the package database `{}` in layer position {pos} was too large to read", t.path),
-                                    position: None,
-                                });
-                            }
-                            current.remove(&ti);
-                        }
-                    },
-                    ChangeKind::Deleted | ChangeKind::Hidden | ChangeKind::Implied => {
-                        current.remove(&ti);
+                        None => unread.note(t, pos, warnings),
                     }
                 }
             }
         }
-        if !changed {
-            continue;
+        unread.flush(pos, warnings);
+        if changed {
+            ledger.apply(pos, present_now(&touched, &current));
         }
-        let mut now: BTreeMap<Key, (&DbPackage, &str)> = BTreeMap::new();
-        for (&ti, pk) in &current {
-            let Some(t) = touched.get(ti) else { continue };
-            for p in pk {
-                now.insert((t.source, p.name.clone(), p.location.clone()), (p, t.path.as_str()));
-            }
-        }
-        ledger.apply(pos, now);
     }
     (ledger.present.into_values().collect(), ledger.removed.into_values().collect())
 }
