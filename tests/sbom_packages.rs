@@ -161,3 +161,49 @@ fn apk_licences_are_the_database_s() {
     let p = &a.report.images[0].packages[0];
     assert_eq!(p.evidence.as_deref(), Some("lib/apk/db/installed"));
 }
+
+fn tarsier(args: &[&std::ffi::OsStr]) -> String {
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_tarsier")).args(args).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    String::from_utf8(run.stdout).unwrap()
+}
+
+#[test]
+fn tarsier_packages_lists_what_real_readers_see() {
+    let out = common::build_fixture("sbom_image");
+    let truth: Value = serde_json::from_str(&std::fs::read_to_string(out.join("truth.json")).unwrap()).unwrap();
+    let archive = out.join("sbom.docker.tar");
+    let want: Vec<&Value> = truth["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["ecosystem"] == "pypi" || p["ecosystem"] == "npm")
+        .collect();
+    // --json: every Python and npm package with the truth's facts.
+    let json: Value = serde_json::from_str(&tarsier(&["packages".as_ref(), archive.as_os_str(), "--json".as_ref()])).unwrap();
+    let listed = json.as_array().unwrap();
+    assert_eq!(listed.len(), want.len());
+    for w in &want {
+        let hit = listed
+            .iter()
+            .find(|p| p["source"] == w["ecosystem"] && p["name"] == w["name"] && p["location"] == w["location"])
+            .unwrap_or_else(|| panic!("{w} not listed"));
+        assert_eq!((&hit["version"], &hit["licence"], &hit["evidence"]), (&w["version"], &w["licence"], &w["evidence"]), "{w}");
+        assert_eq!((&hit["installed_in"], &hit["removed_in"]), (&w["added_in"], &w["removed_in"]), "{w}");
+        assert_eq!(hit["image"], 0);
+    }
+    // The table: one row per package, its cells as the truth says, and the rpm database named.
+    let table = tarsier(&["packages".as_ref(), archive.as_os_str()]);
+    for w in &want {
+        let s = |k: &str| w[k].as_str().map_or_else(|| "-".to_owned(), str::to_owned);
+        let n = |k: &str| w[k].as_u64().map_or_else(|| "-".to_owned(), |v| v.to_string());
+        let changed: Vec<String> = w["changed_in"].as_array().unwrap().iter().map(|c| c["layer"].to_string()).collect();
+        let changed = if changed.is_empty() { "-".to_owned() } else { changed.join(",") };
+        let cells = [s("ecosystem"), s("name"), s("version"), s("licence"), n("added_in"), changed, n("removed_in")];
+        let rows = table.lines().filter(|l| l.split_whitespace().eq(cells.iter().map(String::as_str))).count();
+        let same = want.iter().filter(|o| o["name"] == w["name"] && o["version"] == w["version"]).count();
+        assert_eq!(rows, same, "{cells:?} in\n{table}");
+    }
+    assert!(table.starts_with(&format!("image 0: {} present, 2 removed\n", want.len() - 2)), "{table}");
+    assert!(table.contains("warning: This image has an rpm database (var/lib/rpm/rpmdb.sqlite)"), "{table}");
+}
