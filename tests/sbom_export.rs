@@ -267,3 +267,85 @@ fn apk_packages_and_purls_as_the_installed_database_says() {
     assert_eq!(names, arr(&db["packages"]).iter().map(|p| p["name"].as_str().unwrap()).collect());
     assert_eq!(doc["creationInfo"]["created"], "2020-03-23T21:19:34Z", "the image's creation time, to the second");
 }
+
+/// The ecosystems whose packages Tarsier reads so far, of those the SBOM fixture holds.
+const READ_ECOSYSTEMS: [&str; 2] = ["pypi", "npm"];
+
+/// What the truth says of one package, as the export should carry it: purl (packageurl-python's),
+/// added, changed and removed layers, licence, evidence.
+type Facts = (String, u64, Vec<u64>, Option<u64>, Option<String>, String);
+
+/// The truth's packages of [`READ_ECOSYSTEMS`], with purls made by packageurl-python.
+fn truth_facts(t: &Value) -> Vec<(Facts, &Value)> {
+    let packages: Vec<&Value> = arr(&t["packages"]).iter().filter(|p| READ_ECOSYSTEMS.contains(&p["ecosystem"].as_str().unwrap())).collect();
+    let specs: Vec<Value> = packages
+        .iter()
+        .map(|p| {
+            let name = p["name"].as_str().unwrap();
+            let (namespace, name) = name.rsplit_once('/').map_or((None, name), |(ns, n)| (Some(ns), n));
+            json!({"type": p["ecosystem"], "namespace": namespace, "name": name, "version": p["version"]})
+        })
+        .collect();
+    purls(&specs)
+        .into_iter()
+        .zip(packages)
+        .map(|(purl, p)| {
+            let changed = arr(&p["changed_in"]).iter().map(|c| c["layer"].as_u64().unwrap()).collect();
+            let facts = (purl, p["added_in"].as_u64().unwrap(), changed, p["removed_in"].as_u64(), p["licence"].as_str().map(str::to_owned), format!("/{}", p["evidence"].as_str().unwrap()));
+            (facts, p)
+        })
+        .collect()
+}
+
+/// The same facts as the CycloneDX export carries them.
+fn export_facts(bom: &Value) -> BTreeSet<Facts> {
+    of_type(bom, "library")
+        .into_iter()
+        .filter(|c| READ_ECOSYSTEMS.contains(&prop(c, "tarsier:package:source")[0]))
+        .map(|c| {
+            let num = |name: &str| prop(c, name).into_iter().map(|v| v.parse::<u64>().unwrap()).collect::<Vec<_>>();
+            let licence = c["licenses"].as_array().map(|l| {
+                let l = &l[0];
+                l["expression"].as_str().or(l["license"]["id"].as_str()).or(l["license"]["name"].as_str()).unwrap().to_owned()
+            });
+            let evidence = c["evidence"]["occurrences"][0]["location"].as_str().unwrap().to_owned();
+            (c["purl"].as_str().unwrap().to_owned(), num("tarsier:layer:added")[0], num("tarsier:layer:changed"), num("tarsier:layer:removed").first().copied(), licence, evidence)
+        })
+        .collect()
+}
+
+#[test]
+fn sbom_image_python_and_npm_packages_scopes_and_from_layer_as_its_truth_says() {
+    let dir = sbom_image();
+    let t = truth(dir);
+    let archive = dir.join("sbom.docker.tar");
+    let facts = truth_facts(&t);
+    assert!(facts.iter().any(|(f, _)| f.3.is_some()) && facts.iter().any(|(f, _)| !f.2.is_empty()), "the fixture removes and changes packages");
+    // The selection rule: a layer from N up added it or changed it (wrote the version listed).
+    let want = |all: bool, from: u64| -> BTreeSet<Facts> {
+        facts
+            .iter()
+            .map(|(f, _)| f)
+            .filter(|f| all || f.3.is_none())
+            .filter(|f| f.1 >= from || f.2.iter().any(|&l| l >= from))
+            .cloned()
+            .collect()
+    };
+    for (scope, all) in [("merged", false), ("all", true)] {
+        for from in [0u64, 3, 7, 8] {
+            let n = from.to_string();
+            let extra: Vec<&str> = if from == 0 { vec!["--scope", scope] } else { vec!["--scope", scope, "--from-layer", &n] };
+            let bom = export(&archive, "cyclonedx", &extra);
+            check_dependencies(&bom);
+            assert_eq!(export_facts(&bom), want(all, from), "--scope {scope} --from-layer {from}");
+            let doc = export(&archive, "spdx", &extra);
+            let spdx_purls: BTreeSet<String> = arr(&doc["packages"])
+                .iter()
+                .filter_map(|p| p["externalRefs"][0]["referenceLocator"].as_str().filter(|l| READ_ECOSYSTEMS.iter().any(|e| l.starts_with(&format!("pkg:{e}/")))).map(str::to_owned))
+                .collect();
+            assert_eq!(spdx_purls, want(all, from).into_iter().map(|f| f.0).collect(), "spdx --scope {scope} --from-layer {from}");
+        }
+    }
+    assert!(want(false, 3).len() < want(true, 3).len(), "--from-layer 3 tells the scopes apart");
+    assert!(!want(false, 8).is_empty() && want(false, 8).len() < want(false, 3).len(), "--from-layer 8 keeps the upgraded six only");
+}

@@ -63,6 +63,7 @@ mod options;
 mod os_release;
 mod packages;
 mod parallel;
+mod pkg_files;
 mod plan;
 mod progress;
 mod query;

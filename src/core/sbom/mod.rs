@@ -182,6 +182,7 @@ pub fn select<'a>(report: &'a Report, image: usize, request: &'a Request) -> Res
     let os = img.os_release.as_ref();
     let mut packages: Vec<PackageView<'a>> = present(img)
         .chain(removed(img).filter(|_| request.scope == Scope::All))
+        // A layer from `from` up wrote the version listed (the layer the package hangs under).
         .filter(|(p, _)| p.installed_in >= from || p.changed_in.iter().any(|&l| l >= from))
         .map(|(package, removed_in)| package_view(package, removed_in, os))
         .collect();
@@ -208,9 +209,9 @@ fn present(img: &ImageReport) -> impl Iterator<Item = (&Package, Option<usize>)>
     img.packages.iter().map(|p| (p, None))
 }
 
-/// The packages a layer removed, each with that layer. (The report of this model has none yet.)
+/// The packages a layer removed, each with that layer.
 fn removed(img: &ImageReport) -> impl Iterator<Item = (&Package, Option<usize>)> {
-    img.packages.iter().take(0).map(|p| (p, None))
+    img.removed_packages.iter().map(|p| (p, p.removed_in))
 }
 
 fn package_view<'a>(package: &'a Package, removed_in: Option<usize>, os: Option<&OsRelease>) -> PackageView<'a> {
@@ -225,8 +226,8 @@ fn package_view<'a>(package: &'a Package, removed_in: Option<usize>, os: Option<
         purl: purl::package_purl(&facts, os).map(|p| p.to_string()),
         layer: package.changed_in.iter().copied().max().unwrap_or(package.installed_in).max(package.installed_in),
         removed_in,
-        licence: None,
-        evidence: None,
+        licence: package.licence.as_deref().filter(|l| !l.trim().is_empty()),
+        evidence: package.evidence.as_deref().filter(|e| !e.is_empty()),
     }
 }
 

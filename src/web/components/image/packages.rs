@@ -1,6 +1,5 @@
 //! Packages from the apk and dpkg databases, with the layer that installed or changed each.
 
-use crate::core::image::PackageSource;
 use crate::web::state::Loaded;
 use yew::prelude::*;
 
@@ -27,7 +26,7 @@ pub fn packages(props: &Props) -> Html {
                     <tr key={format!("{}-{:?}", p.name, p.source)}>
                         <td><code>{ p.name.clone() }</code></td>
                         <td><code>{ p.version.clone() }</code></td>
-                        <td>{ match p.source { PackageSource::Dpkg => "dpkg", PackageSource::Apk => "apk" } }</td>
+                        <td>{ p.source.as_str() }</td>
                         <td>{ format!("layer {}", p.installed_in) }</td>
                         <td>{ p.changed_in.iter().map(|l| format!("layer {l}")).collect::<Vec<_>>().join(", ") }</td>
                     </tr>
