@@ -6,7 +6,7 @@
 //! the packages whose listed version it wrote.
 
 use super::licence::{classify, Licence};
-use super::{LayerView, PackageView, View};
+use super::select::{LayerView, PackageView, View};
 use serde_json::{json, Map, Value};
 
 const IMAGE_REF: &str = "image";

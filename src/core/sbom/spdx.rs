@@ -9,7 +9,7 @@
 //! request (no network, nothing random).
 
 use super::licence::{classify, licence_ref, Licence};
-use super::{LayerView, PackageView, View};
+use super::select::{LayerView, PackageView, View};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
