@@ -262,7 +262,23 @@ fn apk_packages_and_purls_as_the_installed_database_says() {
         check_dependencies(&bom);
         assert_eq!(cdx_packages(&bom), want, "--scope {scope}");
     }
+    // Each licence as `L:` states it: an SPDX id (`GPL-2.0-only`) or, when it is none, its text
+    // as a licence name (`GPL2`), and in SPDX a `LicenseRef-` whose extracted text is `L:`.
+    let bom = export(&archive, "cyclonedx", &[]);
+    let licences: BTreeMap<&str, &str> = of_type(&bom, "library")
+        .into_iter()
+        .map(|c| {
+            let l = &c["licenses"][0];
+            (c["name"].as_str().unwrap(), l["license"]["id"].as_str().or(l["license"]["name"].as_str()).or(l["expression"].as_str()).unwrap())
+        })
+        .collect();
+    let stated: BTreeMap<&str, &str> = arr(&db["packages"]).iter().map(|p| (p["name"].as_str().unwrap(), p["licence"].as_str().unwrap())).collect();
+    assert_eq!(licences, stated);
+    assert!(of_type(&bom, "library").iter().any(|c| c["licenses"][0]["license"]["name"].is_string()), "some `L:` is no SPDX id");
     let doc = export(&archive, "spdx", &[]);
+    let extracted: BTreeSet<&str> = arr(&doc["hasExtractedLicensingInfos"]).iter().map(|e| e["extractedText"].as_str().unwrap()).collect();
+    let named: BTreeSet<&str> = of_type(&bom, "library").iter().filter_map(|c| c["licenses"][0]["license"]["name"].as_str()).collect();
+    assert_eq!(extracted, named);
     let names: BTreeSet<&str> = arr(&doc["packages"]).iter().filter(|p| p["primaryPackagePurpose"] == "LIBRARY").map(|p| p["name"].as_str().unwrap()).collect();
     assert_eq!(names, arr(&db["packages"]).iter().map(|p| p["name"].as_str().unwrap()).collect());
     assert_eq!(doc["creationInfo"]["created"], "2020-03-23T21:19:34Z", "the image's creation time, to the second");

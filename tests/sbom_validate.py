@@ -82,7 +82,7 @@ def apk(path):
                         for stanza in t.extractfile(m).read().decode().split("\n\n"):
                             fields = dict(line.split(":", 1) for line in stanza.splitlines() if ":" in line)
                             if "P" in fields:
-                                packages.append({"name": fields["P"], "version": fields.get("V"), "arch": fields.get("A")})
+                                packages.append({"name": fields["P"], "version": fields.get("V"), "arch": fields.get("A"), "licence": fields.get("L")})
                     if name == "etc/os-release" and m.isfile():
                         for line in t.extractfile(m).read().decode().splitlines():
                             if "=" in line:
