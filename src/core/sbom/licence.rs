@@ -127,11 +127,24 @@ impl Parser<'_> {
     }
 }
 
+/// Longest licence text kept whole in a `LicenseRef-` id (a Python `License:` field may hold a
+/// whole licence; longer ones keep their start and a hash of the whole).
+const MAX_REF_TEXT: usize = 48;
+
 /// `LicenseRef-` and the text with every character but letters, digits, `.` and `-` as `-`
 /// (SPDX's idstring), for text that is no SPDX expression.
 pub fn licence_ref(text: &str) -> String {
-    let id: String = text.trim().chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '-' }).collect();
-    format!("LicenseRef-{}", if id.is_empty() { "empty" } else { &id })
+    let text = text.trim();
+    let id: String = text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '-' }).collect();
+    if id.is_empty() {
+        return "LicenseRef-empty".into();
+    }
+    if id.chars().count() <= MAX_REF_TEXT {
+        return format!("LicenseRef-{id}");
+    }
+    let start: String = id.chars().take(32).collect();
+    let hash = crate::core::sha::sha256_hex(text.as_bytes());
+    format!("LicenseRef-{start}-{}", hash.trim_start_matches("sha256:").get(..12).unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -161,5 +174,9 @@ mod tests {
         assert!(SPDX_IDS.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(known("0bsd"), Some("0BSD"));
         assert_eq!(licence_ref("GPL-2+ / BSD_3"), "LicenseRef-GPL-2----BSD-3");
+        let whole = "Permission is hereby granted, free of charge, to any person obtaining a copy";
+        let r = licence_ref(whole);
+        assert!(r.starts_with("LicenseRef-Permission-is-hereby-granted--fr-") && r.len() == "LicenseRef-".len() + 32 + 1 + 12, "{r}");
+        assert_ne!(r, licence_ref(&format!("{whole}.")), "two long texts, two ids");
     }
 }
