@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { serve, launch, open, foreign, FIXTURES, ROOT, dropFile } from './harness.mjs';
+import { serve, launch, open, foreign, FIXTURES, ROOT, dropFile, scriptFixture } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -68,4 +68,23 @@ test('Download SBOM: CycloneDX of the final image and SPDX from layer 1 up, both
   assert.deepEqual(doc.packages.filter((p) => p.primaryPackagePurpose === 'LIBRARY').map((p) => p.name).sort(), want.top);
   assert.equal(doc.packages.filter((p) => p.primaryPackagePurpose === 'ARCHIVE').length, 1, 'only the second layer');
   assert.deepEqual(foreign(requests, server.origin), [], 'no request leaves the page');
+});
+
+test('Download SBOM of every layer: the SBOM fixture\'s removed packages are in it, each with the layer that removed it, as its truth says', async () => {
+  const { archive, truth } = scriptFixture('sbom_image', 'sbom.docker.tar');
+  const removed = truth.packages.filter((p) => p.removed_in !== null && ['pypi', 'npm'].includes(p.ecosystem))
+    .map((p) => `${p.name} ${p.removed_in}`).sort();
+  assert.ok(removed.length >= 2, 'the fixture removes packages');
+  const { page } = await open(browser, server.url);
+  await page.getByRole('button', { name: 'Container image' }).click();
+  await dropFile(page, archive);
+  await page.locator('.image-card').waitFor();
+  await page.getByRole('tab', { name: 'Packages' }).click();
+  await page.getByLabel('Which packages', { exact: true }).selectOption('all');
+  const path = await downloadSbom(page, 'sbom.docker.tar.cdx.json');
+  validate('cyclonedx', path);
+  const bom = JSON.parse(readFileSync(path, 'utf8'));
+  const got = bom.components.filter((c) => c.type === 'library')
+    .flatMap((c) => c.properties.filter((p) => p.name === 'tarsier:layer:removed').map((p) => `${c.name} ${p.value}`)).sort();
+  assert.deepEqual(got, removed);
 });

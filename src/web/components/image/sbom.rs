@@ -52,7 +52,7 @@ pub fn sbom_download(props: &Props) -> Html {
                 <option value="cyclonedx" selected={c.format == Format::CycloneDx}>{"CycloneDX 1.6 (JSON)"}</option>
                 <option value="spdx" selected={c.format == Format::Spdx}>{"SPDX 2.3 (JSON)"}</option>
             </select>
-            <label for="sbom-scope">{"Packages"}</label>
+            <label for="sbom-scope">{"Which packages"}</label>
             <select id="sbom-scope" onchange={on_scope}>
                 <option value="merged" selected={c.scope == Scope::Merged}>{"in the final image"}</option>
                 <option value="all" selected={c.scope == Scope::All}>{"of every layer (removed ones too)"}</option>
