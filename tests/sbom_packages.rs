@@ -1,6 +1,7 @@
 //! The packages of issue 15's SBOM fixture (`scripts/fixtures/sbom_image.sh`) as Tarsier reads
 //! them, against what real tools read in the same layers (its `truth.json`: Python's
-//! `importlib.metadata`, `json.load` of every `package.json`, `rpm -qa`), and apk licences
+//! `importlib.metadata`, `json.load` of every `package.json`, `unzip -p` of every jar's
+//! `pom.properties`, `rpm -qa`), and apk licences
 //! against the apk database as Python's `tarfile` extracts it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -31,7 +32,8 @@ fn from_truth(p: &Value) -> Facts {
         s("version").unwrap(),
         s("licence"),
         s("evidence").unwrap(),
-        s("location"),
+        // Java: the archive is where it sits.
+        s("location").or_else(|| (p["ecosystem"] == "maven").then(|| s("evidence")).flatten()),
         p["added_in"].as_u64().unwrap(),
         p["changed_in"].as_array().unwrap().iter().map(|c| c["layer"].as_u64().unwrap()).collect(),
         p["removed_in"].as_u64(),
@@ -52,8 +54,11 @@ fn from_report(p: &Package) -> Facts {
     )
 }
 
+/// The ecosystems Tarsier reads (truth.json's names).
+const READ: [&str; 3] = ["pypi", "npm", "maven"];
+
 #[test]
-fn python_and_npm_packages_match_what_real_readers_see() {
+fn python_npm_and_java_packages_match_what_real_readers_see() {
     let out = common::build_fixture("sbom_image");
     let truth: Value = serde_json::from_str(&std::fs::read_to_string(out.join("truth.json")).unwrap()).unwrap();
     let a = open_analysis(&out.join("sbom.docker.tar"));
@@ -63,7 +68,7 @@ fn python_and_npm_packages_match_what_real_readers_see() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|p| p["ecosystem"] == "pypi" || p["ecosystem"] == "npm")
+        .filter(|p| READ.contains(&p["ecosystem"].as_str().unwrap_or_default()))
         .map(from_truth)
         .map(|f| (key(&f), f))
         .collect();
@@ -71,11 +76,11 @@ fn python_and_npm_packages_match_what_real_readers_see() {
         .packages
         .iter()
         .chain(&img.removed_packages)
-        .filter(|p| matches!(p.source, PackageSource::Python | PackageSource::Npm))
+        .filter(|p| matches!(p.source, PackageSource::Python | PackageSource::Npm | PackageSource::Maven))
         .map(from_report)
         .map(|f| (key(&f), f))
         .collect();
-    assert_eq!(want.len(), 9, "the fixture's Python and npm packages");
+    assert_eq!(want.len(), 10, "the fixture's Python, npm and Java packages");
     for (k, w) in &want {
         assert_eq!(got.get(k), Some(w), "{k:?}");
     }
@@ -91,7 +96,7 @@ fn python_and_npm_packages_match_what_real_readers_see() {
         .collect();
     assert_eq!(removed, [("idna", 7), ("inherits", 7)]);
     let counts = &truth["present_counts"];
-    for source in [PackageSource::Python, PackageSource::Npm] {
+    for source in [PackageSource::Python, PackageSource::Npm, PackageSource::Maven] {
         let n = img.packages.iter().filter(|p| p.source == source).count() as u64;
         assert_eq!(Some(n), counts[source.as_str()].as_u64(), "{source:?}");
     }
@@ -177,7 +182,7 @@ fn tarsier_packages_lists_what_real_readers_see() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|p| p["ecosystem"] == "pypi" || p["ecosystem"] == "npm")
+        .filter(|p| READ.contains(&p["ecosystem"].as_str().unwrap_or_default()))
         .collect();
     // --json: every Python and npm package with the truth's facts.
     let json: Value = serde_json::from_str(&tarsier(&["packages".as_ref(), archive.as_os_str(), "--json".as_ref()])).unwrap();
@@ -186,7 +191,7 @@ fn tarsier_packages_lists_what_real_readers_see() {
     for w in &want {
         let hit = listed
             .iter()
-            .find(|p| p["source"] == w["ecosystem"] && p["name"] == w["name"] && p["location"] == w["location"])
+            .find(|p| p["source"] == w["ecosystem"] && p["name"] == w["name"] && p["evidence"] == w["evidence"])
             .unwrap_or_else(|| panic!("{w} not listed"));
         assert_eq!((&hit["version"], &hit["licence"], &hit["evidence"]), (&w["version"], &w["licence"], &w["evidence"]), "{w}");
         assert_eq!((&hit["installed_in"], &hit["removed_in"]), (&w["added_in"], &w["removed_in"]), "{w}");
