@@ -212,3 +212,41 @@ fn tarsier_packages_lists_what_real_readers_see() {
     assert!(table.starts_with(&format!("image 0: {} present, 2 removed\n", want.len() - 2)), "{table}");
     assert!(table.contains("warning: This image has an rpm database (var/lib/rpm/rpmdb.sqlite)"), "{table}");
 }
+
+/// Analyses a docker-archive made in memory.
+fn analyse_bytes(bytes: Vec<u8>) -> Analysis {
+    let len = bytes.len() as u64;
+    analyze(std::io::Cursor::new(bytes), len, &Options::named("made.tar"), &mut |_| Flow::Continue).unwrap()
+}
+
+#[test]
+fn hostile_metadata_is_read_as_far_as_it_goes_and_never_panics() {
+    let big = format!(r#"{{"name":"big","version":"1.0.0","description":"{}"}}"#, "x".repeat(300 * 1024));
+    let mut not_utf8 = b"Metadata-Version: 2.1\nName: caf\xe9\nLicense: MIT\n\n".to_vec();
+    not_utf8.extend(std::iter::repeat_n(0xffu8, 200 * 1024));
+    let l0 = common::simple_layer(&[
+        (b"app/node_modules/big/package.json", big.as_bytes()),
+        (b"app/node_modules/broken/package.json", b"{\"name\": \"broken\", "),
+        (b"app/node_modules/ok/package.json", br#"{"name":"ok","version":"2.0.0","license":{"type":"BSD-3-Clause"}}"#),
+        (b"usr/lib/python3/site-packages/cafe-1.dist-info/METADATA", &not_utf8),
+        (b"usr/share/java/garbage.jar", b"PK\x05\x06 this is not a zip archive"),
+    ]);
+    let l1 = common::simple_layer(&[(b"app/.wh.node_modules", b"")]);
+    let a = analyse_bytes(common::image_with(&[l0, l1], &["l0.tar", "l1.tar"]));
+    let img = &a.report.images[0];
+    // The Python package: its name lossily, no Version, the licence, the huge description cut.
+    let py: Vec<(&str, &str, Option<&str>)> =
+        img.packages.iter().map(|p| (p.name.as_str(), p.version.as_str(), p.licence.as_deref())).collect();
+    assert_eq!(py, [("caf\u{fffd}", "", Some("MIT"))]);
+    // npm: `ok` read, `broken` not a package, `big` past the 256 KiB cap named in one warning;
+    // all of them gone with the directory a later layer whited out.
+    let removed: Vec<(&str, &str, Option<&str>, Option<usize>)> = img
+        .removed_packages
+        .iter()
+        .map(|p| (p.name.as_str(), p.version.as_str(), p.licence.as_deref(), p.removed_in))
+        .collect();
+    assert_eq!(removed, [("ok", "2.0.0", Some("BSD-3-Clause"), Some(1))]);
+    let w: Vec<&str> = a.report.warnings.iter().filter(|w| w.code == "package_metadata_unread").map(|w| w.message.as_str()).collect();
+    assert_eq!(w.len(), 1, "{:?}", a.report.warnings);
+    assert!(w[0].starts_with("1 package metadata file in layer position 0") && w[0].contains("`app/node_modules/big/package.json`"), "{}", w[0]);
+}
