@@ -250,3 +250,23 @@ fn hostile_metadata_is_read_as_far_as_it_goes_and_never_panics() {
     assert_eq!(w.len(), 1, "{:?}", a.report.warnings);
     assert!(w[0].starts_with("1 package metadata file in layer position 0") && w[0].contains("`app/node_modules/big/package.json`"), "{}", w[0]);
 }
+
+#[test]
+fn dpkg_licences_come_from_machine_readable_copyright_files() {
+    let status = "Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13.dfsg-1\nArchitecture: amd64\n\nPackage: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b2\n";
+    // zlib1g's file as Debian ships it (head), and a copyright file in the old free-form style.
+    let zlib = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: zlib\nSource: http://zlib.net/\n\nFiles: *\nCopyright: 1995-2022 Jean-loup Gailly and Mark Adler\nLicense: Zlib\n\nFiles: debian/*\nCopyright: Mark Brown\nLicense: Zlib\n";
+    let bash = "This is Debian GNU/Linux's prepackaged version of the FSF's GNU Bash.\n\nCopyright (C) 1987-2022 Free Software Foundation, Inc.\n";
+    let l0 = common::simple_layer(&[
+        (b"var/lib/dpkg/status", status.as_bytes()),
+        (b"usr/share/doc/zlib1g/copyright", zlib.as_bytes()),
+        (b"usr/share/doc/bash/copyright", bash.as_bytes()),
+    ]);
+    let a = analyse_bytes(common::image_with(&[l0], &["l0.tar"]));
+    let got: Vec<(&str, Option<&str>, Option<&str>)> = a.report.images[0]
+        .packages
+        .iter()
+        .map(|p| (p.name.as_str(), p.licence.as_deref(), p.evidence.as_deref()))
+        .collect();
+    assert_eq!(got, [("bash", None, Some("var/lib/dpkg/status")), ("zlib1g", Some("Zlib"), Some("var/lib/dpkg/status"))]);
+}
