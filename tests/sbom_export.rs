@@ -285,7 +285,7 @@ fn apk_packages_and_purls_as_the_installed_database_says() {
 }
 
 /// The ecosystems whose packages Tarsier reads so far, of those the SBOM fixture holds.
-const READ_ECOSYSTEMS: [&str; 2] = ["pypi", "npm"];
+const READ_ECOSYSTEMS: [&str; 3] = ["pypi", "npm", "maven"];
 
 /// What the truth says of one package, as the export should carry it: purl (packageurl-python's),
 /// added, changed and removed layers, licence, evidence.
@@ -298,7 +298,9 @@ fn truth_facts(t: &Value) -> Vec<(Facts, &Value)> {
         .iter()
         .map(|p| {
             let name = p["name"].as_str().unwrap();
-            let (namespace, name) = name.rsplit_once('/').map_or((None, name), |(ns, n)| (Some(ns), n));
+            // npm's `@scope/name`, Maven's `groupId:artifactId`.
+            let separator = if p["ecosystem"] == "maven" { ':' } else { '/' };
+            let (namespace, name) = name.rsplit_once(separator).map_or((None, name), |(ns, n)| (Some(ns), n));
             json!({"type": p["ecosystem"], "namespace": namespace, "name": name, "version": p["version"]})
         })
         .collect();
@@ -331,7 +333,7 @@ fn export_facts(bom: &Value) -> BTreeSet<Facts> {
 }
 
 #[test]
-fn sbom_image_python_and_npm_packages_scopes_and_from_layer_as_its_truth_says() {
+fn sbom_image_python_npm_and_maven_packages_scopes_and_from_layer_as_its_truth_says() {
     let dir = sbom_image();
     let t = truth(dir);
     let archive = dir.join("sbom.docker.tar");
@@ -363,5 +365,6 @@ fn sbom_image_python_and_npm_packages_scopes_and_from_layer_as_its_truth_says() 
         }
     }
     assert!(want(false, 3).len() < want(true, 3).len(), "--from-layer 3 tells the scopes apart");
+    assert!(want(false, 0).iter().any(|f| f.0.starts_with("pkg:maven/")), "the jar's coordinates");
     assert!(!want(false, 8).is_empty() && want(false, 8).len() < want(false, 3).len(), "--from-layer 8 keeps the upgraded six only");
 }

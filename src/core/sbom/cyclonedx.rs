@@ -139,7 +139,16 @@ fn package_component(view: &View<'_>, i: usize, p: &PackageView<'_>) -> Value {
     let mut c = Map::new();
     c.insert("type".into(), json!("library"));
     c.insert("bom-ref".into(), json!(package_ref(i)));
-    c.insert("name".into(), json!(pkg.name));
+    match pkg.name.split_once(':').filter(|_| pkg.source.as_str() == "maven") {
+        // Maven coordinates: CycloneDX's group and name.
+        Some((group, artifact)) => {
+            c.insert("group".into(), json!(group));
+            c.insert("name".into(), json!(artifact));
+        }
+        None => {
+            c.insert("name".into(), json!(pkg.name));
+        }
+    }
     if !pkg.version.is_empty() {
         c.insert("version".into(), json!(pkg.version));
     }

@@ -61,7 +61,7 @@ pub fn packages(props: &Props) -> Html {
     let notes = props.loaded.report.warnings.iter().filter(|w| w.code == "rpm_db_not_read" || w.code.starts_with("package_"));
     let notes = html! { <>{ for notes.map(|w| html! { <p class="warn package-warning">{ format!("Warning: {}", w.message) }</p> }) }</> };
     if img.packages.is_empty() && img.removed_packages.is_empty() {
-        return html! { <>{ sbom }{ notes }<p>{"No package database (lib/apk/db/installed, var/lib/dpkg/status) and no Python or npm package metadata in this image."}</p></> };
+        return html! { <>{ sbom }{ notes }<p>{"No package database (lib/apk/db/installed, var/lib/dpkg/status) and no Python, npm or Java package metadata in this image."}</p></> };
     }
     let q = query.trim().to_lowercase();
     let all: Vec<&Package> = img.packages.iter().chain(&img.removed_packages).collect();
