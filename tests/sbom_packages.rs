@@ -270,3 +270,32 @@ fn dpkg_licences_come_from_machine_readable_copyright_files() {
         .collect();
     assert_eq!(got, [("bash", None, Some("var/lib/dpkg/status")), ("zlib1g", Some("Zlib"), Some("var/lib/dpkg/status"))]);
 }
+
+#[test]
+fn two_copies_of_one_npm_package_are_compared_each_where_it_sits() {
+    use std::io::Cursor;
+    use tarsier::core::compare::compare;
+    let image = |nested: &str| {
+        let top = br#"{"name":"ms","version":"2.1.3"}"#.to_vec();
+        let nested = format!(r#"{{"name":"ms","version":"{nested}"}}"#).into_bytes();
+        common::image_with(
+            &[common::simple_layer(&[
+                (b"app/node_modules/ms/package.json", &top),
+                (b"app/node_modules/debug/node_modules/ms/package.json", &nested),
+            ])],
+            &["l0.tar"],
+        )
+    };
+    let (ba, bb) = (image("2.0.0"), image("2.0.1"));
+    let (a, b) = (analyse_bytes(ba.clone()), analyse_bytes(bb.clone()));
+    assert_eq!(a.report.images[0].packages.len(), 2);
+    let c = compare(&a, &mut Cursor::new(ba), 0, &b, &mut Cursor::new(bb), 0).unwrap();
+    let changed: Vec<String> = c
+        .packages
+        .changed
+        .iter()
+        .map(|p| format!("{} at {:?}: {:?} -> {:?}", p.name, p.location, p.version_a, p.version_b))
+        .collect();
+    assert_eq!(changed, [r#"ms at Some("app/node_modules/debug/node_modules/ms"): Some("2.0.0") -> Some("2.0.1")"#]);
+    assert!(c.packages.added.is_empty() && c.packages.removed.is_empty());
+}
