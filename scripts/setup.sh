@@ -14,6 +14,9 @@ cd "$root"
 
 TRUNK_VERSION=0.21.14
 CARGO_AUDITABLE_VERSION=0.7.7
+# The SBOM validators of tests/sbom_export.rs (PyPI), in a venv of their own: target/venv-sbom.
+CYCLONEDX_LIB_VERSION=11.12.0
+SPDX_TOOLS_VERSION=0.8.5
 want_browser=0
 for arg in "$@"; do
   case "$arg" in
@@ -109,6 +112,18 @@ if [ "$want_browser" -eq 1 ]; then
     say "installing from Debian for the fixture scripts: ${fmissing[*]}"
     mapfile -t fmissing < <(printf '%s\n' "${fmissing[@]}" | sort -u)
     apt_install "${fmissing[@]}"
+  fi
+  # 7. The SBOM exports' validators (tests/sbom_export.rs): the official CycloneDX 1.6 schema as
+  #    cyclonedx-python-lib bundles it, and spdx-tools' SPDX 2.3 validation.
+  venv=target/venv-sbom
+  want="cyclonedx-python-lib==$CYCLONEDX_LIB_VERSION spdx-tools==$SPDX_TOOLS_VERSION"
+  if [ "$(cat "$venv/.installed" 2>/dev/null)" != "$want" ]; then
+    say "installing the SBOM validators into $venv: $want"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check \
+      "cyclonedx-python-lib[json-validation]==$CYCLONEDX_LIB_VERSION" "spdx-tools==$SPDX_TOOLS_VERSION"
+    echo "$want" >"$venv/.installed"
   fi
   if ! cargo auditable --version >/dev/null 2>&1; then
     say "installing cargo-auditable $CARGO_AUDITABLE_VERSION (for scripts/fixtures/sbom_image.sh)"

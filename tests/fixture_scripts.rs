@@ -12,34 +12,10 @@
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-/// Runs `scripts/fixtures/NAME.sh target/tmp/fixtures/NAME`; the output directory.
-fn build(name: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("fixtures")
-        .join(name);
-    let script = root.join("scripts/fixtures").join(format!("{name}.sh"));
-    let run = Command::new("bash")
-        .arg(&script)
-        .arg(&out)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run bash {} ({e})", script.display()));
-    assert!(
-        run.status.success(),
-        "{} failed:\n{}{}",
-        script.display(),
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
-    );
-    assert!(
-        out.join(".fixture-stamp").is_file(),
-        "{name}: no stamp after a successful run"
-    );
-    out
-}
+mod common;
+use common::build_fixture as build;
 
 fn truth(out: &Path) -> Value {
     let text = std::fs::read_to_string(out.join("truth.json"))

@@ -309,6 +309,12 @@ fn check_image(r: &Report, ii: usize, img: &ImageReport, tree: &[MergedEntry]) -
             "image {ii}: package {p:?} with {positions} layers"
         );
     }
+    for p in &img.removed_packages {
+        ensure!(
+            p.removed_in.is_some_and(|r| r > p.installed_in && r < positions),
+            "image {ii}: removed package {p:?} with {positions} layers"
+        );
+    }
     Ok(())
 }
 

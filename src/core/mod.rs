@@ -19,5 +19,6 @@ pub mod build;
 pub mod compare;
 pub mod scan;
 pub mod sha;
+pub mod sbom;
 #[doc(hidden)]
 pub mod fuzz;

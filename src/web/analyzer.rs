@@ -209,6 +209,12 @@ impl Analyzer {
         self.ask(Asked::Download, |id| Request::Download { id, image, path });
     }
 
+    /// Prepares a download of the selected image's SBOM.
+    pub fn download_sbom(&self, format: crate::core::sbom::Format, scope: crate::core::sbom::Scope, from_layer: Option<usize>) {
+        let image = self.image_index();
+        self.ask(Asked::Sbom, |id| Request::DownloadSbom { id, image, format, scope, from_layer });
+    }
+
     /// Scans the contents of the selected image (secrets, keys, accounts, setuid triage, the
     /// history lint) in a worker of its own; a scan already running is cancelled.
     pub fn scan_contents(&self, options: crate::core::scan::ScanOptions) {

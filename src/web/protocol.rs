@@ -63,6 +63,8 @@ pub enum Request {
     /// A file's whole content (or the full JSON report when `path` is `None`) as a `blob:` URL
     /// for a download link.
     Download { id: RequestId, image: usize, path: Option<FileAt> },
+    /// Image `image`'s SBOM (`crate::core::sbom`) as a `blob:` URL for a download link.
+    DownloadSbom { id: RequestId, image: usize, format: crate::core::sbom::Format, scope: crate::core::sbom::Scope, from_layer: Option<usize> },
     /// Process ↔ image: image `image`'s setuid/setgid and file-capability binaries and its
     /// config's `User` against a pasted `/proc/<pid>/status` dump.
     CrossCheck { id: RequestId, image: usize, status: String },

@@ -215,6 +215,8 @@ pub struct Loaded {
     pub verify: Remote<Shared<Vec<DigestCheck>>>,
     pub verify_progress: Option<Rc<ProgressShown>>,
     pub download: Remote<DownloadLink>,
+    /// The SBOM prepared on the Packages view.
+    pub sbom: Remote<DownloadLink>,
     /// Process ↔ image checks of the selected image against the status dump pasted (its text).
     pub cross: Option<(String, Remote<Shared<Vec<CrossCheck>>>)>,
     /// The content scan of the selected image.
@@ -460,6 +462,7 @@ impl Reducible for AppState {
                         loaded.verify_progress = None;
                     }
                     Asked::Download => loaded.download = Remote::Waiting(id),
+                    Asked::Sbom => loaded.sbom = Remote::Waiting(id),
                     Asked::Cross { status } => loaded.cross = Some((status, Remote::Waiting(id))),
                 }
             }
@@ -704,6 +707,7 @@ pub enum Asked {
     Search { pattern: String },
     Verify,
     Download,
+    Sbom,
     Cross { status: String },
 }
 
@@ -746,6 +750,7 @@ impl Loaded {
             verify: Remote::NotAsked,
             verify_progress: None,
             download: Remote::NotAsked,
+            sbom: Remote::NotAsked,
             cross: None,
             scan: ScanShown::default(),
         }
@@ -768,7 +773,10 @@ impl Loaded {
                 _ => false,
             },
             Response::Verified { id, result } => settle(&mut self.verify, id, result.map(Shared::new)),
-            Response::Downloadable { id, result } => settle(&mut self.download, id, result),
+            Response::Downloadable { id, result } => match &self.sbom {
+                Remote::Waiting(w) if *w == id => settle(&mut self.sbom, id, result),
+                _ => settle(&mut self.download, id, result),
+            },
             Response::CrossChecked { id, result } => match self.cross.as_mut() {
                 Some((_, slot)) => settle(slot, id, result.map(Shared::new)),
                 None => false,

@@ -94,6 +94,11 @@ fn handle(scope: &DedicatedWorkerGlobalScope, request: Request, file: Option<web
             let result = with_session(|s| download(s, image, path.as_ref()));
             Response::Downloadable { id, result }
         }
+        Request::DownloadSbom { id, image, format, scope, from_layer } => {
+            let request = crate::core::sbom::Request { format, scope, from_layer, tool_version: env!("CARGO_PKG_VERSION").to_owned() };
+            let result = with_session(|s| sbom_download(s, image, &request));
+            Response::Downloadable { id, result }
+        }
         Request::AppArmorProfile { id, text } => {
             Response::AppArmorProfile { id, result: crate::core::apparmor_profile::parse(&text).map_err(|e| e.to_string()) }
         }
@@ -484,8 +489,20 @@ fn download(s: &Session, image: usize, path: Option<&FileAt>) -> Result<Download
             (out, if name.is_empty() { "file".to_owned() } else { name }, "application/octet-stream")
         }
     };
+    blob_link(&bytes, file_name, mime)
+}
+
+/// Image `image`'s SBOM, named after the archive (`alpine.tar.cdx.json`).
+fn sbom_download(s: &Session, image: usize, request: &crate::core::sbom::Request) -> Result<DownloadLink, ErrorReport> {
+    let text = crate::core::sbom::write(&s.analysis.report, image, request).map_err(|e| error_report("sbom", e.to_string()))?;
+    let base = s.analysis.report.archive.name.rsplit('/').next().unwrap_or("image");
+    blob_link(text.as_bytes(), format!("{base}{}", request.format.extension()), "application/json")
+}
+
+/// A `blob:` URL of `bytes`, offered as `file_name`.
+fn blob_link(bytes: &[u8], file_name: String, mime: &str) -> Result<DownloadLink, ErrorReport> {
     let size = bytes.len() as u64;
-    let array = js_sys::Uint8Array::from(bytes.as_slice());
+    let array = js_sys::Uint8Array::from(bytes);
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);

@@ -101,3 +101,31 @@ pub fn image_with(layers: &[Vec<u8>], manifest_layers: &[&str]) -> Vec<u8> {
     finish(out)
 }
 
+
+/// Runs `scripts/fixtures/NAME.sh target/tmp/fixtures/NAME` (the script does nothing when its
+/// output is already there for the same script); the output directory.
+pub fn build_fixture(name: &str) -> std::path::PathBuf {
+    use std::path::Path;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures").join(name);
+    let script = root.join("scripts/fixtures").join(format!("{name}.sh"));
+    let run = std::process::Command::new("bash")
+        .arg(&script)
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run bash {} ({e})", script.display()));
+    assert!(
+        run.status.success(),
+        "{} failed:\n{}{}",
+        script.display(),
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(out.join(".fixture-stamp").is_file(), "{name}: no stamp after a successful run");
+    out
+}
+
+/// The shared fixtures (`../shared/fixtures`).
+pub fn fixtures() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
+}

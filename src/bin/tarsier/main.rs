@@ -26,6 +26,10 @@ mod input;
 #[cfg(not(target_arch = "wasm32"))]
 mod output;
 #[cfg(not(target_arch = "wasm32"))]
+mod packages;
+#[cfg(not(target_arch = "wasm32"))]
+mod sbom;
+#[cfg(not(target_arch = "wasm32"))]
 mod scan;
 #[cfg(not(target_arch = "wasm32"))]
 mod shared;
@@ -56,6 +60,9 @@ enum Command {
     Inspect(image::InspectArgs),
     /// List one layer's entries or the merged filesystem, like `tar -tv`.
     Ls(image::LsArgs),
+    /// Every package (apk, dpkg, Python, npm, Java) with its licence and the layers that added,
+    /// changed and removed it.
+    Packages(packages::Args),
     /// Write one file's bytes from the image to stdout.
     Cat(image::CatArgs),
     /// What a seccomp profile lets a container call: every system call's verdict and why.
@@ -70,6 +77,8 @@ enum Command {
     Scan(scan::Args),
     /// The layers many images share (by diff_id), and their bytes.
     Shared(shared::Args),
+    /// The image's software bill of materials: CycloneDX 1.6 or SPDX 2.3 JSON.
+    Sbom(sbom::Args),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -80,6 +89,7 @@ fn main() -> ExitCode {
         Command::Status(args) => status::run(&args),
         Command::Inspect(args) => image::inspect(&args),
         Command::Ls(args) => image::ls(&args),
+        Command::Packages(args) => packages::run(&args),
         Command::Cat(args) => image::cat(&args),
         Command::Seccomp(args) => seccomp::run(&args),
         Command::Apparmor(args) => apparmor::run(&args),
@@ -87,5 +97,6 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Scan(args) => scan::run(&args),
         Command::Shared(args) => shared::run(&args),
+        Command::Sbom(args) => sbom::run(&args),
     }
 }

@@ -177,7 +177,7 @@ fn assemble_image(
     let image_layers = image_layers(&positions, &diff_ids, &history, &per_layer_hist, &merged);
     let ccfg = config::container_config(runtime.as_ref());
     let findings = super::findings::findings(tree, strings, &indexes, &merged, &ccfg);
-    let packages = super::packages::packages(tree, &indexes, &merged, warnings);
+    let (packages, removed_packages) = super::packages::packages(tree, &indexes, &merged, warnings);
     let os_release = super::os_release::os_release(tree, &indexes, &merged);
     let image = ImageReport {
         index: ii,
@@ -198,6 +198,7 @@ fn assemble_image(
         efficiency: merged.efficiency.clone(),
         findings,
         packages,
+        removed_packages,
         os_release,
     };
     Ok((image, merged))

@@ -14,8 +14,8 @@ use super::source::{
 use super::tar_index::{looks_like_tar_header, typeflag, walk, Step, TarEntry, TarFault, WalkEnd, WalkError};
 use hashbrown::{HashMap, HashSet};
 
-/// Largest file body captured for later parsing (package databases, passwd).
-pub const MAX_CAPTURE_FILE: u64 = 32 * 1024 * 1024;
+pub use super::pkg_files::MAX_CAPTURE_FILE;
+use super::pkg_files::Capture;
 
 /// Entry flag: the path has a `..` component.
 pub const FLAG_DOTDOT: u8 = 1;
@@ -134,25 +134,17 @@ impl Entry {
     }
 }
 
-/// Paths whose bodies are captured while indexing.
-pub fn is_captured_path(path: &[u8]) -> bool {
-    matches!(
-        path,
-        b"var/lib/dpkg/status"
-            | b"lib/apk/db/installed"
-            | b"etc/passwd"
-            | b"etc/group"
-            | b"etc/os-release"
-            | b"usr/lib/os-release"
-    ) || (path.starts_with(b"var/lib/dpkg/status.d/")
-        && !path[b"var/lib/dpkg/status.d/".len()..].contains(&b'/'))
+/// Paths whose bodies are captured while indexing, and how much of each: the package files
+/// ([`pkg_files::capture_of`](super::pkg_files::capture_of)), passwd, group and os-release.
+pub fn capture_of(path: &[u8]) -> Option<Capture> {
+    match path {
+        b"etc/passwd" | b"etc/group" | b"etc/os-release" | b"usr/lib/os-release" => Some(Capture::Whole(MAX_CAPTURE_FILE)),
+        _ => super::pkg_files::capture_of(path),
+    }
 }
 
-fn candidate_name(name: &[u8]) -> bool {
-    matches!(
-        name,
-        b"status" | b"installed" | b"passwd" | b"group" | b"os-release"
-    )
+fn candidate_name(name: &[u8], parent: &[u8]) -> bool {
+    matches!(name, b"passwd" | b"group" | b"os-release") || super::pkg_files::candidate_name(name, parent)
 }
 
 /// Everything indexing a layer needs from the analysis.
@@ -263,8 +255,8 @@ pub(crate) fn index_layer(
             };
             let base = ctx.tree.name(node);
             let kind = kind_of(e, base);
-            let capture = kind == EntryKind::File && candidate_name(base);
             let parent = ctx.tree.parent(node);
+            let capture = kind == EntryKind::File && candidate_name(base, ctx.tree.name(parent));
             let target = match kind {
                 EntryKind::Whiteout if parent != NONE => {
                     let name = base.get(4..).unwrap_or(&[]).to_vec();
@@ -314,20 +306,30 @@ pub(crate) fn index_layer(
                 link,
                 extra,
             });
-            if capture
-                && e.size <= MAX_CAPTURE_FILE
-                && e.size <= *ctx.capture_budget
-            {
+            if capture {
                 let path = ctx.tree.path(node);
-                if is_captured_path(&path) {
-                    let mut buf = vec![0u8; usize::try_from(e.size).unwrap_or(0)];
+                let how = capture_of(&path);
+                let want = match how {
+                    Some(Capture::Whole(max) | Capture::Jar(max)) => (e.size <= max).then_some(e.size),
+                    Some(Capture::Prefix(max)) => Some(e.size.min(max)),
+                    None => None,
+                };
+                // A Java archive is read whole but kept as its summary: the budget is the summary's.
+                let is_jar = matches!(how, Some(Capture::Jar(_)));
+                if let Some(want) = want.filter(|w| is_jar || *w <= *ctx.capture_budget) {
+                    let mut buf = vec![0u8; usize::try_from(want).unwrap_or(0)];
                     let n = read_full(body, &mut buf).map_err(|err| ImageError::Truncated {
                         at: ctx.at(e.data_pos),
                         context: format!("while reading {} ({err})", String::from_utf8_lossy(&path)),
                     })?;
                     buf.truncate(n);
-                    *ctx.capture_budget -= n as u64;
-                    idx.captured.push((ei, buf));
+                    if is_jar {
+                        buf = super::jar::summary(&buf);
+                    }
+                    if buf.len() as u64 <= *ctx.capture_budget {
+                        *ctx.capture_budget = ctx.capture_budget.saturating_sub(buf.len() as u64);
+                        idx.captured.push((ei, buf));
+                    }
                 }
             }
             Ok(())

@@ -3,7 +3,7 @@
 //! optionally in double or single quotes, with `\`-escapes inside double quotes, as a POSIX
 //! shell reads it (`tests/oracle.rs` compares with `/bin/sh` sourcing the file).
 //!
-//! The bodies come from the layers' captured files ([`is_captured_path`](super::layer)); the
+//! The bodies come from the layers' captured files ([`capture_of`](super::layer::capture_of)); the
 //! version read is the one the merged filesystem shows (the last layer that wrote it), and the
 //! report names that layer. The value ([`OsRelease`]) is part of the report's schema
 //! (`report.rs`).

@@ -2,12 +2,18 @@
 //! dpkg's `var/lib/dpkg/status` and distroless `var/lib/dpkg/status.d/*`
 //! ([deb-control(5)](https://manpages.debian.org/bookworm/dpkg-dev/deb-control.5.en.html) stanzas)
 //! and apk's `lib/apk/db/installed` ([apk installed-db format](https://wiki.alpinelinux.org/wiki/Apk_spec#Installed_Database_V2):
-//! `P:` name, `V:` version, `A:` arch, blank line between packages).
+//! `P:` name, `V:` version, `A:` arch, `L:` licence, blank line between packages); and the
+//! per-package metadata files [`pkg_files`] reads (Python, npm, dpkg copyright licences).
+//!
+//! A package's identity across layers is (source, name, location): a layer that no longer
+//! lists it removed it ([`Package::removed_in`]), one that lists another version changed it.
 
-use super::fs_tree::{PathTree, NONE};
+use super::fs_tree::PathTree;
 use super::layer::LayerIndex;
-use super::merge::Merged;
-use super::report::{ChangeKind, Package, PackageSource, Warning};
+use super::merge::{Merged, ST_PRESENT};
+use super::jar;
+use super::pkg_files::{self, PkgFile};
+use super::report::{ChangeKind, EntryKind, Package, PackageSource, Warning};
 use std::collections::BTreeMap;
 
 /// Most packages parsed from one database.
@@ -19,6 +25,10 @@ pub struct DbPackage {
     pub name: String,
     pub version: String,
     pub architecture: Option<String>,
+    /// The licence the metadata states.
+    pub licence: Option<String>,
+    /// Where the package sits (npm and Python: a directory), part of its identity.
+    pub location: Option<String>,
 }
 
 /// Parses a dpkg status file (or one `status.d` stanza file); only installed packages.
@@ -51,6 +61,8 @@ pub fn parse_dpkg_status(text: &str) -> Vec<DbPackage> {
                 name,
                 version: version.unwrap_or_default(),
                 architecture: arch,
+                licence: None,
+                location: None,
             });
             if out.len() >= MAX_PACKAGES {
                 break;
@@ -81,11 +93,14 @@ pub fn parse_apk_installed(text: &str) -> Vec<DbPackage> {
             name: String::new(),
             version: String::new(),
             architecture: None,
+            licence: None,
+            location: None,
         });
         match k {
             "P" => p.name = v.to_owned(),
             "V" => p.version = v.to_owned(),
             "A" => p.architecture = Some(v.to_owned()),
+            "L" => p.licence = Some(v.to_owned()),
             _ => {}
         }
     }
@@ -102,118 +117,267 @@ fn captured<'a>(layers: &[&'a LayerIndex], pos: usize, node: u32) -> Option<&'a 
         .map(|(_, b)| b.as_slice())
 }
 
-pub(crate) fn packages(
-    tree: &PathTree,
-    layers: &[&LayerIndex],
-    merged: &Merged,
-    warnings: &mut Vec<Warning>,
-) -> Vec<Package> {
-    // Database files: (node, source)
-    let mut dbs: Vec<(u32, PackageSource)> = Vec::new();
-    if let Some(n) = tree.lookup(b"var/lib/dpkg/status") {
-        dbs.push((n, PackageSource::Dpkg));
-    }
-    if let Some(n) = tree.lookup(b"lib/apk/db/installed") {
-        dbs.push((n, PackageSource::Apk));
-    }
-    if let Some(d) = tree.lookup(b"var/lib/dpkg/status.d") {
-        for c in tree.children(d) {
-            if !tree.name(c).starts_with(b".wh.") {
-                dbs.push((c, PackageSource::Dpkg));
-            }
-        }
-    }
-    let touched: Vec<(u32, PackageSource)> = dbs
-        .into_iter()
-        .filter(|(n, _)| {
-            merged
-                .nodes
-                .get(*n as usize)
-                .is_some_and(|m| !m.history.is_empty())
-        })
-        .collect();
-    if touched.is_empty() {
-        return Vec::new();
-    }
-    // Per-db current content.
-    let mut current: BTreeMap<u32, Vec<DbPackage>> = BTreeMap::new();
-    let mut state: BTreeMap<(String, PackageSource), Package> = BTreeMap::new();
-    for pos in 0..layers.len() {
-        let pos32 = u32::try_from(pos).unwrap_or(u32::MAX);
-        let mut changed = false;
-        for &(node, source) in &touched {
-            let Some(m) = merged.nodes.get(node as usize) else {
+/// A package file the image's layers touch: the node, what it is, and its path.
+struct Tracked {
+    node: u32,
+    kind: PkgFile,
+    path: String,
+}
+
+/// Every package file some layer of the image writes, once, in node order.
+fn tracked_files(tree: &PathTree, layers: &[&LayerIndex]) -> Vec<Tracked> {
+    let mut seen: BTreeMap<u32, PkgFile> = BTreeMap::new();
+    for l in layers {
+        for e in &l.entries {
+            if e.kind != EntryKind::File || seen.contains_key(&e.node) {
                 continue;
-            };
-            for &(l, kind) in m.history.iter().filter(|(l, _)| *l == pos32) {
-                let _ = l;
-                changed = true;
-                match kind {
-                    ChangeKind::Added | ChangeKind::Modified => match captured(layers, pos, node) {
-                        Some(bytes) => {
-                            let text = String::from_utf8_lossy(bytes);
-                            let pk = match source {
-                                PackageSource::Dpkg => parse_dpkg_status(&text),
-                                PackageSource::Apk => parse_apk_installed(&text),
-                            };
-                            current.insert(node, pk);
-                        }
-                        None => {
-                            if node != NONE {
-                                warnings.push(Warning {
-                                    code: "package_db_unread".into(),
-                                    message: format!("the package database {} in layer position {pos} was too large to read", String::from_utf8_lossy(&tree.path(node))),
-                                    position: None,
-                                });
-                            }
-                            current.remove(&node);
-                        }
-                    },
-                    ChangeKind::Deleted | ChangeKind::Hidden | ChangeKind::Implied => {
-                        current.remove(&node);
-                    }
-                }
+            }
+            if !pkg_files::candidate_name(tree.name(e.node), tree.name(tree.parent(e.node))) {
+                continue;
+            }
+            if let Some(kind) = pkg_files::classify(&tree.path(e.node)) {
+                seen.insert(e.node, kind);
             }
         }
-        if !changed {
-            continue;
+    }
+    seen.into_iter()
+        .map(|(node, kind)| Tracked { node, kind, path: String::from_utf8_lossy(&tree.path(node)).into_owned() })
+        .collect()
+}
+
+/// What one file says: packages, or (a dpkg copyright file) a licence.
+enum FileSays {
+    Packages(Vec<DbPackage>),
+    Licence(String, Option<String>),
+}
+
+/// Reads one captured file.
+fn read_file(t: &Tracked, bytes: &[u8]) -> FileSays {
+    let one = |m: Option<pkg_files::FileMeta>| {
+        FileSays::Packages(
+            m.into_iter()
+                .map(|m| DbPackage {
+                    name: m.name,
+                    version: m.version,
+                    architecture: None,
+                    licence: m.licence,
+                    location: pkg_files::location(t.kind, &t.path),
+                })
+                .collect(),
+        )
+    };
+    match t.kind {
+        PkgFile::DpkgStatus => FileSays::Packages(parse_dpkg_status(&String::from_utf8_lossy(bytes))),
+        PkgFile::ApkInstalled => FileSays::Packages(parse_apk_installed(&String::from_utf8_lossy(bytes))),
+        PkgFile::Python => one(pkg_files::parse_python_metadata(bytes)),
+        PkgFile::Npm => {
+            let dir = pkg_files::location(t.kind, &t.path).unwrap_or_default();
+            let dir_name = dir.rsplit('/').next().unwrap_or_default();
+            one(pkg_files::parse_npm_package_json(bytes, dir_name))
         }
-        let mut now: BTreeMap<(String, PackageSource), &DbPackage> = BTreeMap::new();
-        for (&node, pk) in &current {
-            let source = touched
-                .iter()
-                .find(|(n, _)| *n == node)
-                .map_or(PackageSource::Dpkg, |(_, s)| *s);
-            for p in pk {
-                now.insert((p.name.clone(), source), p);
+        PkgFile::Jar => FileSays::Packages(
+            jar::parse_summary(bytes)
+                .into_iter()
+                .map(|p| DbPackage {
+                    name: format!("{}:{}", p.group_id, p.artifact_id),
+                    version: p.version,
+                    architecture: None,
+                    licence: None,
+                    location: Some(t.path.clone()),
+                })
+                .collect(),
+        ),
+        PkgFile::DpkgCopyright => FileSays::Licence(
+            pkg_files::copyright_package(&t.path).unwrap_or_default().to_owned(),
+            pkg_files::parse_dpkg_copyright(bytes),
+        ),
+    }
+}
+
+/// The ecosystem of the packages a file lists.
+fn source_of(kind: PkgFile) -> PackageSource {
+    match kind {
+        PkgFile::DpkgStatus | PkgFile::DpkgCopyright => PackageSource::Dpkg,
+        PkgFile::ApkInstalled => PackageSource::Apk,
+        PkgFile::Python => PackageSource::Python,
+        PkgFile::Npm => PackageSource::Npm,
+        PkgFile::Jar => PackageSource::Maven,
+    }
+}
+
+/// Identity of a package across layers.
+type Key = (PackageSource, String, Option<String>);
+
+/// What the layers did to the packages so far.
+#[derive(Default)]
+struct Ledger {
+    present: BTreeMap<Key, Package>,
+    removed: BTreeMap<Key, Package>,
+}
+
+impl Ledger {
+    /// Layer `pos` leaves `now` present.
+    fn apply(&mut self, pos: usize, now: BTreeMap<Key, (DbPackage, &str)>) {
+        let gone: Vec<Key> = self.present.keys().filter(|k| !now.contains_key(*k)).cloned().collect();
+        for k in gone {
+            if let Some(mut p) = self.present.remove(&k) {
+                p.removed_in = Some(pos);
+                self.removed.insert(k, p);
             }
         }
-        state.retain(|k, _| now.contains_key(k));
-        for (k, p) in now {
-            match state.get_mut(&k) {
+        for (k, (p, evidence)) in now {
+            match self.present.get_mut(&k) {
                 Some(existing) => {
                     if existing.version != p.version {
                         existing.version.clone_from(&p.version);
                         existing.changed_in.push(pos);
                     }
+                    existing.licence = p.licence;
+                    existing.architecture = p.architecture;
+                    evidence.clone_into(existing.evidence.get_or_insert_with(String::new));
                 }
                 None => {
-                    state.insert(
-                        k.clone(),
-                        Package {
-                            name: p.name.clone(),
-                            version: p.version.clone(),
-                            source: k.1,
-                            architecture: p.architecture.clone(),
-                            installed_in: pos,
-                            changed_in: Vec::new(),
-                        },
-                    );
+                    self.removed.remove(&k);
+                    let package = Package {
+                        name: p.name,
+                        version: p.version,
+                        source: k.0,
+                        architecture: p.architecture,
+                        installed_in: pos,
+                        changed_in: Vec::new(),
+                        licence: p.licence,
+                        evidence: Some(evidence.to_owned()),
+                        location: k.2.clone(),
+                        removed_in: None,
+                    };
+                    self.present.insert(k, package);
                 }
             }
         }
     }
-    state.into_values().collect()
+}
+
+/// Files of one layer that could not be read, for one warning.
+#[derive(Default)]
+struct Unread {
+    count: u64,
+    first: Option<String>,
+}
+
+impl Unread {
+    fn note(&mut self, t: &Tracked, pos: usize, warnings: &mut Vec<Warning>) {
+        match t.kind {
+            PkgFile::DpkgStatus | PkgFile::ApkInstalled => warnings.push(Warning {
+                code: "package_db_unread".into(),
+                message: format!("the package database {} in layer position {pos} was too large to read", t.path),
+                position: None,
+            }),
+            PkgFile::Python | PkgFile::Npm | PkgFile::Jar => {
+                self.count = self.count.saturating_add(1);
+                self.first.get_or_insert_with(|| t.path.clone());
+            }
+            PkgFile::DpkgCopyright => {}
+        }
+    }
+
+    fn flush(self, pos: usize, warnings: &mut Vec<Warning>) {
+        if let Some(first) = self.first {
+            let what = if self.count == 1 { "1 package metadata file".to_owned() } else { format!("{} package metadata files", self.count) };
+            warnings.push(Warning {
+                code: "package_metadata_unread".into(),
+                message: format!("{what} in layer position {pos} could not be read (too large, or past the capture budget), starting with {first}: their packages are not listed"),
+                position: None,
+            });
+        }
+    }
+}
+
+/// The packages present after layer `pos`, from what each file currently says.
+fn present_now<'a>(touched: &'a [Tracked], current: &BTreeMap<usize, FileSays>) -> BTreeMap<Key, (DbPackage, &'a str)> {
+    let mut licences: BTreeMap<&str, &str> = BTreeMap::new();
+    for (&ti, says) in current {
+        if let (Some(Tracked { kind: PkgFile::DpkgCopyright, .. }), FileSays::Licence(name, Some(l))) = (touched.get(ti), says) {
+            licences.insert(name, l);
+        }
+    }
+    let mut now = BTreeMap::new();
+    for (&ti, says) in current {
+        let (Some(t), FileSays::Packages(pk)) = (touched.get(ti), says) else { continue };
+        let source = source_of(t.kind);
+        for p in pk {
+            let mut p = p.clone();
+            if source == PackageSource::Dpkg && p.licence.is_none() {
+                p.licence = licences.get(p.name.as_str()).map(|l| (*l).to_owned());
+            }
+            now.insert((source, p.name.clone(), p.location.clone()), (p, t.path.as_str()));
+        }
+    }
+    now
+}
+
+/// rpm databases Tarsier cannot read yet: Berkeley DB (`Packages`), SQLite (`rpmdb.sqlite`),
+/// NDB (`Packages.db`).
+pub const RPM_DATABASES: [&str; 4] =
+    ["var/lib/rpm/rpmdb.sqlite", "var/lib/rpm/Packages", "var/lib/rpm/Packages.db", "usr/lib/sysimage/rpm/rpmdb.sqlite"];
+
+/// Says plainly that the final image has an rpm database whose packages are not listed.
+fn rpm_warning(tree: &PathTree, merged: &Merged, warnings: &mut Vec<Warning>) {
+    let present = |p: &str| {
+        tree.lookup(p.as_bytes())
+            .and_then(|n| merged.nodes.get(n as usize))
+            .is_some_and(|m| m.status == ST_PRESENT)
+    };
+    if let Some(db) = RPM_DATABASES.into_iter().find(|p| present(p)) {
+        warnings.push(Warning {
+            code: "rpm_db_not_read".into(),
+            message: format!("This image has an rpm database ({db}); Tarsier does not read rpm databases yet, so its packages are not listed."),
+            position: None,
+        });
+    }
+}
+
+/// The packages present in the final image, and those a layer added and a later one removed.
+pub(crate) fn packages(
+    tree: &PathTree,
+    layers: &[&LayerIndex],
+    merged: &Merged,
+    warnings: &mut Vec<Warning>,
+) -> (Vec<Package>, Vec<Package>) {
+    rpm_warning(tree, merged, warnings);
+    let touched = tracked_files(tree, layers);
+    if touched.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    // Per-file current content (by position in `touched`).
+    let mut current: BTreeMap<usize, FileSays> = BTreeMap::new();
+    let mut ledger = Ledger::default();
+    for pos in 0..layers.len() {
+        let pos32 = u32::try_from(pos).unwrap_or(u32::MAX);
+        let mut changed = false;
+        let mut unread = Unread::default();
+        for (ti, t) in touched.iter().enumerate() {
+            let Some(m) = merged.nodes.get(t.node as usize) else {
+                continue;
+            };
+            for &(_, kind) in m.history.iter().filter(|(l, _)| *l == pos32) {
+                changed = true;
+                current.remove(&ti);
+                if matches!(kind, ChangeKind::Added | ChangeKind::Modified) {
+                    match captured(layers, pos, t.node) {
+                        Some(bytes) => {
+                            current.insert(ti, read_file(t, bytes));
+                        }
+                        None => unread.note(t, pos, warnings),
+                    }
+                }
+            }
+        }
+        unread.flush(pos, warnings);
+        if changed {
+            ledger.apply(pos, present_now(&touched, &current));
+        }
+    }
+    (ledger.present.into_values().collect(), ledger.removed.into_values().collect())
 }
 
 #[cfg(test)]

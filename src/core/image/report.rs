@@ -69,7 +69,11 @@ pub struct ImageReport {
     pub merged: MergedStats,
     pub efficiency: Efficiency,
     pub findings: Vec<Finding>,
+    /// Packages present in the final image.
     pub packages: Vec<Package>,
+    /// Packages a layer added and a later layer removed (each with `removed_in`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed_packages: Vec<Package>,
     /// What the image says it is (`/etc/os-release`), when it says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_release: Option<OsRelease>,
@@ -404,7 +408,7 @@ pub struct Finding {
     pub detail: String,
 }
 
-/// Package database a package was read from.
+/// Where a package was read from: its ecosystem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PackageSource {
@@ -412,29 +416,72 @@ pub enum PackageSource {
     Dpkg,
     /// `lib/apk/db/installed`.
     Apk,
+    /// A Python distribution: `*.dist-info/METADATA` or `*.egg-info/PKG-INFO` under a
+    /// `site-packages` or `dist-packages` directory.
+    #[serde(rename = "pypi")]
+    Python,
+    /// An npm package: `node_modules/NAME/package.json`, `node_modules/@SCOPE/NAME/package.json`.
+    Npm,
+    /// A Java archive's `META-INF/maven/**/pom.properties`.
+    Maven,
+    /// An rpm database.
+    Rpm,
 }
 
 impl PackageSource {
-    /// `dpkg` or `apk`, as the JSON report names it.
+    /// The name the JSON report gives it: `dpkg`, `apk` (as before), and for the others the
+    /// package-URL type: `pypi`, `npm`, `maven`, `rpm`.
     pub fn as_str(self) -> &'static str {
         match self {
             PackageSource::Dpkg => "dpkg",
             PackageSource::Apk => "apk",
+            PackageSource::Python => "pypi",
+            PackageSource::Npm => "npm",
+            PackageSource::Maven => "maven",
+            PackageSource::Rpm => "rpm",
         }
     }
+
+    /// Every source, in the order views list them.
+    pub const ALL: [PackageSource; 6] = [
+        PackageSource::Dpkg,
+        PackageSource::Apk,
+        PackageSource::Python,
+        PackageSource::Npm,
+        PackageSource::Maven,
+        PackageSource::Rpm,
+    ];
 }
 
-/// A package present in the final image.
+/// A package, with the layers that added, changed and (for
+/// [`ImageReport::removed_packages`]) removed it. Its identity across layers is
+/// `(source, name, location)`: two copies of one npm package in different directories are two
+/// packages.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Package {
     pub name: String,
     pub version: String,
     pub source: PackageSource,
     pub architecture: Option<String>,
-    /// Layer position that first installed it.
+    /// Layer position that added it (the first layer of its last unbroken presence).
     pub installed_in: usize,
     /// Later layer positions where its version changed.
     pub changed_in: Vec<usize>,
+    /// The licence as its metadata states it (apk `L:`, dpkg's machine-readable copyright,
+    /// Python `License-Expression`/`License`, npm `license`), when it states one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<String>,
+    /// Path of the file that evidences it (`var/lib/dpkg/status`,
+    /// `app/node_modules/debug/package.json`, `…/six-1.17.0.dist-info/METADATA`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    /// Where it sits, for packages that are directories: the package directory for npm, the
+    /// metadata directory's parent (`…/site-packages`) for Python. `None` for database packages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// The layer position that removed it (only in [`ImageReport::removed_packages`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed_in: Option<usize>,
 }
 
 /// An entry of the OCI index (one platform or nested index).

@@ -8,6 +8,7 @@ pub mod layers;
 pub mod overview;
 pub mod packages;
 pub mod preview;
+pub mod sbom;
 pub mod progress;
 pub mod wasted;
 

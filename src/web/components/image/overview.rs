@@ -190,7 +190,7 @@ fn glance(img: &ImageReport, analyzer: &Analyzer) -> Html {
     };
     let os = img.os_release.as_ref().and_then(|os| os.display());
     let count = |s: PackageSource| img.packages.iter().filter(|p| p.source == s).count() as u64;
-    let kinds: Vec<String> = [PackageSource::Dpkg, PackageSource::Apk]
+    let kinds: Vec<String> = PackageSource::ALL
         .into_iter()
         .filter(|s| count(*s) > 0)
         .map(|s| format!("{} {}", count(s), s.as_str()))

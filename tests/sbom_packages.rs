@@ -1,0 +1,301 @@
+//! The packages of issue 15's SBOM fixture (`scripts/fixtures/sbom_image.sh`) as Tarsier reads
+//! them, against what real tools read in the same layers (its `truth.json`: Python's
+//! `importlib.metadata`, `json.load` of every `package.json`, `unzip -p` of every jar's
+//! `pom.properties`, `rpm -qa`), and apk licences
+//! against the apk database as Python's `tarfile` extracts it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::Path;
+use tarsier::core::image::{analyze, Analysis, Flow, Options, Package, PackageSource};
+
+mod common;
+
+fn open_analysis(p: &Path) -> Analysis {
+    let f = File::open(p).unwrap();
+    let len = f.metadata().unwrap().len();
+    analyze(f, len, &Options::named(p.display().to_string()), &mut |_| Flow::Continue)
+        .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// A package's facts as the truth states them: ecosystem, name, version, licence, evidence,
+/// location, added, changed (layers), removed.
+type Facts = (String, String, String, Option<String>, String, Option<String>, u64, Vec<u64>, Option<u64>);
+
+fn from_truth(p: &Value) -> Facts {
+    let s = |k: &str| p[k].as_str().map(str::to_owned);
+    (
+        s("ecosystem").unwrap(),
+        s("name").unwrap(),
+        s("version").unwrap(),
+        s("licence"),
+        s("evidence").unwrap(),
+        // Java: the archive is where it sits.
+        s("location").or_else(|| (p["ecosystem"] == "maven").then(|| s("evidence")).flatten()),
+        p["added_in"].as_u64().unwrap(),
+        p["changed_in"].as_array().unwrap().iter().map(|c| c["layer"].as_u64().unwrap()).collect(),
+        p["removed_in"].as_u64(),
+    )
+}
+
+fn from_report(p: &Package) -> Facts {
+    (
+        p.source.as_str().to_owned(),
+        p.name.clone(),
+        p.version.clone(),
+        p.licence.clone(),
+        p.evidence.clone().unwrap_or_default(),
+        p.location.clone(),
+        p.installed_in as u64,
+        p.changed_in.iter().map(|&c| c as u64).collect(),
+        p.removed_in.map(|r| r as u64),
+    )
+}
+
+/// The ecosystems Tarsier reads (truth.json's names).
+const READ: [&str; 3] = ["pypi", "npm", "maven"];
+
+#[test]
+fn python_npm_and_java_packages_match_what_real_readers_see() {
+    let out = common::build_fixture("sbom_image");
+    let truth: Value = serde_json::from_str(&std::fs::read_to_string(out.join("truth.json")).unwrap()).unwrap();
+    let a = open_analysis(&out.join("sbom.docker.tar"));
+    let img = &a.report.images[0];
+    let key = |f: &Facts| (f.0.clone(), f.1.clone(), f.5.clone());
+    let want: BTreeMap<_, Facts> = truth["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| READ.contains(&p["ecosystem"].as_str().unwrap_or_default()))
+        .map(from_truth)
+        .map(|f| (key(&f), f))
+        .collect();
+    let got: BTreeMap<_, Facts> = img
+        .packages
+        .iter()
+        .chain(&img.removed_packages)
+        .filter(|p| matches!(p.source, PackageSource::Python | PackageSource::Npm | PackageSource::Maven))
+        .map(from_report)
+        .map(|f| (key(&f), f))
+        .collect();
+    assert_eq!(want.len(), 10, "the fixture's Python, npm and Java packages");
+    for (k, w) in &want {
+        assert_eq!(got.get(k), Some(w), "{k:?}");
+    }
+    assert_eq!(got.len(), want.len(), "packages the truth does not list: {got:#?}");
+    // Present and removed are apart: the removed ones are exactly those with `removed_in`.
+    for p in &img.packages {
+        assert_eq!(p.removed_in, None, "{p:?}");
+    }
+    let removed: Vec<(&str, usize)> = img
+        .removed_packages
+        .iter()
+        .map(|p| (p.name.as_str(), p.removed_in.unwrap()))
+        .collect();
+    assert_eq!(removed, [("idna", 7), ("inherits", 7)]);
+    let counts = &truth["present_counts"];
+    for source in [PackageSource::Python, PackageSource::Npm, PackageSource::Maven] {
+        let n = img.packages.iter().filter(|p| p.source == source).count() as u64;
+        assert_eq!(Some(n), counts[source.as_str()].as_u64(), "{source:?}");
+    }
+}
+
+#[test]
+fn an_rpm_database_is_named_as_not_read() {
+    let out = common::build_fixture("sbom_image");
+    let truth: Value = serde_json::from_str(&std::fs::read_to_string(out.join("truth.json")).unwrap()).unwrap();
+    let rpm_db = truth["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["ecosystem"] == "rpm")
+        .and_then(|p| p["evidence"].as_str())
+        .unwrap()
+        .to_owned();
+    let a = open_analysis(&out.join("sbom.docker.tar"));
+    let w: Vec<_> = a.report.warnings.iter().filter(|w| w.code == "rpm_db_not_read").collect();
+    assert_eq!(w.len(), 1, "{:?}", a.report.warnings);
+    assert!(w[0].message.contains(&rpm_db), "{}", w[0].message);
+    // No other image of the fixtures has one.
+    let b = open_analysis(&common::fixtures().join("images/dpkg-small.tar"));
+    assert!(b.report.warnings.iter().all(|w| w.code != "rpm_db_not_read"));
+}
+
+/// `P:` → `L:` of the apk database in an image archive, as Python's `tarfile` extracts it.
+fn apk_licences_by_python(archive: &Path) -> BTreeMap<String, String> {
+    let script = r#"
+import sys, tarfile, io
+outer = tarfile.open(sys.argv[1])
+for m in outer.getmembers():
+    if not m.isfile() or not (m.name.endswith('.tar') or m.name.endswith('.tar.gz') or '/blobs/' in m.name or m.name.endswith('layer.tar')):
+        continue
+    try:
+        layer = tarfile.open(fileobj=io.BytesIO(outer.extractfile(m).read()))
+        body = layer.extractfile('lib/apk/db/installed').read().decode()
+    except Exception:
+        continue
+    for stanza in body.split('\n\n'):
+        f = dict(l.split(':', 1) for l in stanza.splitlines() if ':' in l)
+        if 'P' in f and 'L' in f:
+            print(f['P'] + '\t' + f['L'])
+"#;
+    let run = std::process::Command::new("python3").arg("-c").arg(script).arg(archive).output().expect("python3");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    String::from_utf8(run.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(p, l)| (p.to_owned(), l.to_owned()))
+        .collect()
+}
+
+#[test]
+fn apk_licences_are_the_database_s() {
+    let archive = common::fixtures().join("public/aquasecurity__trivy/pkg/fanal/test/testdata/alpine-311.tar.gz");
+    let want = apk_licences_by_python(&archive);
+    assert!(want.len() >= 10, "{want:?}");
+    let a = open_analysis(&archive);
+    let got: BTreeMap<String, String> = a.report.images[0]
+        .packages
+        .iter()
+        .map(|p| (p.name.clone(), p.licence.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(got, want);
+    let p = &a.report.images[0].packages[0];
+    assert_eq!(p.evidence.as_deref(), Some("lib/apk/db/installed"));
+}
+
+fn tarsier(args: &[&std::ffi::OsStr]) -> String {
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_tarsier")).args(args).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    String::from_utf8(run.stdout).unwrap()
+}
+
+#[test]
+fn tarsier_packages_lists_what_real_readers_see() {
+    let out = common::build_fixture("sbom_image");
+    let truth: Value = serde_json::from_str(&std::fs::read_to_string(out.join("truth.json")).unwrap()).unwrap();
+    let archive = out.join("sbom.docker.tar");
+    let want: Vec<&Value> = truth["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| READ.contains(&p["ecosystem"].as_str().unwrap_or_default()))
+        .collect();
+    // --json: every Python and npm package with the truth's facts.
+    let json: Value = serde_json::from_str(&tarsier(&["packages".as_ref(), archive.as_os_str(), "--json".as_ref()])).unwrap();
+    let listed = json.as_array().unwrap();
+    assert_eq!(listed.len(), want.len());
+    for w in &want {
+        let hit = listed
+            .iter()
+            .find(|p| p["source"] == w["ecosystem"] && p["name"] == w["name"] && p["evidence"] == w["evidence"])
+            .unwrap_or_else(|| panic!("{w} not listed"));
+        assert_eq!((&hit["version"], &hit["licence"], &hit["evidence"]), (&w["version"], &w["licence"], &w["evidence"]), "{w}");
+        assert_eq!((&hit["installed_in"], &hit["removed_in"]), (&w["added_in"], &w["removed_in"]), "{w}");
+        assert_eq!(hit["image"], 0);
+    }
+    // The table: one row per package, its cells as the truth says, and the rpm database named.
+    let table = tarsier(&["packages".as_ref(), archive.as_os_str()]);
+    for w in &want {
+        let s = |k: &str| w[k].as_str().map_or_else(|| "-".to_owned(), str::to_owned);
+        let n = |k: &str| w[k].as_u64().map_or_else(|| "-".to_owned(), |v| v.to_string());
+        let changed: Vec<String> = w["changed_in"].as_array().unwrap().iter().map(|c| c["layer"].to_string()).collect();
+        let changed = if changed.is_empty() { "-".to_owned() } else { changed.join(",") };
+        let cells = [s("ecosystem"), s("name"), s("version"), s("licence"), n("added_in"), changed, n("removed_in")];
+        let rows = table.lines().filter(|l| l.split_whitespace().eq(cells.iter().map(String::as_str))).count();
+        let same = want.iter().filter(|o| o["name"] == w["name"] && o["version"] == w["version"]).count();
+        assert_eq!(rows, same, "{cells:?} in\n{table}");
+    }
+    assert!(table.starts_with(&format!("image 0: {} present, 2 removed\n", want.len() - 2)), "{table}");
+    assert!(table.contains("warning: This image has an rpm database (var/lib/rpm/rpmdb.sqlite)"), "{table}");
+}
+
+/// Analyses a docker-archive made in memory.
+fn analyse_bytes(bytes: Vec<u8>) -> Analysis {
+    let len = bytes.len() as u64;
+    analyze(std::io::Cursor::new(bytes), len, &Options::named("made.tar"), &mut |_| Flow::Continue).unwrap()
+}
+
+#[test]
+fn hostile_metadata_is_read_as_far_as_it_goes_and_never_panics() {
+    let big = format!(r#"{{"name":"big","version":"1.0.0","description":"{}"}}"#, "x".repeat(300 * 1024));
+    let mut not_utf8 = b"Metadata-Version: 2.1\nName: caf\xe9\nLicense: MIT\n\n".to_vec();
+    not_utf8.extend(std::iter::repeat_n(0xffu8, 200 * 1024));
+    let l0 = common::simple_layer(&[
+        (b"app/node_modules/big/package.json", big.as_bytes()),
+        (b"app/node_modules/broken/package.json", b"{\"name\": \"broken\", "),
+        (b"app/node_modules/ok/package.json", br#"{"name":"ok","version":"2.0.0","license":{"type":"BSD-3-Clause"}}"#),
+        (b"usr/lib/python3/site-packages/cafe-1.dist-info/METADATA", &not_utf8),
+        (b"usr/share/java/garbage.jar", b"PK\x05\x06 this is not a zip archive"),
+    ]);
+    let l1 = common::simple_layer(&[(b"app/.wh.node_modules", b"")]);
+    let a = analyse_bytes(common::image_with(&[l0, l1], &["l0.tar", "l1.tar"]));
+    let img = &a.report.images[0];
+    // The Python package: its name lossily, no Version, the licence, the huge description cut.
+    let py: Vec<(&str, &str, Option<&str>)> =
+        img.packages.iter().map(|p| (p.name.as_str(), p.version.as_str(), p.licence.as_deref())).collect();
+    assert_eq!(py, [("caf\u{fffd}", "", Some("MIT"))]);
+    // npm: `ok` read, `broken` not a package, `big` past the 256 KiB cap named in one warning;
+    // all of them gone with the directory a later layer whited out.
+    let removed: Vec<(&str, &str, Option<&str>, Option<usize>)> = img
+        .removed_packages
+        .iter()
+        .map(|p| (p.name.as_str(), p.version.as_str(), p.licence.as_deref(), p.removed_in))
+        .collect();
+    assert_eq!(removed, [("ok", "2.0.0", Some("BSD-3-Clause"), Some(1))]);
+    let w: Vec<&str> = a.report.warnings.iter().filter(|w| w.code == "package_metadata_unread").map(|w| w.message.as_str()).collect();
+    assert_eq!(w.len(), 1, "{:?}", a.report.warnings);
+    assert!(w[0].starts_with("1 package metadata file in layer position 0") && w[0].contains("`app/node_modules/big/package.json`"), "{}", w[0]);
+}
+
+#[test]
+fn dpkg_licences_come_from_machine_readable_copyright_files() {
+    let status = "Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13.dfsg-1\nArchitecture: amd64\n\nPackage: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b2\n";
+    // zlib1g's file as Debian ships it (head), and a copyright file in the old free-form style.
+    let zlib = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: zlib\nSource: http://zlib.net/\n\nFiles: *\nCopyright: 1995-2022 Jean-loup Gailly and Mark Adler\nLicense: Zlib\n\nFiles: debian/*\nCopyright: Mark Brown\nLicense: Zlib\n";
+    let bash = "This is Debian GNU/Linux's prepackaged version of the FSF's GNU Bash.\n\nCopyright (C) 1987-2022 Free Software Foundation, Inc.\n";
+    let l0 = common::simple_layer(&[
+        (b"var/lib/dpkg/status", status.as_bytes()),
+        (b"usr/share/doc/zlib1g/copyright", zlib.as_bytes()),
+        (b"usr/share/doc/bash/copyright", bash.as_bytes()),
+    ]);
+    let a = analyse_bytes(common::image_with(&[l0], &["l0.tar"]));
+    let got: Vec<(&str, Option<&str>, Option<&str>)> = a.report.images[0]
+        .packages
+        .iter()
+        .map(|p| (p.name.as_str(), p.licence.as_deref(), p.evidence.as_deref()))
+        .collect();
+    assert_eq!(got, [("bash", None, Some("var/lib/dpkg/status")), ("zlib1g", Some("Zlib"), Some("var/lib/dpkg/status"))]);
+}
+
+#[test]
+fn two_copies_of_one_npm_package_are_compared_each_where_it_sits() {
+    use std::io::Cursor;
+    use tarsier::core::compare::compare;
+    let image = |nested: &str| {
+        let top = br#"{"name":"ms","version":"2.1.3"}"#.to_vec();
+        let nested = format!(r#"{{"name":"ms","version":"{nested}"}}"#).into_bytes();
+        common::image_with(
+            &[common::simple_layer(&[
+                (b"app/node_modules/ms/package.json", &top),
+                (b"app/node_modules/debug/node_modules/ms/package.json", &nested),
+            ])],
+            &["l0.tar"],
+        )
+    };
+    let (ba, bb) = (image("2.0.0"), image("2.0.1"));
+    let (a, b) = (analyse_bytes(ba.clone()), analyse_bytes(bb.clone()));
+    assert_eq!(a.report.images[0].packages.len(), 2);
+    let c = compare(&a, &mut Cursor::new(ba), 0, &b, &mut Cursor::new(bb), 0).unwrap();
+    let changed: Vec<String> = c
+        .packages
+        .changed
+        .iter()
+        .map(|p| format!("{} at {:?}: {:?} -> {:?}", p.name, p.location, p.version_a, p.version_b))
+        .collect();
+    assert_eq!(changed, [r#"ms at Some("app/node_modules/debug/node_modules/ms"): Some("2.0.0") -> Some("2.0.1")"#]);
+    assert!(c.packages.added.is_empty() && c.packages.removed.is_empty());
+}
