@@ -39,6 +39,9 @@ pub enum PkgFile {
     Npm,
     /// `usr/share/doc/PKG/copyright` (licence of dpkg package PKG).
     DpkgCopyright,
+    /// An executable with Go build information or a `.dep-v0` section, told by its captured
+    /// body ([`binaries`](super::binaries)), never by its path.
+    Binary,
 }
 
 /// How much of a captured file to keep.
@@ -105,17 +108,20 @@ pub fn capture_of(path: &[u8]) -> Option<Capture> {
         PkgFile::Python => Capture::Prefix(PYTHON_CAPTURE),
         PkgFile::Npm => Capture::Whole(NPM_CAPTURE),
         PkgFile::DpkgCopyright => Capture::Prefix(COPYRIGHT_CAPTURE),
+        PkgFile::Binary => return None,
     })
 }
 
 /// Where the package a file evidences sits: the metadata directory's parent for Python (the
-/// `site-packages` directory), the package directory for npm; `None` for databases.
+/// `site-packages` directory), the package directory for npm, the file for a binary; `None`
+/// for databases.
 pub fn location(kind: PkgFile, path: &str) -> Option<String> {
     let up = |p: &str| p.rsplit_once('/').map(|(d, _)| d.to_owned());
     match kind {
         PkgFile::Python if path.ends_with(".egg-info") => up(path),
         PkgFile::Python => up(path).and_then(|d| up(&d)),
         PkgFile::Npm => up(path),
+        PkgFile::Binary => Some(path.to_owned()),
         PkgFile::DpkgStatus | PkgFile::ApkInstalled | PkgFile::DpkgCopyright => None,
     }
 }
