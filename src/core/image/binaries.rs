@@ -1,10 +1,13 @@
 //! Packages inside executables, read from ELF files while their layer is indexed, without
 //! holding the file: the bytes are streamed once, front to back, and only what is needed is kept.
 //!
-//! - Go: the build information every Go executable carries (`.go.buildinfo`), found as Go's
+//! - Go: the build information every Go executable carries (`.go.buildinfo`), read as Go's
 //!   [`debug/buildinfo`](https://cs.opensource.google/go/go/+/refs/tags/go1.22.0:src/debug/buildinfo/buildinfo.go)
-//!   finds it: the magic `\xff Go buildinf:` at a 16-byte boundary in the first 64 KiB of the
-//!   first writable `PT_LOAD` segment; since Go 1.18 (flags bit 2) two varint-prefixed strings
+//!   reads it. Go finds it by its section, whose header usually comes at the end of the file,
+//!   too late for one pass; Tarsier looks for its magic `\xff Go buildinf:` at a 16-byte
+//!   boundary in the writable, not executable `PT_LOAD` segments, as Go does without sections
+//!   (the first [`GO_SCAN`] bytes of each, in steps: a cgo binary has `.data` before it, the
+//!   Docker CLI a `.data.rel.ro` segment). Since Go 1.18 (flags bit 2) two varint-prefixed strings
 //!   follow at offset 32, the Go version and the module information (16-byte sentinels at both
 //!   ends), whose lines are `path`, `mod`, `dep`, `=>` and `build`. Older binaries (pointers into
 //!   the data segment) are named in a warning, not read.
@@ -36,8 +39,14 @@ pub fn is_tagged(body: &[u8]) -> bool {
 
 /// Smallest file looked at (an ELF64 header).
 pub const MIN_ELF: u64 = 64;
-/// How far into the first writable segment the Go magic is searched.
-pub const GO_SCAN: u64 = 64 * 1024;
+/// How many bytes of each writable segment the Go magic is searched in (a cgo binary's linker
+/// puts `.data` first: 100 KiB to a few MiB before `.go.buildinfo`; the Docker CLI's first
+/// writable segment is a 12 MiB `.data.rel.ro`, its second holds the build information).
+pub const GO_SCAN: u64 = 4 * 1024 * 1024;
+/// How many writable segments are searched.
+const GO_SEGMENTS: usize = 4;
+/// The Go magic is searched in steps of this many bytes.
+const GO_STEP: u64 = 64 * 1024;
 /// Longest Go version or module information read.
 pub const MAX_MODINFO: u64 = 1024 * 1024;
 /// Most bytes buffered after the last loaded segment (the section headers and what precedes them).
@@ -56,6 +65,7 @@ const GO_HEADER: usize = 32;
 const GO_ALIGN: u64 = 16;
 const PT_LOAD: u32 = 1;
 const PF_W: u32 = 2;
+const PF_X: u32 = 1;
 
 /// The ELF header fields used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,23 +245,47 @@ pub fn uvarint(b: &[u8], at: usize) -> Option<(u64, usize)> {
     None
 }
 
-/// Looks for the Go build information in the first writable segment and reads its strings.
-fn go_buildinfo(r: &mut Reader<'_>, seg: &Segment) -> Option<Vec<u8>> {
-    r.skip_to(seg.offset)?;
-    let mut buf = Vec::new();
-    r.read_into(&mut buf, seg.filesz.min(GO_SCAN))?;
-    let mut found = None;
-    let mut from = 0;
-    while let Some(i) = buf.get(from..).and_then(|w| w.windows(GO_MAGIC.len()).position(|x| x == GO_MAGIC)) {
-        let at = from + i;
-        if seg.offset.saturating_add(at as u64) % GO_ALIGN == 0 {
-            found = Some(at);
-            break;
+/// Finds the Go build information's magic at a 16-byte boundary in the writable, not
+/// executable, loaded segments, in file order, within [`GO_SCAN`] bytes of them: the bytes from
+/// the magic on, or `None`. Read in steps of [`GO_STEP`]; only a step and the magic's length
+/// before it are held.
+fn find_go_magic(r: &mut Reader<'_>, segs: &[Segment]) -> Option<Vec<u8>> {
+    let mut writable: Vec<&Segment> = segs.iter().filter(|s| s.kind == PT_LOAD && s.flags & (PF_W | PF_X) == PF_W).collect();
+    writable.sort_by_key(|s| s.offset);
+    for seg in writable.into_iter().take(GO_SEGMENTS) {
+        if seg.offset < r.pos {
+            continue;
         }
-        from = at + 1;
+        r.skip_to(seg.offset)?;
+        let end = seg.offset.saturating_add(seg.filesz.min(GO_SCAN)).min(r.size);
+        let mut win: Vec<u8> = Vec::new();
+        let mut win_start = seg.offset;
+        while r.pos < end {
+            let before = r.pos;
+            r.read_into(&mut win, (end - r.pos).min(GO_STEP))?;
+            if r.pos == before {
+                return None;
+            }
+            let mut from = 0;
+            while let Some(i) = win.get(from..).and_then(|w| w.windows(GO_MAGIC.len()).position(|x| x == GO_MAGIC)) {
+                let at = from.saturating_add(i);
+                if win_start.saturating_add(at as u64) % GO_ALIGN == 0 {
+                    win.drain(..at);
+                    return Some(win);
+                }
+                from = at.saturating_add(1);
+            }
+            let keep = win.len().saturating_sub(GO_MAGIC.len() - 1);
+            win.drain(..keep);
+            win_start = win_start.saturating_add(keep as u64);
+        }
     }
-    let at = found?;
-    buf.drain(..at);
+    None
+}
+
+/// Reads the Go build information's version and module strings, `buf` starting at its magic.
+fn go_buildinfo(r: &mut Reader<'_>, segs: &[Segment]) -> Option<Vec<u8>> {
+    let mut buf = find_go_magic(r, segs)?;
     r.fill(&mut buf, GO_HEADER)?;
     let flags = *buf.get(15)?;
     if flags & 2 == 0 {
@@ -336,14 +370,7 @@ pub(crate) fn scan(src: &mut dyn Source, size: u64, tick: &mut dyn FnMut() -> bo
     r.read_into(&mut ph, h.phentsize.checked_mul(h.phnum)?)?;
     let segs = parse_segments(&h, &ph);
     drop(ph);
-    if let Some(data) = segs.iter().find(|s| s.kind == PT_LOAD && s.flags & PF_W != 0) {
-        if data.offset >= r.pos {
-            if let Some(found) = go_buildinfo(&mut r, data) {
-                return Some(found);
-            }
-        }
-    }
-    dep_v0(&mut r, &h, &segs)
+    go_buildinfo(&mut r, &segs).or_else(|| dep_v0(&mut r, &h, &segs))
 }
 
 /// Parses Go module information (`debug.BuildInfo.String()` text) after its Go version.
@@ -528,7 +555,7 @@ mod tests {
 
     #[test]
     fn go_buildinfo_at_the_segment_start_and_further_in() {
-        for pad in [0usize, 4096 + 16] {
+        for pad in [0usize, 4096 + 16, 200 * 1024] {
             let data = [vec![0u8; pad], buildinfo(2, "go1.22.1", MODINFO)].concat();
             let got = scan_bytes(&elf64(0x1000, &data, 1)).unwrap();
             let b = read_go(&got).unwrap();
