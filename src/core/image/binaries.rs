@@ -569,6 +569,53 @@ mod tests {
         }
     }
 
+    /// A little-endian ELF64 with one read-only PT_LOAD over its first 0x100 bytes, then
+    /// `.dep-v0` holding `dep`, the section names, and the section headers at the end.
+    fn elf64_dep_v0(dep: &[u8]) -> Vec<u8> {
+        let mut f = elf64(0x100, &[], 1);
+        f[68..72].copy_from_slice(&4u32.to_le_bytes());
+        f[72..80].copy_from_slice(&0u64.to_le_bytes());
+        f[96..104].copy_from_slice(&0x100u64.to_le_bytes());
+        let dep_at = f.len() as u64;
+        f.extend_from_slice(dep);
+        let names_at = f.len() as u64;
+        let names = b"\0.shstrtab\0.dep-v0\0";
+        f.extend_from_slice(names);
+        let shoff = f.len() as u64;
+        for (name, off, size) in [(0u32, 0u64, 0u64), (1, names_at, names.len() as u64), (11, dep_at, dep.len() as u64)] {
+            let mut sh = [0u8; 64];
+            sh[..4].copy_from_slice(&name.to_le_bytes());
+            sh[24..32].copy_from_slice(&off.to_le_bytes());
+            sh[32..40].copy_from_slice(&size.to_le_bytes());
+            f.extend_from_slice(&sh);
+        }
+        f[0x28..0x30].copy_from_slice(&shoff.to_le_bytes());
+        f[0x3a..0x3c].copy_from_slice(&64u16.to_le_bytes());
+        f[0x3c..0x3e].copy_from_slice(&3u16.to_le_bytes());
+        f[0x3e..0x40].copy_from_slice(&1u16.to_le_bytes());
+        f
+    }
+
+    #[test]
+    fn dep_v0_through_the_section_table() {
+        let good = elf64_dep_v0(b"zlib bytes");
+        assert_eq!(scan_bytes(&good), Some([TAG_DEP_V0, b"zlib bytes"].concat()));
+        // Cut anywhere, or a section beyond the file, names out of range: nothing, no panic.
+        for n in 0..good.len() {
+            assert_eq!(scan_bytes(&good[..n]), None, "{n}");
+        }
+        let mut far = good.clone();
+        let sh2 = far.len() - 64;
+        far[sh2 + 24..sh2 + 32].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert_eq!(scan_bytes(&far), None);
+        let mut names = good.clone();
+        names[sh2..sh2 + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(scan_bytes(&names), None);
+        let mut strndx = good;
+        strndx[0x3e..0x40].copy_from_slice(&u16::MAX.to_le_bytes());
+        assert_eq!(scan_bytes(&strndx), None);
+    }
+
     #[test]
     fn misaligned_magic_and_old_format() {
         // The magic off a 16-byte boundary is not build information.
