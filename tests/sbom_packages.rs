@@ -1,6 +1,7 @@
 //! The packages of issue 15's SBOM fixture (`scripts/fixtures/sbom_image.sh`) as Tarsier reads
 //! them, against what real tools read in the same layers (its `truth.json`: Python's
-//! `importlib.metadata`, `json.load` of every `package.json`, `rpm -qa`), and apk licences
+//! `importlib.metadata`, `json.load` of every `package.json`, `unzip -p` of every jar's
+//! `pom.properties`, `rpm -qa`), and apk licences
 //! against the apk database as Python's `tarfile` extracts it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -31,7 +32,8 @@ fn from_truth(p: &Value) -> Facts {
         s("version").unwrap(),
         s("licence"),
         s("evidence").unwrap(),
-        s("location"),
+        // Java: the archive is where it sits.
+        s("location").or_else(|| (p["ecosystem"] == "maven").then(|| s("evidence")).flatten()),
         p["added_in"].as_u64().unwrap(),
         p["changed_in"].as_array().unwrap().iter().map(|c| c["layer"].as_u64().unwrap()).collect(),
         p["removed_in"].as_u64(),
@@ -52,8 +54,11 @@ fn from_report(p: &Package) -> Facts {
     )
 }
 
+/// The ecosystems Tarsier reads (truth.json's names).
+const READ: [&str; 3] = ["pypi", "npm", "maven"];
+
 #[test]
-fn python_and_npm_packages_match_what_real_readers_see() {
+fn python_npm_and_java_packages_match_what_real_readers_see() {
     let out = common::build_fixture("sbom_image");
     let truth: Value = serde_json::from_str(&std::fs::read_to_string(out.join("truth.json")).unwrap()).unwrap();
     let a = open_analysis(&out.join("sbom.docker.tar"));
@@ -63,7 +68,7 @@ fn python_and_npm_packages_match_what_real_readers_see() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|p| p["ecosystem"] == "pypi" || p["ecosystem"] == "npm")
+        .filter(|p| READ.contains(&p["ecosystem"].as_str().unwrap_or_default()))
         .map(from_truth)
         .map(|f| (key(&f), f))
         .collect();
@@ -71,11 +76,11 @@ fn python_and_npm_packages_match_what_real_readers_see() {
         .packages
         .iter()
         .chain(&img.removed_packages)
-        .filter(|p| matches!(p.source, PackageSource::Python | PackageSource::Npm))
+        .filter(|p| matches!(p.source, PackageSource::Python | PackageSource::Npm | PackageSource::Maven))
         .map(from_report)
         .map(|f| (key(&f), f))
         .collect();
-    assert_eq!(want.len(), 9, "the fixture's Python and npm packages");
+    assert_eq!(want.len(), 10, "the fixture's Python, npm and Java packages");
     for (k, w) in &want {
         assert_eq!(got.get(k), Some(w), "{k:?}");
     }
@@ -91,7 +96,7 @@ fn python_and_npm_packages_match_what_real_readers_see() {
         .collect();
     assert_eq!(removed, [("idna", 7), ("inherits", 7)]);
     let counts = &truth["present_counts"];
-    for source in [PackageSource::Python, PackageSource::Npm] {
+    for source in [PackageSource::Python, PackageSource::Npm, PackageSource::Maven] {
         let n = img.packages.iter().filter(|p| p.source == source).count() as u64;
         assert_eq!(Some(n), counts[source.as_str()].as_u64(), "{source:?}");
     }
@@ -177,7 +182,7 @@ fn tarsier_packages_lists_what_real_readers_see() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|p| ["pypi", "npm", "golang", "cargo"].contains(&p["ecosystem"].as_str().unwrap()))
+        .filter(|p| READ.iter().chain(&["golang", "cargo"]).any(|e| p["ecosystem"] == *e))
         .collect();
     // --json: every Python, npm, Go and Rust package with the truth's facts (a Go binary built
     // without modules has no version: the truth's null, Tarsier's "").
@@ -187,7 +192,7 @@ fn tarsier_packages_lists_what_real_readers_see() {
     for w in &want {
         let hit = listed
             .iter()
-            .find(|p| p["source"] == w["ecosystem"] && p["name"] == w["name"] && &p["location"] == w.get("location").unwrap_or(&w["evidence"]))
+            .find(|p| p["source"] == w["ecosystem"] && p["name"] == w["name"] && p["evidence"] == w["evidence"])
             .unwrap_or_else(|| panic!("{w} not listed"));
         let version = if w["version"].is_null() { &Value::from("") } else { &w["version"] };
         assert_eq!((&hit["version"], &hit["licence"], &hit["evidence"]), (version, &w["licence"], &w["evidence"]), "{w}");
@@ -329,4 +334,91 @@ fn go_and_rust_binaries_match_go_version_m_and_cargo_auditable() {
         .collect();
     assert_eq!(got, want);
     assert!(a.report.warnings.iter().all(|w| w.code != "binary_not_read"), "{:?}", a.report.warnings);
+}
+
+/// Analyses a docker-archive made in memory.
+fn analyse_bytes(bytes: Vec<u8>) -> Analysis {
+    let len = bytes.len() as u64;
+    analyze(std::io::Cursor::new(bytes), len, &Options::named("made.tar"), &mut |_| Flow::Continue).unwrap()
+}
+
+#[test]
+fn hostile_metadata_is_read_as_far_as_it_goes_and_never_panics() {
+    let big = format!(r#"{{"name":"big","version":"1.0.0","description":"{}"}}"#, "x".repeat(300 * 1024));
+    let mut not_utf8 = b"Metadata-Version: 2.1\nName: caf\xe9\nLicense: MIT\n\n".to_vec();
+    not_utf8.extend(std::iter::repeat_n(0xffu8, 200 * 1024));
+    let l0 = common::simple_layer(&[
+        (b"app/node_modules/big/package.json", big.as_bytes()),
+        (b"app/node_modules/broken/package.json", b"{\"name\": \"broken\", "),
+        (b"app/node_modules/ok/package.json", br#"{"name":"ok","version":"2.0.0","license":{"type":"BSD-3-Clause"}}"#),
+        (b"usr/lib/python3/site-packages/cafe-1.dist-info/METADATA", &not_utf8),
+        (b"usr/share/java/garbage.jar", b"PK\x05\x06 this is not a zip archive"),
+    ]);
+    let l1 = common::simple_layer(&[(b"app/.wh.node_modules", b"")]);
+    let a = analyse_bytes(common::image_with(&[l0, l1], &["l0.tar", "l1.tar"]));
+    let img = &a.report.images[0];
+    // The Python package: its name lossily, no Version, the licence, the huge description cut.
+    let py: Vec<(&str, &str, Option<&str>)> =
+        img.packages.iter().map(|p| (p.name.as_str(), p.version.as_str(), p.licence.as_deref())).collect();
+    assert_eq!(py, [("caf\u{fffd}", "", Some("MIT"))]);
+    // npm: `ok` read, `broken` not a package, `big` past the 256 KiB cap named in one warning;
+    // all of them gone with the directory a later layer whited out.
+    let removed: Vec<(&str, &str, Option<&str>, Option<usize>)> = img
+        .removed_packages
+        .iter()
+        .map(|p| (p.name.as_str(), p.version.as_str(), p.licence.as_deref(), p.removed_in))
+        .collect();
+    assert_eq!(removed, [("ok", "2.0.0", Some("BSD-3-Clause"), Some(1))]);
+    let w: Vec<&str> = a.report.warnings.iter().filter(|w| w.code == "package_metadata_unread").map(|w| w.message.as_str()).collect();
+    assert_eq!(w.len(), 1, "{:?}", a.report.warnings);
+    assert!(w[0].starts_with("1 package metadata file in layer position 0") && w[0].contains("`app/node_modules/big/package.json`"), "{}", w[0]);
+}
+
+#[test]
+fn dpkg_licences_come_from_machine_readable_copyright_files() {
+    let status = "Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13.dfsg-1\nArchitecture: amd64\n\nPackage: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b2\n";
+    // zlib1g's file as Debian ships it (head), and a copyright file in the old free-form style.
+    let zlib = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: zlib\nSource: http://zlib.net/\n\nFiles: *\nCopyright: 1995-2022 Jean-loup Gailly and Mark Adler\nLicense: Zlib\n\nFiles: debian/*\nCopyright: Mark Brown\nLicense: Zlib\n";
+    let bash = "This is Debian GNU/Linux's prepackaged version of the FSF's GNU Bash.\n\nCopyright (C) 1987-2022 Free Software Foundation, Inc.\n";
+    let l0 = common::simple_layer(&[
+        (b"var/lib/dpkg/status", status.as_bytes()),
+        (b"usr/share/doc/zlib1g/copyright", zlib.as_bytes()),
+        (b"usr/share/doc/bash/copyright", bash.as_bytes()),
+    ]);
+    let a = analyse_bytes(common::image_with(&[l0], &["l0.tar"]));
+    let got: Vec<(&str, Option<&str>, Option<&str>)> = a.report.images[0]
+        .packages
+        .iter()
+        .map(|p| (p.name.as_str(), p.licence.as_deref(), p.evidence.as_deref()))
+        .collect();
+    assert_eq!(got, [("bash", None, Some("var/lib/dpkg/status")), ("zlib1g", Some("Zlib"), Some("var/lib/dpkg/status"))]);
+}
+
+#[test]
+fn two_copies_of_one_npm_package_are_compared_each_where_it_sits() {
+    use std::io::Cursor;
+    use tarsier::core::compare::compare;
+    let image = |nested: &str| {
+        let top = br#"{"name":"ms","version":"2.1.3"}"#.to_vec();
+        let nested = format!(r#"{{"name":"ms","version":"{nested}"}}"#).into_bytes();
+        common::image_with(
+            &[common::simple_layer(&[
+                (b"app/node_modules/ms/package.json", &top),
+                (b"app/node_modules/debug/node_modules/ms/package.json", &nested),
+            ])],
+            &["l0.tar"],
+        )
+    };
+    let (ba, bb) = (image("2.0.0"), image("2.0.1"));
+    let (a, b) = (analyse_bytes(ba.clone()), analyse_bytes(bb.clone()));
+    assert_eq!(a.report.images[0].packages.len(), 2);
+    let c = compare(&a, &mut Cursor::new(ba), 0, &b, &mut Cursor::new(bb), 0).unwrap();
+    let changed: Vec<String> = c
+        .packages
+        .changed
+        .iter()
+        .map(|p| format!("{} at {:?}: {:?} -> {:?}", p.name, p.location, p.version_a, p.version_b))
+        .collect();
+    assert_eq!(changed, [r#"ms at Some("app/node_modules/debug/node_modules/ms"): Some("2.0.0") -> Some("2.0.1")"#]);
+    assert!(c.packages.added.is_empty() && c.packages.removed.is_empty());
 }

@@ -3,7 +3,7 @@
 // page makes so tests can prove nothing leaves the origin.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -176,4 +176,16 @@ with tarfile.open(sys.argv[1], 'w') as t:
 `;
   execFileSync('python3', ['-c', py, out, String(gib)]);
   return out;
+}
+
+/**
+ * A fixture of `scripts/fixtures/NAME.sh`, made where the native tests make it
+ * (target/tmp/fixtures/NAME) when absent: the archive `ARCHIVE` in it and its `truth.json`.
+ */
+export function scriptFixture(name, archive) {
+  const out = join(ROOT, 'target/tmp/fixtures', name);
+  if (!existsSync(join(out, 'truth.json')) || !existsSync(join(out, archive))) {
+    execFileSync('bash', [join(ROOT, `scripts/fixtures/${name}.sh`), out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  return { archive: join(out, archive), truth: JSON.parse(readFileSync(join(out, 'truth.json'), 'utf8')) };
 }

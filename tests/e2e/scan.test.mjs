@@ -5,25 +5,18 @@
 // never the CLI's output. No snippet on the page may hold a planted secret whole.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, open, foreign, dropFile, slowArchive, ROOT } from './harness.mjs';
+import { serve, launch, open, foreign, dropFile, scriptFixture, slowArchive, ROOT } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-/** The secrets fixture, made where the native tests make it (target/tmp/fixtures) when absent. */
-function secretsFixture() {
-  const out = join(ROOT, 'target/tmp/fixtures/secrets_image');
-  if (!existsSync(join(out, 'truth.json')) || !existsSync(join(out, 'secrets.docker.tar'))) {
-    execFileSync('bash', [join(ROOT, 'scripts/fixtures/secrets_image.sh'), out], { stdio: ['ignore', 'ignore', 'inherit'] });
-  }
-  return { archive: join(out, 'secrets.docker.tar'), truth: JSON.parse(readFileSync(join(out, 'truth.json'), 'utf8')) };
-}
+const secretsFixture = () => scriptFixture('secrets_image', 'secrets.docker.tar');
 
 const cells = async (row) => (await row.locator('td').allTextContents()).map((t) => t.trim());
 

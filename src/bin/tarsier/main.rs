@@ -58,7 +58,7 @@ enum Command {
     Inspect(image::InspectArgs),
     /// List one layer's entries or the merged filesystem, like `tar -tv`.
     Ls(image::LsArgs),
-    /// Every package (apk, dpkg, Python, npm) with its licence and the layers that added,
+    /// Every package (apk, dpkg, Python, npm, Java) with its licence and the layers that added,
     /// changed and removed it.
     Packages(packages::Args),
     /// Write one file's bytes from the image to stdout.

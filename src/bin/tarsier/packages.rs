@@ -1,5 +1,5 @@
 //! `tarsier packages IMAGE.tar [--json]`: every package of every image — apk, dpkg, Python,
-//! npm — with its licence and the layers that added, changed and removed it.
+//! npm, Java — with its licence and the layers that added, changed and removed it.
 
 use crate::image::load;
 use crate::output::{fail, fail_json, write_stdout};

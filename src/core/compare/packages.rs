@@ -1,26 +1,36 @@
-//! Packages of every kind Tarsier reads, by kind and name: added, removed, other version.
+//! Packages of every kind Tarsier reads, by kind, name and location: added, removed, other
+//! version.
 
 use super::types::{PackageChange, PackagesDiff};
 use crate::core::image::ImageReport;
 use std::collections::BTreeMap;
 
+/// A package's identity: (kind, name, location).
+type Key = (String, String, Option<String>);
+
 pub(crate) fn diff_packages(a: &ImageReport, b: &ImageReport) -> PackagesDiff {
-    let key = |i: &ImageReport| -> BTreeMap<(String, String), String> {
-        i.packages.iter().map(|p| ((p.source.as_str().to_owned(), p.name.clone()), p.version.clone())).collect()
+    let key = |i: &ImageReport| -> BTreeMap<Key, String> {
+        i.packages.iter().map(|p| ((p.source.as_str().to_owned(), p.name.clone(), p.location.clone()), p.version.clone())).collect()
     };
     let (ka, kb) = (key(a), key(b));
+    let change = |(kind, name, location): &Key, version_a: Option<&String>, version_b: Option<&String>| PackageChange {
+        kind: kind.clone(),
+        name: name.clone(),
+        location: location.clone(),
+        version_a: version_a.cloned(),
+        version_b: version_b.cloned(),
+    };
     let mut d = PackagesDiff::default();
-    for ((kind, name), va) in &ka {
-        let change = |vb: Option<&String>| PackageChange { kind: kind.clone(), name: name.clone(), version_a: Some(va.clone()), version_b: vb.cloned() };
-        match kb.get(&(kind.clone(), name.clone())) {
-            None => d.removed.push(change(None)),
-            Some(vb) if vb != va => d.changed.push(change(Some(vb))),
+    for (k, va) in &ka {
+        match kb.get(k) {
+            None => d.removed.push(change(k, Some(va), None)),
+            Some(vb) if vb != va => d.changed.push(change(k, Some(va), Some(vb))),
             Some(_) => {}
         }
     }
-    for ((kind, name), vb) in &kb {
-        if !ka.contains_key(&(kind.clone(), name.clone())) {
-            d.added.push(PackageChange { kind: kind.clone(), name: name.clone(), version_a: None, version_b: Some(vb.clone()) });
+    for (k, vb) in &kb {
+        if !ka.contains_key(k) {
+            d.added.push(change(k, None, Some(vb)));
         }
     }
     d

@@ -114,9 +114,13 @@ pub struct ConfigChange {
 /// A package on one side, or both with different versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackageChange {
-    /// `apk`, `dpkg`.
+    /// `apk`, `dpkg`, `pypi`, `npm`, `maven` ([`PackageSource::as_str`](crate::core::image::PackageSource::as_str)).
     pub kind: String,
     pub name: String,
+    /// Where it sits (npm: the package directory; Python: `site-packages`; Java: the archive),
+    /// part of its identity: two copies of one npm package are two packages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
     pub version_a: Option<String>,
     pub version_b: Option<String>,
 }

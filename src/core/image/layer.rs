@@ -308,20 +308,28 @@ pub(crate) fn index_layer(
             });
             if capture {
                 let path = ctx.tree.path(node);
-                let want = match capture_of(&path) {
-                    Some(Capture::Whole(max)) => (e.size <= max).then_some(e.size),
+                let how = capture_of(&path);
+                let want = match how {
+                    Some(Capture::Whole(max) | Capture::Jar(max)) => (e.size <= max).then_some(e.size),
                     Some(Capture::Prefix(max)) => Some(e.size.min(max)),
                     None => None,
                 };
-                if let Some(want) = want.filter(|w| *w <= *ctx.capture_budget) {
+                // A Java archive is read whole but kept as its summary: the budget is the summary's.
+                let is_jar = matches!(how, Some(Capture::Jar(_)));
+                if let Some(want) = want.filter(|w| is_jar || *w <= *ctx.capture_budget) {
                     let mut buf = vec![0u8; usize::try_from(want).unwrap_or(0)];
                     let n = read_full(body, &mut buf).map_err(|err| ImageError::Truncated {
                         at: ctx.at(e.data_pos),
                         context: format!("while reading `{}` ({err})", String::from_utf8_lossy(&path)),
                     })?;
                     buf.truncate(n);
-                    *ctx.capture_budget = ctx.capture_budget.saturating_sub(n as u64);
-                    idx.captured.push((ei, buf));
+                    if is_jar {
+                        buf = super::jar::summary(&buf);
+                    }
+                    if buf.len() as u64 <= *ctx.capture_budget {
+                        *ctx.capture_budget = ctx.capture_budget.saturating_sub(buf.len() as u64);
+                        idx.captured.push((ei, buf));
+                    }
                 }
             } else if kind == EntryKind::File && e.mode & 0o111 != 0 && e.size >= super::binaries::MIN_ELF {
                 scan_binary(body, e.size, ei, idx, ctx)?;

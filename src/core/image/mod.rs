@@ -58,6 +58,7 @@ mod efficiency;
 mod error;
 mod findings;
 mod fs_tree;
+mod jar;
 mod layer;
 mod merge;
 mod options;

@@ -11,6 +11,7 @@
 use super::fs_tree::PathTree;
 use super::layer::LayerIndex;
 use super::merge::{Merged, ST_PRESENT};
+use super::jar;
 use super::pkg_files::{self, PkgFile};
 use super::binaries;
 use super::report::{CargoCrate, ChangeKind, EntryKind, GoBuild, Package, PackageSource, Warning};
@@ -239,6 +240,20 @@ fn read_file(t: &Tracked, bytes: &[u8]) -> FileSays {
             one(pkg_files::parse_npm_package_json(bytes, dir_name))
         }
         PkgFile::Binary => read_binary(&t.path, bytes),
+        PkgFile::Jar => FileSays::Packages(
+            jar::parse_summary(bytes)
+                .into_iter()
+                .map(|p| DbPackage {
+                    name: format!("{}:{}", p.group_id, p.artifact_id),
+                    version: p.version,
+                    architecture: None,
+                    licence: None,
+                    location: Some(t.path.clone()),
+                    go: None,
+                    cargo: None,
+                })
+                .collect(),
+        ),
         PkgFile::DpkgCopyright => FileSays::Licence(
             pkg_files::copyright_package(&t.path).unwrap_or_default().to_owned(),
             pkg_files::parse_dpkg_copyright(bytes),
@@ -253,6 +268,7 @@ fn source_of(kind: PkgFile) -> PackageSource {
         PkgFile::ApkInstalled => PackageSource::Apk,
         PkgFile::Python => PackageSource::Python,
         PkgFile::Npm => PackageSource::Npm,
+        PkgFile::Jar => PackageSource::Maven,
         PkgFile::Binary => PackageSource::Cargo,
     }
 }
@@ -337,7 +353,7 @@ impl Unread {
                 message: format!("the package database `{}` in layer position {pos} was too large to read", t.path),
                 position: None,
             }),
-            PkgFile::Python | PkgFile::Npm => {
+            PkgFile::Python | PkgFile::Npm | PkgFile::Jar => {
                 self.count = self.count.saturating_add(1);
                 self.first.get_or_insert_with(|| t.path.clone());
             }

@@ -8,6 +8,8 @@
 //!   `node_modules/NAME/package.json` and `node_modules/@SCOPE/NAME/package.json`, at any depth
 //!   (nested copies are packages of their own): `name`, `version`, `license` (a string or
 //!   `{"type": …}`), else the old `licenses` list.
+//! - Java archives anywhere (`*.jar`, `*.war`, `*.ear`): the Maven coordinates of their
+//!   `pom.properties` members ([`jar`](super::jar)).
 //! - dpkg licences: the `License:` of the `Files: *` paragraph of a
 //!   [machine-readable](https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/)
 //!   `usr/share/doc/PKG/copyright`.
@@ -39,6 +41,8 @@ pub enum PkgFile {
     Npm,
     /// `usr/share/doc/PKG/copyright` (licence of dpkg package PKG).
     DpkgCopyright,
+    /// A Java archive (`.jar`, `.war`, `.ear`), kept as its [`jar::summary`](super::jar::summary).
+    Jar,
     /// An executable with Go build information or a `.dep-v0` section, told by its captured
     /// body ([`binaries`](super::binaries)), never by its path.
     Binary,
@@ -51,6 +55,9 @@ pub enum Capture {
     Whole(u64),
     /// The first bytes, at most this many.
     Prefix(u64),
+    /// A Java archive of at most this many bytes, read whole and kept as its
+    /// [`jar::summary`](super::jar::summary).
+    Jar(u64),
 }
 
 /// The components of a path (`a/b/c`).
@@ -75,6 +82,9 @@ pub fn classify(path: &[u8]) -> Option<PkgFile> {
     if n == 5 && path.starts_with(b"usr/share/doc/") && last == b"copyright" {
         return Some(PkgFile::DpkgCopyright);
     }
+    if [&b".jar"[..], b".war", b".ear"].iter().any(|x| last.len() > x.len() && last.ends_with(x)) {
+        return Some(PkgFile::Jar);
+    }
     let site = |c: Option<&[u8]>| matches!(c, Some(b"site-packages" | b"dist-packages"));
     match last {
         b"METADATA" if at(2).is_some_and(|d| d.ends_with(b".dist-info")) && site(at(3)) => Some(PkgFile::Python),
@@ -98,6 +108,9 @@ pub fn classify(path: &[u8]) -> Option<PkgFile> {
 pub fn candidate_name(name: &[u8], parent: &[u8]) -> bool {
     matches!(name, b"status" | b"installed" | b"METADATA" | b"PKG-INFO" | b"package.json" | b"copyright")
         || name.ends_with(b".egg-info")
+        || name.ends_with(b".jar")
+        || name.ends_with(b".war")
+        || name.ends_with(b".ear")
         || (parent == b"status.d" && !name.starts_with(b".wh."))
 }
 
@@ -108,6 +121,7 @@ pub fn capture_of(path: &[u8]) -> Option<Capture> {
         PkgFile::Python => Capture::Prefix(PYTHON_CAPTURE),
         PkgFile::Npm => Capture::Whole(NPM_CAPTURE),
         PkgFile::DpkgCopyright => Capture::Prefix(COPYRIGHT_CAPTURE),
+        PkgFile::Jar => Capture::Jar(MAX_CAPTURE_FILE),
         PkgFile::Binary => return None,
     })
 }
@@ -121,6 +135,7 @@ pub fn location(kind: PkgFile, path: &str) -> Option<String> {
         PkgFile::Python if path.ends_with(".egg-info") => up(path),
         PkgFile::Python => up(path).and_then(|d| up(&d)),
         PkgFile::Npm => up(path),
+        PkgFile::Jar => Some(path.to_owned()),
         PkgFile::Binary => Some(path.to_owned()),
         PkgFile::DpkgStatus | PkgFile::ApkInstalled | PkgFile::DpkgCopyright => None,
     }
@@ -259,6 +274,10 @@ mod tests {
         assert_eq!(location(PkgFile::Npm, "a/node_modules/ms/package.json").as_deref(), Some("a/node_modules/ms"));
         assert_eq!(location(PkgFile::Python, "s/dist-packages/x.dist-info/METADATA").as_deref(), Some("s/dist-packages"));
         assert_eq!(location(PkgFile::Python, "s/site-packages/x.egg-info").as_deref(), Some("s/site-packages"));
+        assert_eq!(k("usr/share/java/commons-lang3.jar"), Some(PkgFile::Jar));
+        assert_eq!(k("opt/app.war"), Some(PkgFile::Jar));
+        assert_eq!(k("opt/.jar"), None);
+        assert_eq!(location(PkgFile::Jar, "usr/share/java/a.jar").as_deref(), Some("usr/share/java/a.jar"));
         assert_eq!(copyright_package("usr/share/doc/bash/copyright"), Some("bash"));
     }
 
