@@ -182,9 +182,10 @@ fn tarsier_packages_lists_what_real_readers_see() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|p| READ.contains(&p["ecosystem"].as_str().unwrap_or_default()))
+        .filter(|p| READ.iter().chain(&["golang", "cargo"]).any(|e| p["ecosystem"] == *e))
         .collect();
-    // --json: every Python and npm package with the truth's facts.
+    // --json: every Python, npm, Go and Rust package with the truth's facts (a Go binary built
+    // without modules has no version: the truth's null, Tarsier's "").
     let json: Value = serde_json::from_str(&tarsier(&["packages".as_ref(), archive.as_os_str(), "--json".as_ref()])).unwrap();
     let listed = json.as_array().unwrap();
     assert_eq!(listed.len(), want.len());
@@ -193,7 +194,8 @@ fn tarsier_packages_lists_what_real_readers_see() {
             .iter()
             .find(|p| p["source"] == w["ecosystem"] && p["name"] == w["name"] && p["evidence"] == w["evidence"])
             .unwrap_or_else(|| panic!("{w} not listed"));
-        assert_eq!((&hit["version"], &hit["licence"], &hit["evidence"]), (&w["version"], &w["licence"], &w["evidence"]), "{w}");
+        let version = if w["version"].is_null() { &Value::from("") } else { &w["version"] };
+        assert_eq!((&hit["version"], &hit["licence"], &hit["evidence"]), (version, &w["licence"], &w["evidence"]), "{w}");
         assert_eq!((&hit["installed_in"], &hit["removed_in"]), (&w["added_in"], &w["removed_in"]), "{w}");
         assert_eq!(hit["image"], 0);
     }
@@ -210,7 +212,128 @@ fn tarsier_packages_lists_what_real_readers_see() {
         assert_eq!(rows, same, "{cells:?} in\n{table}");
     }
     assert!(table.starts_with(&format!("image 0: {} present, 2 removed\n", want.len() - 2)), "{table}");
+    assert!(table.lines().any(|l| l.split_whitespace().eq(["golang", "github.com/opencontainers/umoci/cmd/umoci", "-", "-", "1", "-", "-"])), "{table}");
     assert!(table.contains("warning: This image has an rpm database (var/lib/rpm/rpmdb.sqlite)"), "{table}");
+}
+
+/// `go version -m` output: per binary, its Go version and its lines (`path`, `mod`, `dep`, `=>`,
+/// `build`) split at tabs.
+fn go_version_m(text: &str) -> BTreeMap<String, (String, Vec<Vec<String>>)> {
+    let mut out: BTreeMap<String, (String, Vec<Vec<String>>)> = BTreeMap::new();
+    let mut cur = None;
+    for line in text.lines() {
+        if let Some(fields) = line.strip_prefix('\t') {
+            let bin: &String = cur.as_ref().unwrap();
+            out.get_mut(bin).unwrap().1.push(fields.split('\t').map(str::to_owned).collect());
+        } else if let Some((bin, version)) = line.split_once(": ") {
+            cur = Some(bin.to_owned());
+            out.insert(bin.to_owned(), (version.to_owned(), Vec::new()));
+        }
+    }
+    out
+}
+
+/// A Go build as `go version -m` lines.
+fn as_lines(b: &tarsier::core::image::GoBuild) -> Vec<Vec<String>> {
+    let module = |kind: &str, m: &tarsier::core::image::GoModule| {
+        let mut l = vec![kind.to_owned(), m.path.clone(), m.version.clone(), m.sum.clone().unwrap_or_default()];
+        if kind == "dep" && m.sum.is_none() {
+            l.pop();
+        }
+        l
+    };
+    let mut out = Vec::new();
+    if let Some(p) = &b.path {
+        out.push(vec!["path".to_owned(), p.clone()]);
+    }
+    for (kind, m) in b.main.iter().map(|m| ("mod", m)).chain(b.deps.iter().map(|m| ("dep", m))) {
+        out.push(module(kind, m));
+        if let Some(r) = &m.replace {
+            out.push(module("=>", r));
+        }
+    }
+    for (k, v) in &b.settings {
+        out.push(vec!["build".to_owned(), format!("{k}={v}")]);
+    }
+    out
+}
+
+#[test]
+fn go_and_rust_binaries_match_go_version_m_and_cargo_auditable() {
+    let out = common::build_fixture("sbom_image");
+    let truth: Value = serde_json::from_str(&std::fs::read_to_string(out.join("truth.json")).unwrap()).unwrap();
+    let a = open_analysis(&out.join("sbom.docker.tar"));
+    let img = &a.report.images[0];
+    let last = img.layers.len() - 1;
+    let raw = out.join(format!("raw/state{last}"));
+    // Go: the oracle is `go version -m` on the final tree's binaries.
+    let want = go_version_m(&std::fs::read_to_string(raw.join("go-version-m.txt")).unwrap());
+    assert_eq!(want.len(), 2, "the fixture's Go binaries: {want:?}");
+    let go: Vec<&Package> = img.packages.iter().filter(|p| p.source == PackageSource::Go).collect();
+    assert_eq!(go.len(), want.len());
+    for p in go {
+        let bin = p.evidence.clone().unwrap();
+        let (version, lines) = &want[&bin];
+        let b = p.go.as_deref().unwrap();
+        assert_eq!(&b.go_version, version, "{bin}");
+        assert_eq!(&as_lines(b), lines, "{bin}");
+        assert_eq!(p.location.as_deref(), Some(bin.as_str()));
+    }
+    // Rust: the oracle is the `.dep-v0` JSON `rust-audit-info` (or objcopy + zlib) printed.
+    let mut crates = 0;
+    for f in std::fs::read_dir(&raw).unwrap() {
+        let f = f.unwrap().path();
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with("dep-v0.") {
+            continue;
+        }
+        let dep: Value = serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let listed = dep["packages"].as_array().unwrap();
+        for c in listed {
+            let p = img
+                .packages
+                .iter()
+                .find(|p| p.source == PackageSource::Cargo && p.name == c["name"].as_str().unwrap())
+                .unwrap_or_else(|| panic!("{c} not listed"));
+            let facts = p.cargo.as_deref().unwrap();
+            assert_eq!(p.version, c["version"].as_str().unwrap());
+            assert_eq!(facts.source, c["source"].as_str().unwrap());
+            assert_eq!(facts.root, c["root"].as_bool().unwrap_or(false));
+            assert_eq!(facts.kind, c["kind"].as_str().unwrap_or("runtime"));
+            let deps: Vec<&str> = c["dependencies"].as_array().map(Vec::as_slice).unwrap_or_default().iter().map(|i| listed[i.as_u64().unwrap() as usize]["name"].as_str().unwrap()).collect();
+            assert_eq!(facts.dependencies, deps);
+            assert_eq!(name, format!("dep-v0.{}.json", p.evidence.as_deref().unwrap().replace('/', "_")));
+            crates += 1;
+        }
+    }
+    assert_eq!(crates, 3);
+    // Layers and evidence as the truth states them, for every Go and Rust package.
+    let key = |f: &Facts| (f.0.clone(), f.1.clone(), f.4.clone());
+    let want: BTreeMap<_, Facts> = truth["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["ecosystem"] == "golang" || p["ecosystem"] == "cargo")
+        .map(|p| {
+            let mut p = p.clone();
+            if p["version"].is_null() {
+                p["version"] = Value::from("");
+            }
+            p["location"] = p["evidence"].clone();
+            from_truth(&p)
+        })
+        .map(|f| (key(&f), f))
+        .collect();
+    let got: BTreeMap<_, Facts> = img
+        .packages
+        .iter()
+        .chain(&img.removed_packages)
+        .filter(|p| matches!(p.source, PackageSource::Go | PackageSource::Cargo))
+        .map(from_report)
+        .map(|f| (key(&f), f))
+        .collect();
+    assert_eq!(got, want);
+    assert!(a.report.warnings.iter().all(|w| w.code != "binary_not_read"), "{:?}", a.report.warnings);
 }
 
 /// Analyses a docker-archive made in memory.

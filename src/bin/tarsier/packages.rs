@@ -72,13 +72,14 @@ fn render(r: &Report, all: &[Listed<'_>]) -> String {
             let _ = writeln!(o, "  {}", line.join("  ").trim_end());
         }
     }
-    for w in r.warnings.iter().filter(|w| w.code == "rpm_db_not_read" || w.code.starts_with("package_")) {
+    for w in r.warnings.iter().filter(|w| w.code == "rpm_db_not_read" || w.code == "binary_not_read" || w.code.starts_with("package_")) {
         let _ = writeln!(o, "warning: {}", w.message);
     }
     o
 }
 
-/// A package's cells: layers by position, `-` for none.
+/// A package's cells: layers by position, `-` for none (and for no version: a GOPATH-built Go
+/// binary has no module version).
 fn row(p: &Package) -> [String; 7] {
     let changed = if p.changed_in.is_empty() { "-".to_owned() } else { p.changed_in.iter().map(usize::to_string).collect::<Vec<_>>().join(",") };
     // One line per package: a multi-line licence text shows its first line.
@@ -86,7 +87,7 @@ fn row(p: &Package) -> [String; 7] {
     [
         p.source.as_str().to_owned(),
         p.name.clone(),
-        p.version.clone(),
+        if p.version.is_empty() { "-".to_owned() } else { p.version.clone() },
         licence,
         p.installed_in.to_string(),
         changed,

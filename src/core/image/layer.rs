@@ -331,6 +331,8 @@ pub(crate) fn index_layer(
                         idx.captured.push((ei, buf));
                     }
                 }
+            } else if kind == EntryKind::File && e.mode & 0o111 != 0 && e.size >= super::binaries::MIN_ELF {
+                scan_binary(body, e.size, ei, idx, ctx)?;
             }
             Ok(())
         })
@@ -359,6 +361,29 @@ pub(crate) fn index_layer(
         }
     }
     Ok(idx)
+}
+
+/// Reads an executable's packages (Go build information, `cargo auditable`'s `.dep-v0`) from
+/// the front of its body ([`binaries::scan`](super::binaries::scan)) and captures what it found
+/// if the capture budget allows; the walker skips the rest of the body.
+fn scan_binary(body: &mut dyn Source, size: u64, ei: u32, idx: &mut LayerIndex, ctx: &mut LayerCtx<'_>) -> Result<(), ImageError> {
+    let mut stop = None;
+    let on_progress = &mut ctx.on_progress;
+    let found = super::binaries::scan(body, size, &mut || match on_progress(0) {
+        Ok(()) => true,
+        Err(e) => {
+            stop = Some(e);
+            false
+        }
+    });
+    if let Some(e) = stop {
+        return Err(e);
+    }
+    if let Some(found) = found.filter(|f| f.len() as u64 <= *ctx.capture_budget) {
+        *ctx.capture_budget = ctx.capture_budget.saturating_sub(found.len() as u64);
+        idx.captured.push((ei, found));
+    }
+    Ok(())
 }
 
 /// Marks the last entry as cut off: the layer ended inside its body.

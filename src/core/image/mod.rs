@@ -50,6 +50,7 @@
 mod analysis;
 mod analyze;
 mod assemble;
+mod binaries;
 mod blobs;
 mod config;
 mod digest;

@@ -13,7 +13,8 @@ use super::layer::LayerIndex;
 use super::merge::{Merged, ST_PRESENT};
 use super::jar;
 use super::pkg_files::{self, PkgFile};
-use super::report::{ChangeKind, EntryKind, Package, PackageSource, Warning};
+use super::binaries;
+use super::report::{CargoCrate, ChangeKind, EntryKind, GoBuild, Package, PackageSource, Warning};
 use std::collections::BTreeMap;
 
 /// Most packages parsed from one database.
@@ -27,8 +28,13 @@ pub struct DbPackage {
     pub architecture: Option<String>,
     /// The licence the metadata states.
     pub licence: Option<String>,
-    /// Where the package sits (npm and Python: a directory), part of its identity.
+    /// Where the package sits (npm and Python: a directory; binaries: the file), part of its
+    /// identity.
     pub location: Option<String>,
+    /// A Go binary's build information.
+    pub go: Option<Box<GoBuild>>,
+    /// A `cargo auditable` crate's facts.
+    pub cargo: Option<Box<CargoCrate>>,
 }
 
 /// Parses a dpkg status file (or one `status.d` stanza file); only installed packages.
@@ -63,6 +69,8 @@ pub fn parse_dpkg_status(text: &str) -> Vec<DbPackage> {
                 architecture: arch,
                 licence: None,
                 location: None,
+                go: None,
+                cargo: None,
             });
             if out.len() >= MAX_PACKAGES {
                 break;
@@ -95,6 +103,8 @@ pub fn parse_apk_installed(text: &str) -> Vec<DbPackage> {
             architecture: None,
             licence: None,
             location: None,
+            go: None,
+            cargo: None,
         });
         match k {
             "P" => p.name = v.to_owned(),
@@ -128,6 +138,13 @@ struct Tracked {
 fn tracked_files(tree: &PathTree, layers: &[&LayerIndex]) -> Vec<Tracked> {
     let mut seen: BTreeMap<u32, PkgFile> = BTreeMap::new();
     for l in layers {
+        for (ei, body) in &l.captured {
+            if binaries::is_tagged(body) {
+                if let Some(e) = l.entries.get(*ei as usize) {
+                    seen.entry(e.node).or_insert(PkgFile::Binary);
+                }
+            }
+        }
         for e in &l.entries {
             if e.kind != EntryKind::File || seen.contains_key(&e.node) {
                 continue;
@@ -145,10 +162,55 @@ fn tracked_files(tree: &PathTree, layers: &[&LayerIndex]) -> Vec<Tracked> {
         .collect()
 }
 
-/// What one file says: packages, or (a dpkg copyright file) a licence.
+/// What one file says: packages, or (a dpkg copyright file) a licence, or (a binary) why its
+/// packages cannot be listed.
 enum FileSays {
     Packages(Vec<DbPackage>),
     Licence(String, Option<String>),
+    Unreadable(String),
+}
+
+/// The packages a binary's tagged capture names: its Go build (one package, named by its main
+/// module or, in a GOPATH build, its `path`; version that of the main module) or its crates.
+fn read_binary(path: &str, bytes: &[u8]) -> FileSays {
+    let package = |name: String, version: String, location: String| DbPackage {
+        name,
+        version,
+        architecture: None,
+        licence: None,
+        location: Some(location),
+        go: None,
+        cargo: None,
+    };
+    if let Some(b) = binaries::read_go(bytes) {
+        let name = b.main.as_ref().map(|m| m.path.clone()).or_else(|| b.path.clone()).unwrap_or_else(|| path.to_owned());
+        let version = b.main.as_ref().map(|m| m.version.clone()).unwrap_or_default();
+        let mut p = package(name, version, path.to_owned());
+        p.go = Some(Box::new(b));
+        return FileSays::Packages(vec![p]);
+    }
+    if bytes.starts_with(binaries::TAG_GO_OLD) {
+        return FileSays::Unreadable(format!("the Go executable `{path}` has build information in the format before Go 1.18, which Tarsier does not read: its modules are not listed"));
+    }
+    let Some(z) = bytes.strip_prefix(binaries::TAG_DEP_V0) else { return FileSays::Packages(Vec::new()) };
+    match binaries::parse_dep_v0(z) {
+        Ok(crates) => {
+            let mut seen = std::collections::BTreeSet::new();
+            FileSays::Packages(
+                crates
+                    .into_iter()
+                    .map(|c| {
+                        // Two versions of one crate in one binary: the second sits at `path@version`.
+                        let at = if seen.insert(c.name.clone()) { path.to_owned() } else { format!("{path}@{}", c.version) };
+                        let mut p = package(c.name, c.version, at);
+                        p.cargo = Some(Box::new(c.facts));
+                        p
+                    })
+                    .collect(),
+            )
+        }
+        Err(why) => FileSays::Unreadable(format!("the executable `{path}` has a cargo-auditable section Tarsier cannot read: {why}")),
+    }
 }
 
 /// Reads one captured file.
@@ -162,6 +224,8 @@ fn read_file(t: &Tracked, bytes: &[u8]) -> FileSays {
                     architecture: None,
                     licence: m.licence,
                     location: pkg_files::location(t.kind, &t.path),
+                    go: None,
+                    cargo: None,
                 })
                 .collect(),
         )
@@ -175,6 +239,7 @@ fn read_file(t: &Tracked, bytes: &[u8]) -> FileSays {
             let dir_name = dir.rsplit('/').next().unwrap_or_default();
             one(pkg_files::parse_npm_package_json(bytes, dir_name))
         }
+        PkgFile::Binary => read_binary(&t.path, bytes),
         PkgFile::Jar => FileSays::Packages(
             jar::parse_summary(bytes)
                 .into_iter()
@@ -184,6 +249,8 @@ fn read_file(t: &Tracked, bytes: &[u8]) -> FileSays {
                     architecture: None,
                     licence: None,
                     location: Some(t.path.clone()),
+                    go: None,
+                    cargo: None,
                 })
                 .collect(),
         ),
@@ -202,6 +269,16 @@ fn source_of(kind: PkgFile) -> PackageSource {
         PkgFile::Python => PackageSource::Python,
         PkgFile::Npm => PackageSource::Npm,
         PkgFile::Jar => PackageSource::Maven,
+        PkgFile::Binary => PackageSource::Cargo,
+    }
+}
+
+/// The ecosystem of a package `kind` of file lists (a binary's: Go or Cargo, by what it carries).
+fn source_for(kind: PkgFile, p: &DbPackage) -> PackageSource {
+    if p.go.is_some() {
+        PackageSource::Go
+    } else {
+        source_of(kind)
     }
 }
 
@@ -234,6 +311,8 @@ impl Ledger {
                     }
                     existing.licence = p.licence;
                     existing.architecture = p.architecture;
+                    existing.go = p.go;
+                    existing.cargo = p.cargo;
                     evidence.clone_into(existing.evidence.get_or_insert_with(String::new));
                 }
                 None => {
@@ -249,6 +328,8 @@ impl Ledger {
                         evidence: Some(evidence.to_owned()),
                         location: k.2.clone(),
                         removed_in: None,
+                        go: p.go,
+                        cargo: p.cargo,
                     };
                     self.present.insert(k, package);
                 }
@@ -276,7 +357,8 @@ impl Unread {
                 self.count = self.count.saturating_add(1);
                 self.first.get_or_insert_with(|| t.path.clone());
             }
-            PkgFile::DpkgCopyright => {}
+            // A binary replaced by a file that carries nothing, or past the budget: nothing to say.
+            PkgFile::DpkgCopyright | PkgFile::Binary => {}
         }
     }
 
@@ -303,8 +385,8 @@ fn present_now<'a>(touched: &'a [Tracked], current: &BTreeMap<usize, FileSays>) 
     let mut now = BTreeMap::new();
     for (&ti, says) in current {
         let (Some(t), FileSays::Packages(pk)) = (touched.get(ti), says) else { continue };
-        let source = source_of(t.kind);
         for p in pk {
+            let source = source_for(t.kind, p);
             let mut p = p.clone();
             if source == PackageSource::Dpkg && p.licence.is_none() {
                 p.licence = licences.get(p.name.as_str()).map(|l| (*l).to_owned());
@@ -364,9 +446,12 @@ pub(crate) fn packages(
                 current.remove(&ti);
                 if matches!(kind, ChangeKind::Added | ChangeKind::Modified) {
                     match captured(layers, pos, t.node) {
-                        Some(bytes) => {
-                            current.insert(ti, read_file(t, bytes));
-                        }
+                        Some(bytes) => match read_file(t, bytes) {
+                            FileSays::Unreadable(message) => warnings.push(Warning { code: "binary_not_read".into(), message, position: None }),
+                            says => {
+                                current.insert(ti, says);
+                            }
+                        },
                         None => unread.note(t, pos, warnings),
                     }
                 }

@@ -43,6 +43,9 @@ pub enum PkgFile {
     DpkgCopyright,
     /// A Java archive (`.jar`, `.war`, `.ear`), kept as its [`jar::summary`](super::jar::summary).
     Jar,
+    /// An executable with Go build information or a `.dep-v0` section, told by its captured
+    /// body ([`binaries`](super::binaries)), never by its path.
+    Binary,
 }
 
 /// How much of a captured file to keep.
@@ -119,11 +122,13 @@ pub fn capture_of(path: &[u8]) -> Option<Capture> {
         PkgFile::Npm => Capture::Whole(NPM_CAPTURE),
         PkgFile::DpkgCopyright => Capture::Prefix(COPYRIGHT_CAPTURE),
         PkgFile::Jar => Capture::Jar(MAX_CAPTURE_FILE),
+        PkgFile::Binary => return None,
     })
 }
 
 /// Where the package a file evidences sits: the metadata directory's parent for Python (the
-/// `site-packages` directory), the package directory for npm; `None` for databases.
+/// `site-packages` directory), the package directory for npm, the file for a binary; `None`
+/// for databases.
 pub fn location(kind: PkgFile, path: &str) -> Option<String> {
     let up = |p: &str| p.rsplit_once('/').map(|(d, _)| d.to_owned());
     match kind {
@@ -131,6 +136,7 @@ pub fn location(kind: PkgFile, path: &str) -> Option<String> {
         PkgFile::Python => up(path).and_then(|d| up(&d)),
         PkgFile::Npm => up(path),
         PkgFile::Jar => Some(path.to_owned()),
+        PkgFile::Binary => Some(path.to_owned()),
         PkgFile::DpkgStatus | PkgFile::ApkInstalled | PkgFile::DpkgCopyright => None,
     }
 }

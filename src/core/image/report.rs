@@ -426,11 +426,17 @@ pub enum PackageSource {
     Maven,
     /// An rpm database.
     Rpm,
+    /// A Go executable's build information (`.go.buildinfo`): one package per binary, its
+    /// modules in [`Package::go`].
+    #[serde(rename = "golang")]
+    Go,
+    /// A crate of a Rust executable built with `cargo auditable` (its `.dep-v0` section).
+    Cargo,
 }
 
 impl PackageSource {
     /// The name the JSON report gives it: `dpkg`, `apk` (as before), and for the others the
-    /// package-URL type: `pypi`, `npm`, `maven`, `rpm`.
+    /// package-URL type: `pypi`, `npm`, `maven`, `rpm`, `golang`, `cargo`.
     pub fn as_str(self) -> &'static str {
         match self {
             PackageSource::Dpkg => "dpkg",
@@ -439,17 +445,21 @@ impl PackageSource {
             PackageSource::Npm => "npm",
             PackageSource::Maven => "maven",
             PackageSource::Rpm => "rpm",
+            PackageSource::Go => "golang",
+            PackageSource::Cargo => "cargo",
         }
     }
 
     /// Every source, in the order views list them.
-    pub const ALL: [PackageSource; 6] = [
+    pub const ALL: [PackageSource; 8] = [
         PackageSource::Dpkg,
         PackageSource::Apk,
         PackageSource::Python,
         PackageSource::Npm,
         PackageSource::Maven,
         PackageSource::Rpm,
+        PackageSource::Go,
+        PackageSource::Cargo,
     ];
 }
 
@@ -482,6 +492,52 @@ pub struct Package {
     /// The layer position that removed it (only in [`ImageReport::removed_packages`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_in: Option<usize>,
+    /// A Go binary's build information (source `golang`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub go: Option<Box<GoBuild>>,
+    /// What `cargo auditable` recorded of a crate (source `cargo`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cargo: Option<Box<CargoCrate>>,
+}
+
+/// The build information a Go executable carries, as `go version -m` prints it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoBuild {
+    /// The toolchain (`go1.19.8`).
+    pub go_version: String,
+    /// The main package's import path (the `path` line).
+    pub path: Option<String>,
+    /// The main module (`mod` line); absent in a GOPATH build.
+    pub main: Option<GoModule>,
+    /// The dependencies (`dep` lines), each with its replacement (`=>`) if any.
+    pub deps: Vec<GoModule>,
+    /// The `build` settings, `key` and raw `value` (quoted as Go wrote it), in order.
+    pub settings: Vec<(String, String)>,
+}
+
+/// One module of a Go build.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoModule {
+    pub path: String,
+    pub version: String,
+    /// The `h1:` checksum, when recorded.
+    pub sum: Option<String>,
+    /// The module that replaced it (`=>` line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace: Option<Box<GoModule>>,
+}
+
+/// A crate as `cargo auditable` records it in `.dep-v0`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CargoCrate {
+    /// `crates.io`, `local`, `git`, `registry`…
+    pub source: String,
+    /// `runtime` or `build`.
+    pub kind: String,
+    /// The binary's own crate.
+    pub root: bool,
+    /// The names of the crates it depends on.
+    pub dependencies: Vec<String>,
 }
 
 /// An entry of the OCI index (one platform or nested index).

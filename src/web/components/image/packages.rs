@@ -1,4 +1,4 @@
-//! Packages grouped by ecosystem (dpkg, apk, Python, npm…), with a search box, each with its
+//! Packages grouped by ecosystem (dpkg, apk, Python, npm, Java, Go, cargo…), with a search box, each with its
 //! licence and the layers that added, changed and removed it. Packages a later layer removed
 //! are listed in their group too, with that layer.
 
@@ -22,6 +22,8 @@ fn group_title(s: PackageSource) -> &'static str {
         PackageSource::Npm => "npm packages",
         PackageSource::Maven => "Java packages (Maven)",
         PackageSource::Rpm => "rpm packages",
+        PackageSource::Go => "Go binaries (build information)",
+        PackageSource::Cargo => "Rust crates (cargo auditable)",
     }
 }
 
@@ -59,10 +61,10 @@ pub fn packages(props: &Props) -> Html {
     let Some(img) = props.loaded.report.images.get(props.loaded.image) else { return html! {} };
     let sbom = html! { <super::sbom::SbomDownload loaded={props.loaded.clone()} /> };
     // What the readers could not read (an rpm database, metadata past the budget), said here too.
-    let notes = props.loaded.report.warnings.iter().filter(|w| w.code == "rpm_db_not_read" || w.code.starts_with("package_"));
+    let notes = props.loaded.report.warnings.iter().filter(|w| w.code == "rpm_db_not_read" || w.code == "binary_not_read" || w.code.starts_with("package_"));
     let notes = html! { <>{ for notes.map(|w| html! { <p class="warn package-warning">{ format!("Warning: {}", w.message) }</p> }) }</> };
     if img.packages.is_empty() && img.removed_packages.is_empty() {
-        return html! { <>{ sbom }{ notes }<p>{"No package database (lib/apk/db/installed, var/lib/dpkg/status) and no Python, npm or Java package metadata in this image."}</p></> };
+        return html! { <>{ sbom }{ notes }<p>{"No package database (lib/apk/db/installed, var/lib/dpkg/status), no Python, npm or Java package metadata, and no Go or cargo auditable executable in this image."}</p></> };
     }
     let q = query.trim().to_lowercase();
     let all: Vec<&Package> = img.packages.iter().chain(&img.removed_packages).collect();
