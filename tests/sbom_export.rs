@@ -368,3 +368,66 @@ fn sbom_image_python_npm_and_maven_packages_scopes_and_from_layer_as_its_truth_s
     assert!(want(false, 0).iter().any(|f| f.0.starts_with("pkg:maven/")), "the jar's coordinates");
     assert!(!want(false, 8).is_empty() && want(false, 8).len() < want(false, 3).len(), "--from-layer 8 keeps the upgraded six only");
 }
+
+/// The Go modules of the SBOM fixture's executables as `go version -m` lists them (`dep` lines,
+/// a `=>` replacement being the module built in) and the crates of its `cargo auditable` binary as
+/// the `.dep-v0` JSON lists them: each a component of the CycloneDX export and a package of the
+/// SPDX export, with packageurl-python's purl and the executable as its evidence.
+#[test]
+fn sbom_image_go_modules_and_cargo_crates_as_go_version_m_and_dep_v0_say() {
+    let dir = sbom_image();
+    let raw = dir.join("raw/state8");
+    let mut specs: Vec<Value> = Vec::new();
+    let mut files: Vec<String> = Vec::new();
+    let mut file = String::new();
+    let mut last_dep: Option<usize> = None;
+    for line in std::fs::read_to_string(raw.join("go-version-m.txt")).unwrap().lines() {
+        let Some(fields) = line.strip_prefix('\t') else {
+            file = line.split_once(':').unwrap().0.to_owned();
+            continue;
+        };
+        let f: Vec<&str> = fields.split('\t').collect();
+        let (path, version) = match f[0] {
+            "dep" => (f[1], f[2]),
+            "=>" => (f[1], f[2]),
+            _ => continue,
+        };
+        let (namespace, name) = path.rsplit_once('/').unwrap();
+        let spec = serde_json::json!({ "type": "golang", "namespace": namespace, "name": name, "version": version });
+        match (f[0], last_dep) {
+            ("=>", Some(i)) => specs[i] = spec,
+            _ => {
+                last_dep = Some(specs.len());
+                specs.push(spec);
+                files.push(format!("/{file}"));
+            }
+        }
+    }
+    assert!(specs.len() >= 2, "go version -m lists no dependency: {}", raw.display());
+    for entry in std::fs::read_dir(&raw).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_prefix("dep-v0.").and_then(|n| n.strip_suffix(".json")) else { continue };
+        let dep: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        for c in arr(&dep["packages"]) {
+            specs.push(serde_json::json!({ "type": "cargo", "name": c["name"], "version": c["version"] }));
+            files.push(format!("/{}", stem.replace('_', "/")));
+        }
+    }
+    let want: BTreeSet<(String, String)> = purls(&specs).into_iter().zip(files).collect();
+    let bom = export(&dir.join("sbom.docker.tar"), "cyclonedx", &[]);
+    let cdx: BTreeSet<(String, String)> = of_type(&bom, "library")
+        .into_iter()
+        .filter_map(|c| Some((c["purl"].as_str()?.to_owned(), c["evidence"]["occurrences"][0]["location"].as_str()?.to_owned())))
+        .collect();
+    let missing: Vec<_> = want.difference(&cdx).collect();
+    assert!(missing.is_empty(), "not in the CycloneDX export: {missing:?}");
+    let doc = export(&dir.join("sbom.docker.tar"), "spdx", &[]);
+    let spdx: BTreeSet<String> = arr(&doc["packages"])
+        .iter()
+        .flat_map(|p| p["externalRefs"].as_array().into_iter().flatten())
+        .filter_map(|r| r["referenceLocator"].as_str().map(str::to_owned))
+        .collect();
+    let missing: Vec<_> = want.iter().filter(|(p, _)| !spdx.contains(p)).collect();
+    assert!(missing.is_empty(), "not in the SPDX export: {missing:?}");
+}

@@ -135,7 +135,7 @@ fn layer_component(l: &LayerView<'_>) -> Value {
 }
 
 fn package_component(view: &View<'_>, i: usize, p: &PackageView<'_>) -> Value {
-    let pkg = p.package;
+    let pkg = &*p.package;
     let mut c = Map::new();
     c.insert("type".into(), json!("library"));
     c.insert("bom-ref".into(), json!(package_ref(i)));
@@ -170,7 +170,7 @@ fn package_component(view: &View<'_>, i: usize, p: &PackageView<'_>) -> Value {
 
 fn package_properties(view: &View<'_>, p: &PackageView<'_>) -> Vec<Value> {
     let diff_id = |pos: usize| view.image.layers.get(pos).and_then(|l| l.diff_id.as_deref());
-    let pkg = p.package;
+    let pkg = &*p.package;
     let mut props = vec![property("tarsier:package:source", pkg.source.as_str()), property("tarsier:layer:added", pkg.installed_in)];
     if let Some(d) = diff_id(pkg.installed_in) {
         props.push(property("tarsier:layer:added:diff_id", d));

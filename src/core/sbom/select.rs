@@ -2,6 +2,7 @@
 //! layers and packages, each package with its purl and the layer it hangs under), with the
 //! document's time and identity.
 
+use std::borrow::Cow;
 use super::purl;
 use crate::core::image::{civil_from_days, ImageReport, LayerReport, OsRelease, Package, Report};
 use serde::{Deserialize, Serialize};
@@ -106,7 +107,9 @@ impl LayerView<'_> {
 /// One package of the view.
 #[derive(Debug, Clone)]
 pub struct PackageView<'a> {
-    pub package: &'a Package,
+    /// The package: one of the report's, or (borrowed from nothing) a Go module an executable
+    /// was built with.
+    pub package: Cow<'a, Package>,
     pub purl: Option<String>,
     /// The layer (position) whose version of the package is listed: the last that changed it,
     /// else the one that added it.
@@ -158,7 +161,12 @@ pub fn select<'a>(report: &'a Report, image: usize, request: &'a Request) -> Res
         .chain(removed(img).filter(|_| request.scope == Scope::All))
         // A layer from `from` up wrote the version listed (the layer the package hangs under).
         .filter(|(p, _)| p.installed_in >= from || p.changed_in.iter().any(|&l| l >= from))
-        .map(|(package, removed_in)| package_view(package, removed_in, os))
+        .flat_map(|(package, removed_in)| {
+            // A Go executable, then each module it was built with (pkg:golang purls, found in
+            // the same file, hanging under the same layer).
+            std::iter::once(package_view(Cow::Borrowed(package), package, removed_in, os))
+                .chain(go_modules(package).map(move |m| package_view(Cow::Owned(m), package, removed_in, os)))
+        })
         .collect();
     packages.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
     let digest = img.manifest_digest.as_deref().or(img.config_digest.as_deref());
@@ -188,26 +196,53 @@ fn removed(img: &ImageReport) -> impl Iterator<Item = (&Package, Option<usize>)>
     img.removed_packages.iter().map(|p| (p, p.removed_in))
 }
 
-fn package_view<'a>(package: &'a Package, removed_in: Option<usize>, os: Option<&OsRelease>) -> PackageView<'a> {
+/// The modules a Go executable's build information lists as dependencies, as packages of the
+/// file that holds them: each module as built (its replacement when `=>` replaced it), with the
+/// executable's layers, evidence and location, and no licence (the build information has none).
+fn go_modules(exe: &Package) -> impl Iterator<Item = Package> + '_ {
+    exe.go.iter().flat_map(|g| g.deps.iter()).map(move |m| {
+        let built = m.replace.as_deref().unwrap_or(m);
+        Package {
+            name: built.path.clone(),
+            version: built.version.clone(),
+            source: exe.source,
+            architecture: None,
+            installed_in: exe.installed_in,
+            changed_in: exe.changed_in.clone(),
+            licence: None,
+            evidence: exe.evidence.clone(),
+            location: exe.location.clone(),
+            removed_in: exe.removed_in,
+            go: None,
+            cargo: None,
+        }
+    })
+}
+
+/// The view of `package`; `found_in` is the package whose file evidences it (itself, or the Go
+/// executable a module was built into).
+fn package_view<'a>(package: Cow<'a, Package>, found_in: &'a Package, removed_in: Option<usize>, os: Option<&OsRelease>) -> PackageView<'a> {
     let facts = purl::PackageFacts {
         source: package.source.as_str(),
         name: &package.name,
         version: &package.version,
         architecture: package.architecture.as_deref(),
     };
+    let purl = purl::package_purl(&facts, os).map(|p| p.to_string());
+    let own = matches!(package, Cow::Borrowed(_));
     PackageView {
-        package,
-        purl: purl::package_purl(&facts, os).map(|p| p.to_string()),
+        purl,
         layer: package.changed_in.iter().copied().max().unwrap_or(package.installed_in).max(package.installed_in),
         removed_in,
-        licence: package.licence.as_deref().filter(|l| !l.trim().is_empty()),
-        evidence: package.evidence.as_deref().filter(|e| !e.is_empty()),
+        licence: if own { found_in.licence.as_deref().filter(|l| !l.trim().is_empty()) } else { None },
+        evidence: found_in.evidence.as_deref().filter(|e| !e.is_empty()),
+        package,
     }
 }
 
 type SortKey<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, usize, Option<usize>);
 
-fn sort_key<'a>(p: &PackageView<'a>) -> SortKey<'a> {
+fn sort_key<'v>(p: &'v PackageView<'_>) -> SortKey<'v> {
     (p.package.source.as_str(), &p.package.name, &p.package.version, p.evidence, p.package.installed_in, p.removed_in)
 }
 

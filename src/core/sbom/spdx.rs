@@ -140,7 +140,7 @@ fn layer_package(l: &LayerView<'_>) -> Map<String, Value> {
 }
 
 fn package_package(view: &View<'_>, i: usize, v: &PackageView<'_>, refs: &mut BTreeMap<String, String>) -> Map<String, Value> {
-    let pkg = v.package;
+    let pkg = &*v.package;
     let mut p = package(&package_id(i), &pkg.name, Some(&pkg.version), "LIBRARY");
     let declared = match v.licence.and_then(classify) {
         Some(Licence::Id(e) | Licence::Expression(e)) => e,
