@@ -39,14 +39,11 @@ pub fn write(view: &View<'_>) -> String {
         let on: Vec<String> = view.packages.iter().enumerate().filter(|(_, p)| p.layer == l.position).map(|(i, _)| package_ref(i)).collect();
         dependencies.push(json!({ "ref": layer_ref(l), "dependsOn": on }));
     }
-    let id = &view.id;
     let bom = json!({
         "$schema": "http://cyclonedx.org/schema/bom-1.6.schema.json",
         "bomFormat": "CycloneDX",
         "specVersion": "1.6",
-        // A name-based UUID (version 5's bits) from sha256, not sha1: the same image and request,
-        // the same serial number.
-        "serialNumber": format!("urn:uuid:{}-{}-5{}-{}{}-{}", &id[0..8], &id[8..12], &id[13..16], variant(id), &id[17..20], &id[20..32]),
+        "serialNumber": format!("urn:uuid:{}", view.uuid()),
         "version": 1,
         "metadata": {
             "timestamp": view.created,
@@ -58,12 +55,6 @@ pub fn write(view: &View<'_>) -> String {
         "dependencies": dependencies,
     });
     serde_json::to_string_pretty(&bom).unwrap_or_default() + "\n"
-}
-
-/// The UUID variant nibble (`8`–`b`) from the 17th hex digit.
-fn variant(id: &str) -> char {
-    let n = id.get(16..17).and_then(|d| u8::from_str_radix(d, 16).ok()).unwrap_or(0);
-    char::from_digit(u32::from(8 | (n & 3)), 16).unwrap_or('8')
 }
 
 fn image_component(view: &View<'_>) -> Value {

@@ -137,6 +137,17 @@ pub struct View<'a> {
     pub request: &'a Request,
 }
 
+impl View<'_> {
+    /// [`View::id`] as a name-based UUID (version 5's and RFC 4122's variant bits, from sha256
+    /// instead of sha1): the same image and request, the same UUID.
+    pub fn uuid(&self) -> String {
+        let hex = |r: std::ops::Range<usize>| self.id.get(r).unwrap_or_default();
+        let n = hex(16..17).chars().next().and_then(|d| d.to_digit(16)).unwrap_or(0);
+        let variant = char::from_digit(8 | (n & 3), 16).unwrap_or('8');
+        format!("{}-{}-5{}-{variant}{}-{}", hex(0..8), hex(8..12), hex(13..16), hex(17..20), hex(20..32))
+    }
+}
+
 /// Stage 1: the layers and packages a request selects, each package with its purl.
 ///
 /// # Errors
@@ -225,7 +236,7 @@ fn identity(img: &ImageReport, request: &Request) -> String {
     img.layers.iter().for_each(|l| put(l.diff_id.as_deref().unwrap_or_default()));
     put(request.format.as_str());
     put(request.scope.as_str());
-    put(&request.from_layer.map(|l| l.to_string()).unwrap_or_default());
+    put(&request.from_layer.unwrap_or(0).to_string());
     format!("{:x}", h.finalize()).chars().take(32).collect()
 }
 
@@ -288,6 +299,7 @@ mod tests {
             assert_eq!(utc_seconds(bad), None, "{bad}");
         }
         assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(civil_from_days(days_from_civil(2024, 12, 31)), (2024, 12, 31));
         assert_eq!(civil_from_days(days_from_civil(2000, 2, 29)), (2000, 2, 29));
     }
 }

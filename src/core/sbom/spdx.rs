@@ -80,7 +80,7 @@ pub fn write(view: &View<'_>) -> String {
         "dataLicense": "CC0-1.0",
         "SPDXID": DOCUMENT,
         "name": view.name,
-        "documentNamespace": format!("urn:uuid:{}-{}-{}-{}-{}", &view.id[0..8], &view.id[8..12], &view.id[12..16], &view.id[16..20], &view.id[20..32]),
+        "documentNamespace": format!("urn:uuid:{}", view.uuid()),
         "creationInfo": {
             "created": view.created,
             "creators": [format!("Tool: tarsier-{}", view.request.tool_version)],
