@@ -368,3 +368,22 @@ fn sbom_image_python_npm_and_maven_packages_scopes_and_from_layer_as_its_truth_s
     assert!(want(false, 0).iter().any(|f| f.0.starts_with("pkg:maven/")), "the jar's coordinates");
     assert!(!want(false, 8).is_empty() && want(false, 8).len() < want(false, 3).len(), "--from-layer 8 keeps the upgraded six only");
 }
+
+/// The truth lists packages of ecosystems Tarsier does not read yet (rpm, Go, Rust binaries):
+/// an export without them says it is incomplete, naming the rpm database.
+#[test]
+fn sbom_image_export_says_what_it_lacks() {
+    let dir = sbom_image();
+    let t = truth(dir);
+    let archive = dir.join("sbom.docker.tar");
+    let bom = export(&archive, "cyclonedx", &[]);
+    let listed: BTreeSet<String> = of_type(&bom, "library").iter().map(|c| c["purl"].as_str().unwrap().split('/').next().unwrap().to_owned()).collect();
+    let rpm = arr(&t["packages"]).iter().find(|p| p["ecosystem"] == "rpm").unwrap();
+    if !listed.contains("pkg:rpm") {
+        let notes = prop(&bom["metadata"], "tarsier:sbom:incomplete");
+        let db = rpm["evidence"].as_str().unwrap();
+        assert!(notes.iter().any(|n| n.contains(db)), "no pkg:rpm, and no note naming {db}: {notes:?}");
+        let doc = export(&archive, "spdx", &[]);
+        assert!(doc["creationInfo"]["comment"].as_str().unwrap().contains(db), "{}", doc["creationInfo"]);
+    }
+}

@@ -49,12 +49,19 @@ pub fn write(view: &View<'_>) -> String {
             "timestamp": view.created,
             "tools": { "components": [{ "type": "application", "name": "tarsier", "version": view.request.tool_version }] },
             "component": image_component(view),
-            "properties": [property("tarsier:sbom:scope", view.request.scope.as_str()), property("tarsier:sbom:from_layer", view.request.from_layer.unwrap_or(0))],
+            "properties": metadata_properties(view),
         },
         "components": components,
         "dependencies": dependencies,
     });
     serde_json::to_string_pretty(&bom).unwrap_or_default() + "\n"
+}
+
+/// The request, and each reason the package list may be incomplete (`tarsier:sbom:incomplete`).
+fn metadata_properties(view: &View<'_>) -> Vec<Value> {
+    let mut props = vec![property("tarsier:sbom:scope", view.request.scope.as_str()), property("tarsier:sbom:from_layer", view.request.from_layer.unwrap_or(0))];
+    props.extend(view.incomplete.iter().map(|m| property("tarsier:sbom:incomplete", m)));
+    props
 }
 
 fn image_component(view: &View<'_>) -> Value {

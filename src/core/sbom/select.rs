@@ -132,6 +132,9 @@ pub struct View<'a> {
     pub packages: Vec<PackageView<'a>>,
     /// `YYYY-MM-DDThh:mm:ssZ`.
     pub created: String,
+    /// Why the package list may be incomplete: the report's warnings about package metadata it
+    /// did not read (an rpm database, a database too large to read, metadata past a limit).
+    pub incomplete: Vec<&'a str>,
     /// 32 hex digits identifying the image and the request (serial number, namespace).
     pub id: String,
     pub request: &'a Request,
@@ -185,6 +188,7 @@ pub fn select<'a>(report: &'a Report, image: usize, request: &'a Request) -> Res
         packages,
         created: img.created.as_deref().and_then(utc_seconds).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
         id: identity(img, request),
+        incomplete: report.warnings.iter().filter(|w| w.code == "rpm_db_not_read" || w.code.starts_with("package_")).map(|w| w.message.as_str()).collect(),
         request,
     })
 }
