@@ -431,3 +431,21 @@ fn sbom_image_go_modules_and_cargo_crates_as_go_version_m_and_dep_v0_say() {
     let missing: Vec<_> = want.iter().filter(|(p, _)| !spdx.contains(p)).collect();
     assert!(missing.is_empty(), "not in the SPDX export: {missing:?}");
 }
+
+/// The truth lists rpm packages, which Tarsier does not read: the export has none and says it
+/// is incomplete, naming the rpm database.
+#[test]
+fn sbom_image_export_says_what_it_lacks() {
+    let dir = sbom_image();
+    let t = truth(dir);
+    let archive = dir.join("sbom.docker.tar");
+    let bom = export(&archive, "cyclonedx", &[]);
+    let listed: BTreeSet<String> = of_type(&bom, "library").iter().map(|c| c["purl"].as_str().unwrap().split('/').next().unwrap().to_owned()).collect();
+    let rpm = arr(&t["packages"]).iter().find(|p| p["ecosystem"] == "rpm").unwrap();
+    assert!(!listed.contains("pkg:rpm"), "rpm packages listed: update this test");
+    let notes = prop(&bom["metadata"], "tarsier:sbom:incomplete");
+    let db = rpm["evidence"].as_str().unwrap();
+    assert!(notes.iter().any(|n| n.contains(db)), "no pkg:rpm, and no note naming {db}: {notes:?}");
+    let doc = export(&archive, "spdx", &[]);
+    assert!(doc["creationInfo"]["comment"].as_str().unwrap().contains(db), "{}", doc["creationInfo"]);
+}

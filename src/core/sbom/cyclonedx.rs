@@ -39,20 +39,17 @@ pub fn write(view: &View<'_>) -> String {
         let on: Vec<String> = view.packages.iter().enumerate().filter(|(_, p)| p.layer == l.position).map(|(i, _)| package_ref(i)).collect();
         dependencies.push(json!({ "ref": layer_ref(l), "dependsOn": on }));
     }
-    let id = &view.id;
     let bom = json!({
         "$schema": "http://cyclonedx.org/schema/bom-1.6.schema.json",
         "bomFormat": "CycloneDX",
         "specVersion": "1.6",
-        // A name-based UUID (version 5's bits) from sha256, not sha1: the same image and request,
-        // the same serial number.
-        "serialNumber": format!("urn:uuid:{}-{}-5{}-{}{}-{}", &id[0..8], &id[8..12], &id[13..16], variant(id), &id[17..20], &id[20..32]),
+        "serialNumber": format!("urn:uuid:{}", view.uuid()),
         "version": 1,
         "metadata": {
             "timestamp": view.created,
             "tools": { "components": [{ "type": "application", "name": "tarsier", "version": view.request.tool_version }] },
             "component": image_component(view),
-            "properties": [property("tarsier:sbom:scope", view.request.scope.as_str()), property("tarsier:sbom:from_layer", view.request.from_layer.unwrap_or(0))],
+            "properties": metadata_properties(view),
         },
         "components": components,
         "dependencies": dependencies,
@@ -60,10 +57,11 @@ pub fn write(view: &View<'_>) -> String {
     serde_json::to_string_pretty(&bom).unwrap_or_default() + "\n"
 }
 
-/// The UUID variant nibble (`8`–`b`) from the 17th hex digit.
-fn variant(id: &str) -> char {
-    let n = id.get(16..17).and_then(|d| u8::from_str_radix(d, 16).ok()).unwrap_or(0);
-    char::from_digit(u32::from(8 | (n & 3)), 16).unwrap_or('8')
+/// The request, and each reason the package list may be incomplete (`tarsier:sbom:incomplete`).
+fn metadata_properties(view: &View<'_>) -> Vec<Value> {
+    let mut props = vec![property("tarsier:sbom:scope", view.request.scope.as_str()), property("tarsier:sbom:from_layer", view.request.from_layer.unwrap_or(0))];
+    props.extend(view.incomplete.iter().map(|m| property("tarsier:sbom:incomplete", m)));
+    props
 }
 
 fn image_component(view: &View<'_>) -> Value {

@@ -135,9 +135,23 @@ pub struct View<'a> {
     pub packages: Vec<PackageView<'a>>,
     /// `YYYY-MM-DDThh:mm:ssZ`.
     pub created: String,
+    /// Why the package list may be incomplete: the report's warnings about package metadata it
+    /// did not read (an rpm database, a database too large to read, metadata past a limit).
+    pub incomplete: Vec<&'a str>,
     /// 32 hex digits identifying the image and the request (serial number, namespace).
     pub id: String,
     pub request: &'a Request,
+}
+
+impl View<'_> {
+    /// [`View::id`] as a name-based UUID (version 5's and RFC 4122's variant bits, from sha256
+    /// instead of sha1): the same image and request, the same UUID.
+    pub fn uuid(&self) -> String {
+        let hex = |r: std::ops::Range<usize>| self.id.get(r).unwrap_or_default();
+        let n = hex(16..17).chars().next().and_then(|d| d.to_digit(16)).unwrap_or(0);
+        let variant = char::from_digit(8 | (n & 3), 16).unwrap_or('8');
+        format!("{}-{}-5{}-{variant}{}-{}", hex(0..8), hex(8..12), hex(13..16), hex(17..20), hex(20..32))
+    }
 }
 
 /// Stage 1: the layers and packages a request selects, each package with its purl.
@@ -182,6 +196,7 @@ pub fn select<'a>(report: &'a Report, image: usize, request: &'a Request) -> Res
         packages,
         created: img.created.as_deref().and_then(utc_seconds).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
         id: identity(img, request),
+        incomplete: report.warnings.iter().filter(|w| w.code == "rpm_db_not_read" || w.code.starts_with("package_")).map(|w| w.message.as_str()).collect(),
         request,
     })
 }
@@ -260,7 +275,7 @@ fn identity(img: &ImageReport, request: &Request) -> String {
     img.layers.iter().for_each(|l| put(l.diff_id.as_deref().unwrap_or_default()));
     put(request.format.as_str());
     put(request.scope.as_str());
-    put(&request.from_layer.map(|l| l.to_string()).unwrap_or_default());
+    put(&request.from_layer.unwrap_or(0).to_string());
     format!("{:x}", h.finalize()).chars().take(32).collect()
 }
 
@@ -323,6 +338,7 @@ mod tests {
             assert_eq!(utc_seconds(bad), None, "{bad}");
         }
         assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(civil_from_days(days_from_civil(2024, 12, 31)), (2024, 12, 31));
         assert_eq!(civil_from_days(days_from_civil(2000, 2, 29)), (2000, 2, 29));
     }
 }

@@ -80,11 +80,11 @@ pub fn write(view: &View<'_>) -> String {
         "dataLicense": "CC0-1.0",
         "SPDXID": DOCUMENT,
         "name": view.name,
-        "documentNamespace": format!("urn:uuid:{}-{}-{}-{}-{}", &view.id[0..8], &view.id[8..12], &view.id[12..16], &view.id[16..20], &view.id[20..32]),
+        "documentNamespace": format!("urn:uuid:{}", view.uuid()),
         "creationInfo": {
             "created": view.created,
             "creators": [format!("Tool: tarsier-{}", view.request.tool_version)],
-            "comment": format!("scope {}, from layer {}", view.request.scope.as_str(), view.request.from_layer.unwrap_or(0)),
+            "comment": creation_comment(view),
         },
         "packages": packages,
         "relationships": relationships,
@@ -94,6 +94,16 @@ pub fn write(view: &View<'_>) -> String {
         doc["hasExtractedLicensingInfos"] = Value::Array(infos);
     }
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+/// The request, and each reason the package list may be incomplete.
+fn creation_comment(view: &View<'_>) -> String {
+    let mut comment = format!("scope {}, from layer {}.", view.request.scope.as_str(), view.request.from_layer.unwrap_or(0));
+    for m in &view.incomplete {
+        comment.push_str(" Incomplete: ");
+        comment.push_str(m);
+    }
+    comment
 }
 
 fn image_package(view: &View<'_>) -> Map<String, Value> {
