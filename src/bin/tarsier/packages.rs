@@ -72,7 +72,7 @@ fn render(r: &Report, all: &[Listed<'_>]) -> String {
             let _ = writeln!(o, "  {}", line.join("  ").trim_end());
         }
     }
-    for w in r.warnings.iter().filter(|w| w.code == "rpm_db_not_read" || w.code == "binary_not_read" || w.code.starts_with("package_")) {
+    for w in r.warnings.iter().filter(|w| w.is_about_packages()) {
         let _ = writeln!(o, "warning: {}", w.message);
     }
     o

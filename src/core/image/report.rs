@@ -566,6 +566,14 @@ pub struct Warning {
     pub position: Option<super::error::Position>,
 }
 
+impl Warning {
+    /// Whether it says the package list is incomplete: an rpm database not read, an executable
+    /// whose build information could not be read, package metadata past its cap (`package_*`).
+    pub fn is_about_packages(&self) -> bool {
+        self.code == "rpm_db_not_read" || self.code == "binary_not_read" || self.code.starts_with("package_")
+    }
+}
+
 /// Result of one digest check.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DigestCheck {
@@ -694,6 +702,24 @@ impl OsRelease {
             (Some(n), Some(v)) => Some(format!("{n} {v}")),
             (Some(n), None) => Some(n.clone()),
             _ => self.id.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Warning;
+
+    /// The warnings the Packages view, `tarsier packages` and the SBOM's incompleteness note show:
+    /// those about packages (docs/report-schema.md lists the codes), no others.
+    #[test]
+    fn package_warnings_are_told_by_their_code() {
+        let w = |code: &str| Warning { code: code.into(), message: String::new(), position: None };
+        for code in ["rpm_db_not_read", "binary_not_read", "package_db_unread", "package_metadata_unread"] {
+            assert!(w(code).is_about_packages(), "{code}");
+        }
+        for code in ["unreferenced_blob", "missing_blob", "history_mismatch", "os_release_unread", "rpm", "binary"] {
+            assert!(!w(code).is_about_packages(), "{code}");
         }
     }
 }

@@ -196,7 +196,7 @@ pub fn select<'a>(report: &'a Report, image: usize, request: &'a Request) -> Res
         packages,
         created: img.created.as_deref().and_then(utc_seconds).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
         id: identity(img, request),
-        incomplete: report.warnings.iter().filter(|w| w.code == "rpm_db_not_read" || w.code.starts_with("package_")).map(|w| w.message.as_str()).collect(),
+        incomplete: report.warnings.iter().filter(|w| w.is_about_packages()).map(|w| w.message.as_str()).collect(),
         request,
     })
 }

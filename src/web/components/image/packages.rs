@@ -61,7 +61,7 @@ pub fn packages(props: &Props) -> Html {
     let Some(img) = props.loaded.report.images.get(props.loaded.image) else { return html! {} };
     let sbom = html! { <super::sbom::SbomDownload loaded={props.loaded.clone()} /> };
     // What the readers could not read (an rpm database, metadata past the budget), said here too.
-    let notes = props.loaded.report.warnings.iter().filter(|w| w.code == "rpm_db_not_read" || w.code == "binary_not_read" || w.code.starts_with("package_"));
+    let notes = props.loaded.report.warnings.iter().filter(|w| w.is_about_packages());
     let notes = html! { <>{ for notes.map(|w| html! { <p class="warn package-warning">{ format!("Warning: {}", w.message) }</p> }) }</> };
     if img.packages.is_empty() && img.removed_packages.is_empty() {
         return html! { <>{ sbom }{ notes }<p>{"No package database (lib/apk/db/installed, var/lib/dpkg/status), no Python, npm or Java package metadata, and no Go or cargo auditable executable in this image."}</p></> };
