@@ -653,3 +653,143 @@ fn entries_cut_off_inside_their_body_are_marked_and_not_counted() {
     let json = serde_json::to_value(a.full_report()).unwrap();
     assert_eq!(json["images"][0]["merged"]["total_bytes"], 10);
 }
+
+/// A manifest.json of exactly the JSON limit is read; one byte more is refused with a sentence
+/// naming the member and the limit (not taken for a member that is not JSON).
+#[test]
+fn a_json_member_past_the_limit_is_named_with_the_limit() {
+    let limit = tarsier::core::image::MAX_JSON as usize;
+    let manifest = br#"[{"Config":"config.json","RepoTags":["x:1"],"Layers":["l0.tar"]}]"#;
+    let config = br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}"#;
+    let archive = |len: usize| {
+        let mut padded = manifest.to_vec();
+        padded.resize(len, b' ');
+        let mut out = Vec::new();
+        file(&mut out, b"l0.tar", &simple_layer(&[(b"etc/hostname", b"box\n")]));
+        file(&mut out, b"config.json", config);
+        file(&mut out, b"manifest.json", &padded);
+        finish(out)
+    };
+    let a = run(&archive(limit)).unwrap_or_else(|e| panic!("a manifest of exactly {limit} bytes: {e}"));
+    assert_eq!(a.report.images[0].tags, ["x:1"]);
+    let Err(e) = run(&archive(limit + 1)) else { panic!("a manifest one byte past the limit was read") };
+    assert_eq!(e.code(), "limit_exceeded", "{e}");
+    let text = e.to_string();
+    assert!(text.contains("manifest.json") && text.contains(&format!("{}", limit + 1)), "{text}");
+}
+
+/// An OCI layout whose index.json points at an index that points at the image manifest (as
+/// multi-platform images are pushed): the nested index is followed to the image; a chain deeper
+/// than MAX_INDEX_DEPTH is not followed, and the error says so.
+#[test]
+fn nested_oci_indexes_are_followed_to_the_image_and_stop_when_too_deep() {
+    use sha2::{Digest, Sha256};
+    let sha = |b: &[u8]| format!("sha256:{:x}", Sha256::digest(b));
+    let desc = |media: &str, b: &[u8]| format!(r#"{{"mediaType":"{media}","digest":"{}","size":{}}}"#, sha(b), b.len());
+    const INDEX: &str = "application/vnd.oci.image.index.v1+json";
+    let layer = simple_layer(&[(b"etc/hostname", b"box\n")]);
+    let config = format!(r#"{{"architecture":"arm64","os":"linux","rootfs":{{"type":"layers","diff_ids":["{}"]}}}}"#, sha(&layer)).into_bytes();
+    let manifest = format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{},"layers":[{}]}}"#,
+        desc("application/vnd.oci.image.config.v1+json", &config),
+        desc("application/vnd.oci.image.layer.v1.tar", &layer)
+    )
+    .into_bytes();
+    let archive = |levels: usize| {
+        let mut blobs = vec![layer.clone(), config.clone(), manifest.clone()];
+        let mut top = desc("application/vnd.oci.image.manifest.v1+json", &manifest);
+        for _ in 0..levels {
+            let index = format!(r#"{{"schemaVersion":2,"mediaType":"{INDEX}","manifests":[{top}]}}"#).into_bytes();
+            top = desc(INDEX, &index);
+            blobs.push(index);
+        }
+        let mut out = Vec::new();
+        file(&mut out, b"oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#);
+        for b in &blobs {
+            file(&mut out, format!("blobs/sha256/{}", &sha(b)[7..]).as_bytes(), b);
+        }
+        file(&mut out, b"index.json", format!(r#"{{"schemaVersion":2,"manifests":[{top}]}}"#).as_bytes());
+        finish(out)
+    };
+    for levels in [1, 2] {
+        let a = run(&archive(levels)).unwrap_or_else(|e| panic!("{levels} nested: {e}"));
+        assert_eq!(a.report.images.len(), 1, "{levels} nested indexes");
+        assert_eq!(a.report.images[0].architecture.as_deref(), Some("arm64"));
+        assert!(!a.report.warnings.iter().any(|w| w.code == "index_too_deep"), "{:?}", a.report.warnings);
+    }
+    // Deeper than followed: no image is reached, and the sentence says why.
+    let deep = tarsier::core::image::MAX_INDEX_DEPTH + 1;
+    let Err(e) = run(&archive(deep)) else { panic!("an image behind too many indexes was read") };
+    let text = e.to_string();
+    assert!(text.contains(&format!("nested indexes deeper than {}", tarsier::core::image::MAX_INDEX_DEPTH)), "{text}");
+}
+
+/// A pax `size` record overrides the header's size field (how tar stores files of 8 GiB and
+/// more): the entry is as long as the record says, and the next header is found after its body —
+/// as GNU tar lists the same bytes.
+#[test]
+fn a_pax_size_record_sets_the_size_as_gnu_tar_reads_it() {
+    let mut l = Vec::new();
+    pax(&mut l, &[("size", b"700")]);
+    push(&mut l, header(b"big.bin", 0, b'0', 0o644, b""), &[b'x'; 700]);
+    file(&mut l, b"after.txt", b"after\n");
+    let l = finish(l);
+    let entries = list_layer(Cursor::new(&l), &Options::named("l0.tar")).unwrap();
+    let seen: Vec<(&str, u64)> = entries.iter().map(|e| (e.path.as_str(), e.size)).collect();
+    assert_eq!(seen, [("big.bin", 700), ("after.txt", 6)]);
+    let dir = std::env::temp_dir().join(format!("tarsier-pax-size-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("l0.tar");
+    std::fs::write(&path, &l).unwrap();
+    let out = std::process::Command::new("tar").arg("-tvf").arg(&path).output().expect("GNU tar");
+    let listing = String::from_utf8_lossy(&out.stdout);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(out.status.success(), "tar -tvf: {}", String::from_utf8_lossy(&out.stderr));
+    let sizes: Vec<(String, u64)> = listing
+        .lines()
+        .map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            (f[5].to_owned(), f[2].parse().unwrap())
+        })
+        .collect();
+    assert_eq!(sizes, [("big.bin".to_owned(), 700), ("after.txt".to_owned(), 6)], "{listing}");
+}
+
+/// Two ustar fields GNU tar reads and Tarsier must too: the prefix field that holds the start of
+/// a path longer than 100 bytes, and a character device's major and minor numbers. Both as
+/// `tar -tvf` lists the same bytes.
+#[test]
+fn ustar_path_prefixes_and_device_numbers_as_gnu_tar_lists_them() {
+    let dir_part = "usr/share/a-directory-name-long-enough/that-the-whole-path/does-not-fit-in-one-hundred-bytes";
+    let mut long = header(b"of-the-name-field.txt", 3, b'0', 0o644, b"");
+    long[345..345 + dir_part.len()].copy_from_slice(dir_part.as_bytes());
+    fix_checksum(&mut long);
+    let mut null = header(b"dev/null", 0, b'3', 0o666, b"");
+    null[329..337].copy_from_slice(b"0000001\0");
+    null[337..345].copy_from_slice(b"0000003\0");
+    fix_checksum(&mut null);
+    let mut l = Vec::new();
+    push(&mut l, long, b"abc");
+    push(&mut l, null, b"");
+    let l = finish(l);
+    let entries = list_layer(Cursor::new(&l), &Options::named("l0.tar")).unwrap();
+    let mine: Vec<(String, Option<(u32, u32)>)> = entries.iter().map(|e| (e.path.clone(), e.device)).collect();
+    let dir = std::env::temp_dir().join(format!("tarsier-ustar-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("l0.tar");
+    std::fs::write(&path, &l).unwrap();
+    let out = std::process::Command::new("tar").arg("-tvf").arg(&path).output().expect("GNU tar");
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(out.status.success(), "tar -tvf: {}", String::from_utf8_lossy(&out.stderr));
+    let theirs: Vec<(String, Option<(u32, u32)>)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            let device = f[2].split_once(',').map(|(a, b)| (a.parse().unwrap(), b.parse().unwrap()));
+            (f[f.len() - 1].to_owned(), device)
+        })
+        .collect();
+    assert_eq!(theirs[0].0, format!("{dir_part}/of-the-name-field.txt"));
+    assert_eq!(theirs[1].1, Some((1, 3)));
+    assert_eq!(mine, theirs);
+}

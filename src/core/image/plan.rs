@@ -213,7 +213,11 @@ pub(crate) fn plan(members: &[Member]) -> Result<Plan, ImageError> {
         None if oci.images.is_empty() => {
             return Err(match oci.missing.into_iter().next() {
                 Some(m) => ImageError::MissingMember { member: m.digest, referenced_by: "index.json".into() },
-                None => ImageError::MissingManifest { detail: "index.json names no image manifest".into() },
+                // The indexes it names went deeper than is followed: say that, not "none".
+                None => match warnings.iter().find(|w| w.code == "index_too_deep") {
+                    Some(w) => ImageError::MissingManifest { detail: format!("index.json names no image manifest that was reached: {}", w.message) },
+                    None => ImageError::MissingManifest { detail: "index.json names no image manifest".into() },
+                },
             });
         }
         None => oci.images,

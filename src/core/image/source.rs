@@ -733,6 +733,17 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
+    /// The Layers view labels a compressed size with `as_str()` ("compressed 1.0 MiB (zstd)"):
+    /// the name tools print, the same the JSON report writes (`gzip` as skopeo's media types say,
+    /// `zstd`, `none`).
+    #[test]
+    fn compression_names_are_the_reports() {
+        for (c, name) in [(Compression::None, "none"), (Compression::Gzip, "gzip"), (Compression::Zstd, "zstd")] {
+            assert_eq!(c.as_str(), name);
+            assert_eq!(serde_json::to_value(c).unwrap(), name);
+        }
+    }
+
     /// A `Read + Seek` input that counts the calls a [`SeekSource`] makes (a browser's `Blob.slice`
     /// + `FileReaderSync` per call).
     struct Counting {
@@ -751,6 +762,38 @@ mod tests {
             self.seeks.set(self.seeks.get() + 1);
             self.inner.seek(to)
         }
+    }
+
+    /// A file read that the OS interrupts (EINTR) is tried again; any other read error is the
+    /// caller's, at once, and the window is not trusted afterwards.
+    #[test]
+    fn an_interrupted_read_is_retried_and_other_errors_returned() {
+        struct Flaky {
+            inner: io::Cursor<Vec<u8>>,
+            fail: Vec<io::ErrorKind>,
+        }
+        impl Read for Flaky {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                match self.fail.pop() {
+                    Some(kind) => Err(io::Error::from(kind)),
+                    None => self.inner.read(buf),
+                }
+            }
+        }
+        impl Seek for Flaky {
+            fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+                self.inner.seek(to)
+            }
+        }
+        let data: Vec<u8> = (0..4096u32).map(|i| (i % 251) as u8).collect();
+        let flaky = |fail: Vec<io::ErrorKind>| Flaky { inner: io::Cursor::new(data.clone()), fail };
+        let mut src = SeekSource::new(flaky(vec![io::ErrorKind::Interrupted, io::ErrorKind::Interrupted]), data.len() as u64, 0, Rc::new(Cell::new(0)));
+        let mut block = [0u8; 512];
+        read_exact(&mut src, &mut block).unwrap();
+        assert_eq!(&block[..], &data[..512]);
+        let mut src = SeekSource::new(flaky(vec![io::ErrorKind::PermissionDenied]), data.len() as u64, 0, Rc::new(Cell::new(0)));
+        let e = src.read_some(&mut block).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::PermissionDenied);
     }
 
     /// A forward-only stream (a decompressor) skips by reading 64 KiB at a time into scratch.
