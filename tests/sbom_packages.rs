@@ -422,3 +422,45 @@ fn two_copies_of_one_npm_package_are_compared_each_where_it_sits() {
     assert_eq!(changed, [r#"ms at Some("app/node_modules/debug/node_modules/ms"): Some("2.0.0") -> Some("2.0.1")"#]);
     assert!(c.packages.added.is_empty() && c.packages.removed.is_empty());
 }
+
+/// The main section of the fixture's jar manifest as Tarsier parses it (the fallback that names a
+/// jar without `pom.properties`) against the truth's, read by `unzip -p` and the JAR spec's
+/// rules in sbom_truth.py: every attribute, continuation lines joined.
+#[test]
+fn jar_manifests_are_read_as_the_jar_spec_says() {
+    let out = common::build_fixture("sbom_image");
+    let raw = out.join("raw/state8");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&raw).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(jar) = name.strip_prefix("jar.").and_then(|n| n.strip_suffix(".MANIFEST.MF.json")) else { continue };
+        let want: BTreeMap<String, String> = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let member = jar.replace('_', "/");
+        let bytes = std::process::Command::new(env!("CARGO_BIN_EXE_tarsier"))
+            .args(["cat".as_ref(), out.join("sbom.docker.tar").as_os_str(), member.as_ref()])
+            .output()
+            .unwrap();
+        assert!(bytes.status.success(), "tarsier cat {member}: {}", String::from_utf8_lossy(&bytes.stderr));
+        let (jar_bytes, mut manifest) = (bytes.stdout, None);
+        // The manifest member as unzip takes it out, parsed as Tarsier parses it.
+        for (k, v) in tarsier::core::image::parse_manifest(&unzip_manifest(&jar_bytes)) {
+            manifest.get_or_insert_with(BTreeMap::new).insert(k, v);
+        }
+        assert_eq!(manifest.unwrap_or_default(), want, "{member}");
+        seen += 1;
+    }
+    assert!(seen >= 1, "no jar manifest in {}", raw.display());
+}
+
+/// `META-INF/MANIFEST.MF` of a jar, by `unzip -p` (Debian's unzip).
+fn unzip_manifest(jar: &[u8]) -> Vec<u8> {
+    let dir = std::env::temp_dir().join(format!("tarsier-jar-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("a.jar");
+    std::fs::write(&path, jar).unwrap();
+    let out = std::process::Command::new("unzip").arg("-p").arg(&path).arg("META-INF/MANIFEST.MF").output().expect("unzip (apt-get install unzip)");
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(out.status.success(), "unzip -p: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}

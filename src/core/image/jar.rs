@@ -1,5 +1,6 @@
 //! Java archives (`.jar`, `.war`, `.ear`): the Maven coordinates their
-//! `META-INF/maven/GROUP/ARTIFACT/pom.properties` members state, read from the whole archive
+//! `META-INF/maven/GROUP/ARTIFACT/pom.properties` members state (without any, the package their
+//! `META-INF/MANIFEST.MF` main section names), read from the whole archive
 //! in memory through its central directory ([APPNOTE.TXT](https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT)
 //! 4.3: end of central directory, central file headers, local file headers; members stored or
 //! raw-deflated).
@@ -80,13 +81,54 @@ pub fn parse_pom_properties(bytes: &[u8]) -> Option<Pom> {
     Some(Pom { group_id: get("groupId")?, artifact_id: get("artifactId")?, version: get("version").unwrap_or_default() })
 }
 
+/// The main section of a `META-INF/MANIFEST.MF` (the JAR File Specification): `Name: value`
+/// lines up to the first blank line, a line that starts with one space continuing the one
+/// before it.
+pub fn parse_manifest(bytes: &[u8]) -> Vec<(String, String)> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)) {
+        if line.is_empty() {
+            break;
+        }
+        match (line.strip_prefix(' '), out.last_mut()) {
+            (Some(more), Some((_, value))) => value.push_str(more),
+            (Some(_), None) => {}
+            (None, _) => {
+                if let Some((k, v)) = line.split_once(':') {
+                    out.push((k.trim().to_owned(), v.trim_start().to_owned()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What a manifest names when the archive has no `pom.properties`: the bundle's symbolic name or
+/// implementation title, and its version (an OSGi `;singleton:=true` directive cut off), with no
+/// Maven group. `None` without a name.
+pub fn manifest_package(attrs: &[(String, String)]) -> Option<Pom> {
+    let get = |k: &str| attrs.iter().find(|(ak, _)| ak == k).map(|(_, v)| v.split(';').next().unwrap_or_default().trim().to_owned()).filter(|v| !v.is_empty());
+    let name = get("Bundle-SymbolicName").or_else(|| get("Implementation-Title"))?;
+    let version = get("Implementation-Version").or_else(|| get("Bundle-Version")).unwrap_or_default();
+    Some(Pom { group_id: String::new(), artifact_id: name, version })
+}
+
 /// The Maven coordinates of every `META-INF/maven/**/pom.properties` of a Java archive, in
-/// central directory order. `None` if it is not a ZIP archive Tarsier can read.
+/// central directory order; without any, the package its `META-INF/MANIFEST.MF` names. `None` if
+/// it is not a ZIP archive Tarsier can read.
 pub fn read_jar(b: &[u8]) -> Option<Vec<Pom>> {
+    let (poms, manifest) = read_members(b)?;
+    Some(if poms.is_empty() { manifest.as_deref().map(parse_manifest).and_then(|m| manifest_package(&m)).into_iter().collect() } else { poms })
+}
+
+/// The `pom.properties` coordinates and the `MANIFEST.MF` bytes of a Java archive.
+fn read_members(b: &[u8]) -> Option<(Vec<Pom>, Option<Vec<u8>>)> {
     let e = eocd(b)?;
     let count = u16_at(b, e + 10)?;
     let mut at = u32_at(b, e + 16)?;
     let mut poms = Vec::new();
+    let mut manifest = None;
     for _ in 0..count.min(MAX_MEMBERS) {
         if b.get(at..at.saturating_add(4)) != Some(&b"PK\x01\x02"[..]) {
             break;
@@ -99,7 +141,11 @@ pub fn read_jar(b: &[u8]) -> Option<Vec<Pom>> {
         let comment_len = u16_at(b, at + 32)?;
         let local = u32_at(b, at + 42)?;
         let name = b.get(at + 46..at.checked_add(46)?.checked_add(name_len)?)?;
-        if name.starts_with(b"META-INF/maven/") && name.ends_with(b"/pom.properties") && flags & 1 == 0 {
+        let encrypted = flags & 1 != 0;
+        if !encrypted && name == b"META-INF/MANIFEST.MF" {
+            manifest = member(b, local, method, csize);
+        }
+        if !encrypted && name.starts_with(b"META-INF/maven/") && name.ends_with(b"/pom.properties") {
             if let Some(p) = member(b, local, method, csize).and_then(|m| parse_pom_properties(&m)) {
                 poms.push(p);
                 if poms.len() >= MAX_POMS {
@@ -109,7 +155,7 @@ pub fn read_jar(b: &[u8]) -> Option<Vec<Pom>> {
         }
         at = at.checked_add(46)?.checked_add(name_len)?.checked_add(extra_len)?.checked_add(comment_len)?;
     }
-    Some(poms)
+    Some((poms, manifest))
 }
 
 /// What is kept of a Java archive after indexing (instead of its bytes): one
@@ -189,6 +235,25 @@ mod tests {
         out.extend(cd_at.to_le_bytes());
         out.extend(0u16.to_le_bytes());
         out
+    }
+
+    #[test]
+    fn without_pom_properties_the_manifest_names_the_package() {
+        // As OSGi bundles write it: CRLF, a continuation line, a directive after the name.
+        let mf = b"Manifest-Version: 1.0\r\nBundle-SymbolicName: org.example.very.long.bundle.na\r\n me;singleton:=true\r\nBundle-Version: 2.4.1\r\nImplementation-Title: Example\r\n\r\nName: org/example/\r\nImplementation-Version: 9\r\n";
+        let attrs = parse_manifest(mf);
+        assert_eq!(attrs.len(), 4, "{attrs:?}");
+        assert_eq!(attrs[1], ("Bundle-SymbolicName".to_owned(), "org.example.very.long.bundle.name;singleton:=true".to_owned()));
+        let class = &b"\xca\xfe\xba\xbe"[..];
+        let jar = zip(&[("org/example/A.class", class, false), ("META-INF/MANIFEST.MF", mf, true), ("org/example/B.class", class, false)]);
+        let want = vec![Pom { group_id: String::new(), artifact_id: "org.example.very.long.bundle.name".into(), version: "2.4.1".into() }];
+        assert_eq!(read_jar(&jar), Some(want.clone()));
+        assert_eq!(parse_summary(&summary(&jar)), want);
+        // Implementation-* when there is no bundle name; nothing without a name.
+        let plain = parse_manifest(b"Implementation-Title: tool\nImplementation-Version: 1.0\nBundle-Version: 7\n");
+        assert_eq!(manifest_package(&plain), Some(Pom { group_id: String::new(), artifact_id: "tool".into(), version: "1.0".into() }));
+        assert_eq!(manifest_package(&parse_manifest(b"Manifest-Version: 1.0\nCreated-By: javac\n")), None);
+        assert_eq!(read_jar(&zip(&[("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\n", false)])), Some(Vec::new()));
     }
 
     #[test]

@@ -59,6 +59,7 @@ mod error;
 mod findings;
 mod fs_tree;
 mod jar;
+pub use jar::parse_manifest;
 mod layer;
 mod merge;
 mod options;

@@ -244,7 +244,8 @@ fn read_file(t: &Tracked, bytes: &[u8]) -> FileSays {
             jar::parse_summary(bytes)
                 .into_iter()
                 .map(|p| DbPackage {
-                    name: format!("{}:{}", p.group_id, p.artifact_id),
+                    // A manifest names no Maven group: the package is its name alone.
+                    name: if p.group_id.is_empty() { p.artifact_id } else { format!("{}:{}", p.group_id, p.artifact_id) },
                     version: p.version,
                     architecture: None,
                     licence: None,
