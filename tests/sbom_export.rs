@@ -13,22 +13,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
+mod common;
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn fixtures() -> PathBuf {
-    root().join("../shared/fixtures")
-}
+use common::fixtures;
 
+/// The SBOM fixture, made once per run by the helper every fixture test uses.
 fn sbom_image() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures/sbom_image");
-        let run = Command::new("bash").arg(root().join("scripts/fixtures/sbom_image.sh")).arg(&out).output().unwrap();
-        assert!(run.status.success(), "sbom_image.sh: {}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
-        out
-    })
+    DIR.get_or_init(|| common::build_fixture("sbom_image"))
 }
 
 /// The validators' Python; a missing venv fails the test, naming what installs it.
