@@ -24,6 +24,9 @@ pub struct Pom {
     pub group_id: String,
     pub artifact_id: String,
     pub version: String,
+    /// The `<licenses>` names of the `pom.xml` beside the `pom.properties`, joined with ` AND `
+    /// (a Maven project's licences all apply); `None` when it states none.
+    pub licence: Option<String>,
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<usize> {
@@ -78,7 +81,24 @@ pub fn parse_pom_properties(bytes: &[u8]) -> Option<Pom> {
     let text = String::from_utf8_lossy(bytes);
     let p = properties(&text);
     let get = |k: &str| p.iter().find(|(pk, _)| *pk == k).map(|(_, v)| (*v).to_owned()).filter(|v| !v.is_empty());
-    Some(Pom { group_id: get("groupId")?, artifact_id: get("artifactId")?, version: get("version").unwrap_or_default() })
+    Some(Pom { group_id: get("groupId")?, artifact_id: get("artifactId")?, version: get("version").unwrap_or_default(), licence: None })
+}
+
+/// The licence names a `pom.xml` states: each `<name>` inside `<licenses>` (XML entities for
+/// `&`, `<`, `>` decoded), joined with ` AND `. `None` without any.
+pub fn pom_licences(bytes: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let start = text.find("<licenses>")?;
+    let block = text.get(start..)?;
+    let block = block.get(..block.find("</licenses>")?)?;
+    let names: Vec<String> = block
+        .split("<name>")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("</name>"))
+        .map(|(name, _)| name.trim().replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
+        .filter(|n| !n.is_empty())
+        .collect();
+    (!names.is_empty()).then(|| names.join(" AND "))
 }
 
 /// The main section of a `META-INF/MANIFEST.MF` (the JAR File Specification): `Name: value`
@@ -111,7 +131,7 @@ pub fn manifest_package(attrs: &[(String, String)]) -> Option<Pom> {
     let get = |k: &str| attrs.iter().find(|(ak, _)| ak == k).map(|(_, v)| v.split(';').next().unwrap_or_default().trim().to_owned()).filter(|v| !v.is_empty());
     let name = get("Bundle-SymbolicName").or_else(|| get("Implementation-Title"))?;
     let version = get("Implementation-Version").or_else(|| get("Bundle-Version")).unwrap_or_default();
-    Some(Pom { group_id: String::new(), artifact_id: name, version })
+    Some(Pom { group_id: String::new(), artifact_id: name, version, licence: None })
 }
 
 /// The Maven coordinates of every `META-INF/maven/**/pom.properties` of a Java archive, in
@@ -127,7 +147,8 @@ fn read_members(b: &[u8]) -> Option<(Vec<Pom>, Option<Vec<u8>>)> {
     let e = eocd(b)?;
     let count = u16_at(b, e + 10)?;
     let mut at = u32_at(b, e + 16)?;
-    let mut poms = Vec::new();
+    let mut poms: Vec<(Vec<u8>, Pom)> = Vec::new();
+    let mut pom_xml: Vec<(Vec<u8>, String)> = Vec::new();
     let mut manifest = None;
     for _ in 0..count.min(MAX_MEMBERS) {
         if b.get(at..at.saturating_add(4)) != Some(&b"PK\x01\x02"[..]) {
@@ -145,9 +166,14 @@ fn read_members(b: &[u8]) -> Option<(Vec<Pom>, Option<Vec<u8>>)> {
         if !encrypted && name == b"META-INF/MANIFEST.MF" {
             manifest = member(b, local, method, csize);
         }
+        if !encrypted && name.starts_with(b"META-INF/maven/") && name.ends_with(b"/pom.xml") && pom_xml.len() < MAX_POMS {
+            if let Some(licence) = member(b, local, method, csize).and_then(|m| pom_licences(&m)) {
+                pom_xml.push((name.get(..name.len() - b"pom.xml".len()).unwrap_or_default().to_vec(), licence));
+            }
+        }
         if !encrypted && name.starts_with(b"META-INF/maven/") && name.ends_with(b"/pom.properties") {
             if let Some(p) = member(b, local, method, csize).and_then(|m| parse_pom_properties(&m)) {
-                poms.push(p);
+                poms.push((name.get(..name.len() - b"pom.properties".len()).unwrap_or_default().to_vec(), p));
                 if poms.len() >= MAX_POMS {
                     break;
                 }
@@ -155,6 +181,14 @@ fn read_members(b: &[u8]) -> Option<(Vec<Pom>, Option<Vec<u8>>)> {
         }
         at = at.checked_add(46)?.checked_add(name_len)?.checked_add(extra_len)?.checked_add(comment_len)?;
     }
+    // Each pom.properties with the licences of the pom.xml in its directory.
+    let poms = poms
+        .into_iter()
+        .map(|(dir, mut p)| {
+            p.licence = pom_xml.iter().find(|(d, _)| *d == dir).map(|(_, l)| l.clone());
+            p
+        })
+        .collect();
     Some((poms, manifest))
 }
 
@@ -165,7 +199,7 @@ pub fn summary(b: &[u8]) -> Vec<u8> {
     read_jar(b)
         .unwrap_or_default()
         .iter()
-        .map(|p| format!("{}\t{}\t{}\n", clean(&p.group_id), clean(&p.artifact_id), clean(&p.version)))
+        .map(|p| format!("{}\t{}\t{}\t{}\n", clean(&p.group_id), clean(&p.artifact_id), clean(&p.version), clean(p.licence.as_deref().unwrap_or_default())))
         .collect::<String>()
         .into_bytes()
 }
@@ -176,7 +210,8 @@ pub fn parse_summary(b: &[u8]) -> Vec<Pom> {
         .lines()
         .filter_map(|l| {
             let mut f = l.split('\t');
-            Some(Pom { group_id: f.next()?.to_owned(), artifact_id: f.next()?.to_owned(), version: f.next()?.to_owned() })
+            let (group_id, artifact_id, version) = (f.next()?.to_owned(), f.next()?.to_owned(), f.next()?.to_owned());
+            Some(Pom { group_id, artifact_id, version, licence: f.next().filter(|l| !l.is_empty()).map(str::to_owned) })
         })
         .collect()
 }
@@ -246,12 +281,12 @@ mod tests {
         assert_eq!(attrs[1], ("Bundle-SymbolicName".to_owned(), "org.example.very.long.bundle.name;singleton:=true".to_owned()));
         let class = &b"\xca\xfe\xba\xbe"[..];
         let jar = zip(&[("org/example/A.class", class, false), ("META-INF/MANIFEST.MF", mf, true), ("org/example/B.class", class, false)]);
-        let want = vec![Pom { group_id: String::new(), artifact_id: "org.example.very.long.bundle.name".into(), version: "2.4.1".into() }];
+        let want = vec![Pom { group_id: String::new(), artifact_id: "org.example.very.long.bundle.name".into(), version: "2.4.1".into(), licence: None }];
         assert_eq!(read_jar(&jar), Some(want.clone()));
         assert_eq!(parse_summary(&summary(&jar)), want);
         // Implementation-* when there is no bundle name; nothing without a name.
         let plain = parse_manifest(b"Implementation-Title: tool\nImplementation-Version: 1.0\nBundle-Version: 7\n");
-        assert_eq!(manifest_package(&plain), Some(Pom { group_id: String::new(), artifact_id: "tool".into(), version: "1.0".into() }));
+        assert_eq!(manifest_package(&plain), Some(Pom { group_id: String::new(), artifact_id: "tool".into(), version: "1.0".into(), licence: None }));
         assert_eq!(manifest_package(&parse_manifest(b"Manifest-Version: 1.0\nCreated-By: javac\n")), None);
         assert_eq!(read_jar(&zip(&[("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\n", false)])), Some(Vec::new()));
     }
@@ -259,15 +294,20 @@ mod tests {
     #[test]
     fn reads_pom_properties_stored_or_deflated() {
         let pom = b"#Created by Apache Maven 3.8.1\nversion=3.12.0\ngroupId=org.apache.commons\nartifactId=commons-lang3\n";
+        // The pom.xml beside a pom.properties states its licences (as Maven Central's poms do).
+        let xml = b"<project><name>x</name><licenses>\n  <license><name>Apache License, Version 2.0</name><url>u</url></license>\n  <license><name> EPL &amp; co </name></license>\n</licenses></project>";
         let jar = zip(&[
             ("META-INF/MANIFEST.MF", b"Manifest-Version: 1.0\n", true),
             ("META-INF/maven/org.apache.commons/commons-lang3/pom.properties", pom, true),
+            ("META-INF/maven/x/y/pom.xml", xml, true),
             ("META-INF/maven/x/y/pom.properties", b"groupId: x\nartifactId: y\n", false),
         ]);
         let want = vec![
-            Pom { group_id: "org.apache.commons".into(), artifact_id: "commons-lang3".into(), version: "3.12.0".into() },
-            Pom { group_id: "x".into(), artifact_id: "y".into(), version: String::new() },
+            Pom { group_id: "org.apache.commons".into(), artifact_id: "commons-lang3".into(), version: "3.12.0".into(), licence: None },
+            Pom { group_id: "x".into(), artifact_id: "y".into(), version: String::new(), licence: Some("Apache License, Version 2.0 AND EPL & co".into()) },
         ];
+        assert_eq!(pom_licences(b"<project><name>p</name></project>"), None);
+        assert_eq!(pom_licences(b"<licenses><license><name></name></license></licenses>"), None);
         assert_eq!(read_jar(&jar), Some(want.clone()));
         assert_eq!(parse_summary(&summary(&jar)), want);
     }

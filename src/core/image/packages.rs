@@ -248,7 +248,7 @@ fn read_file(t: &Tracked, bytes: &[u8]) -> FileSays {
                     name: if p.group_id.is_empty() { p.artifact_id } else { format!("{}:{}", p.group_id, p.artifact_id) },
                     version: p.version,
                     architecture: None,
-                    licence: None,
+                    licence: p.licence,
                     location: Some(t.path.clone()),
                     go: None,
                     cargo: None,
