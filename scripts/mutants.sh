@@ -79,6 +79,14 @@ mkdir -p "$work"
 find "$work" -mindepth 1 -maxdepth 1 ! -name target -exec rm -rf {} +
 tar -C "$root" --exclude=./target --exclude="./target-*" --exclude=./node_modules --exclude=./dist --exclude=./fuzz/target -cf - . | tar -C "$work" -xf -
 cd "$work"
+# tests/sbom_export.rs runs the SBOM validators from target/venv-sbom beside the sources (made by
+# scripts/setup.sh --browser). Without it every mutant would fail that test and count as caught.
+if [ ! -x "$root/target/venv-sbom/bin/python" ]; then
+  echo "mutants: $root/target/venv-sbom is missing: run scripts/setup.sh --browser (the SBOM validators)" >&2
+  exit 1
+fi
+mkdir -p "$work/target"
+ln -sfn "$root/target/venv-sbom" "$work/target/venv-sbom"
 
 # (Not for the sample: other RUSTFLAGS would rebuild every dependency cargo test built.)
 if [ "$mode" != --sample ] && command -v mold >/dev/null; then

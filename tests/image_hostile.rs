@@ -554,6 +554,25 @@ fn hardlink_to_missing_target_and_escaping_symlink() {
         .any(|x| x.kind == FindingKind::WorldWritable && x.path == "tmpw"));
 }
 
+/// Findings are of the merged image, as `tar -x` of the layers in order (with the OCI whiteouts)
+/// leaves it: a world-writable file that a later layer deletes is not a finding of the image, and
+/// a hard link whose target is present is not "missing" (GNU tar extracts it as a link to that file).
+#[test]
+fn findings_follow_the_merged_tree_deleted_files_and_present_link_targets() {
+    let mut l0 = Vec::new();
+    push(&mut l0, header(b"etc/", 0, b'5', 0o755, b""), b"");
+    push(&mut l0, header(b"etc/real", 5, b'0', 0o644, b""), b"hello");
+    push(&mut l0, header(b"etc/hl", 0, b'1', 0o644, b"etc/real"), b"");
+    push(&mut l0, header(b"gone-later", 3, b'0', 0o777, b""), b"abc");
+    push(&mut l0, header(b"stays", 3, b'0', 0o777, b""), b"abc");
+    let l1 = simple_layer(&[(b".wh.gone-later", b"")]);
+    let a = run(&image_with(&[finish(l0), l1], &["l0.tar", "l1.tar"])).unwrap();
+    let f = &a.report.images[0].findings;
+    let ww: Vec<&str> = f.iter().filter(|x| x.kind == FindingKind::WorldWritable).map(|x| x.path.as_str()).collect();
+    assert_eq!(ww, ["stays"], "{f:?}");
+    assert!(!f.iter().any(|x| x.kind == FindingKind::HardlinkMissingTarget), "{f:?}");
+}
+
 /// One 24 MiB file of incompressible bytes in a gzip layer: inflating its body takes a while, and
 /// progress must keep coming (and Cancel must work) inside that one entry, not only between
 /// entries.

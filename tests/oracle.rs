@@ -27,6 +27,8 @@ use std::process::Command;
 use std::sync::Mutex;
 use tarsier::core::image::{analyze, copy_entry, copy_merged, read_bodies, Analysis, EntryKind, Flow, Options};
 
+mod common;
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures")
 }
@@ -911,4 +913,91 @@ fn ls_into_a_full_disk_fails_with_a_sentence() {
     assert!(!out.status.success(), "tarsier ls into /dev/full succeeded");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("No space left on device"), "{err}");
+}
+
+/// Every date Tarsier prints (file times in `tarsier ls` and the Files view, key dates, SBOM
+/// timestamps) goes through `civil_from_days`: checked against GNU date over years 1 to 9999,
+/// every 997th day plus the days around each leap-year boundary of 1600–2400.
+#[test]
+fn dates_as_gnu_date_prints_them() {
+    use tarsier::core::image::{civil_from_days, utc_minutes};
+    let mut days: Vec<i64> = (-719_162..=2_932_896).step_by(997).collect();
+    for y in [1600i64, 1700, 1800, 1900, 2000, 2024, 2100, 2400] {
+        // 31 December of the year before to 2 March, from GNU date itself below
+        let jan1 = (y - 1970) * 365 + (y - 1969).div_euclid(4) - (y - 1901).div_euclid(100) + (y - 1601).div_euclid(400);
+        days.extend(jan1 - 2..jan1 + 62);
+    }
+    let secs: Vec<i64> = days.iter().map(|d| d * 86_400 + 45_296).collect();
+    let input: String = secs.iter().map(|s| format!("@{s}\n")).collect();
+    let dir = std::env::temp_dir().join(format!("tarsier-dates-{}", std::process::id()));
+    std::fs::write(&dir, input).unwrap();
+    let out = Command::new("date").args(["-u", "-f"]).arg(&dir).arg("+%Y %m %d %H:%M").output().expect("GNU date (coreutils)");
+    std::fs::remove_file(&dir).ok();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), days.len());
+    for ((d, s), line) in days.iter().zip(&secs).zip(lines) {
+        let f: Vec<&str> = line.split(' ').collect();
+        let want = (f[0].parse::<i64>().unwrap(), f[1].parse::<i64>().unwrap(), f[2].parse::<i64>().unwrap());
+        assert_eq!(civil_from_days(*d), want, "day {d}");
+        if want.0 >= 1000 {
+            assert_eq!(utc_minutes(*s), format!("{}-{}-{} {}", f[0], f[1], f[2], f[3]), "second {s}");
+        }
+    }
+}
+
+/// Opaque markers (`dir/.wh..wh..opq`) in layers that do not list their directory, in one that
+/// does, and under a directory absent below: the efficiency figures against the oracle script's
+/// dive formula over GNU tar's listing of the same layers (`truth.py`'s `layer_listing`,
+/// `dive_efficiency` and `tarsier_changes`). No fixture image has such layers.
+#[test]
+fn efficiency_with_opaque_markers_follows_dives_formula() {
+    use common::{finish, header, image_with, push};
+    let dir = |name: &[u8]| header(name, 0, b'5', 0o755, b"");
+    let file = |name: &[u8], body: &[u8]| (header(name, body.len() as u64, b'0', 0o644, b""), body.to_vec());
+    let mut l0 = Vec::new();
+    push(&mut l0, dir(b"d/"), b"");
+    let (h, b) = file(b"d/f", &[1u8; 10]);
+    push(&mut l0, h, &b);
+    push(&mut l0, dir(b"e/"), b"");
+    let (h, b) = file(b"e/x", &[2u8; 5]);
+    push(&mut l0, h, &b);
+    let mut l1 = Vec::new();
+    push(&mut l1, header(b"d/.wh..wh..opq", 0, b'0', 0o644, b""), b"");
+    push(&mut l1, header(b"e/.wh..wh..opq", 0, b'0', 0o644, b""), b"");
+    let (h, b) = file(b"e/y", &[3u8; 3]);
+    push(&mut l1, h, &b);
+    push(&mut l1, header(b"n/.wh..wh..opq", 0, b'0', 0o644, b""), b"");
+    let mut l2 = Vec::new();
+    push(&mut l2, dir(b"d/"), b"");
+    push(&mut l2, header(b"d/.wh..wh..opq", 0, b'0', 0o644, b""), b"");
+    let (h, b) = file(b"d/g", &[4u8; 7]);
+    push(&mut l2, h, &b);
+    let layers = [finish(l0), finish(l1), finish(l2)];
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("opaque-efficiency");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let paths: Vec<String> = layers
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let p = tmp.join(format!("l{i}.tar"));
+            std::fs::write(&p, l).unwrap();
+            p.to_string_lossy().into_owned()
+        })
+        .collect();
+    let py = "import json, sys\nsys.path.insert(0, sys.argv[1])\nimport truth\nnum = [truth.layer_listing(p) for p in sys.argv[2:]]\neff = truth.dive_efficiency(num)\neff['wasted_bytes'] = sum(c['wasted_bytes'] for c in truth.tarsier_changes(num))\nprint(json.dumps(eff))";
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(py)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/oracle"))
+        .args(&paths)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run python3 ({e}): apt-get install python3"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let want: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bytes = image_with(&layers, &["l0.tar", "l1.tar", "l2.tar"]);
+    let a = analyze(std::io::Cursor::new(&bytes), bytes.len() as u64, &Options::named("opaque.tar"), &mut |_| Flow::Continue).unwrap();
+    let r = serde_json::to_value(a.full_report()).unwrap();
+    check_efficiency(&r["images"][0]["efficiency"], &want, "opaque markers");
 }

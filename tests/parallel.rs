@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use tarsier::core::image::{
     analyze, analyze_prepared, index_member, parallel_candidates, Analysis, ArchiveIndex, Flow, ImageError,
-    Options, PreIndexed, SEEK_WINDOW,
+    Compression, Options, PreIndexed, SEEK_WINDOW,
 };
 use std::io::{Read, Seek, SeekFrom};
 
@@ -266,4 +266,37 @@ fn adversarial_corpus_indexes_the_same_in_parallel() {
     for f in &files {
         same_result(f);
     }
+}
+
+/// The page counts a prepared layer's files with `PreIndexed::entries` (the progress line's
+/// "N files"): for each layer of two real archives (plain and gzip layers), GNU tar's `tar -tf`
+/// of that member lists as many entries.
+#[test]
+fn a_prepared_layers_entry_count_is_gnu_tars() {
+    let mut checked = 0;
+    for rel in ["images/a1_podman_docker-archive.tar", "images/b1_podman_oci-archive.tar"] {
+        let bytes = std::fs::read(fixtures().join(rel)).unwrap();
+        let opts = Options::named(rel);
+        for c in parallel_candidates(Cursor::new(&bytes[..]), bytes.len() as u64, 0) {
+            let Some(p) = index_member(Cursor::new(&bytes[..]), bytes.len() as u64, c.span, &opts, &mut |_| Flow::Continue).unwrap() else { continue };
+            let start = usize::try_from(c.span.offset).unwrap();
+            let member = &bytes[start..start + usize::try_from(c.span.size).unwrap()];
+            let filter = match c.compression {
+                Compression::Gzip => "--gzip",
+                Compression::Zstd => "--zstd",
+                Compression::None => "--no-auto-compress",
+            };
+            let mut tar = Command::new("tar").args([filter, "-tf", "-"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().expect("GNU tar");
+            let mut stdin = tar.stdin.take().unwrap();
+            let body = member.to_vec();
+            let writer = std::thread::spawn(move || stdin.write_all(&body));
+            let out = tar.wait_with_output().unwrap();
+            writer.join().unwrap().unwrap();
+            assert!(out.status.success(), "{rel}: tar -t of member at {}", c.span.offset);
+            let listed = String::from_utf8_lossy(&out.stdout).lines().count();
+            assert_eq!(p.entries(), listed, "{rel}: member at {}", c.span.offset);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "only {checked} layers were prepared");
 }

@@ -744,6 +744,29 @@ mod tests {
         }
     }
 
+    /// The bomb guard starts past [`BOMB_CHECK_AFTER`] decompressed bytes and stops a stream that
+    /// has expanded *more* than [`MAX_EXPANSION_RATIO`] times: exactly at either bound passes.
+    #[test]
+    fn the_bomb_guard_stops_past_both_bounds_not_at_them() {
+        let tick: Tick = Rc::new(Cell::new(1));
+        let mut s = StreamSource::with_ratio_guard(io::repeat(0), u64::MAX, tick.clone());
+        s.pos = BOMB_CHECK_AFTER;
+        assert!(s.check_ratio().is_ok(), "exactly BOMB_CHECK_AFTER bytes are not checked yet");
+        s.pos = BOMB_CHECK_AFTER + 1;
+        let err = s.check_ratio().unwrap_err();
+        assert!(err.to_string().contains("expansion ratio"), "{err}");
+        let c = BOMB_CHECK_AFTER / MAX_EXPANSION_RATIO + 1;
+        tick.set(c);
+        s.pos = c * MAX_EXPANSION_RATIO;
+        assert!(s.check_ratio().is_ok(), "exactly {MAX_EXPANSION_RATIO}x passes");
+        s.pos = c * (MAX_EXPANSION_RATIO + 1);
+        assert!(s.check_ratio().is_err(), "{}x is a bomb", MAX_EXPANSION_RATIO + 1);
+        // without a compressed count, no ratio is checked
+        let mut plain = StreamSource::new(io::repeat(0), u64::MAX);
+        plain.pos = u64::MAX / 2;
+        assert!(plain.check_ratio().is_ok());
+    }
+
     /// A `Read + Seek` input that counts the calls a [`SeekSource`] makes (a browser's `Blob.slice`
     /// + `FileReaderSync` per call).
     struct Counting {

@@ -963,6 +963,37 @@ mod tests {
         assert_eq!(fs.summary, "Runs as user 6 but holds root in its fs user ID, so it can become root again.");
     }
 
+    /// The hint after differing IDs is about set-user-ID programs, so it is for the user IDs only:
+    /// a saved or effective group ID that differs gets the list without it.
+    #[test]
+    fn the_set_user_id_hint_is_for_user_ids_only() {
+        let q = |line: &str| crate::core::status::parse(line).unwrap_or_default();
+        let g = ids_report(&q("Gid:\t1000\t1000\t0\t1000\n").gid.unwrap_or_else(|| panic!("no Gid")), "group");
+        assert_eq!(g.explanation, "The group IDs differ: real 1000, effective 1000, saved 0, fs 1000.");
+        let g = ids_report(&q("Gid:\t1000\t0\t1000\t1000\n").gid.unwrap_or_else(|| panic!("no Gid")), "group");
+        assert_eq!(g.explanation, "The group IDs differ: real 1000, effective 0, saved 1000, fs 1000.");
+        let u = ids_report(&q("Uid:\t1000\t1000\t1000\t0\n").uid.unwrap_or_else(|| panic!("no Uid")), "user");
+        assert_eq!(u.explanation, "The user IDs differ: real 1000, effective 1000, saved 1000, fs 0.");
+    }
+
+    /// kthreadd as the kernel prints it (proc/local/host_kthreadd.status), and as kernels before
+    /// 6.1 did, without the `Kthread:` line: then no Vm* lines, a name and parent 0 or 2 say
+    /// "probably"; any one of them missing says nothing.
+    #[test]
+    fn kernel_threads_without_the_kthread_line() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/proc/local/host_kthreadd.status");
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let explain = |t: &str| identity(&crate::core::status::parse(t).unwrap_or_default()).kernel_thread_explanation;
+        assert_eq!(explain(&text).as_deref(), Some("A kernel thread: it runs kernel code only and has no user address space."));
+        let old: String = text.lines().filter(|l| !l.starts_with("Kthread:")).map(|l| format!("{l}\n")).collect();
+        assert!(explain(&old).is_some_and(|e| e.starts_with("Probably a kernel thread")), "{old}");
+        let child_of_2 = old.replace("PPid:\t0\n", "PPid:\t2\n");
+        assert!(explain(&child_of_2).is_some_and(|e| e.starts_with("Probably a kernel thread")));
+        assert_eq!(explain(&old.replace("PPid:\t0\n", "PPid:\t1\n")), None);
+        assert_eq!(explain(&old.replace("Name:\tkthreadd\n", "")), None);
+        assert_eq!(explain(&format!("{old}VmSize:\t  4 kB\n")), None);
+    }
+
     #[test]
     fn umask_and_bytes() {
         assert_eq!(umask_report(0o22).explanation, "New files get at most rw-r--r-- (0644), new directories at most rwxr-xr-x (0755).");
