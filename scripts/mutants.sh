@@ -12,13 +12,23 @@
 #                                      target/mutants.out/
 #   scripts/mutants.sh --measure K/N   as --full, for every N-th mutant from the K-th (round robin:
 #                                      a sample spread over the whole tree); 0/23 is ~130 mutants
+#   scripts/mutants.sh --narrow RE "T1 T2"
+#                                      the mutants whose names match RE (as `cargo mutants --list`
+#                                      prints them), first against the unit tests and the named
+#                                      integration tests only (about 13 s a mutant instead of a
+#                                      minute), then every one of them that this missed again with
+#                                      the full test list: the score is the full run's, found faster
+#                                      (a test that catches a mutant in the narrow run catches it in
+#                                      the full one). Report in target/mutants.out/
 #
 # The mutants are tested in a copy of the project next to it (../.tarsier-mutants), so the
 # working tree is never mutated and the tests still find ../shared/fixtures. The full run builds
 # with the `mutants` profile (no debug info) in the copy's own target directory, with the mold
 # linker when installed: linking the test binaries is most of each mutant's cost. The sample
 # shares the project's target directory and test profile, so it reuses the dependencies
-# `cargo test` built, and skips the baseline run (scripts/test.sh has just run the tests).
+# `cargo test` built. It keeps cargo-mutants' baseline run (the tests on the copy, unmutated): a
+# test that fails in the copy alone (a tool or file the copy lacks) would otherwise fail for
+# every mutant and count them all as caught, as target/venv-sbom's absence once did.
 # MUTANTS_DIR names another copy (beside the project, for ../shared/fixtures), so that two
 # checkouts of the project can run at once.
 #
@@ -64,7 +74,22 @@ case "$mode" in
     fi
     set -- --shard "$shard" --sharding round-robin "$@"
     ;;
-  *) echo "usage: scripts/mutants.sh --sample | --full [cargo-mutants args] | --measure K/N [cargo-mutants args]" >&2; exit 2 ;;
+  --narrow)
+    narrow_re=${1:-}
+    narrow_tests=${2:-}
+    shift 2 || true
+    if [ -z "$narrow_re" ]; then
+      echo 'usage: scripts/mutants.sh --narrow REGEX "TEST1 TEST2 ..." [cargo-mutants args]' >&2
+      exit 2
+    fi
+    for t in $narrow_tests; do
+      if ! grep -q "\"--test\", \"$t\"" .cargo/mutants.toml; then
+        echo "mutants: --narrow: $t is not in .cargo/mutants.toml's test list" >&2
+        exit 2
+      fi
+    done
+    ;;
+  *) echo "usage: scripts/mutants.sh --sample | --full [cargo-mutants args] | --measure K/N [cargo-mutants args] | --narrow REGEX TESTS" >&2; exit 2 ;;
 esac
 
 if [ "$(cargo mutants --version 2>/dev/null | awk '{print $2}')" != "$MUTANTS_VERSION" ]; then
@@ -114,12 +139,39 @@ if [ "$mode" = --sample ]; then
     fi
   fi
   echo "mutants: sample: $what"
-  args+=("${sample[@]}" --profile test --baseline skip --timeout 300)
+  args+=("${sample[@]}" --profile test --timeout 300)
 fi
-args+=(--output "$out_root")
 set +e
-cargo mutants "${args[@]}" "$@"
-status=$?
+if [ "$mode" = --narrow ]; then
+  # Pass 1: the narrow test list, in a config of its own beside the copy's.
+  python3 - "$narrow_tests" <<'PY'
+import re, sys
+tests = ", ".join(['"--lib"', '"--bins"'] + [f'"--test", "{t}"' for t in sys.argv[1].split()])
+s = open(".cargo/mutants.toml").read()
+s = re.sub(r"additional_cargo_test_args = \[.*?\]", "additional_cargo_test_args = [" + tests + "]", s, flags=re.S)
+open(".cargo/mutants-narrow.toml", "w").write(s)
+PY
+  rm -rf "$out_root/narrow"
+  mkdir -p "$out_root/narrow"
+  cargo mutants --config .cargo/mutants-narrow.toml "${args[@]}" -F "$narrow_re" --output "$out_root/narrow" "$@"
+  # Pass 2: what it missed, by name, with the full list.
+  missed_re=$(python3 - "$out_root/narrow/mutants.out/missed.txt" <<'PY'
+import sys
+names = [l.rstrip("\n") for l in open(sys.argv[1]) if l.strip()]
+esc = lambda n: "".join("\\" + c if c in "\\.+*?()|[]{}^$" else c for c in n)
+print("^(" + "|".join(esc(n) for n in names) + ")$" if names else "")
+PY
+)
+  rm -rf "$out_root/mutants.out"
+  if [ -n "$missed_re" ]; then
+    cargo mutants "${args[@]}" -F "$missed_re" --output "$out_root" "$@"
+  fi
+  status=0
+else
+  args+=(--output "$out_root")
+  cargo mutants "${args[@]}" "$@"
+  status=$?
+fi
 if [ "$mode" = --sample ]; then
   # The copy's units have the project's hashes (cargo hashes paths from the workspace root), so
   # the last mutant's build stays in target/, newer than the project's sources: cargo would take
@@ -135,13 +187,20 @@ set +e
 python3 - "$out/outcomes.json" "$mode" "$SAMPLE_MIN_SCORE" <<'PY'
 import json, os, sys
 path, mode, min_score = sys.argv[1], sys.argv[2], float(sys.argv[3])
-data = json.load(open(path))
 counts = {}
-for o in data["outcomes"]:
-    if o["scenario"] == "Baseline":
-        continue
-    s = o["summary"]
-    counts[s] = counts.get(s, 0) + 1
+def add(p, skip_missed=False):
+    for o in json.load(open(p))["outcomes"]:
+        s = o["summary"]
+        if o["scenario"] == "Baseline" or (skip_missed and s == "MissedMutant"):
+            continue
+        counts[s] = counts.get(s, 0) + 1
+if mode == "--narrow":
+    # pass 1's verdicts, except its misses, which pass 2 (if any) decided with the full test list
+    add(os.path.join(os.path.dirname(os.path.dirname(path)), "narrow", "mutants.out", "outcomes.json"), True)
+    if os.path.exists(path):
+        add(path)
+else:
+    add(path)
 caught = counts.get("CaughtMutant", 0)
 missed = counts.get("MissedMutant", 0)
 timeout = counts.get("Timeout", 0)
@@ -161,8 +220,9 @@ gate=$?
 set -e
 if [ "$mode" != --sample ]; then
   rm -rf "$root/target/mutants.out"
-  mkdir -p "$root/target"
-  cp -r "$out" "$root/target/mutants.out"
+  mkdir -p "$root/target/mutants.out"
+  [ -d "$out" ] && cp -r "$out"/. "$root/target/mutants.out/"
+  [ "$mode" = --narrow ] && cp -r "$out_root/narrow/mutants.out" "$root/target/mutants.out/narrow"
   echo "mutants: report in target/mutants.out/ (missed.txt lists the mutants no test caught)"
 fi
 # cargo-mutants exits 2 when a mutant was missed, 3 on timeouts, 4 when the baseline failed

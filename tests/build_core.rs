@@ -415,3 +415,103 @@ fn the_cli_writes_the_cores_bytes() {
     assert!(!dir.join("bad.tar").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `tarsier` with its arguments and, when given, stdin bytes.
+fn cli(args: &[&str], stdin: Option<&[u8]>) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tarsier"))
+        .args(args)
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let (Some(bytes), Some(mut pipe)) = (stdin, child.stdin.take()) {
+        pipe.write_all(bytes).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// The CLI end of `tarsier build`, fast enough for every mutant (tests/build.rs has the podman,
+/// skopeo and umoci round trips): a rootfs from stdin or a file, `--add-file` keeping the file's
+/// permission bits (set-user-ID included) as GNU tar lists them, `--created now` between the
+/// clock readings around the run, `--base` reusing the base's layers byte for byte, what
+/// `--json` and the text summary say against the archive itself, and the refusals.
+#[test]
+fn the_cli_builds_from_stdin_files_on_disk_and_a_base() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("build-cli");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = |n: &str| dir.join(n).to_string_lossy().into_owned();
+    std::fs::write(p("tool"), b"#!/bin/sh\necho hi\n").unwrap();
+    std::fs::set_permissions(p("tool"), std::fs::Permissions::from_mode(0o4755)).unwrap();
+    let rootfs = small_rootfs();
+    std::fs::write(p("rootfs.tar"), &rootfs).unwrap();
+    let secs = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+
+    let before = secs();
+    let add_tool = format!("usr/bin/tool={}", p("tool"));
+    let out = cli(&["build", "-o", &p("a.tar"), "--rootfs", "-", "--add-file", &add_tool, "--created", "now", "--json"], Some(&rootfs));
+    let after = secs();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bytes = std::fs::read(p("a.tar")).unwrap();
+    assert_eq!(said["output"], p("a.tar"));
+    assert_eq!(said["size"], bytes.len() as u64);
+    let archive = entries(&bytes);
+    let manifest = blob(&archive, said["manifest_digest"].as_str().unwrap());
+    assert_eq!(sha(manifest), said["manifest_digest"]);
+    let manifest: Value = serde_json::from_slice(manifest).unwrap();
+    assert_eq!(manifest["config"]["digest"], said["config_digest"]);
+    let layers: Vec<&str> = said["layers"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    assert_eq!(layers.len(), 2);
+    assert_eq!(blob(&archive, layers[0]), &rootfs[..], "the rootfs layer is stdin's bytes");
+    std::fs::write(p("layer1.tar"), blob(&archive, layers[1])).unwrap();
+    let listed = std::process::Command::new("tar").args(["-tvf", &p("layer1.tar")]).output().expect("GNU tar");
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    let tool = listed.lines().find(|l| l.ends_with(" usr/bin/tool")).unwrap_or_else(|| panic!("{listed}"));
+    assert!(tool.starts_with("-rwsr-xr-x "), "{tool}");
+    assert_eq!(member(&entries(blob(&archive, layers[1])), "usr/bin/tool"), b"#!/bin/sh\necho hi\n");
+    let config: Value = serde_json::from_slice(blob(&archive, said["config_digest"].as_str().unwrap())).unwrap();
+    let created = config["created"].as_str().unwrap();
+    let out = std::process::Command::new("date").args(["-u", "-d", created, "+%s"]).output().expect("GNU date");
+    let created: u64 = String::from_utf8(out.stdout).unwrap().trim().parse().unwrap();
+    assert!((before..=after).contains(&created), "{created} not in {before}..={after}");
+
+    // The same rootfs from a file, as text, on a base.
+    let out = cli(&["build", "-o", &p("b.tar"), "--rootfs", &p("rootfs.tar")], None);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let b = std::fs::read(p("b.tar")).unwrap();
+    assert!(text.starts_with(&format!("{}: {} bytes, 1 layer(s), no tag\nmanifest sha256:", p("b.tar"), b.len())), "{text}");
+    let out = cli(&["build", "-o", &p("c.tar"), "--base", &p("a.tar"), "--add", "etc/motd=hello", "--tag", "x/y:1", "--json"], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let on_base: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = entries(&std::fs::read(p("c.tar")).unwrap());
+    let c_layers: Vec<&str> = on_base["layers"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    assert_eq!(&c_layers[..2], &layers[..], "the base's layers are kept");
+    assert_eq!(c_layers.len(), 3);
+    for l in &layers {
+        assert_eq!(blob(&c, l), blob(&archive, l), "{l} byte for byte");
+    }
+    assert_eq!(on_base["tags"], serde_json::json!(["x/y:1"]));
+
+    // Refusals: one sentence, no archive.
+    std::fs::File::create(p("big")).unwrap().set_len(MAX_ADDED_BYTES + 1).unwrap();
+    for (args, says) in [
+        (vec!["--add-file", "big=BIG"], format!("over {} MiB", MAX_ADDED_BYTES >> 20)),
+        (vec!["--add-file", "d=DIR"], "--add-file takes a regular file".to_owned()),
+    ] {
+        let args: Vec<String> = args.iter().map(|a| a.replace("BIG", &p("big")).replace("DIR", &p(""))).collect();
+        let mut all = vec!["build".to_owned(), "-o".to_owned(), p("refused.tar")];
+        all.extend(args);
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let out = cli(&all, None);
+        assert!(!out.status.success(), "{all:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&says), "{all:?}: {err}");
+        assert!(!dir.join("refused.tar").exists());
+    }
+}

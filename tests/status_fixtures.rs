@@ -153,6 +153,12 @@ fn values_match_sources_md() {
         // The report says the same things.
         let r = analyze(&s);
         assert_eq!(r.identity.traced, Some(cell("TracerPid") != "0"), "{file}");
+        let traced = r.identity.traced_explanation.as_deref().unwrap_or_default();
+        if cell("TracerPid") == "0" {
+            assert!(traced.starts_with("Not traced"), "{file}: {traced}");
+        } else {
+            assert!(traced.starts_with(&format!("Traced by PID {}:", cell("TracerPid"))), "{file}: {traced}");
+        }
         assert_eq!(r.namespaces.nested_depth, Some(cell("NSpid").split(' ').count() - 1));
         assert_eq!(r.security.no_new_privs, Some(cell("NoNewPrivs") == "1"));
         assert_eq!(r.cpus.as_ref().and_then(|c| c.consistent), Some(true), "{file}");
@@ -468,4 +474,26 @@ fn no_new_privs_warning_only_for_unprivileged_users() {
         }
     }
     assert!(warned > 0, "no dump shows the warning");
+}
+
+/// The kernel's own status of each thread of this test process (`/proc/self/task/TID/status`):
+/// a thread other than the first has `Pid:` (its thread ID) unlike `Tgid:`, and the report calls
+/// it a secondary thread; the first thread is not one.
+#[test]
+fn live_threads_of_this_process_are_told_apart() {
+    let keep = std::thread::spawn(|| std::thread::park_timeout(std::time::Duration::from_secs(30)));
+    let me = std::process::id();
+    let mut seen = (0, 0);
+    for entry in std::fs::read_dir("/proc/self/task").unwrap() {
+        let path = entry.unwrap().path();
+        let Ok(text) = std::fs::read_to_string(path.join("status")) else { continue };
+        let tid: u32 = path.file_name().unwrap().to_string_lossy().parse().unwrap();
+        let r = analyze(&parse(&text).unwrap());
+        assert_eq!(r.identity.is_secondary_thread, Some(tid != me), "thread {tid} of {me}");
+        if tid == me { seen.0 += 1 } else { seen.1 += 1 }
+    }
+    keep.thread().unpark();
+    keep.join().unwrap();
+    assert_eq!(seen.0, 1);
+    assert!(seen.1 >= 1, "no second thread was listed");
 }

@@ -994,6 +994,48 @@ mod tests {
         assert_eq!(explain(&format!("{old}VmSize:\t  4 kB\n")), None);
     }
 
+    fn local_dump(name: &str) -> ProcStatus {
+        let path = format!("{}/../shared/fixtures/proc/local/{name}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        crate::core::status::parse(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// Switching the numbering on the page (`renumbered`) shows what analysing the dump with that
+    /// numbering shows: every mask, its names, the numbering and the note; for real dumps and for
+    /// a 32-digit (MIPS-wide) mask, whose note comes and goes with the numbering. The JSON names
+    /// the numbering only when it is not the generic one.
+    #[test]
+    fn renumbering_equals_analysing_with_that_numbering() {
+        let wide = crate::core::status::parse("SigCgt:\t00000000000000000000000000008000\n").unwrap_or_default();
+        let mut dumps = vec![wide];
+        for name in ["threads_signals.status", "podman_default.status", "stopped.status", "strace_traced.status"] {
+            dumps.push(local_dump(name));
+        }
+        for s in &dumps {
+            let generic = analyze(s).signals;
+            for n in [Numbering::Generic, Numbering::Mips, Numbering::Alpha, Numbering::Sparc, Numbering::Parisc] {
+                let want = analyze_with(s, n).signals;
+                assert_eq!(generic.renumbered(n), want, "{n:?}");
+                assert_eq!(analyze_with(s, Numbering::Mips).signals.renumbered(n), want, "MIPS to {n:?}");
+                let json = serde_json::to_value(&want).unwrap_or_default();
+                assert_eq!(json.get("numbering").is_some(), n != Numbering::Generic, "{json}");
+            }
+        }
+        assert!(analyze(&dumps[0]).signals.note.is_some());
+        assert_eq!(analyze(&dumps[0]).signals.renumbered(Numbering::Mips).note, None);
+    }
+
+    /// The verdict's seccomp point is a sentence: capitalised, with the filter count the dump's
+    /// `Seccomp_filters:` line gives.
+    #[test]
+    fn the_seccomp_verdict_point_is_a_sentence() {
+        let point = |name: &str| analyze(&local_dump(name)).verdict.points.into_iter().find(|p| p.text.to_lowercase().contains("seccomp"));
+        let strict = point("seccomp_strict.status").unwrap_or_else(|| panic!("no seccomp point"));
+        assert_eq!((strict.level, strict.text.as_str()), (Level::Good, "Seccomp strict mode."));
+        let filter = point("podman_default.status").unwrap_or_else(|| panic!("no seccomp point"));
+        assert_eq!((filter.level, filter.text.as_str()), (Level::Good, "Seccomp filtering on (1 filter)."));
+    }
+
     #[test]
     fn umask_and_bytes() {
         assert_eq!(umask_report(0o22).explanation, "New files get at most rw-r--r-- (0644), new directories at most rwxr-xr-x (0755).");
