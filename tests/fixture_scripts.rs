@@ -206,11 +206,11 @@ fn secrets_image_fixture() {
     let c = &t["counts"];
     assert_eq!(
         (c["secrets"].as_u64(), c["hidden"].as_u64()),
-        (Some(23), Some(4))
+        (Some(32), Some(4))
     );
     assert_eq!(
         (c["keys"].as_u64(), c["certificates"].as_u64()),
-        (Some(6), Some(4))
+        (Some(15), Some(4))
     );
     assert_eq!(
         (c["setuid"].as_u64(), c["setgid"].as_u64()),

@@ -687,6 +687,17 @@ fn check_fixture(rel: &str) {
         }
         let out = cli(&["ls", arg, "--image", &i.to_string()]);
         check_ls_merged(&String::from_utf8(out).unwrap(), ti, &format!("{ctx} image {i} (tarsier ls)"));
+        // `tarsier ls ARCHIVE etc`: the path and what is below it (not `etcx`), merged and per layer.
+        let below = |p: &str| p == "etc" || p.starts_with("etc/");
+        let mut etc = ti.clone();
+        etc["merged"] = Value::Array(ti["merged"].as_array().unwrap().iter().filter(|e| below(s(&e["path"]))).cloned().collect());
+        let out = cli(&["ls", arg, "--image", &i.to_string(), "etc"]);
+        check_ls_merged(&String::from_utf8(out).unwrap(), &etc, &format!("{ctx} image {i} (tarsier ls etc)"));
+        for (k, l) in ti["layers"].as_array().unwrap().iter().enumerate() {
+            let want: Vec<Value> = l["entries"].as_array().unwrap().iter().filter(|e| below(s(&e["path"]))).cloned().collect();
+            let out = cli(&["ls", arg, "--image", &i.to_string(), "--layer", &k.to_string(), "/etc/"]);
+            check_ls_layer(&String::from_utf8(out).unwrap(), &want, &format!("{ctx} image {i} layer {k} (tarsier ls /etc/)"));
+        }
         let out = cli(&["ls", arg, "--image", &i.to_string(), "--deleted"]);
         check_ls_deleted(&String::from_utf8(out).unwrap(), ti, &format!("{ctx} image {i} (tarsier ls --deleted)"));
     }
@@ -822,6 +833,17 @@ fn process_image_cross_checks_follow_getcap_and_capsh() {
         let same = ids[0] == "1000" && ids[1] == "1000";
         assert_eq!(s(&user["kind"]), if same { "user_matches" } else { "user_differs" }, "{}: {user}", path.display());
         kinds_seen.extend(checks.iter().map(|c| s(&c["kind"]).to_owned()));
+        // The text report ends with the same checks, one line each.
+        let text = String::from_utf8(cli(&["inspect", "--status", path.to_str().unwrap(), archive.to_str().unwrap()])).unwrap();
+        let (_, tail) = text.split_once(&format!("\nprocess ({}) ↔ image:\n", path.display())).unwrap_or_else(|| panic!("{}: no cross-check section:\n{text}", path.display()));
+        let want: Vec<String> = checks
+            .iter()
+            .map(|c| {
+                let p = if s(&c["path"]).is_empty() { String::new() } else { format!(" /{}", s(&c["path"])) };
+                format!("  image 0: [{}]{p}: {}", s(&c["kind"]), s(&c["detail"]))
+            })
+            .collect();
+        assert_eq!(tail.lines().collect::<Vec<_>>(), want, "{}", path.display());
         checked += 1;
     }
     assert!(checked >= 20, "only {checked} dumps");

@@ -138,6 +138,15 @@ fn each_rule_and_its_near_miss() {
         (&format!("t={}{}", "gh", "p_0123456789"), "x", &[]),
         ("glpat-0123456789abcdefghij", "x", &["gitlab_token"]),
         ("xoxb-0123456789-abcdef", "x", &["slack_token"]),
+        // Each format's alphabet (GitHub's fine-grained `github_pat_…_…`, Slack's `xoxp-`/`xoxa-`
+        // with dashes): a token runs to the first character outside it, and under the minimum
+        // length before that is no token.
+        (&format!("t={}{}", "github", "_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz"), "x", &["github_token"]),
+        (&format!("t={}{}", "github", "_pat_11ABCDEFG01 3456789abcdefghijklmnopqrstuvwxyz"), "x", &[]),
+        ("xoxp-0123456789-abcdef", "x", &["slack_token"]),
+        ("xoxp-01234 56789abcdef", "x", &[]),
+        ("xoxa-0123456789-abcdef", "x", &["slack_token"]),
+        ("xoxa-01234 56789abcdef", "x", &[]),
         ("npm_0123456789abcdefghijABCDEFGHIJ012345", "x", &["npm_token"]),
         ("npm_0123456789abcdefghijABCDEFGHIJ0123456", "x", &[]),
         ("eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.SflKxwRJSMeKKF2QT4fwpM", "x", &["jwt"]),

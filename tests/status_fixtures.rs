@@ -497,3 +497,69 @@ fn live_threads_of_this_process_are_told_apart() {
     assert_eq!(seen.0, 1);
     assert!(seen.1 >= 1, "no second thread was listed");
 }
+
+/// `tarsier status` of two dumps pasted one after the other: the differences section lists
+/// every field whose value differs as the files have it, and under each capability set the names
+/// gained and lost, as `capsh --decode` names the two masks.
+#[test]
+fn the_cli_difference_of_two_dumps_follows_the_files_and_capsh() {
+    let fields = |text: &str| -> Vec<(String, String)> {
+        text.lines().filter_map(|l| l.split_once(':')).map(|(k, v)| (k.to_owned(), v.trim().to_owned())).collect()
+    };
+    let names = |mask: &str| -> Vec<String> {
+        let text = live_capsh(u64::from_str_radix(mask, 16).unwrap());
+        let list = text.split_once('=').map_or("", |(_, n)| n).to_owned();
+        list.split(',').filter(|n| !n.is_empty()).map(str::to_owned).collect()
+    };
+    let pairs = [
+        ("podman_default.status", "podman_capadd_sysadmin_nnp.status"),
+        ("host_self.status", "podman_cap_drop_all.status"),
+        ("podman_user1000.status", "podman_user1000_capadd.status"),
+    ];
+    for (a, b) in pairs {
+        let (ta, tb) = (read(format!("{PROC}/local/{a}")), read(format!("{PROC}/local/{b}")));
+        let (fa, fb) = (fields(&ta), fields(&tb));
+        let mut keys: Vec<String> = fa.iter().map(|(k, _)| k.clone()).collect();
+        keys.extend(fb.iter().map(|(k, _)| k.clone()).filter(|k| !fa.iter().any(|(x, _)| x == k)));
+        let get = |f: &[(String, String)], k: &str| f.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone());
+        let mut want = Vec::new();
+        let mut differ = 0;
+        for k in &keys {
+            let (va, vb) = (get(&fa, k), get(&fb, k));
+            if va == vb {
+                continue;
+            }
+            differ += 1;
+            want.push(format!("  {k}: {}  =>  {}", va.clone().unwrap_or("(absent)".into()), vb.clone().unwrap_or("(absent)".into())));
+            // capability sets by capsh's names, supplementary groups by their IDs
+            let items = |v: &str| if k.starts_with("Cap") { names(v) } else { v.split_whitespace().map(str::to_owned).collect() };
+            if let (true, Some(va), Some(vb)) = (k.starts_with("Cap") || k == "Groups", va, vb) {
+                let (na, nb) = (items(&va), items(&vb));
+                let added: Vec<&str> = nb.iter().filter(|n| !na.contains(n)).map(String::as_str).collect();
+                let removed: Vec<&str> = na.iter().filter(|n| !nb.contains(n)).map(String::as_str).collect();
+                if !added.is_empty() {
+                    want.push(format!("    + {}", added.join(", ")));
+                }
+                if !removed.is_empty() {
+                    want.push(format!("    - {}", removed.join(", ")));
+                }
+            }
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tarsier"))
+            .args(["status", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                use std::io::Write;
+                c.stdin.take().unwrap().write_all(format!("{ta}{tb}").as_bytes())?;
+                c.wait_with_output()
+            })
+            .unwrap();
+        assert!(out.status.success(), "{a} + {b}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let head = format!("\n===== Differences between dump 1 and dump 2 ({differ} of {} fields) =====\n", keys.len());
+        let (_, tail) = text.split_once(&head).unwrap_or_else(|| panic!("{a} + {b}: no `{head}` in\n{text}"));
+        assert_eq!(tail.lines().collect::<Vec<_>>(), want, "{a} + {b}");
+    }
+}

@@ -201,7 +201,8 @@ fn pkcs8(der: &[u8]) -> Option<(&'static str, Option<u32>)> {
         OID_RSA => Some(("RSA", rsa_bits(key))),
         OID_EC => Some(("EC", tlv(params).and_then(|(_, c, _)| curve_bits(c)))),
         OID_ED25519 => Some(("ED25519", Some(256))),
-        OID_DSA => Some(("DSA", None)),
+        // Dss-Parms (RFC 3279): SEQUENCE { p, q, g }; the key's size is p's
+        OID_DSA => Some(("DSA", tlv(params).and_then(|(_, seq, _)| tlv(seq)).and_then(|(_, p, _)| int_bits(p)))),
         _ => None,
     }
 }
@@ -258,7 +259,7 @@ fn openssh(b: &[u8]) -> Option<(&'static str, Option<u32>, bool, String)> {
         b"ecdsa-sha2-nistp256" => ("ECDSA", Some(256)),
         b"ecdsa-sha2-nistp384" => ("ECDSA", Some(384)),
         b"ecdsa-sha2-nistp521" => ("ECDSA", Some(521)),
-        b"ssh-dss" => ("DSA", None),
+        b"ssh-dss" => ("DSA", int_bits(p.string()?)), // p, q, g, y (RFC 4253 6.6)
         _ => return None,
     };
     Some((kind, bits, cipher != b"none", fingerprint))
