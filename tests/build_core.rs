@@ -515,3 +515,32 @@ fn the_cli_builds_from_stdin_files_on_disk_and_a_base() {
         assert!(!dir.join("refused.tar").exists());
     }
 }
+
+/// `--created` dates as GNU date reads them: for the days 28 to 32 of every month of a common
+/// year, a leap year, a century that is not a leap year (2100) and one that is (2000), Tarsier
+/// accepts exactly the dates date(1) accepts, at the same second; and writes each second back
+/// as `date -u +%Y-%m-%dT%H:%M:%SZ` does.
+#[test]
+fn created_dates_as_gnu_date_reads_them() {
+    use tarsier::core::build::{format_rfc3339, parse_rfc3339};
+    let date = |args: &[&str]| {
+        let out = std::process::Command::new("date").arg("-u").args(args).output().expect("GNU date (coreutils)");
+        out.status.success().then(|| String::from_utf8(out.stdout).unwrap().trim().to_owned())
+    };
+    let mut accepted = 0;
+    for y in [2023, 2024, 2100, 2000] {
+        for m in 1..=12 {
+            for d in 28..=32 {
+                let text = format!("{y:04}-{m:02}-{d:02}T13:14:15Z");
+                let want = date(&["-d", &text, "+%s"]).map(|s| s.parse::<u64>().unwrap());
+                assert_eq!(parse_rfc3339(&text).ok(), want, "{text}");
+                if let Some(secs) = want {
+                    accepted += 1;
+                    assert_eq!(Some(format_rfc3339(secs)), date(&["-d", &format!("@{secs}"), "+%Y-%m-%dT%H:%M:%SZ"]), "{secs}");
+                }
+            }
+        }
+    }
+    // 31-day months give 4 days, 30-day ones 3, February 1 or 2: (7*4 + 4*3) * 4 + 2 + 1 + 1 + 2
+    assert_eq!(accepted, 166);
+}

@@ -774,6 +774,37 @@ fn a_pax_size_record_sets_the_size_as_gnu_tar_reads_it() {
     assert_eq!(sizes, [("big.bin".to_owned(), 700), ("after.txt".to_owned(), 6)], "{listing}");
 }
 
+/// pax owner and time records override the ustar header's (POSIX pax: `uid`, `gid`, `uname`,
+/// `gname`, `mtime` with a fraction): as `tar -tvf --numeric-owner --full-time` and `tar -tvf`
+/// list the same bytes.
+#[test]
+fn pax_owner_and_time_records_as_gnu_tar_reads_them() {
+    let mut l = Vec::new();
+    pax(&mut l, &[("uid", b"1234"), ("gid", b"5678"), ("uname", b"alice"), ("gname", b"staff"), ("mtime", b"1700000000.75")]);
+    push(&mut l, header_owned(b"owned.txt", 2, b'0', 0o640, b"", b"root"), b"hi");
+    let l = finish(l);
+    let e = &list_layer(Cursor::new(&l), &Options::named("l0.tar")).unwrap()[0];
+    let mine = (e.uid, e.gid, e.uname.as_str(), e.gname.as_str(), e.mtime);
+    let dir = std::env::temp_dir().join(format!("tarsier-pax-owner-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("l0.tar");
+    std::fs::write(&path, &l).unwrap();
+    let tar = |extra: &[&str]| {
+        let out = std::process::Command::new("tar").env("TZ", "UTC").args(extra).arg("-tvf").arg(&path).output().expect("GNU tar");
+        assert!(out.status.success(), "tar -tvf: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let numeric = tar(&["--numeric-owner", "--full-time"]);
+    let named = tar(&[]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let f: Vec<&str> = numeric.split_whitespace().collect();
+    let (uid, gid) = f[1].split_once('/').unwrap();
+    let (uname, gname) = named.split_whitespace().nth(1).unwrap().split_once('/').unwrap();
+    let out = std::process::Command::new("date").args(["-u", "-d", &format!("{} {}", f[3], f[4]), "+%s"]).output().expect("GNU date");
+    let secs: i64 = String::from_utf8(out.stdout).unwrap().trim().parse().unwrap();
+    assert_eq!(mine, (uid.parse().unwrap(), gid.parse().unwrap(), uname, gname, secs), "{numeric}{named}");
+}
+
 /// Two ustar fields GNU tar reads and Tarsier must too: the prefix field that holds the start of
 /// a path longer than 100 bytes, and a character device's major and minor numbers. Both as
 /// `tar -tvf` lists the same bytes.

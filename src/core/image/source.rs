@@ -817,6 +817,15 @@ mod tests {
         let mut src = SeekSource::new(flaky(vec![io::ErrorKind::PermissionDenied]), data.len() as u64, 0, Rc::new(Cell::new(0)));
         let e = src.read_some(&mut block).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::PermissionDenied);
+        // the same for the helper that fills a buffer, and for the first bytes' sniffing
+        let mut buf = vec![0u8; 1000];
+        assert_eq!(read_up_to(&mut flaky(vec![io::ErrorKind::Interrupted; 3]), &mut buf).unwrap(), 1000);
+        assert_eq!(buf[..], data[..1000]);
+        assert_eq!(read_up_to(&mut flaky(vec![io::ErrorKind::PermissionDenied]), &mut buf).unwrap_err().kind(), io::ErrorKind::PermissionDenied);
+        let gzip = |fail: Vec<io::ErrorKind>| Flaky { inner: io::Cursor::new([&[0x1f, 0x8b, 8, 0][..], &data[..]].concat()), fail };
+        let sniff = crate::core::image::sniff::sniff;
+        assert_eq!(sniff(&mut gzip(vec![io::ErrorKind::Interrupted; 2])).unwrap(), Compression::Gzip);
+        assert!(sniff(&mut gzip(vec![io::ErrorKind::PermissionDenied])).unwrap_err().to_string().contains("first bytes"));
     }
 
     /// A forward-only stream (a decompressor) skips by reading 64 KiB at a time into scratch.
@@ -877,6 +886,50 @@ mod tests {
         let h = [&magic[..], &[0x61, 7, 0x10, 0x00]].concat();
         assert_eq!(zstd_declared_window(&h), Some(0x10 + 256));
         assert_eq!(zstd_declared_window(&magic), None);
+    }
+
+    /// Frames the zstd CLI writes (single-segment with 1-, 2- and 4-byte content sizes, and a
+    /// frame without a content size, whose window descriptor counts),
+    /// against the window `zstd -lv` reports for each.
+    #[test]
+    fn zstd_window_as_the_zstd_cli_reports_it() {
+        use std::process::Command;
+        let dir = std::env::temp_dir().join(format!("tarsier-zstd-window-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (len, extra) in [(100usize, None), (300, None), (100_000, None), (100_000, Some("--no-content-size"))] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            let (input, path) = (dir.join("f"), dir.join("f.zst"));
+            // from a file, whose size zstd knows (it writes no content size for a pipe)
+            std::fs::write(&input, &data).unwrap();
+            let frame = Command::new("zstd").args(["-q", "-c"]).args(extra).arg(&input).output().expect("zstd (Debian zstd)").stdout;
+            std::fs::write(&path, &frame).unwrap();
+            let listed = Command::new("zstd").arg("-lv").arg(&path).output().unwrap();
+            let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+            let line = listed.lines().find(|l| l.starts_with("Window Size:")).unwrap_or_else(|| panic!("{listed}"));
+            let want: u64 = line.rsplit_once('(').unwrap().1.trim_end_matches(" B)").parse().unwrap();
+            assert_eq!(zstd_declared_window(&frame), Some(want), "{len} bytes {extra:?}: {line}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A stream whose decompressed size is exactly the limit ends cleanly; one byte more is over it.
+    #[test]
+    fn a_stream_of_exactly_the_limit_ends_cleanly() {
+        let mut exact = StreamSource::new(io::Cursor::new(vec![7u8; 100]), 100);
+        let mut buf = [0u8; 64];
+        let mut total = 0;
+        loop {
+            let n = exact.read_some(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            total += n;
+        }
+        assert_eq!(total, 100);
+        let mut over = StreamSource::new(io::Cursor::new(vec![7u8; 101]), 100);
+        let mut big = [0u8; 200];
+        assert_eq!(over.read_some(&mut big).unwrap(), 100);
+        assert!(over.read_some(&mut big).unwrap_err().to_string().contains("decompressed size"));
     }
 
     #[test]
