@@ -135,6 +135,7 @@ fn values_match_sources_md() {
         assert_eq!(nspid, cell("NSpid"), "{file}");
         for (key, value) in caps(&s) {
             assert_eq!(value.unwrap().to_proc_hex(), cell(key), "{file} {key}");
+            assert_eq!(value.unwrap().to_string(), cell(key), "{file} {key} (Display)");
         }
         assert_eq!(s.no_new_privs.map(u8::from).unwrap().to_string(), cell("NoNewPrivs"), "{file}");
         let seccomp = match s.seccomp.clone().unwrap() {

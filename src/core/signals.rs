@@ -472,6 +472,14 @@ pub fn decode_sigmask(mask: u64) -> Vec<Signal> {
 mod tests {
     use super::*;
 
+    /// 0 is no signal (kill(2): "If sig is 0, then no signal is sent"), in every numbering.
+    #[test]
+    fn zero_is_no_signal() {
+        for n in [Numbering::Generic, Numbering::Mips, Numbering::Alpha, Numbering::Sparc, Numbering::Parisc] {
+            assert_eq!(n.name(0), None, "{n:?}");
+        }
+    }
+
     #[test]
     fn names_round_trip_in_every_numbering() {
         for numbering in Numbering::ALL {

@@ -264,6 +264,25 @@ pub fn digest_from_member(path: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// Docker reads `Cmd`, `Entrypoint` and the rest as a list, or a lone string as a one-item
+    /// list (moby's `strslice.StrSlice.UnmarshalJSON`); ports and volumes are the keys of an
+    /// object, and Tarsier also takes a list of names (what some hand-written configs hold).
+    #[test]
+    fn strings_and_keys_in_both_shapes() {
+        let raw: BTreeMap<String, Value> = serde_json::from_str(
+            r#"{"Cmd": "echo hi", "Entrypoint": ["/bin/sh", "-c"], "ExposedPorts": {"80/tcp": {}}, "Volumes": ["/data", "/logs"], "Env": "A=1"}"#,
+        )
+        .unwrap_or_default();
+        let c = container_config(Some(&raw));
+        assert_eq!(c.cmd, Some(vec!["echo hi".to_owned()]));
+        assert_eq!(c.entrypoint, Some(vec!["/bin/sh".to_owned(), "-c".to_owned()]));
+        assert_eq!(c.exposed_ports, ["80/tcp"]);
+        assert_eq!(c.volumes, ["/data", "/logs"]);
+        assert_eq!(c.env, ["A=1"]);
+        let none = container_config(Some(&BTreeMap::from([("Cmd".to_owned(), Value::Null)])));
+        assert_eq!(none.cmd, None);
+    }
+
     /// The digest grammar of the OCI image spec (descriptor.md): `algorithm:encoded`, with the
     /// spec's own examples; anything else (a `/` above all) gives no blob path.
     #[test]

@@ -230,6 +230,22 @@ impl From<&ImageError> for ErrorReport {
 mod tests {
     use super::*;
 
+    /// `source()` hands the OS error on (what `anyhow`-style reporters and `?` chains read); the
+    /// errors that have no cause give none.
+    #[test]
+    fn an_io_error_is_the_source() {
+        let e = ImageError::from_io(Position::file(0), "while reading", io::Error::new(io::ErrorKind::PermissionDenied, "no"));
+        let kind = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<io::Error>()).map(io::Error::kind);
+        assert_eq!(kind, Some(io::ErrorKind::PermissionDenied));
+        assert!(std::error::Error::source(&ImageError::Cancelled).is_none());
+        let b = crate::core::build::BuildError::Io { context: "x".into(), source: io::Error::from(io::ErrorKind::NotFound) };
+        let kind = std::error::Error::source(&b).and_then(|s| s.downcast_ref::<io::Error>()).map(io::Error::kind);
+        assert_eq!(kind, Some(io::ErrorKind::NotFound));
+        let b = crate::core::build::BuildError::Image(e);
+        assert!(std::error::Error::source(&b).is_some_and(|s| s.downcast_ref::<ImageError>().is_some()));
+        assert!(std::error::Error::source(&crate::core::build::BuildError::Cancelled).is_none());
+    }
+
     #[test]
     fn positions_read_as_one_phrase() {
         assert_eq!(Position::file(1536).to_string(), "byte 1536");

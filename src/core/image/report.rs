@@ -708,7 +708,22 @@ impl OsRelease {
 
 #[cfg(test)]
 mod tests {
-    use super::Warning;
+    use super::{OsRelease, Warning};
+
+    /// What to call the system, as os-release(5) orders it: PRETTY_NAME, else NAME and
+    /// VERSION_ID, else NAME, else ID.
+    #[test]
+    fn os_release_names_in_the_man_pages_order() {
+        let s = |v: &str| Some(v.to_owned());
+        let full = OsRelease { pretty_name: s("Debian GNU/Linux 12 (bookworm)"), name: s("Debian GNU/Linux"), version_id: s("12"), id: s("debian"), ..Default::default() };
+        assert_eq!(full.display(), s("Debian GNU/Linux 12 (bookworm)"));
+        let no_pretty = OsRelease { pretty_name: s(""), ..full.clone() };
+        assert_eq!(no_pretty.display(), s("Debian GNU/Linux 12"));
+        let name_only = OsRelease { version_id: None, ..no_pretty.clone() };
+        assert_eq!(name_only.display(), s("Debian GNU/Linux"));
+        let id_only = OsRelease { name: None, ..name_only };
+        assert_eq!(id_only.display(), s("debian"));
+    }
 
     /// The warnings the Packages view, `tarsier packages` and the SBOM's incompleteness note show:
     /// those about packages (docs/report-schema.md lists the codes), no others.

@@ -328,6 +328,14 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 mod tests {
     use super::*;
 
+    /// The file names the download gets: CycloneDX's recognised pattern `*.cdx.json` (the
+    /// specification's "Recognized file patterns") and SPDX's `*.spdx.json` (SPDX 2.3, 4.2).
+    #[test]
+    fn file_names_as_the_specifications_recognise_them() {
+        assert_eq!(Format::CycloneDx.extension(), ".cdx.json");
+        assert_eq!(Format::Spdx.extension(), ".spdx.json");
+    }
+
     #[test]
     fn times_become_utc_seconds() {
         assert_eq!(utc_seconds("2023-11-14T22:13:20Z").as_deref(), Some("2023-11-14T22:13:20Z"));
