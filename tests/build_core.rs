@@ -512,7 +512,14 @@ fn the_cli_builds_from_stdin_files_on_disk_and_a_base() {
         assert!(!out.status.success(), "{all:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(&says), "{all:?}: {err}");
+        assert!(out.stdout.is_empty(), "{all:?}");
         assert!(!dir.join("refused.tar").exists());
+        // with --json, the same sentence as JSON on stdout, with its code (docs/report-schema.md)
+        let out = cli(&[&all[..], &["--json"]].concat(), None);
+        assert!(!out.status.success());
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["error"]["code"], "invalid", "{v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains(&says), "{v}");
     }
 }
 

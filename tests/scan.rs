@@ -402,3 +402,18 @@ fn the_findings_rank_every_planted_kind_by_its_severity() {
     let first = format!("== Findings: {} high, {} medium, {} low, {} info", count("high"), count("medium"), count("low"), count("info"));
     assert!(text.starts_with(&first), "{first} is not the first line of:\n{text}");
 }
+
+/// A file that is no image: `tarsier scan` fails with the sentence and, with `--json`, the same
+/// error code `tarsier inspect --json` gives for it (docs/report-schema.md), not a code of its own.
+#[test]
+fn a_file_that_is_no_image_fails_with_inspects_code() {
+    let notes = fixture().join("truth.json");
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_tarsier")).args(args).arg(&notes).output().unwrap();
+    let (scan, scan_json, inspect_json) = (run(&["scan"]), run(&["scan", "--json"]), run(&["inspect", "--json"]));
+    assert!(!scan.status.success() && scan.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&scan.stderr).contains("not a container image archive"));
+    let code = |o: &std::process::Output| serde_json::from_slice::<Value>(&o.stdout).unwrap()["error"]["code"].clone();
+    assert!(!scan_json.status.success());
+    assert_eq!(code(&scan_json), "not_an_archive");
+    assert_eq!(code(&scan_json), code(&inspect_json));
+}

@@ -35,8 +35,8 @@ pub fn run(args: &Args) -> ExitCode {
     let b_path = args.b.clone().unwrap_or_else(|| args.a.clone());
     let image_b = args.image_b.unwrap_or(if args.b.is_some() { 0 } else { 1 });
     let result = (|| -> Result<Comparison, (String, String)> {
-        let a = load(&args.a, None).map_err(|e| ("archive".to_owned(), e.to_string()))?;
-        let b = if args.b.is_some() { Some(load(&b_path, None).map_err(|e| ("archive".to_owned(), e.to_string()))?) } else { None };
+        let a = load(&args.a, None).map_err(|e| (e.code().to_owned(), e.to_string()))?;
+        let b = if args.b.is_some() { Some(load(&b_path, None).map_err(|e| (e.code().to_owned(), e.to_string()))?) } else { None };
         let open = |p: &PathBuf| File::open(p).map_err(|e| ("io".to_owned(), format!("{}: cannot open it: {e}.", p.display())));
         let (mut fa, mut fb) = (open(&args.a)?, open(&b_path)?);
         compare(&a, &mut fa, args.image_a, b.as_ref().unwrap_or(&a), &mut fb, image_b).map_err(|e| (e.code().to_owned(), format!("{}: {e}", args.a.display())))

@@ -153,6 +153,11 @@ impl LoadError {
         LoadError { file: path.display().to_string(), report }
     }
 
+    /// The error's code, as `inspect --json` reports it (docs/report-schema.md).
+    pub(crate) fn code(&self) -> &str {
+        &self.report.code
+    }
+
     fn io(path: &Path, message: String) -> Self {
         LoadError::new(path, ErrorReport { code: "io".into(), message, position: None })
     }

@@ -32,7 +32,7 @@ pub struct Args {
 
 pub fn run(args: &Args) -> ExitCode {
     let result = (|| -> Result<ScanReport, (String, String)> {
-        let a = load(&args.file, None).map_err(|e| ("archive".to_owned(), e.to_string()))?;
+        let a = load(&args.file, None).map_err(|e| (e.code().to_owned(), e.to_string()))?;
         let mut f = File::open(&args.file).map_err(|e| ("io".to_owned(), format!("{}: cannot open it: {e}.", args.file.display())))?;
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
         let opts = ScanOptions { max_file_size: args.max_file_size, allow_paths: args.allow_path.clone(), allow_rules: args.allow_rule.clone(), now };
