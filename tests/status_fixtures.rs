@@ -161,6 +161,23 @@ fn values_match_sources_md() {
             assert!(traced.starts_with(&format!("Traced by PID {}:", cell("TracerPid"))), "{file}: {traced}");
         }
         assert_eq!(r.namespaces.nested_depth, Some(cell("NSpid").split(' ').count() - 1));
+        // The sentences: the namespace chain from its first to its last NSpid, and who the
+        // process runs as, from the Uid fields (real, effective, saved, fs: proc(5)).
+        let ns: Vec<&str> = cell("NSpid").split(' ').collect();
+        if let [outer, .., inner] = ns[..] {
+            let depth = ns.len() - 1;
+            let want = format!("PID {outer} as seen by the reader; PID {inner} inside a nested PID namespace ({depth} {}).", if depth == 1 { "level below" } else { "levels below" });
+            assert_eq!(r.namespaces.explanation, want, "{file}");
+        }
+        let uid: Vec<&str> = cell("Uid").split(' ').collect();
+        let summary = &r.users.summary;
+        if uid[1] == "0" {
+            assert!(summary.starts_with("Runs as root (effective user ID 0)."), "{file}: {summary}");
+        } else if uid.contains(&"0") {
+            assert!(summary.starts_with(&format!("Runs as user {} but holds root", uid[1])), "{file}: {summary}");
+        } else {
+            assert_eq!(summary, &format!("Runs as the unprivileged user {}.", uid[1]), "{file}");
+        }
         assert_eq!(r.security.no_new_privs, Some(cell("NoNewPrivs") == "1"));
         assert_eq!(r.cpus.as_ref().and_then(|c| c.consistent), Some(true), "{file}");
         assert_eq!(r.mems.as_ref().and_then(|c| c.consistent), Some(true), "{file}");

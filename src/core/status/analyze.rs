@@ -552,9 +552,8 @@ fn namespaces(s: &ProcStatus) -> NamespaceReport {
         [p] => format!("PID {p}, in the PID namespace of whoever read the file; the process is not in a PID namespace nested below the reader's."),
         [outer, .., inner] => {
             let depth = chain.len() - 1;
-            let inside = if *inner == 1 { "PID 1".to_owned() } else { format!("PID {inner}") };
             format!(
-                "PID {outer} as seen by the reader; {inside} inside a nested PID namespace ({} below).",
+                "PID {outer} as seen by the reader; PID {inner} inside a nested PID namespace ({} below).",
                 plural(depth as u64, "level", "levels")
             )
         }
