@@ -206,11 +206,11 @@ fn secrets_image_fixture() {
     let c = &t["counts"];
     assert_eq!(
         (c["secrets"].as_u64(), c["hidden"].as_u64()),
-        (Some(32), Some(4))
+        (Some(33), Some(4))
     );
     assert_eq!(
         (c["keys"].as_u64(), c["certificates"].as_u64()),
-        (Some(15), Some(4))
+        (Some(16), Some(4))
     );
     assert_eq!(
         (c["setuid"].as_u64(), c["setgid"].as_u64()),
@@ -249,7 +249,7 @@ fn secrets_image_fixture() {
         .collect();
     assert_eq!(hidden, BTreeSet::from(["deleted", "overwritten"]));
     let keys = arr(&t["keys"]);
-    assert_eq!(keys.iter().filter(|k| k["encrypted"] == true).count(), 2);
+    assert_eq!(keys.iter().filter(|k| k["encrypted"] == true).count(), 3);
     assert!(keys.iter().any(|k| k["format"] == "der"));
     let certs = arr(&t["certificates"]);
     assert_eq!(
