@@ -805,6 +805,28 @@ fn pax_owner_and_time_records_as_gnu_tar_reads_them() {
     assert_eq!(mine, (uid.parse().unwrap(), gid.parse().unwrap(), uname, gname, secs), "{numeric}{named}");
 }
 
+/// A gzip-compressed archive whose stream ends inside a JSON member (the header promised more
+/// bytes than follow): Truncated, at the last byte the stream had, as `gzip -dc | wc -c` counts
+/// it; GNU tar calls it an unexpected end too.
+#[test]
+fn a_compressed_archive_ending_inside_a_json_member_names_where() {
+    let mut t = Vec::new();
+    let body = format!("[{{\"Config\":\"config.json\",\"RepoTags\":[\"x:1\"],\"Layers\":[]{}", " ".repeat(700));
+    push(&mut t, header(b"manifest.json", 2000, b'0', 0o644, b""), b"");
+    t.truncate(512);
+    t.extend_from_slice(&body.as_bytes()[..700]);
+    let gz = gzip(&t);
+    let dir = std::env::temp_dir().join(format!("tarsier-gz-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.tar.gz"), &gz).unwrap();
+    let listed = std::process::Command::new("tar").arg("-tzf").arg(dir.join("a.tar.gz")).output().expect("GNU tar");
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(String::from_utf8_lossy(&listed.stderr).contains("Unexpected EOF"), "{}", String::from_utf8_lossy(&listed.stderr));
+    let e = run(&gz).map(|_| ()).unwrap_err();
+    assert!(matches!(e, ImageError::Truncated { .. }), "{e:?}");
+    assert!(e.to_string().contains(&format!("byte {} of", t.len())), "{e}");
+}
+
 /// Two ustar fields GNU tar reads and Tarsier must too: the prefix field that holds the start of
 /// a path longer than 100 bytes, and a character device's major and minor numbers. Both as
 /// `tar -tvf` lists the same bytes.

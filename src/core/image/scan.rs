@@ -212,8 +212,7 @@ impl Scan<'_, '_> {
             return Ok(());
         }
         let mut head = vec![0u8; 512];
-        let n = read_full(body, &mut head)
-            .map_err(|err| ImageError::from_io(self.at(e.data_pos), &format!("inside {path}"), err))?;
+        let n = read_full(body, &mut head).map_err(|err| ImageError::from_io(self.at(read_to(e, body)), &format!("inside {path}"), err))?;
         head.truncate(n);
         if let Some(comp) = layer_compression(&head) {
             let blob = self.layer(e, &path, mi, comp, head, body)?;
@@ -240,7 +239,7 @@ impl Scan<'_, '_> {
         let start = json.len();
         json.resize(start.saturating_add(rest), 0);
         let got = read_full(body, json.get_mut(start..).unwrap_or(&mut []))
-            .map_err(|err| ImageError::from_io(self.at(e.data_pos), &format!("inside {path}"), err))?;
+            .map_err(|err| ImageError::from_io(self.at(read_to(e, body)), &format!("inside {path}"), err))?;
         if got < rest {
             let end = e.data_pos.saturating_add((start + got) as u64);
             return Err(ImageError::Truncated { at: self.at(end), context: format!("inside {path}") });
@@ -306,4 +305,10 @@ impl Scan<'_, '_> {
         blob.not_tar = blob.index.entries.is_empty() && (blob.index.damage.is_some() || blob.error.is_some());
         Ok(blob)
     }
+}
+
+/// Where the outer stream stands inside member `e` whose body is `body`: how far a read got
+/// before it failed (a stream that ends early ends there, not at the member's start).
+fn read_to(e: &TarEntry, body: &Bounded<'_>) -> u64 {
+    e.data_pos.saturating_add(e.size.saturating_sub(body.remaining()))
 }
