@@ -157,6 +157,18 @@ fn long_names_and_link_targets_survive_through_pax() {
     assert_eq!(got[0].0, long);
     assert_eq!(got[0].7, b"x");
     assert_eq!(got[1].6.as_deref(), Some(target.as_str()));
+    // A long name whose 100th byte falls inside a character: the ustar name field (what a
+    // reader without pax support shows) holds the longest whole-character start of it, and the
+    // pax record the whole name.
+    let accented = format!("a{}", "é".repeat(80));
+    let layer = write_layer(&[file(&accented, "y")], 0, false).unwrap().blob;
+    assert_eq!(entries(&layer)[0].0, accented);
+    let mut a = tar::Archive::new(Cursor::new(&layer[..]));
+    let headers: Vec<tar::Header> = a.entries().unwrap().raw(true).map(|e| e.unwrap().header().clone()).collect();
+    let header = headers.iter().find(|h| h.entry_type().is_file()).unwrap();
+    let field = &header.as_old().name;
+    let end = field.iter().position(|&b| b == 0).unwrap_or(100);
+    assert_eq!(std::str::from_utf8(&field[..end]).unwrap(), &accented[..99]);
     let big_id = Change::File { path: "owned".into(), body: Vec::new(), mode: 0o644, uid: 3_000_000, gid: 4_000_000 };
     let got = entries(&write_layer(&[big_id], 0, false).unwrap().blob);
     assert_eq!((got[0].3, got[0].4), (3_000_000, 4_000_000));
@@ -550,4 +562,27 @@ fn created_dates_as_gnu_date_reads_them() {
     }
     // 31-day months give 4 days, 30-day ones 3, February 1 or 2: (7*4 + 4*3) * 4 + 2 + 1 + 1 + 2
     assert_eq!(accepted, 166);
+}
+
+/// Ports, volumes and labels on a base add to the base's, as Dockerfile's EXPOSE, VOLUME and
+/// LABEL do (the image's config keeps what the base declared), read back with the `tar` crate.
+#[test]
+fn ports_volumes_and_labels_add_to_the_bases() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("build-cli-merge");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = |n: &str| dir.join(n).to_string_lossy().into_owned();
+    let ok = |args: &[&str]| {
+        let out = cli(args, None);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    ok(&["build", "-o", &p("base.tar"), "--expose", "80", "--label", "a=1", "--volume", "/data", "--json"]);
+    let top = ok(&["build", "-o", &p("top.tar"), "--base", &p("base.tar"), "--expose", "443/udp", "--label", "b=2", "--volume", "/logs", "--json"]);
+    let archive = entries(&std::fs::read(p("top.tar")).unwrap());
+    let config: Value = serde_json::from_slice(blob(&archive, top["config_digest"].as_str().unwrap())).unwrap();
+    let keys = |k: &str| config["config"][k].as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys("ExposedPorts"), ["443/udp", "80/tcp"]);
+    assert_eq!(keys("Volumes"), ["/data", "/logs"]);
+    assert_eq!(config["config"]["Labels"], serde_json::json!({"a": "1", "b": "2"}));
 }

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+mod common;
+
 fn fixture() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
@@ -422,4 +424,27 @@ fn a_file_that_is_no_image_fails_with_inspects_code() {
     assert!(!scan_json.status.success());
     assert_eq!(code(&scan_json), "not_an_archive");
     assert_eq!(code(&scan_json), code(&inspect_json));
+}
+
+/// Past `MAX_FINDINGS` secrets the report lists no more but counts them: a file with seven
+/// more password lines than that (as `grep -c` counts them) gives the limit listed and seven
+/// "more not listed".
+#[test]
+fn secrets_past_the_limit_are_counted_not_listed() {
+    use tarsier::core::image::{analyze, Flow, Options};
+    use tarsier::core::scan::{scan as core_scan, ScanOptions, MAX_FINDINGS};
+    let text: String = (0..MAX_FINDINGS + 7).map(|i| format!("DB_PASSWORD=hunter2hunter2-{i:05}\n")).collect();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("scan-limit");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("env"), &text).unwrap();
+    let grep = Command::new("grep").args(["-c", "^DB_PASSWORD="]).arg(dir.join("env")).output().expect("GNU grep");
+    let lines: u64 = String::from_utf8(grep.stdout).unwrap().trim().parse().unwrap();
+    let image = common::image_with(&[common::simple_layer(&[(b"app/.env", text.as_bytes())])], &["l0.tar"]);
+    let a = analyze(std::io::Cursor::new(&image), image.len() as u64, &Options::named("limit.tar"), &mut |_| Flow::Continue).unwrap();
+    let r = core_scan(&a, &mut std::io::Cursor::new(&image), 0, &ScanOptions::default(), &mut |_, _| true).unwrap();
+    let found = r.secrets.iter().filter(|f| f.rule == "env_password").count() as u64;
+    assert_eq!(found as usize, MAX_FINDINGS.min(r.secrets.len()));
+    assert_eq!(r.secrets.len(), MAX_FINDINGS);
+    assert_eq!(found + r.secrets_not_listed, lines);
+    assert_eq!(r.secrets_not_listed, 7);
 }
