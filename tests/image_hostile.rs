@@ -827,6 +827,32 @@ fn a_compressed_archive_ending_inside_a_json_member_names_where() {
     assert!(e.to_string().contains(&format!("byte {} of", t.len())), "{e}");
 }
 
+/// A layer member stored as a hard link to another member of the outer archive (what a tar of a
+/// directory with two names for one blob holds): read through the link, as GNU tar extracts
+/// it (the same bytes under both names).
+#[test]
+fn a_layer_member_that_is_a_hard_link_is_read_through_it() {
+    let l0 = simple_layer(&[(b"etc/os-release", b"ID=test\n"), (b"bin/tool", b"#!/bin/sh\n")]);
+    let mut outer = image_with(&[l0], &["l0.tar", "l1.tar"]);
+    outer.truncate(outer.len() - 1024);
+    push(&mut outer, header(b"l1.tar", 0, b'1', 0o644, b"l0.tar"), b"");
+    let outer = finish(outer);
+    let dir = std::env::temp_dir().join(format!("tarsier-outer-link-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("outer.tar"), &outer).unwrap();
+    let x = std::process::Command::new("tar").arg("-C").arg(&dir).arg("-xf").arg(dir.join("outer.tar")).status().expect("GNU tar");
+    assert!(x.success());
+    let extracted = std::fs::read(dir.join("l1.tar")).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let a = run(&outer).unwrap();
+    assert_eq!(a.report.images[0].layers.len(), 2);
+    let layers = &a.report.images[0].layers;
+    let list = |k: usize| a.layer_entries(layers[k].layer, 0, usize::MAX).unwrap().items.into_iter().map(|e| (e.path, e.size)).collect::<Vec<_>>();
+    let by_tar = list_layer(Cursor::new(&extracted), &Options::named("l1.tar")).unwrap().into_iter().map(|e| (e.path, e.size)).collect::<Vec<_>>();
+    assert_eq!(list(1), by_tar);
+    assert_eq!(list(1), list(0));
+}
+
 /// Two ustar fields GNU tar reads and Tarsier must too: the prefix field that holds the start of
 /// a path longer than 100 bytes, and a character device's major and minor numbers. Both as
 /// `tar -tvf` lists the same bytes.
