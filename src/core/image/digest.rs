@@ -121,21 +121,21 @@ pub fn verify_digests<R: Read + Seek>(
                 }
                 None
             } else {
-                struct ReadSrc<'x, 'a, 'b>(&'x mut HashingReader<&'a mut Bounded<'b>>, u64);
+                // with_decoded reads a compressed source through read_some only: it never skips
+                // it or asks its position (the decoder's stream keeps its own).
+                struct ReadSrc<'x, 'a, 'b>(&'x mut HashingReader<&'a mut Bounded<'b>>);
                 impl Source for ReadSrc<'_, '_, '_> {
                     fn read_some(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-                        let n = self.0.read(buf)?;
-                        self.1 += n as u64;
-                        Ok(n)
+                        self.0.read(buf)
                     }
                     fn skip(&mut self, _n: u64) -> io::Result<()> {
                         Err(io::Error::new(io::ErrorKind::Unsupported, "skip"))
                     }
                     fn pos(&self) -> u64 {
-                        self.1
+                        0
                     }
                 }
-                let mut src = ReadSrc(&mut hashing, 0);
+                let mut src = ReadSrc(&mut hashing);
                 let d = with_decoded(
                     t.compression,
                     &mut src,
