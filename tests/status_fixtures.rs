@@ -581,3 +581,26 @@ fn the_cli_difference_of_two_dumps_follows_the_files_and_capsh() {
         assert_eq!(tail.lines().collect::<Vec<_>>(), want, "{a} + {b}");
     }
 }
+
+/// Sizes as `numfmt --to=iec-i --round=nearest --format=%.1f` prints them (coreutils), around
+/// every unit boundary: one decimal, and the next unit as soon as that decimal would say 1024.0.
+#[test]
+fn sizes_as_numfmt_prints_them() {
+    let mut values: Vec<u64> = vec![1024, 1536, 1816 * 1024, 123_456_789, 5 * (1 << 30) + 123, u64::MAX / 3];
+    for k in 1..6u32 {
+        let unit = 1u64 << (10 * k);
+        // 1023.9 and 1023.95 of the unit below, the unit, and just under it
+        values.extend([unit * 1023 / 1024 + unit * 9 / 10240, unit / 1024 * 102_395 / 100 + 1, unit, unit - 1, unit + unit / 2]);
+    }
+    let out = std::process::Command::new("numfmt")
+        .args(["--to=iec-i", "--suffix=B", "--round=nearest", "--format=%.1f"])
+        .args(values.iter().map(u64::to_string))
+        .output()
+        .expect("numfmt (coreutils)");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for (v, want) in values.iter().zip(String::from_utf8(out.stdout).unwrap().lines()) {
+        let mine = status::human_bytes(*v).replace(' ', "");
+        let want = if *v < 1024 { format!("{v}B") } else { want.to_owned() };
+        assert_eq!(mine, want, "{v} bytes");
+    }
+}

@@ -578,7 +578,9 @@ pub fn human_bytes(bytes: u64) -> String {
     }
     let mut value = bytes as f64 / 1024.0;
     let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
+    // The next unit once one decimal would print 1024.0 (1048575 bytes is 1.0 MiB, as
+    // `numfmt --to=iec-i` says, not 1024.0 KiB).
+    while value >= 1023.95 && unit + 1 < UNITS.len() {
         value /= 1024.0;
         unit += 1;
     }
