@@ -604,3 +604,37 @@ fn sizes_as_numfmt_prints_them() {
         assert_eq!(mine, want, "{v} bytes");
     }
 }
+
+/// Every dump: the memory figures are the dump's `kB` lines (the kernel's kB is KiB: proc(5)),
+/// no Vm* line means no address space, and the capability summary counts CapEff's names as
+/// capsh --decode lists them, and mentions ambient capabilities exactly when CapAmb is not 0.
+#[test]
+fn memory_and_capability_summaries_follow_the_dump_and_capsh() {
+    for path in dumps() {
+        let text = read(&path);
+        let r = analyze(&parse(&text).unwrap());
+        let c = path.display().to_string();
+        let kb: Vec<(String, u64)> = text
+            .lines()
+            .filter_map(|l| l.split_once(':'))
+            .filter(|(_, v)| v.trim_end().ends_with("kB"))
+            .map(|(k, v)| (k.to_owned(), v.split_whitespace().next().unwrap().parse::<u64>().unwrap() * 1024))
+            .collect();
+        let mine: Vec<(String, u64)> = r.memory.figures.iter().map(|f| (f.key.clone(), f.bytes)).collect();
+        assert_eq!(mine, kb, "{c}");
+        assert_eq!(r.memory.no_address_space, !text.lines().any(|l| l.starts_with("Vm")), "{c}");
+        let field = |k: &str| text.lines().find_map(|l| l.strip_prefix(&format!("{k}:")).map(|v| v.trim().to_owned()));
+        let (Some(eff), Some(prm)) = (field("CapEff"), field("CapPrm")) else { continue };
+        let n = live_capsh(u64::from_str_radix(&eff, 16).unwrap()).split_once('=').map_or(0, |(_, names)| names.split(',').filter(|x| !x.is_empty()).count());
+        let summary = &r.capabilities.summary;
+        let none = n == 0 && u64::from_str_radix(&prm, 16).unwrap() == 0;
+        if none {
+            assert!(summary.starts_with("No capabilities"), "{c}: {summary}");
+        } else {
+            let word = if n == 1 { "capability" } else { "capabilities" };
+            assert!(summary.starts_with(&format!("{n} {word} effective (")), "{c}: {summary}");
+        }
+        let ambient = field("CapAmb").is_some_and(|a| u64::from_str_radix(&a, 16).unwrap() != 0);
+        assert_eq!(summary.contains("Ambient capabilities pass"), ambient && !none, "{c}: {summary}");
+    }
+}
