@@ -158,6 +158,39 @@ fn check_pair(pair: &Value, got: &Value) {
     assert_eq!(ids(&lg["b"]), ids(&lt["b"]), "{name}: B's diff_ids");
 }
 
+/// `tarsier diff`'s text: the Files section lists the truth's added (`+ PATH (KIND, SIZE)`),
+/// removed (`-`) and changed paths (`~ PATH (WHAT, …)`), and nothing else.
+fn check_text(pair: &Value, a: &Path, ia: u64, b: &Path, ib: u64) {
+    let name = pair["name"].as_str().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier"))
+        .args(["diff", a.to_str().unwrap(), b.to_str().unwrap(), "--image-a", &ia.to_string(), "--image-b", &ib.to_string()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{name}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let files = text.split_once("== Files\n").map_or("", |(_, f)| f);
+    let mut got: Vec<String> = files.lines().filter(|l| l.starts_with("  + ") || l.starts_with("  - ") || l.starts_with("  ~ ")).map(|l| {
+        let (head, _) = l.rsplit_once(" (").unwrap_or((l, ""));
+        match &l[2..3] {
+            "~" => l.to_owned(),
+            _ => format!("{head} ({}", l.rsplit_once(" (").unwrap().1.split(',').next().unwrap()),
+        }
+    }).collect();
+    let mut want: Vec<String> = Vec::new();
+    for (sign, key) in [("+", "added"), ("-", "removed")] {
+        for x in pair[key].as_array().unwrap() {
+            want.push(format!("  {sign} {} ({}", x["path"].as_str().unwrap(), x["kind"].as_str().unwrap()));
+        }
+    }
+    for x in pair["changed"].as_array().unwrap() {
+        let what: Vec<&str> = x["what"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+        want.push(format!("  ~ {} ({})", x["path"].as_str().unwrap(), what.join(", ")));
+    }
+    got.sort();
+    want.sort();
+    assert_eq!(got, want, "{name}:\n{text}");
+}
+
 #[test]
 fn every_pair_differs_as_umoci_unpack_shows() {
     let dir = pairs();
@@ -168,6 +201,7 @@ fn every_pair_differs_as_umoci_unpack_shows() {
         let ((a, ia), (b, ib)) = (side("a"), side("b"));
         let got = diff_json(&a, ia, &b, ib);
         check_pair(pair, &got);
+        check_text(pair, &a, ia, &b, ib);
         layers_checked += check_layers(pair, dir, &got);
         checked += 1;
     }
