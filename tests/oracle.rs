@@ -925,16 +925,25 @@ fn inspect_lists_ports_and_volumes_as_skopeo_reads_them() {
     assert!(declared >= 2, "the fixtures should declare ports and volumes");
 }
 
-/// A listing that cannot be written (a full disk) is an error, not a silent success: only a
-/// closed pipe (`tarsier ls … | head`) ends quietly.
+/// Output that cannot be written (a full disk) is an error, not a silent success, for a listing,
+/// a report (with and without the process cross-checks) and a file's bytes: only a closed pipe
+/// (`tarsier ls … | head`) ends quietly.
 #[test]
-fn ls_into_a_full_disk_fails_with_a_sentence() {
+fn output_into_a_full_disk_fails_with_a_sentence() {
     let path = fixtures().join("images/a1_podman_docker-archive.tar");
-    let full = File::create("/dev/full").expect("/dev/full (every Linux has it)");
-    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["ls", path.to_str().unwrap()]).stdout(full).output().unwrap();
-    assert!(!out.status.success(), "tarsier ls into /dev/full succeeded");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("No space left on device"), "{err}");
+    let status = fixtures().join("proc/local/podman_default.status");
+    for args in [vec!["ls"], vec!["inspect"], vec!["inspect", "--status", status.to_str().unwrap()], vec!["cat", "--image", "0"]] {
+        let mut args: Vec<&str> = args;
+        args.push(path.to_str().unwrap());
+        if args[0] == "cat" {
+            args.push("bin/busybox");
+        }
+        let full = File::create("/dev/full").expect("/dev/full (every Linux has it)");
+        let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(&args).stdout(full).output().unwrap();
+        assert!(!out.status.success(), "tarsier {args:?} into /dev/full succeeded");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("No space left on device"), "{args:?}: {err}");
+    }
 }
 
 /// Every date Tarsier prints (file times in `tarsier ls` and the Files view, key dates, SBOM
