@@ -74,13 +74,14 @@ fi
 # 5. For the tests: Debian's Chromium and its driver (never a downloaded browser), and the
 #    outside oracles the tests compare Tarsier with (the tests fail, naming the package, without
 #    them): GNU tar, gzip and zstd, skopeo, umoci, getcap/capsh (libcap2-bin), dpkg-query, python3,
-#    scmp_sys_resolver (seccomp), GNU time, and the kernel's signal headers of five architectures
+#    scmp_sys_resolver (seccomp), GNU diff and patch, GNU time, and the kernel's signal headers of five architectures
 #    (linux-libc-dev and four *-cross).
 if [ "$want_browser" -eq 1 ]; then
   missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
-  for pair in tar:tar gzip:gzip zstd:zstd skopeo:skopeo umoci:umoci dpkg-query:dpkg python3:python3 scmp_sys_resolver:seccomp; do
+  for pair in tar:tar gzip:gzip zstd:zstd skopeo:skopeo umoci:umoci dpkg-query:dpkg python3:python3 scmp_sys_resolver:seccomp \
+              diff:diffutils patch:patch; do
     command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
   done
   { [ -x /usr/sbin/capsh ] && [ -x /usr/sbin/getcap ]; } || command -v getcap >/dev/null || missing+=(libcap2-bin)

@@ -189,6 +189,46 @@ mod tests {
         assert!(unified_diff("same", "same").is_none());
     }
 
+    /// Pairs of texts drawn from a few lines (so that many lines match in many ways): GNU patch
+    /// applies each diff to the first text and gets the second, and the diff changes as many
+    /// lines as `diff --minimal` does (a shortest edit script).
+    #[test]
+    fn every_diff_patches_a_into_b_and_is_as_short_as_diff_minimal() {
+        use std::process::Command;
+        let dir = std::env::temp_dir().join(format!("tarsier-text-diff-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let words = ["a", "b", "c", "d", "", "{", "}"];
+        for case in 0..150 {
+            let mut text = || -> String { (0..next(30)).map(|_| format!("{}\n", words[next(words.len() as u64) as usize])).collect() };
+            let (a, b) = (text(), text());
+            let (fa, fb, fp, out) = (dir.join("a"), dir.join("b"), dir.join("p"), dir.join("out"));
+            std::fs::write(&fa, &a).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&fb, &b).unwrap_or_else(|e| panic!("{e}"));
+            let minimal = Command::new("diff").args(["--minimal", "-U0"]).arg(&fa).arg(&fb).output().unwrap_or_else(|e| panic!("GNU diff (diffutils): {e}"));
+            let changed = |lines: &mut dyn Iterator<Item = String>| lines.filter(|l| (l.starts_with('-') && !l.starts_with("---")) || (l.starts_with('+') && !l.starts_with("+++"))).count();
+            let want = changed(&mut String::from_utf8_lossy(&minimal.stdout).lines().map(str::to_owned));
+            let Some(d) = unified_diff(&a, &b) else {
+                assert_eq!(a, b, "case {case}: no diff for different texts");
+                continue;
+            };
+            assert!(d.cut.is_none());
+            assert_eq!(changed(&mut d.lines.iter().cloned()), want, "case {case}:\n{a}---\n{b}---\n{:?}", d.lines);
+            let patch: String = ["--- a", "+++ b"].iter().map(|s| (*s).to_owned()).chain(d.lines.iter().cloned()).map(|l| l + "\n").collect();
+            std::fs::write(&fp, patch).unwrap_or_else(|e| panic!("{e}"));
+            let run = Command::new("patch").args(["-s", "--fuzz=0", "-o"]).arg(&out).arg(&fa).arg(&fp).output().unwrap_or_else(|e| panic!("GNU patch: {e}"));
+            assert!(run.status.success(), "case {case}: patch refused {:?}: {}", d.lines, String::from_utf8_lossy(&run.stdout));
+            assert_eq!(std::fs::read_to_string(&out).unwrap_or_default(), b, "case {case}: {:?}", d.lines);
+        }
+        std::fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    }
+
     #[test]
     fn big_differences_are_cut_and_say_so() {
         let a: String = (0..6000).map(|i| format!("a{i}\n")).collect();
