@@ -892,4 +892,35 @@ mod tests {
         assert!(!glob(b"*.conf", b"a.con"));
         assert!(glob(b"*", b""));
     }
+
+    /// Against Python's `fnmatch.fnmatchcase`, whose `*` and `?` mean the same (any run, `/`
+    /// included; one character): 3,000 patterns and names drawn from `a`, `b`, `/`, `*`, `?`.
+    #[test]
+    fn globbing_as_fnmatch_does() {
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut draw = |alphabet: &[u8], max: u64| -> Vec<u8> {
+            let mut next = || {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x
+            };
+            let n = next() % (max + 1);
+            (0..n).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect()
+        };
+        let pairs: Vec<(Vec<u8>, Vec<u8>)> = (0..3000).map(|_| (draw(b"ab/*?", 6), draw(b"ab/", 7))).collect();
+        let input: String = pairs.iter().map(|(p, s)| format!("{}\t{}\n", String::from_utf8_lossy(p), String::from_utf8_lossy(s))).collect();
+        let script = "import sys, fnmatch\nfor line in sys.stdin:\n    p, s = line.rstrip('\\n').split('\\t')\n    print(int(fnmatch.fnmatchcase(s, p)))";
+        let mut py = Command::new("python3").args(["-c", script]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap_or_else(|e| panic!("python3: {e}"));
+        py.stdin.take().map(|mut i| i.write_all(input.as_bytes())).transpose().unwrap_or_else(|e| panic!("{e}"));
+        let out = py.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+        let want: Vec<bool> = String::from_utf8_lossy(&out.stdout).lines().map(|l| l == "1").collect();
+        assert_eq!(want.len(), pairs.len());
+        assert!(want.iter().filter(|w| **w).count() > 300, "too few matches to say much");
+        for ((p, s), w) in pairs.iter().zip(want) {
+            assert_eq!(glob(p, s), w, "{} against {}", String::from_utf8_lossy(p), String::from_utf8_lossy(s));
+        }
+    }
 }
