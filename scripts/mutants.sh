@@ -163,10 +163,11 @@ print("^(" + "|".join(esc(n) for n in names) + ")$" if names else "")
 PY
 )
   rm -rf "$out_root/mutants.out"
+  status=0
   if [ -n "$missed_re" ]; then
     cargo mutants "${args[@]}" -F "$missed_re" --output "$out_root" "$@"
+    status=$?
   fi
-  status=0
 else
   args+=(--output "$out_root")
   cargo mutants "${args[@]}" "$@"
@@ -226,7 +227,10 @@ if [ "$mode" != --sample ]; then
   echo "mutants: report in target/mutants.out/ (missed.txt lists the mutants no test caught)"
 fi
 # cargo-mutants exits 2 when a mutant was missed, 3 on timeouts, 4 when the baseline failed
-# (anything else: it could not run).
+# (anything else: it could not run, or was stopped).
+if [ "$mode" != --sample ] && [ "$status" -ne 0 ] && [ "$status" -ne 2 ] && [ "$status" -ne 3 ]; then
+  echo "mutants: cargo-mutants ended with exit $status: the score above covers only what it ran" >&2
+fi
 if [ "$mode" = --sample ]; then
   if [ "$gate" -ne 0 ]; then
     echo "mutants: the sample's score is below $SAMPLE_MIN_SCORE %: see $out/missed.txt" >&2
