@@ -206,11 +206,11 @@ fn secrets_image_fixture() {
     let c = &t["counts"];
     assert_eq!(
         (c["secrets"].as_u64(), c["hidden"].as_u64()),
-        (Some(33), Some(4))
+        (Some(34), Some(5))
     );
     assert_eq!(
         (c["keys"].as_u64(), c["certificates"].as_u64()),
-        (Some(16), Some(4))
+        (Some(17), Some(5))
     );
     assert_eq!(
         (c["setuid"].as_u64(), c["setgid"].as_u64()),
@@ -251,6 +251,9 @@ fn secrets_image_fixture() {
     let keys = arr(&t["keys"]);
     assert_eq!(keys.iter().filter(|k| k["encrypted"] == true).count(), 3);
     assert!(keys.iter().any(|k| k["format"] == "der"));
+    // a key and a certificate in files a later layer deletes
+    assert_eq!(keys.iter().filter(|k| k["hidden_by"] == 4).count(), 1);
+    assert_eq!(arr(&t["certificates"]).iter().filter(|c| c["hidden_by"] == 4).count(), 1);
     let certs = arr(&t["certificates"]);
     assert_eq!(
         certs
@@ -264,7 +267,7 @@ fn secrets_image_fixture() {
             .iter()
             .filter(|k| k["verified_by"].is_string())
             .count(),
-        2
+        3
     );
     let algorithms: BTreeSet<&str> = arr(&t["accounts"]["shadow"])
         .iter()

@@ -239,7 +239,7 @@ fn keys_and_certificates_as_openssl_and_ssh_keygen_read_them() {
     for k in t["keys"].as_array().unwrap() {
         let path = k["path"].as_str().unwrap();
         let m = mine.get(path).unwrap_or_else(|| panic!("key {path} not found"));
-        assert_eq!((&m["layer"], &m["format"], &m["encrypted"]), (&k["layer"], &k["format"], &k["encrypted"]), "{path}");
+        assert_eq!((&m["layer"], &m["format"], &m["encrypted"], &m["hidden_by"]), (&k["layer"], &k["format"], &k["encrypted"], &k["hidden_by"]), "{path}");
         let hidden = k["format"] == "pem" && k["encrypted"] == true && k["pem_label"] == "-----BEGIN ENCRYPTED PRIVATE KEY-----";
         // A traditional PEM key encrypted with RFC 1421 headers names its type in its label
         // (`BEGIN RSA PRIVATE KEY`); its size is inside the encrypted body.
@@ -262,7 +262,7 @@ fn keys_and_certificates_as_openssl_and_ssh_keygen_read_them() {
     for c in t["certificates"].as_array().unwrap() {
         let path = c["path"].as_str().unwrap();
         let m = certs.get(path).unwrap_or_else(|| panic!("certificate {path} not found"));
-        for k in ["layer", "format", "subject", "issuer", "serial", "not_before", "not_after", "public_key_algorithm", "public_key_bits", "is_ca", "self_signed", "verified_by"] {
+        for k in ["layer", "format", "subject", "issuer", "serial", "not_before", "not_after", "public_key_algorithm", "public_key_bits", "is_ca", "self_signed", "verified_by", "hidden_by"] {
             assert_eq!(m[k], c[k], "{path}: {k}");
         }
         assert_eq!(m["expired"], c["expired_at_build"], "{path}: expired");
@@ -351,16 +351,15 @@ fn the_findings_rank_every_planted_kind_by_its_severity() {
         let sev = if rule == "high_entropy" { "medium" } else { "high" };
         want.push((sev.to_owned(), format!("secret: {}", rule.replace('_', " ")), s["path"].as_str().unwrap().to_owned(), s["layer"].as_u64(), s["line"].as_u64(), s["hidden_by"].as_u64()));
     }
-    let hidden_by = |kind: &str, path: &str| got[kind].as_array().unwrap().iter().find(|k| k["path"] == path).and_then(|k| k["hidden_by"].as_u64());
     for k in t["keys"].as_array().unwrap() {
         let (sev, what) = if k["encrypted"].as_bool().unwrap() { ("medium", "private key (encrypted)") } else { ("high", "private key") };
         let path = k["path"].as_str().unwrap();
-        want.push((sev.into(), what.into(), path.into(), k["layer"].as_u64(), None, hidden_by("keys", path)));
+        want.push((sev.into(), what.into(), path.into(), k["layer"].as_u64(), None, k["hidden_by"].as_u64()));
     }
     for c in t["certificates"].as_array().unwrap() {
         let (sev, what) = if c["expired_at_build"].as_bool().unwrap() { ("low", "expired certificate") } else { ("info", "certificate") };
         let path = c["path"].as_str().unwrap();
-        want.push((sev.into(), what.into(), path.into(), c["layer"].as_u64(), None, hidden_by("certificates", path)));
+        want.push((sev.into(), what.into(), path.into(), c["layer"].as_u64(), None, c["hidden_by"].as_u64()));
     }
     let a = &t["accounts"];
     let account = |sev: &str, what: &str, path: &str| (sev.to_owned(), what.to_owned(), path.to_owned(), None, None, None);
