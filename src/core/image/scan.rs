@@ -16,7 +16,7 @@ use super::options::{Options, MAX_CAPTURE_TOTAL, MAX_JSON};
 use super::parallel::PreIndexed;
 use super::progress::Progressor;
 use super::sniff::{outer_position, with_outer};
-use super::source::{drain, read_full, stream_fault_text, Bounded, Compression, Tick};
+use super::source::{drain, read_exact, read_full, stream_fault_text, Bounded, Compression, Tick};
 use super::tar_index::{typeflag, walk, Step, TarEntry, TarFault, WalkEnd, WalkError};
 use std::collections::HashMap;
 use std::io::{Read, Seek};
@@ -238,12 +238,10 @@ impl Scan<'_, '_> {
         let rest = usize::try_from(e.size).unwrap_or(0).saturating_sub(json.len());
         let start = json.len();
         json.resize(start.saturating_add(rest), 0);
-        let got = read_full(body, json.get_mut(start..).unwrap_or(&mut []))
+        // The body ends where the member does, or fails: a stream that ends early is an error
+        // at the byte where it ended.
+        read_exact(body, json.get_mut(start..).unwrap_or(&mut []))
             .map_err(|err| ImageError::from_io(self.at(read_to(e, body)), &format!("inside {path}"), err))?;
-        if got < rest {
-            let end = e.data_pos.saturating_add((start + got) as u64);
-            return Err(ImageError::Truncated { at: self.at(end), context: format!("inside {path}") });
-        }
         Ok(json)
     }
 

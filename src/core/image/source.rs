@@ -419,12 +419,6 @@ impl Source for Prefixed<'_> {
     }
 }
 
-impl Read for Prefixed<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.read_some(buf)
-    }
-}
-
 /// Counts bytes pulled from a raw reader (the compressed outer archive) into the shared tick.
 pub(crate) struct Counting<R> {
     pub(crate) inner: R,

@@ -573,18 +573,21 @@ fn namespaces(s: &ProcStatus) -> NamespaceReport {
 /// Bytes in binary units with one decimal (`1.8 MiB`), plain bytes below 1 KiB.
 pub fn human_bytes(bytes: u64) -> String {
     const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-    if bytes < 1024 {
+    if bytes <= 1023 {
         return format!("{bytes} B");
     }
     let mut value = bytes as f64 / 1024.0;
-    let mut unit = 0;
+    let mut unit = UNITS[0];
     // The next unit once one decimal would print 1024.0 (1048575 bytes is 1.0 MiB, as
-    // `numfmt --to=iec-i` says, not 1024.0 KiB).
-    while value >= 1023.95 && unit + 1 < UNITS.len() {
+    // `numfmt --to=iec-i` says, not 1024.0 KiB); u64::MAX is 16.0 EiB.
+    for next in &UNITS[1..] {
+        if value < 1023.95 {
+            break;
+        }
         value /= 1024.0;
-        unit += 1;
+        unit = next;
     }
-    format!("{value:.1} {}", UNITS[unit])
+    format!("{value:.1} {unit}")
 }
 
 fn memory(s: &ProcStatus) -> MemoryReport {
