@@ -853,6 +853,24 @@ fn a_layer_member_that_is_a_hard_link_is_read_through_it() {
     assert_eq!(list(1), list(0));
 }
 
+/// A gzip layer whose inflated bytes are no tar, inside a gzip-compressed archive (read as one
+/// stream): refused as "not a tar archive", naming the layer, as `tar -tzf` of that layer fails.
+#[test]
+fn a_gzip_layer_that_is_no_tar_in_a_compressed_archive_is_named() {
+    let junk = "this is a text file, not a tar archive\n".repeat(40);
+    let layer = gzip(junk.as_bytes());
+    let dir = std::env::temp_dir().join(format!("tarsier-gz-notar-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("l0.tar.gz"), &layer).unwrap();
+    let listed = std::process::Command::new("tar").arg("-tzf").arg(dir.join("l0.tar.gz")).output().expect("GNU tar");
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(!listed.status.success(), "GNU tar lists it");
+    let e = run(&gzip(&image_with(&[layer], &["l0.tar"]))).map(|_| ()).unwrap_err();
+    let text = e.to_string();
+    assert!(matches!(e, ImageError::Corrupt { .. }), "{e:?}");
+    assert!(text.contains("not a tar archive") && text.contains("l0.tar"), "{text}");
+}
+
 /// Two ustar fields GNU tar reads and Tarsier must too: the prefix field that holds the start of
 /// a path longer than 100 bytes, and a character device's major and minor numbers. Both as
 /// `tar -tvf` lists the same bytes.
