@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+mod common;
+
 /// The fixture directory (made once; the script keeps it while its inputs are unchanged).
 fn pairs() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
@@ -527,4 +529,52 @@ fn the_layers_many_images_share_as_their_bytes_say() {
     let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["shared", "--json"]).arg(&archives[0]).arg("/nonexistent.tar").output().unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(!out.status.success() && v["error"]["message"].as_str().unwrap().contains("/nonexistent.tar"), "{v}");
+}
+
+/// Special files and hard-link chains, in images built in code: the kind of each added path is
+/// the type GNU tar lists for its entry (`c` char, `b` block, `p` fifo, `h` a hard link: a file),
+/// and a hard link to a hard link is the file it ends at (its size), as extraction links it.
+#[test]
+fn special_files_and_link_chains_as_gnu_tar_lists_them() {
+    use common::{finish, header, image_with, push, simple_layer};
+    use tarsier::core::compare::compare;
+    use tarsier::core::image::{analyze, Flow, Options};
+    let base = simple_layer(&[(b"etc/hostname", b"box\n")]);
+    let mut top = Vec::new();
+    push(&mut top, header(b"dev/null", 0, b'3', 0o666, b""), b"");
+    push(&mut top, header(b"dev/loop0", 0, b'4', 0o660, b""), b"");
+    push(&mut top, header(b"run/pipe", 0, b'6', 0o600, b""), b"");
+    push(&mut top, header(b"data/a", 5, b'0', 0o644, b""), b"hello");
+    push(&mut top, header(b"data/b", 0, b'1', 0o644, b"data/a"), b"");
+    push(&mut top, header(b"data/c", 0, b'1', 0o644, b"data/b"), b"");
+    let top = finish(top);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("compare-special");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("top.tar"), &top).unwrap();
+    let listing = Command::new("tar").arg("-tvf").arg(dir.join("top.tar")).output().expect("GNU tar");
+    let listing = String::from_utf8(listing.stdout).unwrap();
+    let want: BTreeMap<String, &str> = listing
+        .lines()
+        .map(|l| {
+            let name = l.split_whitespace().nth(5).unwrap().to_owned();
+            let kind = match &l[..1] {
+                "c" => "char",
+                "b" => "block",
+                "p" => "fifo",
+                "-" | "h" => "file",
+                other => panic!("{other}"),
+            };
+            (name, kind)
+        })
+        .collect();
+    let a_bytes = image_with(std::slice::from_ref(&base), &["l0.tar"]);
+    let b_bytes = image_with(&[base, top], &["l0.tar", "l1.tar"]);
+    let open = |b: &[u8]| analyze(std::io::Cursor::new(b), b.len() as u64, &Options::named("x.tar"), &mut |_| Flow::Continue).unwrap();
+    let (a, b) = (open(&a_bytes), open(&b_bytes));
+    let c = compare(&a, &mut std::io::Cursor::new(&a_bytes), 0, &b, &mut std::io::Cursor::new(&b_bytes), 0).unwrap();
+    let got: BTreeMap<String, &str> = c.added.iter().filter(|f| f.kind != "dir").map(|f| (f.path.clone(), f.kind.as_str())).collect();
+    assert_eq!(got, want);
+    for f in c.added.iter().filter(|f| f.path.starts_with("data/")) {
+        assert_eq!(f.size, 5, "{}: the size of the file the link chain ends at", f.path);
+    }
 }
