@@ -642,7 +642,8 @@ pub fn describe_vs_docker(set: CapSet) -> String {
     }
     let beyond = set.minus(DOCKER_DEFAULT);
     let missing = DOCKER_DEFAULT.minus(set);
-    if missing_from_all.len() <= 4 && set.len() > DOCKER_DEFAULT.len() {
+    // (four or fewer missing of all 41 is far more than Docker's 14)
+    if missing_from_all.len() <= 4 {
         return format!("all but {}", missing_from_all.names().join(", "));
     }
     match (beyond.is_empty(), missing.is_empty()) {
@@ -949,6 +950,13 @@ mod tests {
         assert_eq!(describe_vs_docker(without(7)), format!("Docker default minus {}", DOCKER_DEFAULT.names()[..7].join(", ")));
         assert_eq!(describe_vs_docker(without(8)), format!("a subset of Docker default: {}", DOCKER_DEFAULT.names()[8..].join(", ")));
         assert_eq!(describe_vs_docker(CapSet(0x21)), "a subset of Docker default: cap_chown, cap_kill");
+        // Both added and removed: named while there are at most eight changes, counted after.
+        let sys_admin = DOCKER_DEFAULT.with(21).without(0);
+        assert_eq!(describe_vs_docker(sys_admin), "Docker default plus cap_sys_admin, minus cap_chown");
+        let eight = (21..25).fold(without(4), |s, b| s.with(b));
+        assert_eq!(describe_vs_docker(eight), format!("Docker default plus {}, minus {}", eight.minus(DOCKER_DEFAULT).names().join(", "), DOCKER_DEFAULT.minus(eight).names().join(", ")));
+        let nine = eight.with(25);
+        assert_eq!(describe_vs_docker(nine), "5 capabilities beyond Docker default");
     }
 
     /// The four fields of `Uid:` are real, effective, saved set and filesystem IDs (proc(5)).
