@@ -629,12 +629,20 @@ fn memory_and_capability_summaries_follow_the_dump_and_capsh() {
         let summary = &r.capabilities.summary;
         let none = n == 0 && u64::from_str_radix(&prm, 16).unwrap() == 0;
         if none {
-            assert!(summary.starts_with("No capabilities"), "{c}: {summary}");
+            // proc(5)'s Uid: real, effective, saved, fs
+            let euid = field("Uid").unwrap().split_whitespace().nth(1).unwrap().to_owned();
+            let want = if euid == "0" { "No capabilities, although the user ID may be 0" } else { "No capabilities: an ordinary unprivileged process." };
+            assert!(summary.starts_with(want), "{c}: {summary}");
         } else {
             let word = if n == 1 { "capability" } else { "capabilities" };
             assert!(summary.starts_with(&format!("{n} {word} effective (")), "{c}: {summary}");
         }
         let ambient = field("CapAmb").is_some_and(|a| u64::from_str_radix(&a, 16).unwrap() != 0);
         assert_eq!(summary.contains("Ambient capabilities pass"), ambient && !none, "{c}: {summary}");
+        let dangerous = &r.capabilities.dangerous_effective;
+        assert_eq!(summary.contains(" Dangerous: "), !dangerous.is_empty(), "{c}: {summary}");
+        if !dangerous.is_empty() {
+            assert!(summary.contains(&format!(" Dangerous: {}.", dangerous.join(", "))), "{c}: {summary}");
+        }
     }
 }
