@@ -646,3 +646,85 @@ fn memory_and_capability_summaries_follow_the_dump_and_capsh() {
         }
     }
 }
+
+/// The verdict of every dump, from the dump's own lines and `capsh --decode`: the headline's
+/// user (proc(5)'s effective uid), effective capability count, seccomp mode and filter count
+/// (linux/seccomp.h's 0, 1, 2) and no_new_privs; and the points that follow from single fields
+/// (a tracer, every capability of CAP_LAST_CAP, a non-root user holding capabilities, root
+/// holding none, ambient capabilities, seccomp off, no_new_privs set, a stopped or zombie state,
+/// a nested PID namespace or PID 1, a kernel thread), most severe first.
+#[test]
+fn every_verdict_follows_the_dump_and_capsh() {
+    let last_cap: usize = read(format!("{PROC}/local/CAP_LAST_CAP.txt")).trim().parse().unwrap();
+    let names = |mask: &str| -> Vec<String> {
+        let text = live_capsh(u64::from_str_radix(mask, 16).unwrap());
+        text.split_once('=').map_or("", |(_, n)| n).split(',').filter(|n| !n.is_empty()).map(str::to_owned).collect()
+    };
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    for path in dumps() {
+        let text = read(&path);
+        let c = path.display().to_string();
+        let r = analyze(&parse(&text).unwrap());
+        let field = |k: &str| text.lines().find_map(|l| l.strip_prefix(&format!("{k}:")).map(|v| v.trim().to_owned()));
+        let euid = field("Uid").map(|u| u.split_whitespace().nth(1).unwrap().to_owned());
+        let eff = field("CapEff").map(|m| names(&m));
+        let mut head = match euid.as_deref() {
+            Some("0") => "runs as root".to_owned(),
+            Some(u) => format!("runs as uid {u}"),
+            None => "user unknown".to_owned(),
+        };
+        head += &match &eff {
+            Some(e) if e.is_empty() => " with no effective capabilities".to_owned(),
+            Some(e) => format!(" with {} (", plural(e.len(), "effective capability", "effective capabilities")),
+            None => " capabilities unknown".to_owned(),
+        };
+        assert!(r.verdict.headline.starts_with(&head), "{c}: {}", r.verdict.headline);
+        let seccomp = match (field("Seccomp").as_deref(), field("Seccomp_filters")) {
+            (Some("2"), Some(n)) => format!("seccomp filtering on ({})", plural(n.parse().unwrap(), "filter", "filters")),
+            (Some("2"), None) => "seccomp filtering on".to_owned(),
+            (Some("1"), _) => "seccomp strict mode".to_owned(),
+            (Some("0"), _) => "seccomp off".to_owned(),
+            (Some(v), _) => format!("seccomp mode {v}"),
+            (None, _) => "seccomp unknown".to_owned(),
+        };
+        let nnp = match field("NoNewPrivs").as_deref() {
+            Some("1") => "no_new_privs on",
+            Some(_) => "no_new_privs off",
+            None => "no_new_privs unknown",
+        };
+        assert!(r.verdict.headline.ends_with(&format!(", {seccomp}, {nnp}")), "{c}: {}", r.verdict.headline);
+
+        let points: Vec<&str> = r.verdict.points.iter().map(|p| p.text.as_str()).collect();
+        let has = |prefix: &str| points.iter().any(|p| p.starts_with(prefix));
+        let tracer = field("TracerPid").filter(|t| t != "0");
+        assert_eq!(has("Being traced by PID "), tracer.is_some(), "{c}");
+        if let Some(t) = tracer {
+            assert!(points.contains(&format!("Being traced by PID {t}.").as_str()), "{c}");
+        }
+        if let Some(e) = &eff {
+            assert_eq!(has("Holds every capability"), e.len() == last_cap + 1, "{c}");
+            let non_root = euid.as_deref().is_some_and(|u| u != "0");
+            let holding = format!("A non-root user holding {}: {}.", plural(e.len(), "capability", "capabilities"), e.join(", "));
+            assert_eq!(points.contains(&holding.as_str()), non_root && !e.is_empty(), "{c}: {points:?}");
+            assert_eq!(has("Root without any effective capability"), euid.as_deref() == Some("0") && e.is_empty(), "{c}");
+        }
+        let ambient = field("CapAmb").map(|m| names(&m)).filter(|a| !a.is_empty());
+        assert_eq!(has("Ambient capabilities ("), ambient.is_some(), "{c}");
+        if let Some(a) = ambient {
+            assert!(points.contains(&format!("Ambient capabilities ({}) pass to every program it executes.", a.join(", ")).as_str()), "{c}");
+        }
+        assert_eq!(has("Seccomp is off"), field("Seccomp").as_deref() == Some("0"), "{c}");
+        assert_eq!(has("no_new_privs is set"), field("NoNewPrivs").as_deref() == Some("1"), "{c}");
+        let state = field("State").unwrap_or_default();
+        let letter = state.split_whitespace().next().unwrap_or_default().to_owned();
+        assert_eq!(has(&format!("State {letter} (")), ["Z", "T", "t", "X", "D"].contains(&letter.as_str()), "{c}: {state}");
+        let ns: Vec<String> = field("NSpid").map(|n| n.split_whitespace().map(str::to_owned).collect()).unwrap_or_default();
+        assert_eq!(has("In a PID namespace "), ns.len() > 1, "{c}");
+        assert_eq!(has("PID 1 of its PID namespace"), ns.len() == 1 && ns[0] == "1", "{c}");
+        assert_eq!(points.contains(&"A kernel thread."), field("Kthread").as_deref() == Some("1"), "{c}");
+        let levels: Vec<_> = r.verdict.points.iter().map(|p| p.level).collect();
+        let mut sorted = levels.clone();
+        sorted.sort();
+        assert_eq!(levels, sorted, "{c}: most severe first");
+    }
+}
