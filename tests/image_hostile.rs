@@ -573,6 +573,37 @@ fn findings_follow_the_merged_tree_deleted_files_and_present_link_targets() {
     assert!(!f.iter().any(|x| x.kind == FindingKind::HardlinkMissingTarget), "{f:?}");
 }
 
+/// Two images sharing a bottom layer whose first entry is a world-writable directory: the first
+/// image's findings are its own paths only, never the paths only the second image has (the
+/// archive's path tree holds both images' paths).
+#[test]
+fn findings_are_of_their_own_image_in_a_two_image_archive() {
+    let mut l0 = Vec::new();
+    push(&mut l0, header(b"tmp/", 0, b'5', 0o777, b""), b"");
+    push(&mut l0, header(b"etc/", 0, b'5', 0o755, b""), b"");
+    let l0 = finish(l0);
+    let l1 = simple_layer(&[(b"opt/extra/tool", b"#!/bin/sh\n")]);
+    let config = |n: usize| {
+        let ids: Vec<String> = (0..n).map(|i| format!("\"sha256:{i:064x}\"")).collect();
+        format!("{{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{{}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{}]}}}}", ids.join(","))
+    };
+    let manifest = "[{\"Config\":\"a.json\",\"RepoTags\":[\"a:1\"],\"Layers\":[\"l0.tar\"]},{\"Config\":\"b.json\",\"RepoTags\":[\"b:1\"],\"Layers\":[\"l0.tar\",\"l1.tar\"]}]";
+    let mut outer = Vec::new();
+    file(&mut outer, b"l0.tar", &l0);
+    file(&mut outer, b"l1.tar", &l1);
+    file(&mut outer, b"a.json", config(1).as_bytes());
+    file(&mut outer, b"b.json", config(2).as_bytes());
+    file(&mut outer, b"manifest.json", manifest.as_bytes());
+    let a = run(&finish(outer)).unwrap();
+    let paths = |i: usize| {
+        let mut p: Vec<String> = a.report.images[i].findings.iter().filter(|f| f.kind == FindingKind::WorldWritable).map(|f| f.path.clone()).collect();
+        p.sort();
+        p
+    };
+    assert_eq!(paths(0), ["tmp"]);
+    assert_eq!(paths(1), ["tmp"]);
+}
+
 /// One 24 MiB file of incompressible bytes in a gzip layer: inflating its body takes a while, and
 /// progress must keep coming (and Cancel must work) inside that one entry, not only between
 /// entries.
