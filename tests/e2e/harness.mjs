@@ -137,7 +137,8 @@ export function truthOf(archive) {
 
 /**
  * Bytes as the page prints them (`core::status::human_bytes`): `N B` below 1 KiB, else one
- * decimal in binary units, rounded half to even as Rust's `{:.1}` rounds an exact value.
+ * decimal in binary units, rounded half to even as Rust's `{:.1}` rounds an exact value, and
+ * the next unit as soon as that decimal would read 1024.0 (as `numfmt --to=iec-i` does).
  */
 export function humanBytes(n) {
   const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
@@ -145,11 +146,15 @@ export function humanBytes(n) {
   if (b < 1024n) return `${b} B`;
   let div = 1024n;
   let unit = 0;
-  while (b >= div * 1024n && unit + 1 < units.length) { div *= 1024n; unit += 1; }
-  const scaled = b * 10n;
-  let tenths = scaled / div;
-  const rem = scaled % div;
-  if (rem * 2n > div || (rem * 2n === div && tenths % 2n === 1n)) tenths += 1n;
+  const tenthsOf = (d) => {
+    const scaled = b * 10n;
+    let t = scaled / d;
+    const rem = scaled % d;
+    if (rem * 2n > d || (rem * 2n === d && t % 2n === 1n)) t += 1n;
+    return t;
+  };
+  let tenths = tenthsOf(div);
+  while (tenths >= 10240n && unit + 1 < units.length) { div *= 1024n; unit += 1; tenths = tenthsOf(div); }
   return `${tenths / 10n}.${tenths % 10n} ${units[unit]}`;
 }
 
