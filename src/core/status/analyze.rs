@@ -1048,6 +1048,27 @@ mod tests {
         assert_eq!((filter.level, filter.text.as_str()), (Level::Good, "Seccomp filtering on (1 filter)."));
     }
 
+    /// Every value fs/proc/array.c prints for the two speculation lines (`task_seccomp`'s
+    /// switch over `arch_prctl_spec_ctrl_get`) gets its own sentence naming the vulnerability;
+    /// none falls to the "does not know" sentence, which an unknown value gets.
+    #[test]
+    fn every_speculation_value_the_kernel_prints_is_explained() {
+        let ssb = ["unknown", "not vulnerable", "thread force mitigated", "thread mitigated", "thread vulnerable", "globally mitigated", "vulnerable"];
+        let ib = ["unsupported", "not affected", "conditional force disabled", "conditional disabled", "conditional enabled", "always enabled", "always disabled", "unknown"];
+        for (values, explain, name) in [
+            (&ssb[..], store_bypass_explanation as fn(&str) -> String, "Speculative Store Bypass (Spectre variant 4)"),
+            (&ib[..], indirect_branch_explanation, "Indirect branch speculation (Spectre variant 2, STIBP/IBPB)"),
+        ] {
+            let texts: Vec<String> = values.iter().map(|v| explain(v)).collect();
+            for (v, t) in values.iter().zip(&texts) {
+                assert!(t.contains(name) && !t.contains("does not know"), "{v}: {t}");
+            }
+            let distinct: std::collections::BTreeSet<&String> = texts.iter().collect();
+            assert_eq!(distinct.len(), texts.len(), "{texts:?}");
+            assert!(explain("new value").contains("does not know"));
+        }
+    }
+
     #[test]
     fn umask_and_bytes() {
         assert_eq!(umask_report(0o22).explanation, "New files get at most rw-r--r-- (0644), new directories at most rwxr-xr-x (0755).");
