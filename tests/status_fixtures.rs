@@ -693,6 +693,25 @@ fn every_verdict_follows_the_dump_and_capsh() {
             None => "no_new_privs unknown",
         };
         assert!(r.verdict.headline.ends_with(&format!(", {seccomp}, {nnp}")), "{c}: {}", r.verdict.headline);
+        // The security section: the seccomp mode's sentence with its filter count, no_new_privs',
+        // and the speculation lines' values as the dump has them.
+        let sec = &r.security;
+        if let Some(m) = &sec.seccomp {
+            let want = match (field("Seccomp").as_deref(), field("Seccomp_filters")) {
+                (Some("0"), _) => "Seccomp is off (mode 0)".to_owned(),
+                (Some("1"), _) => "Strict seccomp (mode 1)".to_owned(),
+                (Some("2"), Some(n)) => format!("Seccomp filtering is on (mode 2) with {} attached", plural(n.parse().unwrap(), "filter", "filters")),
+                (Some("2"), None) => "Seccomp filtering is on (mode 2):".to_owned(),
+                other => panic!("{c}: {other:?}"),
+            };
+            assert!(m.explanation.starts_with(&want), "{c}: {}", m.explanation);
+            assert_eq!(m.filters.map(|f| f.to_string()), field("Seccomp_filters"), "{c}");
+        }
+        let nnp_text = sec.no_new_privs_explanation.as_deref().unwrap_or_default();
+        assert_eq!(nnp_text.starts_with("no_new_privs is set"), field("NoNewPrivs").as_deref() == Some("1"), "{c}");
+        assert_eq!(nnp_text.starts_with("no_new_privs is off"), field("NoNewPrivs").as_deref() == Some("0"), "{c}");
+        assert_eq!(sec.speculation_store_bypass.as_ref().map(|v| v.value.clone()), field("Speculation_Store_Bypass"), "{c}");
+        assert_eq!(sec.speculation_indirect_branch.as_ref().map(|v| v.value.clone()), field("SpeculationIndirectBranch"), "{c}");
 
         let points: Vec<&str> = r.verdict.points.iter().map(|p| p.text.as_str()).collect();
         let has = |prefix: &str| points.iter().any(|p| p.starts_with(prefix));
