@@ -257,6 +257,34 @@ fn keys_and_certificates_as_openssl_and_ssh_keygen_read_them() {
             assert_eq!(&m["fingerprint"], fp, "{path}: ssh-keygen -l");
         }
     }
+    // The text output: one line per key, its type and size as far as they can be read, and a
+    // key in a file a later layer deletes says so.
+    let archive = fixture().join("secrets.docker.tar");
+    let text = String::from_utf8(Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["scan", archive.to_str().unwrap()]).output().unwrap().stdout).unwrap();
+    for k in t["keys"].as_array().unwrap() {
+        let path = k["path"].as_str().unwrap();
+        let line = text.lines().find(|l| l.starts_with(&format!("  private key {path} ("))).unwrap_or_else(|| panic!("no line for {path}:\n{text}"));
+        let encrypted = k["encrypted"] == true;
+        let hidden = k["format"] == "pem" && encrypted && k["pem_label"] == "-----BEGIN ENCRYPTED PRIVATE KEY-----";
+        let ty = if k["type"] == "EC" && k["format"] == "openssh" { "ECDSA" } else { k["type"].as_str().unwrap() };
+        let what = if hidden {
+            "type hidden by encryption".to_owned()
+        } else if k["format"] == "pem" && encrypted {
+            ty.to_owned()
+        } else {
+            format!("{ty} {} bits", k["bits"])
+        };
+        let mut want = format!("  private key {path} (layer {}, {}): {what}, {}", k["layer"], k["format"].as_str().unwrap(), if encrypted { "encrypted" } else { "NOT encrypted" });
+        if let Some(n) = k["hidden_by"].as_u64() {
+            want += &format!(" [hidden by layer {n}: not in the container, still in the image]");
+        }
+        assert_eq!(line, want);
+    }
+    for c in t["certificates"].as_array().unwrap().iter().filter(|c| c["hidden_by"].is_u64()) {
+        let path = c["path"].as_str().unwrap();
+        let line = text.lines().find(|l| l.starts_with(&format!("  certificate {path} ("))).unwrap_or_else(|| panic!("no line for {path}"));
+        assert!(line.ends_with(&format!(" [hidden by layer {}: not in the container, still in the image]", c["hidden_by"])), "{line}");
+    }
     let certs: std::collections::BTreeMap<String, &Value> = got["certificates"].as_array().unwrap().iter().map(|c| (c["path"].as_str().unwrap().to_owned(), c)).collect();
     assert_eq!(certs.len(), t["certificates"].as_array().unwrap().len());
     for c in t["certificates"].as_array().unwrap() {

@@ -54,8 +54,9 @@ fn render(r: &ScanReport) -> String {
     let [high, medium, low, info] = severity_counts(&r.findings());
     let _ = writeln!(o, "== Findings: {high} high, {medium} medium, {low} low, {info} info (--json lists them, ranked)");
     let _ = writeln!(o, "== Secrets ({}; {} files read, {} over {} bytes skipped)", r.secrets.len(), r.files_scanned, r.files_skipped, r.max_file_size);
+    let hidden = |by: Option<usize>| by.map_or_else(String::new, |n| format!(" [hidden by layer {n}: not in the container, still in the image]"));
     for s in &r.secrets {
-        let hidden = s.hidden_by.map_or_else(String::new, |n| format!(" [hidden by layer {n}: not in the container, still in the image]"));
+        let hidden = hidden(s.hidden_by);
         let _ = writeln!(o, "  {} layer {} {}:{}{hidden}\n      {}", s.rule, s.layer, s.path, s.line, s.snippet);
     }
     let a = &r.accounts;
@@ -87,7 +88,7 @@ fn render(r: &ScanReport) -> String {
             (Some(t), None) => t.clone(),
             _ => "type hidden by encryption".into(),
         };
-        let _ = writeln!(o, "  private key {} (layer {}, {}): {what}, {}", k.path, k.layer, k.format, if k.encrypted { "encrypted" } else { "NOT encrypted" });
+        let _ = writeln!(o, "  private key {} (layer {}, {}): {what}, {}{}", k.path, k.layer, k.format, if k.encrypted { "encrypted" } else { "NOT encrypted" }, hidden(k.hidden_by));
     }
     for c in &r.certificates {
         let mut notes = Vec::new();
@@ -100,7 +101,7 @@ fn render(r: &ScanReport) -> String {
         if let Some(by) = &c.verified_by {
             notes.push(format!("issued by {by}"));
         }
-        let _ = writeln!(o, "  certificate {} (layer {}): {} — issuer {} — until {} {}", c.path, c.layer, c.subject, c.issuer, c.not_after, notes.join(", "));
+        let _ = writeln!(o, "  certificate {} (layer {}): {} — issuer {} — until {} {}{}", c.path, c.layer, c.subject, c.issuer, c.not_after, notes.join(", "), hidden(c.hidden_by));
     }
     let _ = writeln!(o, "== History lint");
     for l in &r.lint {
