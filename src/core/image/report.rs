@@ -710,10 +710,10 @@ impl OsRelease {
 mod tests {
     use super::{OsRelease, Warning};
 
-    /// What to call the system, as os-release(5) orders it: PRETTY_NAME, else NAME and
-    /// VERSION_ID, else NAME, else ID.
+    /// What to call the system: PRETTY_NAME (os-release(5)'s name "for presentation to the
+    /// user"), else NAME and VERSION_ID, else NAME, else ID (the fallbacks are Tarsier's).
     #[test]
-    fn os_release_names_in_the_man_pages_order() {
+    fn os_release_names_pretty_name_first() {
         let s = |v: &str| Some(v.to_owned());
         let full = OsRelease { pretty_name: s("Debian GNU/Linux 12 (bookworm)"), name: s("Debian GNU/Linux"), version_id: s("12"), id: s("debian"), ..Default::default() };
         assert_eq!(full.display(), s("Debian GNU/Linux 12 (bookworm)"));
