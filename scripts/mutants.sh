@@ -12,6 +12,9 @@
 #                                      target/mutants.out/
 #   scripts/mutants.sh --measure K/N   as --full, for every N-th mutant from the K-th (round robin:
 #                                      a sample spread over the whole tree); 0/23 is ~130 mutants
+#   scripts/mutants.sh --unreached     the mutants on lines that no test of the per-mutant list
+#                                      executes (cargo-llvm-cov over that list, crossed with
+#                                      `cargo mutants --list`): misses for sure, found in minutes
 #   scripts/mutants.sh --narrow RE "T1 T2"
 #                                      the mutants whose names match RE (as `cargo mutants --list`
 #                                      prints them), first against the unit tests and the named
@@ -63,6 +66,52 @@ done
 
 mode=${1:-}
 shift || true
+if [ "$mode" = --unreached ]; then
+  LLVM_COV_VERSION=0.9.1
+  rustup component add llvm-tools-preview >/dev/null
+  if [ "$(cargo llvm-cov --version 2>/dev/null | awk '{print $2}')" != "$LLVM_COV_VERSION" ]; then
+    cargo install --locked cargo-llvm-cov --version "$LLVM_COV_VERSION" || cargo install --force cargo-llvm-cov --version "$LLVM_COV_VERSION"
+  fi
+  mapfile -t test_args < <(python3 -c 'import re; t = open(".cargo/mutants.toml").read(); [print(a) for x in re.findall(r"\"--test\", \"(\w+)\"", t) for a in ("--test", x)]')
+  # (a failing test still leaves its coverage: the list is what ran)
+  cargo llvm-cov --no-report --no-fail-fast --lib --bins "${test_args[@]}" >target/unreached-tests.log 2>&1 || true
+  cargo llvm-cov report --lcov --output-path target/unreached.lcov
+  cargo mutants --list --json >target/unreached-mutants.json
+  python3 - "$root" <<'PY'
+import collections, json, os, sys
+root = sys.argv[1]
+hits = collections.defaultdict(dict)
+cur = None
+for line in open("target/unreached.lcov"):
+    if line.startswith("SF:"):
+        cur = os.path.relpath(line[3:].strip(), root)
+    elif line.startswith("DA:"):
+        n, c = line[3:].split(",")[:2]
+        hits[cur][int(n)] = max(hits[cur].get(int(n), 0), int(c))
+mutants = json.load(open("target/unreached-mutants.json"))
+unreached = []
+for m in mutants:
+    d = hits.get(m["file"], {})
+    if m["genre"] == "FnValue":
+        # a function body replaced: unreached when no line of the function ran
+        f = m["function"]["span"]
+        lines = [d[n] for n in range(f["start"]["line"], f["end"]["line"] + 1) if n in d]
+        hit = max(lines) if lines else None
+    else:
+        # the line of the mutated code, or the nearest line above it that has a count
+        start = m["span"]["start"]["line"]
+        hit = next((d[n] for n in range(start, max(0, start - 30), -1) if n in d), None)
+    if hit == 0:
+        unreached.append(m["name"])
+with open("target/unreached.txt", "w") as f:
+    f.write("".join(n + "\n" for n in unreached))
+by_file = collections.Counter(n.split(":")[0] for n in unreached)
+print(f"mutants: {len(unreached)} of {len(mutants)} mutants are on lines no test of the per-mutant list executes (target/unreached.txt)")
+for name, n in by_file.most_common():
+    print(f"  {n:4} {name}")
+PY
+  exit 0
+fi
 case "$mode" in
   --sample|--full) ;;
   --measure)
@@ -89,7 +138,7 @@ case "$mode" in
       fi
     done
     ;;
-  *) echo "usage: scripts/mutants.sh --sample | --full [cargo-mutants args] | --measure K/N [cargo-mutants args] | --narrow REGEX TESTS" >&2; exit 2 ;;
+  *) echo "usage: scripts/mutants.sh --sample | --full [cargo-mutants args] | --measure K/N [cargo-mutants args] | --narrow REGEX TESTS | --unreached" >&2; exit 2 ;;
 esac
 
 if [ "$(cargo mutants --version 2>/dev/null | awk '{print $2}')" != "$MUTANTS_VERSION" ]; then
