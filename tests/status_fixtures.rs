@@ -747,3 +747,26 @@ fn every_verdict_follows_the_dump_and_capsh() {
         assert_eq!(levels, sorted, "{c}: most severe first");
     }
 }
+
+/// CPU and memory-node affinity from the mask line alone, the list line alone, or both (proc(5):
+/// `Cpus_allowed` is the mask, `Cpus_allowed_list` the same set as a list): each says what it
+/// allows, counted from the dump's own list (ranges `a-b` and single numbers).
+#[test]
+fn affinity_from_either_line_or_both() {
+    let text = read(format!("{PROC}/local/host_self.status"));
+    let keep = |drop: &str| text.lines().filter(|l| !l.starts_with(&format!("{drop}:"))).map(|l| format!("{l}\n")).collect::<String>();
+    for (what, mask, list) in [("CPU", "Cpus_allowed", "Cpus_allowed_list"), ("memory node", "Mems_allowed", "Mems_allowed_list")] {
+        let list_text = text.lines().find_map(|l| l.strip_prefix(&format!("{list}:"))).unwrap().trim().to_owned();
+        let n: u64 = list_text.split(',').map(|r| r.split_once('-').map_or(1, |(a, b)| b.parse::<u64>().unwrap() - a.parse::<u64>().unwrap() + 1)).sum();
+        let count = format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        let pick = |r: &status::StatusReport| if what == "CPU" { r.cpus.clone() } else { r.mems.clone() };
+        let both = pick(&analyze(&parse(&text).unwrap())).unwrap();
+        assert_eq!(both.message, format!("The mask and the list agree: {count} ({list_text})."));
+        let mask_only = pick(&analyze(&parse(&keep(list)).unwrap())).unwrap();
+        assert_eq!(mask_only.message, format!("The mask allows {count} ({list_text})."));
+        let list_only = pick(&analyze(&parse(&keep(mask)).unwrap())).unwrap();
+        assert_eq!(list_only.message, format!("The list allows {count} ({list_text})."));
+    }
+    let neither = analyze(&parse(&keep("Cpus_allowed").lines().filter(|l| !l.starts_with("Cpus_allowed_list:")).map(|l| format!("{l}\n")).collect::<String>()).unwrap());
+    assert!(neither.cpus.is_none());
+}
