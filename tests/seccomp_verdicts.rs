@@ -10,7 +10,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use tarsier::core::caps::{CapSet, DOCKER_DEFAULT};
-use tarsier::core::seccomp::{builtin::Builtin, evaluate, parse_profile, summarize, Arch, Context, KernelVersion, SyscallVerdict};
+use serde_json::{json, Value};
+use tarsier::core::seccomp::{builtin::Builtin, evaluate, parse_profile, summarize, Arch, ArgCondition, Context, KernelVersion, Outcome, SyscallVerdict};
 
 const CALLS: [&str; 12] = [
     "clone", "clone3", "unshare", "mount", "bpf", "perf_event_open", "ptrace", "personality", "socket", "io_uring_setup", "arch_prctl", "kexec_load",
@@ -274,4 +275,146 @@ fn unknown_fields_are_kept_and_docker_equal_default_rules_are_skipped() {
     // Rule 0 equals the default action (ERRNO EPERM), so runc skips it and rule 1 decides.
     let v = evaluate(&p, &Context::docker_default()).verdict("mount").cloned().unwrap();
     assert_eq!((v.conditional, v.rule, v.overridden.as_slice()), (true, Some(1), &[0usize][..]));
+}
+
+/// The errno a call fails with as Tarsier's verdict says (0: allowed): an unconditional verdict's
+/// outcome, or the first branch whose conditions hold for `args` (all of them, or any one when
+/// runc splits the rule), or the outcome when none holds.
+fn predicted(v: &SyscallVerdict, args: &[u64; 6]) -> u32 {
+    let errno = |o: &Outcome| match o {
+        Outcome::Allow => 0,
+        Outcome::Errno { errno, .. } => *errno,
+        other => panic!("{}: {other:?} is not an outcome the kernel test uses", v.name),
+    };
+    if !v.conditional {
+        return errno(&v.outcome);
+    }
+    let holds = |c: &ArgCondition| c.matches(args[usize::from(c.index)]);
+    for b in &v.branches {
+        if if b.any { b.conditions.iter().any(holds) } else { b.conditions.iter().all(holds) } {
+            return errno(&b.outcome);
+        }
+    }
+    errno(v.otherwise.as_ref().unwrap())
+}
+
+fn cond(index: u8, op: &str, value: u64) -> Value {
+    json!({"index": index, "value": value, "op": format!("SCMP_CMP_{op}")})
+}
+
+fn rule(name: &str, action: &str, errno: Option<u32>, args: &[Value]) -> Value {
+    let mut r = json!({"names": [name], "action": format!("SCMP_ACT_{action}"), "args": args});
+    if let Some(e) = errno {
+        r["errnoRet"] = json!(e);
+    }
+    r
+}
+
+/// What the kernel test's child needs to report and exit (Python's own calls after the load).
+fn plumbing() -> Value {
+    json!({"names": ["write", "exit_group", "exit", "brk", "mmap", "munmap", "mremap", "madvise", "rt_sigprocmask", "rt_sigaction", "futex", "close", "getrandom"], "action": "SCMP_ACT_ALLOW"})
+}
+
+type Probe = (&'static str, [u64; 6]);
+
+/// Small profiles whose rules name calls the kernel answers whatever their arguments, each with
+/// the calls and arguments to try.
+fn kernel_cases() -> Vec<(Value, Vec<Probe>)> {
+    let a = |x: u64| [x, 0, 0, 0, 0, 0];
+    let errno_default = |rules: Vec<Value>| json!({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1, "syscalls": rules});
+    let mut cases = vec![
+        // libseccomp: an unconditional rule after conditional ones replaces them (getppid); once a
+        // call has an unconditional rule, later rules are ignored (getuid); conditional rules
+        // with different actions each decide for their own values (getgid).
+        (
+            errno_default(vec![
+                rule("getppid", "ALLOW", None, &[cond(0, "EQ", 8)]),
+                rule("getppid", "ERRNO", Some(22), &[]),
+                rule("getuid", "ERRNO", Some(22), &[]),
+                rule("getuid", "ALLOW", None, &[cond(0, "EQ", 8)]),
+                rule("getgid", "ALLOW", None, &[cond(0, "EQ", 1)]),
+                rule("getgid", "ERRNO", Some(13), &[cond(0, "EQ", 2)]),
+                plumbing(),
+            ]),
+            vec![("getppid", a(8)), ("getppid", a(9)), ("getuid", a(8)), ("getuid", a(9)), ("getgid", a(1)), ("getgid", a(2)), ("getgid", a(3))],
+        ),
+        // Two conditions on one argument: runc adds one rule per condition (either allows);
+        // conditions on different arguments must all hold; a rule equal to the default action
+        // is left out, so the conditional rule after it decides.
+        (
+            errno_default(vec![
+                rule("geteuid", "ALLOW", None, &[cond(0, "EQ", 1), cond(0, "EQ", 3)]),
+                rule("getegid", "ALLOW", None, &[cond(0, "EQ", 1), cond(2, "GT", 5)]),
+                rule("getpid", "ERRNO", Some(1), &[]),
+                rule("getpid", "ALLOW", None, &[cond(1, "NE", 5)]),
+                plumbing(),
+            ]),
+            vec![
+                ("geteuid", a(1)),
+                ("geteuid", a(2)),
+                ("geteuid", a(3)),
+                ("getegid", [1, 0, 6, 0, 0, 0]),
+                ("getegid", [1, 0, 5, 0, 0, 0]),
+                ("getegid", [2, 0, 6, 0, 0, 0]),
+                ("getpid", [0, 5, 0, 0, 0, 0]),
+                ("getpid", [0, 6, 0, 0, 0, 0]),
+            ],
+        ),
+    ];
+    // Every operator, with a default that allows: each call fails with its own errno when its
+    // condition holds. Values either side of the datum, 0, the top, and a datum above 32 bits.
+    let calls = ["getpid", "getppid", "getuid", "getgid", "geteuid", "getegid"];
+    for datum in [100u64, (1 << 32) | 5] {
+        let mut rules = Vec::new();
+        let mut probes = Vec::new();
+        for (i, (call, op)) in calls.iter().zip(["NE", "LT", "LE", "EQ", "GE", "GT"]).enumerate() {
+            rules.push(rule(call, "ERRNO", Some(40 + i as u32), &[cond(1, op, datum)]));
+            for v in [0, datum - 1, datum, datum + 1, u64::MAX] {
+                probes.push((*call, [0, v, 0, 0, 0, 0]));
+            }
+        }
+        rules.push(json!({"names": ["gettid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 4094, "args": [{"index": 3, "value": datum | 0xff00, "valueTwo": 0x1200, "op": "SCMP_CMP_MASKED_EQ"}]}));
+        for v in [0x1234, 0x12ff, 0x2234, 0xff34, 0, datum | 0x1200] {
+            probes.push(("gettid", [0, 0, 0, v, 0, 0]));
+        }
+        cases.push((json!({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": rules}), probes));
+    }
+    cases
+}
+
+/// Verdicts against the running kernel: each profile's filter, built by the system's
+/// libseccomp as runc adds the rules and loaded in a child process (`tests/seccomp_kernel.py`),
+/// answers every probe with the errno Tarsier's verdict for that call and those arguments says.
+#[test]
+fn verdicts_match_the_kernel() {
+    let arch = Arch::parse(std::env::consts::ARCH).unwrap();
+    let cases = kernel_cases();
+    let input = Value::Array(cases.iter().map(|(p, probes)| json!({"profile": p, "probes": probes.iter().map(|(n, a)| json!([n, a])).collect::<Vec<_>>()})).collect());
+    let mut child = std::process::Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/seccomp_kernel.py"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.to_string().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let kernel: Vec<Vec<u32>> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for ((profile, probes), answers) in cases.iter().zip(&kernel) {
+        let eval = evaluate(&parse_profile(&profile.to_string()).unwrap(), &Context::new(arch, KernelVersion::new(6, 8), DOCKER_DEFAULT));
+        assert_eq!(probes.len(), answers.len());
+        for ((name, args), kernel) in probes.iter().zip(answers) {
+            let v = eval.verdict(name).unwrap();
+            let ours = predicted(v, args);
+            if ours != *kernel {
+                failures.push(format!("{name}{args:?}: the kernel says {kernel}, Tarsier {ours} ({})", v.explanation));
+            }
+            checked += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(checked, 15 + 2 * (6 * 5 + 6));
 }
