@@ -418,3 +418,92 @@ fn verdicts_match_the_kernel() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(checked, 15 + 2 * (6 * 5 + 6));
 }
+
+/// `#define NAME VALUE` lines of a system header whose names start with `prefix` and whose value
+/// is a number (hex or decimal) or another such name: (name, value).
+fn header_defines(path: &str, prefix: &str) -> Vec<(String, u64)> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e} (install the Debian packages linux-libc-dev and libc6-dev)"));
+    let mut out: Vec<(String, u64)> = Vec::new();
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        let (Some("#define"), Some(name), Some(value)) = (words.next(), words.next(), words.next()) else { continue };
+        if !name.starts_with(prefix) {
+            continue;
+        }
+        let value = value.trim_end_matches("ULL").trim_end_matches('U');
+        let number = match value.strip_prefix("0x") {
+            Some(hex) => u64::from_str_radix(hex, 16).ok(),
+            None => value.parse().ok().or_else(|| out.iter().find(|(n, _)| n == value).map(|(_, v)| *v)),
+        };
+        if let Some(v) = number {
+            out.push((name.to_owned(), v));
+        }
+    }
+    out
+}
+
+fn masked(index: u8, value: u64, value_two: u64) -> ArgCondition {
+    ArgCondition { index, value, value_two, op: tarsier::core::seccomp::CmpOp::MaskedEq }
+}
+
+/// clone's and unshare's flags by the names of the kernel's `linux/sched.h`, on the argument
+/// that holds them: the first, except clone on s390/s390x, whose flags come second (Docker's
+/// profile says so in its own s390 rule, checked here too).
+#[test]
+fn flag_conditions_use_the_kernels_clone_names() {
+    use tarsier::core::seccomp::condition::condition_text;
+    let flags = header_defines("/usr/include/linux/sched.h", "CLONE_");
+    let classic: Vec<&(String, u64)> = flags.iter().filter(|(_, v)| (0x100..=0x8000_0000).contains(v)).collect();
+    assert_eq!(classic.len(), 24, "{flags:?}");
+    for (name, v) in classic {
+        for call in ["clone", "unshare"] {
+            assert_eq!(condition_text(call, Arch::X86_64, &masked(0, *v, 0)), format!("flags include none of {name}"));
+            assert_eq!(condition_text(call, Arch::X86_64, &masked(0, *v, *v)), format!("flags include all of {name}"));
+        }
+        assert_eq!(condition_text("clone", Arch::S390x, &masked(1, *v, *v)), format!("flags include all of {name}"));
+    }
+    let newns = 0x2_0000;
+    assert_eq!(condition_text("clone", Arch::X86_64, &masked(0, newns | 0x4000_0000, newns)), "flags & CLONE_NEWNS|CLONE_NEWNET == 0x20000");
+    // Not the flags: clone's second argument elsewhere, its first on s390, unshare's second.
+    assert_eq!(condition_text("clone", Arch::X86_64, &masked(1, newns, 0)), "arg1 include none of 0x20000");
+    assert_eq!(condition_text("clone", Arch::S390, &masked(0, newns, 0)), "arg0 include none of 0x20000");
+    assert_eq!(condition_text("unshare", Arch::S390x, &masked(1, newns, 0)), "arg1 include none of 0x20000");
+    let docker = Builtin::Docker.profile().unwrap();
+    let s390_rule = docker.rules.iter().find(|r| r.comment.as_deref() == Some("s390 parameter ordering for clone is different")).unwrap();
+    assert_eq!(s390_rule.args[0].index, 1);
+    let eval = evaluate(&docker, &Context::new(Arch::S390x, KernelVersion::new(6, 8), DOCKER_DEFAULT));
+    assert!(eval.verdict("clone").unwrap().condition.as_deref().unwrap().starts_with("is allowed unless flags include any of CLONE_NEWNS|"));
+}
+
+/// socket(2)'s and socketpair(2)'s arguments by their prototype's names (`domain`, `type`,
+/// `protocol`), the domain by glibc's `bits/socket.h` (`AF_x` is `PF_x`), numbers past the
+/// last family as numbers; personas by the kernel's `linux/personality.h`.
+#[test]
+fn socket_and_personality_values_use_the_headers_names() {
+    use tarsier::core::seccomp::condition::{condition_text, value_text};
+    use tarsier::core::seccomp::CmpOp;
+    let families = header_defines(&format!("/usr/include/{}-linux-gnu/bits/socket.h", std::env::consts::ARCH), "PF_");
+    let max = families.iter().find(|(n, _)| n == "PF_MAX").unwrap().1;
+    for v in 0..max {
+        let names: Vec<String> = families.iter().filter(|(_, x)| *x == v).map(|(n, _)| n.replacen("PF_", "AF_", 1)).collect();
+        for call in ["socket", "socketpair"] {
+            let text = value_text(call, Arch::X86_64, 0, v);
+            assert!(names.iter().any(|n| text == format!("{n} ({v})")), "{call} domain {v}: {text}, header names {names:?}");
+        }
+    }
+    assert_eq!(value_text("socket", Arch::X86_64, 0, max), max.to_string());
+    let eq = |index, value| ArgCondition { index, value, value_two: 0, op: CmpOp::Eq };
+    for call in ["socket", "socketpair"] {
+        assert_eq!(condition_text(call, Arch::X86_64, &eq(0, 16)), "domain == AF_NETLINK (16)");
+        assert_eq!(condition_text(call, Arch::X86_64, &eq(1, 2)), "type == 2");
+        assert_eq!(condition_text(call, Arch::X86_64, &eq(2, 9)), "protocol == 9");
+        assert_eq!(condition_text(call, Arch::X86_64, &eq(3, 9)), "arg3 == 9");
+    }
+    let personas = std::fs::read_to_string("/usr/include/linux/personality.h").unwrap();
+    for (name, text) in [("PER_LINUX", "0x0 (PER_LINUX)"), ("PER_LINUX32", "0x8 (PER_LINUX32)"), ("UNAME26", "0x20000 (UNAME26)")] {
+        let line = personas.lines().find(|l| l.trim_start().starts_with(&format!("{name} ")) || l.trim_start().starts_with(&format!("{name}\t"))).unwrap();
+        let value = u64::from_str_radix(line.split("0x").nth(1).unwrap().trim_end_matches(',').trim(), 16).unwrap();
+        assert_eq!(value_text("personality", Arch::X86_64, 0, value), text, "{line}");
+    }
+    assert_eq!(value_text("personality", Arch::X86_64, 0, 0x4_0000), "0x40000");
+}
