@@ -507,3 +507,64 @@ fn socket_and_personality_values_use_the_headers_names() {
     }
     assert_eq!(value_text("personality", Arch::X86_64, 0, 0x4_0000), "0x40000");
 }
+
+/// The warnings a profile Docker still loads gets, one sentence each with the JSON path; errno
+/// numbers by the kernel's `asm-generic/errno-base.h`, flag names by `linux/seccomp.h`.
+#[test]
+fn profile_warnings_name_the_field() {
+    let errnos = header_defines("/usr/include/asm-generic/errno-base.h", "E");
+    let eacces = errnos.iter().find(|(n, _)| n == "EACCES").unwrap().1;
+    let warnings = |text: &str| parse_profile(text).unwrap().warnings;
+    let rule = |extra: &str| format!(r#"{{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{{"names":["read"],"action":"SCMP_ACT_ERRNO"{extra}}}]}}"#);
+    assert_eq!(warnings(&rule(r#","errno":"ENOTANERRNO""#)), ["syscalls[0].errno: \"ENOTANERRNO\" is not an errno name this tool knows; Docker ignores the field."]);
+    assert_eq!(warnings(&rule(r#","errno":"EACCES","errnoRet":1"#)), [format!("syscalls[0].errno says EACCES ({eacces}) but syscalls[0].errnoRet says 1; Docker and runc use errnoRet.")]);
+    assert_eq!(warnings(&rule(&format!(r#","errno":"EACCES","errnoRet":{eacces}"#))), Vec::<String>::new());
+    assert_eq!(
+        warnings(&rule(r#","errno":"EACCES""#)),
+        [format!("syscalls[0].errno is EACCES ({eacces}) but there is no errnoRet: Docker ignores errno and returns EPERM (1); podman returns EACCES.")]
+    );
+    assert_eq!(
+        warnings(r#"{"defaultAction":"SCMP_ACT_ERRNO","defaultErrno":"EACCES","defaultErrnoRet":1,"syscalls":[]}"#),
+        [format!("defaultErrno says EACCES ({eacces}) but defaultErrnoRet says 1; Docker and runc use defaultErrnoRet.")]
+    );
+    assert_eq!(
+        warnings(r#"{"defaultAction":"SCMP_ACT_ALLOW","defaultErrnoRet":5,"syscalls":[{"names":["read"],"action":"SCMP_ACT_TRACE","errnoRet":7}]}"#),
+        ["defaultErrnoRet is ignored: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE return a value."]
+    );
+    // runc refuses to send write to a notifier (it needs write to hand over the descriptor).
+    assert_eq!(
+        warnings(r#"{"defaultAction":"SCMP_ACT_ALLOW","listenerPath":"/run/l.sock","syscalls":[{"names":["read","write"],"action":"SCMP_ACT_NOTIFY"}]}"#),
+        ["syscalls[0] sends write to a notifier; runc refuses that (it needs write to hand the notifier its descriptor)."]
+    );
+    assert_eq!(warnings(r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":[],"action":"SCMP_ACT_ALLOW"}]}"#), ["syscalls[0] names no system call, so it does nothing."]);
+    assert_eq!(
+        warnings(r#"{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_VAX"],"syscalls":[]}"#),
+        ["architectures[1]: \"SCMP_ARCH_VAX\" is not an SCMP_ARCH_* name libseccomp knows; runc would refuse the profile."]
+    );
+    // The filter flags runc accepts, each one the kernel defines, draw no warning; others do.
+    let header = std::fs::read_to_string("/usr/include/linux/seccomp.h").unwrap();
+    let known = ["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"];
+    for flag in known {
+        assert!(header.contains(&format!("#define {flag}\t")), "{flag}");
+        assert_eq!(warnings(&format!(r#"{{"defaultAction":"SCMP_ACT_ERRNO","flags":["{flag}"],"syscalls":[]}}"#)), Vec::<String>::new(), "{flag}");
+    }
+    assert_eq!(
+        warnings(r#"{"defaultAction":"SCMP_ACT_ERRNO","flags":["SECCOMP_FILTER_FLAG_LOG","SECCOMP_FILTER_FLAG_NEW_LISTENER"],"syscalls":[]}"#),
+        ["flags[1]: \"SECCOMP_FILTER_FLAG_NEW_LISTENER\" is not a SECCOMP_FILTER_FLAG_* this tool knows; runc refuses unknown flags."]
+    );
+}
+
+/// `name` (the older single name) as moby/profiles reads it: a non-empty `name` is the rule's
+/// only name; an empty one leaves `names` to decide; both non-empty is an error (tested above).
+#[test]
+fn the_older_single_name_field() {
+    let read = |text: &str| {
+        let p = parse_profile(text).unwrap();
+        let e = evaluate(&p, &Context::docker_default());
+        (p.rules[0].names.clone(), e.verdict("read").unwrap().outcome.word(), e.verdict("write").unwrap().outcome.word())
+    };
+    let allow = |names: &str| format!(r#"{{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{{{names},"action":"SCMP_ACT_ALLOW"}}]}}"#);
+    assert_eq!(read(&allow(r#""name":"read""#)), (vec!["read".to_owned()], "allow".to_owned(), "EPERM".to_owned()));
+    assert_eq!(read(&allow(r#""name":"","names":["write"]"#)), (vec!["write".to_owned()], "EPERM".to_owned(), "allow".to_owned()));
+    assert_eq!(read(&allow(r#""name":"read","names":[]"#)), (vec!["read".to_owned()], "allow".to_owned(), "EPERM".to_owned()));
+}
