@@ -568,3 +568,57 @@ fn the_older_single_name_field() {
     assert_eq!(read(&allow(r#""name":"","names":["write"]"#)), (vec!["write".to_owned()], "EPERM".to_owned(), "allow".to_owned()));
     assert_eq!(read(&allow(r#""name":"read","names":[]"#)), (vec!["read".to_owned()], "allow".to_owned(), "EPERM".to_owned()));
 }
+
+/// Each action in words, as seccomp(2) describes its SECCOMP_RET_* value (quoted below), and
+/// counted by the summary as allowed (ALLOW, LOG), blocked (ERRNO, KILL*, TRAP) or other (TRACE,
+/// NOTIFY: a tracer or the notifier decides).
+#[test]
+fn every_action_in_words() {
+    let p = parse_profile(
+        r#"{"defaultAction":"SCMP_ACT_ERRNO","listenerPath":"/run/l.sock","syscalls":[
+            {"names":["getpid"],"action":"SCMP_ACT_LOG"},
+            {"names":["getppid"],"action":"SCMP_ACT_KILL"},
+            {"names":["getuid"],"action":"SCMP_ACT_KILL_THREAD"},
+            {"names":["getgid"],"action":"SCMP_ACT_KILL_PROCESS"},
+            {"names":["geteuid"],"action":"SCMP_ACT_TRAP"},
+            {"names":["getegid"],"action":"SCMP_ACT_TRACE","errnoRet":7},
+            {"names":["gettid"],"action":"SCMP_ACT_TRACE"},
+            {"names":["getpgrp"],"action":"SCMP_ACT_NOTIFY"},
+            {"names":["getsid"],"action":"SCMP_ACT_ERRNO","errnoRet":4094},
+            {"names":["read"],"action":"SCMP_ACT_ALLOW"}]}"#,
+    )
+    .unwrap();
+    let eval = evaluate(&p, &Context::docker_default());
+    let words = |name: &str| {
+        let v = eval.verdict(name).unwrap();
+        (v.outcome.word(), v.outcome.describe())
+    };
+    let w = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+    // "SECCOMP_RET_LOG: ... the system call to be executed after the filter return action is logged."
+    assert_eq!(words("getpid"), w("log", "is allowed and logged"));
+    // "SECCOMP_RET_KILL_THREAD (or SECCOMP_RET_KILL) ... the thread that made the system call to
+    // terminate as though killed by a SIGSYS signal."
+    assert_eq!(words("getppid"), w("kill-thread", "kills the calling thread (SIGSYS)"));
+    assert_eq!(words("getuid"), w("kill-thread", "kills the calling thread (SIGSYS)"));
+    // "SECCOMP_RET_KILL_PROCESS ... immediate termination of the process, with a core dump."
+    assert_eq!(words("getgid"), w("kill-process", "kills the whole process (SIGSYS)"));
+    // "SECCOMP_RET_TRAP ... the kernel to send a thread-directed SIGSYS signal to the triggering thread."
+    assert_eq!(words("geteuid"), w("trap", "sends SIGSYS to the calling thread (trap)"));
+    // "SECCOMP_RET_TRACE ... the kernel will attempt to notify a ptrace(2)-based tracer ... If there
+    // is no tracer present, the system call is not executed and returns a failure status with
+    // errno set to ENOSYS." The message (SECCOMP_RET_DATA) is errnoRet, EPERM's 1 without it (runc).
+    assert_eq!(words("getegid"), w("trace", "is handed to a ptrace tracer (message 7); with no tracer it fails with ENOSYS"));
+    assert_eq!(words("gettid").1, "is handed to a ptrace tracer (message 1); with no tracer it fails with ENOSYS");
+    // "SECCOMP_RET_USER_NOTIF ... a notification to be sent to an attached user-space supervisor".
+    assert_eq!(words("getpgrp"), w("notify", "waits for the user-space notifier (listenerPath) to decide"));
+    // An errno glibc has no name for is shown as its number.
+    assert_eq!(words("getsid"), w("errno 4094", "fails with errno 4094"));
+    assert_eq!(words("read"), w("allow", "is allowed"));
+    let s = summarize(&eval);
+    let others: Vec<&str> = eval.syscalls.iter().filter(|v| !v.outcome.allows() && !v.outcome.blocks()).map(|v| v.name.as_str()).collect();
+    assert_eq!(others, ["getegid", "getpgrp", "gettid"], "trace and notify are neither allowed nor blocked");
+    assert_eq!((s.allowed, s.other), (2, 3));
+    assert_eq!(s.blocked, s.total - 5);
+    assert!(eval.verdict("getgid").unwrap().outcome.blocks() && eval.verdict("geteuid").unwrap().outcome.blocks());
+    assert!(eval.verdict("getpid").unwrap().outcome.allows());
+}
