@@ -344,3 +344,39 @@ fn filter_architectures_come_from_the_profiles_arch_map() {
     assert!(!text.contains("Filter architectures"), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--status` with real dumps of the three seccomp modes (the fixtures' SOURCES.md gives each
+/// file's CapBnd and Seccomp columns; `linux/seccomp.h` names the modes 0, 1, 2): the bounding
+/// set comes from the dump and the Status line says what the mode means.
+#[test]
+fn status_notes_follow_the_dumps_seccomp_mode() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/proc");
+    let sources = std::fs::read_to_string(format!("{dir}/SOURCES.md")).unwrap();
+    let header = std::fs::read_to_string("/usr/include/linux/seccomp.h").unwrap();
+    let mode = |name: &str| header.lines().find_map(|l| l.strip_prefix(&format!("#define SECCOMP_MODE_{name}\t"))).map(|v| v.split_whitespace().next().unwrap().to_owned()).unwrap();
+    for (file, mode_name, says) in [
+        ("podman_seccomp_unconfined.status", "DISABLED", "no filter is loaded, every call is allowed; below is what the profile would do."),
+        ("seccomp_strict.status", "STRICT", "(strict mode): only read, write, _exit and sigreturn are allowed, whatever the profile."),
+        ("podman_default.status", "FILTER", ": a filter is loaded, but the dump cannot prove which profile it is."),
+    ] {
+        let row: Vec<&str> = sources.lines().find(|l| l.starts_with(&format!("| `{file}`"))).unwrap().split('|').map(str::trim).collect();
+        let (cap_bnd, seccomp) = (row[10], row[13]);
+        assert_eq!(seccomp, mode(mode_name), "{file}");
+        let path = format!("{dir}/local/{file}");
+        let text = stdout(&tarsier(&["seccomp", "--status", &path, "--syscall", "read"]));
+        assert!(text.contains(&format!("bounding set {cap_bnd} (")), "{text}");
+        let status = text.lines().find(|l| l.starts_with("Status:   ")).unwrap_or_else(|| panic!("{text}"));
+        assert!(status.starts_with(&format!("Status:   {path} says Seccomp: {seccomp}")) && status.ends_with(says), "{status}");
+    }
+}
+
+/// The table's note column gives a deciding rule's comment (the profile's own words) when the
+/// call is not conditional.
+#[test]
+fn the_table_notes_a_deciding_rules_comment() {
+    let profile = r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["reboot"],"action":"SCMP_ACT_ERRNO","errnoRet":38,"comment":"nobody reboots here"}]}"#;
+    let text = stdout(&tarsier_stdin(&["seccomp", "-"], profile));
+    let line = text.lines().find(|l| l.split_whitespace().nth(1) == Some("reboot")).unwrap();
+    // 169: `scmp_sys_resolver -a x86_64 reboot`; 38 is ENOSYS.
+    assert_eq!(line.split_whitespace().collect::<Vec<_>>(), ["169", "reboot", "ENOSYS", "0", "nobody", "reboots", "here"]);
+}
