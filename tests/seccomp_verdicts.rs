@@ -622,3 +622,119 @@ fn every_action_in_words() {
     assert!(eval.verdict("getgid").unwrap().outcome.blocks() && eval.verdict("geteuid").unwrap().outcome.blocks());
     assert!(eval.verdict("getpid").unwrap().outcome.allows());
 }
+
+/// runc's ENOSYS stub (libcontainer/seccomp/patchbpf/enosys_linux.go): for each architecture
+/// the config lists, calls numbered above the highest one any rule names (whatever that rule's
+/// action) get ENOSYS instead of the default action; not when the default action lets the call
+/// run (allow, log, trace), and not for an architecture the filter does not list.
+#[test]
+fn runc_enosys_threshold_and_its_limits() {
+    // 0 read, 1 write, 332 statx: `scmp_sys_resolver -a x86_64 statx` (and read, write).
+    let profile = |default: &str, arches: &str| {
+        parse_profile(&format!(
+            r#"{{"defaultAction":"{default}",{arches}"syscalls":[{{"names":["read","write"],"action":"SCMP_ACT_ALLOW"}},{{"names":["statx"],"action":"SCMP_ACT_ERRNO","errnoRet":1}}]}}"#
+        ))
+        .unwrap()
+    };
+    let listed = r#""architectures":["SCMP_ARCH_X86_64"],"#;
+    let eval = evaluate(&profile("SCMP_ACT_ERRNO", listed), &Context::docker_default());
+    assert_eq!(eval.runc_enosys_above, Some(332), "statx's rule equals the default, yet names the highest call");
+    let statx = eval.verdict("statx").unwrap();
+    assert_eq!((statx.rule, statx.runc_enosys, statx.overridden.as_slice()), (None, false, &[1usize][..]));
+    let clone3 = eval.verdict("clone3").unwrap();
+    assert!(clone3.runc_enosys, "435 is above 332");
+    assert!(clone3.explanation.ends_with(" Under runc it gets ENOSYS instead: its number is above every number the profile's rules name here."), "{}", clone3.explanation);
+    assert!(!eval.verdict("mount").unwrap().runc_enosys, "165 is below 332");
+    for default in ["SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_TRACE"] {
+        let e = evaluate(&profile(default, listed), &Context::docker_default());
+        assert_eq!(e.runc_enosys_above, None, "{default}");
+        assert!(!e.verdict("clone3").unwrap().runc_enosys, "{default}");
+    }
+    for default in ["SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP"] {
+        assert_eq!(evaluate(&profile(default, listed), &Context::docker_default()).runc_enosys_above, Some(332), "{default}");
+    }
+    let unlisted = evaluate(&profile("SCMP_ACT_ERRNO", ""), &Context::docker_default());
+    assert_eq!(unlisted.runc_enosys_above, None);
+    assert!(!unlisted.verdict("clone3").unwrap().runc_enosys);
+}
+
+/// A filter that does not list the process's ABI: libseccomp's bad-architecture action kills
+/// the thread for every call. Without `architectures` or `archMap`, the filter holds only the
+/// native architecture (libseccomp's seccomp_init: "the native architecture ... is added to
+/// the filter by default"); with Docker's archMap, the host's entry (checked against the file).
+#[test]
+fn an_unlisted_abi_is_killed_and_the_warning_says_what_is_listed() {
+    let bare = parse_profile(r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]}"#).unwrap();
+    let x86 = Context { arch: Arch::X86, host: Arch::X86_64, kernel: KernelVersion::new(6, 8), bounding: DOCKER_DEFAULT };
+    let e = evaluate(&bare, &x86);
+    assert!(!e.covered);
+    assert_eq!(e.warnings, ["The filter Docker builds lists SCMP_ARCH_X86_64 but not x86: every x86 call gets libseccomp's bad-architecture action, kill-thread."]);
+    let read = e.verdict("read").unwrap();
+    assert_eq!((read.outcome.word(), read.action.as_str(), read.rule, read.number), ("kill-thread".to_owned(), "SCMP_ACT_KILL_THREAD", None, 3));
+    assert_eq!(read.explanation, "read (3) kills the calling thread: the filter does not list the x86 architecture.");
+    // The process's own ABI needs no listing: the native architecture is always in the filter.
+    let native = evaluate(&bare, &Context::docker_default());
+    assert!(native.covered && native.warnings.is_empty());
+    assert_eq!(native.verdict("read").unwrap().outcome.word(), "allow");
+
+    let path = format!("{}/../shared/fixtures/seccomp/moby-profiles_seccomp_default.json", env!("CARGO_MANIFEST_DIR"));
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let entry = json["archMap"].as_array().unwrap().iter().find(|m| m["architecture"] == "SCMP_ARCH_X86_64").unwrap();
+    let mut listed = vec![entry["architecture"].as_str().unwrap()];
+    listed.extend(entry["subArchitectures"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()));
+    let m68k = Context { arch: Arch::M68k, host: Arch::X86_64, kernel: KernelVersion::new(6, 8), bounding: DOCKER_DEFAULT };
+    let e = evaluate(&Builtin::Docker.profile().unwrap(), &m68k);
+    assert_eq!(e.warnings, [format!("The filter Docker builds lists {} but not m68k: every m68k call gets libseccomp's bad-architecture action, kill-thread.", listed.join(", "))]);
+}
+
+/// Capabilities that would unlock a blocked call: only rules that would allow it count, and a
+/// call that is already conditional is not "blocked".
+#[test]
+fn unlocking_capabilities_come_from_allowing_rules_only() {
+    let p = parse_profile(
+        r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+            {"names":["mount"],"action":"SCMP_ACT_ERRNO","errnoRet":38,"includes":{"caps":["CAP_SYS_ADMIN"]}},
+            {"names":["umount2"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_ADMIN"]}},
+            {"names":["umount2"],"action":"SCMP_ACT_LOG","includes":{"caps":["CAP_SYS_BOOT"]}},
+            {"names":["clone"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_ADMIN"]}},
+            {"names":["clone"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":2114060288,"op":"SCMP_CMP_MASKED_EQ"}]}]}"#,
+    )
+    .unwrap();
+    let e = evaluate(&p, &Context::docker_default());
+    let mount = e.verdict("mount").unwrap();
+    assert_eq!((mount.unlocked_by.len(), mount.explanation.contains(" With ")), (0, false), "an ERRNO rule unlocks nothing: {}", mount.explanation);
+    let umount2 = e.verdict("umount2").unwrap();
+    assert_eq!(umount2.unlocked_by, ["CAP_SYS_ADMIN", "CAP_SYS_BOOT"]);
+    assert!(umount2.explanation.ends_with(" With CAP_SYS_ADMIN and CAP_SYS_BOOT in the bounding set a rule would allow it."), "{}", umount2.explanation);
+    let clone = e.verdict("clone").unwrap();
+    assert!(clone.conditional);
+    assert_eq!((clone.unlocked_by.len(), clone.explanation.contains(" With ")), (0, false), "{}", clone.explanation);
+}
+
+/// A conditional call's sentence names its deciding rules: one rule, or several. The rule
+/// numbers are the positions of the rules naming the call in Docker's file.
+#[test]
+fn conditional_explanations_name_their_rules() {
+    let path = format!("{}/../shared/fixtures/seccomp/moby-profiles_seccomp_default.json", env!("CARGO_MANIFEST_DIR"));
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let rules_with_args = |call: &str| -> Vec<String> {
+        let rules = json["syscalls"].as_array().unwrap();
+        rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r["names"].as_array().unwrap().iter().any(|n| n == call) && r["args"].as_array().is_some_and(|a| !a.is_empty()) && r["includes"].get("arches").is_none())
+            .map(|(i, _)| i.to_string())
+            .collect()
+    };
+    let eval = evaluate(&Builtin::Docker.profile().unwrap(), &Context::docker_default());
+    for (call, number) in [("socket", 41), ("personality", 135)] {
+        let v = eval.verdict(call).unwrap();
+        let rules = rules_with_args(call);
+        assert!(rules.len() > 1);
+        assert_eq!(v.explanation, format!("{call} ({number}) depends on its arguments: it {} (rules {}).", v.condition.as_deref().unwrap(), rules.join(", ")));
+    }
+    let clone = eval.verdict("clone").unwrap();
+    let excluded_on_s390 = json["syscalls"][18]["excludes"]["arches"].as_array().unwrap();
+    assert!(excluded_on_s390.iter().any(|a| a == "s390x"));
+    assert_eq!(clone.explanation, format!("clone (56) depends on its arguments: it {} (rule 18).", clone.condition.as_deref().unwrap()));
+}
