@@ -380,3 +380,72 @@ fn the_table_notes_a_deciding_rules_comment() {
     // 169: `scmp_sys_resolver -a x86_64 reboot`; 38 is ENOSYS.
     assert_eq!(line.split_whitespace().collect::<Vec<_>>(), ["169", "reboot", "ENOSYS", "0", "nobody", "reboots", "here"]);
 }
+
+/// `--syscall` in detail: the deciding rule with its comment, why each other rule naming the call
+/// does not decide (runc skips a rule whose action and errno equal the default's; libseccomp
+/// ignores rules after an unconditional one; Docker dropped it), a conditional call's branches
+/// and what happens otherwise; the table's lists of names the architecture lacks, unknown
+/// fields and warnings. Numbers and errno messages: `scmp_sys_resolver`, glibc's strerror.
+#[test]
+fn one_call_in_detail() {
+    let profile = r#"{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"x_note":1,"syscalls":[
+        {"names":["mount"],"action":"SCMP_ACT_ERRNO","errnoRet":1},
+        {"names":["mount"],"action":"SCMP_ACT_ALLOW","comment":"mounts are fine"},
+        {"names":["mount"],"action":"SCMP_ACT_ERRNO","errnoRet":38},
+        {"names":["mount"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_ADMIN"]}},
+        {"names":["getpid"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"}]},
+        {"names":["getpid"],"action":"SCMP_ACT_ERRNO","errnoRet":13,"args":[{"index":0,"value":2,"op":"SCMP_CMP_EQ"}]},
+        {"names":["not_a_call","arm_fadvise64_64"],"action":"SCMP_ACT_ALLOW"}]}"#;
+    let mount = stdout(&tarsier_stdin(&["seccomp", "-", "--syscall", "mount"], profile));
+    let detail: Vec<&str> = mount.lines().skip_while(|l| !l.starts_with("== mount")).collect();
+    assert_eq!(
+        detail,
+        [
+            "== mount (number 165 on x86_64)",
+            "  mount (165) is allowed: rule 1 (mounts are fine).",
+            "  Verdict: allow; action SCMP_ACT_ALLOW",
+            "  Rule 1: SCMP_ACT_ALLOW unconditionally — mounts are fine",
+            "  Rule 0 (SCMP_ACT_ERRNO) also names it but does not decide: it equals the default action, so runc skips it",
+            "  Rule 2 (SCMP_ACT_ERRNO) also names it but does not decide: an earlier unconditional rule wins in libseccomp",
+            "  Rule 3 (SCMP_ACT_ALLOW) names it but is dropped: the bounding set lacks CAP_SYS_ADMIN",
+            "  The table does not record which kernel added it.",
+            "",
+            "Names the profile lists that x86_64 does not have (1): arm_fadvise64_64",
+            "Names no architecture in the table has (1): not_a_call",
+            "Unknown field x_note = 1",
+            "Warning: x_note is not a field of Docker's or OCI's profile format; Docker ignores it.",
+        ]
+    );
+    let getpid = stdout(&tarsier_stdin(&["seccomp", "-", "--syscall", "getpid"], profile));
+    let detail: Vec<&str> = getpid.lines().skip_while(|l| !l.starts_with("== getpid")).take(7).collect();
+    assert_eq!(
+        detail,
+        [
+            "== getpid (number 39 on x86_64)",
+            "  getpid (39) depends on its arguments: it is allowed when arg0 == 1 (rule 4); fails with EACCES (13, Permission denied) when arg0 == 2 (rule 5); otherwise it fails with EPERM (1, Operation not permitted) (rules 4, 5).",
+            "  Verdict: conditional; action SCMP_ACT_ALLOW",
+            "  Rule 4: SCMP_ACT_ALLOW with conditions",
+            "    rule 4: is allowed when arg0 == 1",
+            "    rule 5: fails with EACCES (13, Permission denied) when arg0 == 2",
+            "    otherwise: fails with EPERM (1, Operation not permitted)",
+        ]
+    );
+    // The header lines: runc's ENOSYS threshold is the highest call the rules name (mount, 165).
+    assert!(getpid.contains("\nrunc:     calls numbered above 165 that no rule names get ENOSYS instead of the default"), "{getpid}");
+    assert!(getpid.contains("\nFilter architectures: SCMP_ARCH_X86_64\n"), "{getpid}");
+    let o = tarsier_stdin(&["seccomp", "-", "--syscall", "arm_fadvise64_64"], profile);
+    assert_eq!(String::from_utf8(o.stderr).unwrap(), "tarsier: arm_fadvise64_64 is not a system call of x86_64; the table has it on arm\n");
+}
+
+/// x32 runs on an x86_64 host unless told otherwise; the context line says so, and numbers are
+/// x32's (`scmp_sys_resolver -a x32 read`).
+#[test]
+fn an_abi_on_another_host() {
+    let out = Command::new("scmp_sys_resolver").args(["-a", "x32", "read"]).output().expect("scmp_sys_resolver (Debian package seccomp)");
+    let number = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let text = stdout(&tarsier(&["seccomp", "--arch", "x32", "--syscall", "read"]));
+    assert!(text.contains("\nContext:  x32 on a x86_64 host, kernel 6.8, bounding set 00000000a80425fb (14 capabilities)\n"), "{text}");
+    assert!(text.contains(&format!("\n== read (number {number} on x32)\n")), "{text}");
+    let text = stdout(&tarsier(&["seccomp", "--arch", "x86", "--host-arch", "x86", "--syscall", "read"]));
+    assert!(text.contains("\nContext:  x86, kernel 6.8,"), "{text}");
+}
