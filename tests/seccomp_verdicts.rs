@@ -506,6 +506,12 @@ fn socket_and_personality_values_use_the_headers_names() {
         assert_eq!(value_text("personality", Arch::X86_64, 0, value), text, "{line}");
     }
     assert_eq!(value_text("personality", Arch::X86_64, 0, 0x4_0000), "0x40000");
+    // Other arguments: decimal below 4096, hex from there; each reads back as the same number.
+    for (v, text) in [(0, "0"), (4095, "4095"), (4096, "0x1000"), (u64::MAX, "0xffffffffffffffff")] {
+        assert_eq!(value_text("getpid", Arch::X86_64, 2, v), text);
+        let back = text.strip_prefix("0x").map_or_else(|| text.parse::<u64>().unwrap(), |h| u64::from_str_radix(h, 16).unwrap());
+        assert_eq!(back, v);
+    }
 }
 
 /// The warnings a profile Docker still loads gets, one sentence each with the JSON path; errno

@@ -70,7 +70,8 @@ fn is_flags(syscall: &str, arch: Arch, index: u8) -> bool {
     arg_name(syscall, arch, index) == "flags"
 }
 
-/// A value as the argument names it: `AF_VSOCK (40)`, `0x20000 (UNAME26)`, or the number.
+/// A value as the argument names it: `AF_VSOCK (40)`, `0x20000 (UNAME26)`, or the number (in
+/// decimal below 4096, in hex from there: masks and addresses read better in hex).
 pub fn value_text(syscall: &str, arch: Arch, index: u8, value: u64) -> String {
     let name = arg_name(syscall, arch, index);
     if name == "domain" {
