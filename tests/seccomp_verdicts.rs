@@ -744,3 +744,100 @@ fn conditional_explanations_name_their_rules() {
     assert!(excluded_on_s390.iter().any(|a| a == "s390x"));
     assert_eq!(clone.explanation, format!("clone (56) depends on its arguments: it {} (rule 18).", clone.condition.as_deref().unwrap()));
 }
+
+/// Every limit and refusal, at its edge: the largest accepted value parses, one more gets one
+/// sentence naming the JSON path. A call has six arguments (`struct seccomp_data`'s `args[6]`
+/// in `linux/seccomp.h`); the other limits are the documented constants of `profile.rs`.
+#[test]
+fn limits_and_refusals_at_their_edges() {
+    use tarsier::core::seccomp::{MAX_ARGS, MAX_ARG_INDEX, MAX_ERRNO, MAX_LIST, MAX_NAMES_TOTAL, MAX_NAME_LEN, MAX_RULES};
+    let header = std::fs::read_to_string("/usr/include/linux/seccomp.h").unwrap();
+    assert!(header.contains("\t__u64 args[6];"));
+    assert_eq!((MAX_ARGS, MAX_ARG_INDEX), (6, 5));
+    let ok = |text: &str| parse_profile(text).unwrap_or_else(|e| panic!("{e}"));
+    let with_rule = |rule: &str| format!(r#"{{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{rule}]}}"#);
+    let arg = |i: u64| format!(r#"{{"index":{i},"value":1,"op":"SCMP_CMP_EQ"}}"#);
+    let args = |n: u64| (0..n).map(|i| arg(i % 6)).collect::<Vec<_>>().join(",");
+    assert_eq!(ok(&with_rule(&format!(r#"{{"names":["read"],"action":"SCMP_ACT_ALLOW","args":[{}]}}"#, arg(5)))).rules[0].args[0].index, 5);
+    assert_eq!(ok(&with_rule(&format!(r#"{{"names":["read"],"action":"SCMP_ACT_ALLOW","args":[{}]}}"#, args(6)))).rules[0].args.len(), 6);
+    assert_eq!(
+        err(&with_rule(&format!(r#"{{"names":["read"],"action":"SCMP_ACT_ALLOW","args":[{}]}}"#, args(7)))),
+        "The seccomp profile is not valid at syscalls[0].args: 7 entries, more than the 6 this tool reads."
+    );
+    // errnoRet: MAX_ERRNO is accepted, one more is not; defaultErrnoRet names its own field.
+    assert_eq!(ok(&with_rule(&format!(r#"{{"names":["read"],"action":"SCMP_ACT_ERRNO","errnoRet":{MAX_ERRNO}}}"#))).rules[0].action.ret, Some(4095));
+    assert_eq!(
+        err(r#"{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":4096,"syscalls":[]}"#),
+        "The seccomp profile is not valid at defaultErrnoRet: 4096 is larger than 4095, the highest errno the kernel returns."
+    );
+    // Names: MAX_NAME_LEN characters, empty, and the total over all rules.
+    let long = "a".repeat(MAX_NAME_LEN);
+    assert_eq!(ok(&with_rule(&format!(r#"{{"names":["read","{long}"],"action":"SCMP_ACT_ALLOW"}}"#))).rules[0].names[1].len(), 128);
+    assert_eq!(
+        err(&with_rule(&format!(r#"{{"names":["read","{long}b"],"action":"SCMP_ACT_ALLOW"}}"#))),
+        "The seccomp profile is not valid at syscalls[0].names[1]: a name of 129 characters is not a system call."
+    );
+    assert_eq!(
+        err(&with_rule(r#"{"names":["read",""],"action":"SCMP_ACT_ALLOW"}"#)),
+        "The seccomp profile is not valid at syscalls[0].names[1]: an empty name is not a system call (runc refuses it)."
+    );
+    let names = |n: usize| (0..n).map(|i| format!("\"c{i}\"")).collect::<Vec<_>>().join(",");
+    let half = MAX_NAMES_TOTAL / 2;
+    let two = |second: usize| format!(r#"{{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{{"names":[{}],"action":"SCMP_ACT_ALLOW"}},{{"names":[{}],"action":"SCMP_ACT_ALLOW"}}]}}"#, names(half), names(second));
+    assert_eq!(ok(&two(half)).rules[1].names.len(), half);
+    assert_eq!(err(&two(half + 1)), "The seccomp profile is not valid at syscalls[1].names: the rules name more than 65536 system calls together.");
+    // Rules.
+    let rules = |n: usize| format!(r#"{{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{}]}}"#, vec![r#"{"names":["read"],"action":"SCMP_ACT_ALLOW"}"#; n].join(","));
+    assert_eq!(ok(&rules(MAX_RULES)).rules.len(), 4096);
+    assert_eq!(err(&rules(MAX_RULES + 1)), "The seccomp profile is not valid at syscalls: 4097 entries, more than the 4096 this tool reads.");
+    // Lists: architectures, flags, archMap, subArchitectures, includes/excludes caps and arches.
+    let list = |n: usize, item: &str| vec![item; n].join(",");
+    let arches = |n| format!(r#"{{"defaultAction":"SCMP_ACT_ERRNO","architectures":[{}],"syscalls":[]}}"#, list(n, "\"SCMP_ARCH_X86\""));
+    assert_eq!(ok(&arches(MAX_LIST)).architectures.len(), 256);
+    assert_eq!(err(&arches(MAX_LIST + 1)), "The seccomp profile is not valid at architectures: 257 entries, more than the 256 this tool reads.");
+    for (json, path) in [
+        (format!(r#""flags":[{}]"#, list(257, "\"SECCOMP_FILTER_FLAG_LOG\"")), "flags"),
+        (format!(r#""archMap":[{}]"#, list(257, r#"{"architecture":"SCMP_ARCH_X86"}"#)), "archMap"),
+        (format!(r#""archMap":[{{"architecture":"SCMP_ARCH_X86_64","subArchitectures":[{}]}}]"#, list(257, "\"SCMP_ARCH_X86\"")), "archMap[0].subArchitectures"),
+    ] {
+        assert_eq!(err(&format!(r#"{{"defaultAction":"SCMP_ACT_ERRNO",{json},"syscalls":[]}}"#)), format!("The seccomp profile is not valid at {path}: 257 entries, more than the 256 this tool reads."));
+    }
+    for field in ["includes", "excludes"] {
+        for key in ["caps", "arches"] {
+            let rule = |n| with_rule(&format!(r#"{{"names":["read"],"action":"SCMP_ACT_ALLOW","{field}":{{"{key}":[{}]}}}}"#, list(n, "\"x\"")));
+            assert_eq!(ok(&rule(256)).rules.len(), 1);
+            assert_eq!(err(&rule(257)), format!("The seccomp profile is not valid at syscalls[0].{field}.{key}: 257 entries, more than the 256 this tool reads."));
+        }
+    }
+    // Missing or refused values.
+    for (text, expected) in [
+        (with_rule(r#"{"names":["read"]}"#), "syscalls[0].action: missing; expected an action such as SCMP_ACT_ALLOW or SCMP_ACT_ERRNO"),
+        (with_rule(r#"{"names":["read"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":1}]}"#), "syscalls[0].args[0].op: missing; expected a comparison such as SCMP_CMP_EQ"),
+        (r#"{"syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]}"#.to_owned(), "defaultAction: missing; expected an action such as SCMP_ACT_ALLOW or SCMP_ACT_ERRNO"),
+        (r#"{"defaultAction":"SCMP_ACT_NOTIFY","syscalls":[]}"#.to_owned(), "defaultAction: SCMP_ACT_NOTIFY cannot be the default action (runc refuses it)"),
+        (r#"{"defaultAction":"SCMP_ACT_ERRNO","archMap":[{"subArchitectures":[]}],"syscalls":[]}"#.to_owned(), "archMap[0].architecture: missing; expected an SCMP_ARCH_* name"),
+    ] {
+        assert_eq!(err(&text), format!("The seccomp profile is not valid at {expected}."));
+    }
+}
+
+/// `minKernel` as moby/profiles reads it (`KernelVersion.UnmarshalJSON`): `""` is 0.0 and
+/// always holds, otherwise exactly MAJOR.MINOR, each below 256, not 0.0.
+#[test]
+fn min_kernel_strings() {
+    let kernel = |v: &str| {
+        let text = format!(r#"{{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{{"names":["read"],"action":"SCMP_ACT_ALLOW","includes":{{"minKernel":"{v}"}}}}]}}"#);
+        parse_profile(&text).map(|p| p.rules[0].includes.min_kernel).map_err(|e| e.to_string())
+    };
+    assert_eq!(kernel(""), Ok(Some(KernelVersion::new(0, 0))));
+    assert_eq!(kernel("255.255"), Ok(Some(KernelVersion::new(255, 255))));
+    assert_eq!(kernel("0.1"), Ok(Some(KernelVersion::new(0, 1))));
+    for bad in ["256.1", "4.256", "4", "4.", ".4", "4.8.1", "a.b", "-1.2"] {
+        assert_eq!(
+            kernel(bad),
+            Err(format!("The seccomp profile is not valid at syscalls[0].includes.minKernel: \"{bad}\" is not a kernel version; expected \"MAJOR.MINOR\" such as \"4.8\".")),
+            "{bad}"
+        );
+    }
+    assert_eq!(kernel("0.0"), Err("The seccomp profile is not valid at syscalls[0].includes.minKernel: \"0.0\" is not a kernel version (Docker refuses it).".to_owned()));
+}
