@@ -389,18 +389,7 @@ fn kernel_cases() -> Vec<(Value, Vec<Probe>)> {
 fn verdicts_match_the_kernel() {
     let arch = Arch::parse(std::env::consts::ARCH).unwrap();
     let cases = kernel_cases();
-    let input = Value::Array(cases.iter().map(|(p, probes)| json!({"profile": p, "probes": probes.iter().map(|(n, a)| json!([n, a])).collect::<Vec<_>>()})).collect());
-    let mut child = std::process::Command::new("python3")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/seccomp_kernel.py"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3");
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.to_string().as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let kernel: Vec<Vec<u32>> = serde_json::from_slice(&out.stdout).unwrap();
+    let kernel = kernel_answers(&cases);
     let mut failures = Vec::new();
     let mut checked = 0;
     for ((profile, probes), answers) in cases.iter().zip(&kernel) {
@@ -417,6 +406,22 @@ fn verdicts_match_the_kernel() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(checked, 15 + 2 * (6 * 5 + 6));
+}
+
+/// What the running kernel answers each case's probes with (`tests/seccomp_kernel.py`).
+fn kernel_answers(cases: &[(Value, Vec<Probe>)]) -> Vec<Vec<u32>> {
+    let input = Value::Array(cases.iter().map(|(p, probes)| json!({"profile": p, "probes": probes.iter().map(|(n, a)| json!([n, a])).collect::<Vec<_>>()})).collect());
+    let mut child = std::process::Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/seccomp_kernel.py"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.to_string().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// `#define NAME VALUE` lines of a system header whose names start with `prefix` and whose value
@@ -840,4 +845,72 @@ fn min_kernel_strings() {
         );
     }
     assert_eq!(kernel("0.0"), Err("The seccomp profile is not valid at syscalls[0].includes.minKernel: \"0.0\" is not a kernel version (Docker refuses it).".to_owned()));
+}
+
+/// A conditional call's sentence names exactly the values the kernel lets through. Rules on
+/// getpid's first argument (which the kernel ignores) are loaded by libseccomp; the kernel's
+/// answers for 0..=70 and the top 71 values (every edge used lies there, so the values between
+/// answer as 70 does) give the values refused or allowed, and the sentence must list those: the
+/// refused ones when at most 8 are ("unless"), else the allowed ones when at most 16 are ("only
+/// as"), else it spells out each rule's condition.
+#[test]
+fn condition_sentences_name_the_values_the_kernel_allows() {
+    let arch = Arch::parse(std::env::consts::ARCH).unwrap();
+    let top = u64::MAX;
+    let sets: Vec<Vec<(&str, u64)>> = vec![
+        vec![("LT", 38), ("EQ", 39), ("GT", 40)],
+        vec![("GE", 5), ("LE", 3)],
+        vec![("NE", 7)],
+        vec![("LE", 2), ("GE", 0)],
+        vec![("LT", 1), ("GT", 8)],
+        vec![("LT", 1), ("GT", 9)],
+        vec![("EQ", 3), ("EQ", 4), ("EQ", 5), ("LT", 1)],
+        vec![("LE", 15)],
+        vec![("LE", 16)],
+        vec![("GT", 10)],
+        vec![("GT", top - 2)],
+        vec![("LT", 0), ("EQ", 5)],
+        vec![("LT", 0)],
+        vec![("GT", top)],
+        vec![("NE", top), ("EQ", top)],
+        vec![("LT", top - 1)],
+        vec![("EQ", 6), ("EQ", 4), ("EQ", 5), ("EQ", 9)],
+    ];
+    let probes: Vec<u64> = (0..=70).chain(top - 70..=top).collect();
+    let cases: Vec<(Value, Vec<Probe>)> = sets
+        .iter()
+        .map(|set| {
+            let mut rules: Vec<Value> = set.iter().map(|(op, v)| rule("getpid", "ALLOW", None, &[cond(0, op, *v)])).collect();
+            rules.push(plumbing());
+            let profile = json!({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1, "syscalls": rules});
+            (profile, probes.iter().map(|v| ("getpid", [*v, 0, 0, 0, 0, 0])).collect())
+        })
+        .collect();
+    let kernel = kernel_answers(&cases);
+    let otherwise = "fails with EPERM (1, Operation not permitted)";
+    let shown = |v: &u64| if *v < 4096 { v.to_string() } else { format!("{v:#x}") };
+    for ((profile, _), answers) in cases.iter().zip(&kernel) {
+        let allowed: Vec<u64> = probes.iter().zip(answers).filter(|(_, a)| **a == 0).map(|(v, _)| *v).collect();
+        let refused: Vec<u64> = probes.iter().zip(answers).filter(|(_, a)| **a != 0).map(|(v, _)| *v).collect();
+        let middle_allowed = answers[70] == 0;
+        assert_eq!(answers[70], answers[71], "the case has an edge between 70 and the top 71 values");
+        let expected = if refused.is_empty() {
+            Some("is allowed for every arg0".to_owned())
+        } else if middle_allowed && refused.len() <= 8 {
+            Some(format!("is allowed unless arg0 is {}; then it {otherwise}", refused.iter().map(shown).collect::<Vec<_>>().join(" or ")))
+        } else if allowed.is_empty() {
+            Some(format!("is allowed for no arg0; it always {otherwise}"))
+        } else if !middle_allowed && allowed.len() <= 16 {
+            let hex: Vec<String> = allowed.iter().map(|v| format!("{v:#x}")).collect();
+            Some(format!("is allowed only as getpid({}): arg0 {}; otherwise it {otherwise}", hex.join("|"), allowed.iter().map(shown).collect::<Vec<_>>().join(", ")))
+        } else {
+            None
+        };
+        let eval = evaluate(&parse_profile(&profile.to_string()).unwrap(), &Context::new(arch, KernelVersion::new(6, 8), DOCKER_DEFAULT));
+        let text = eval.verdict("getpid").unwrap().condition.clone().unwrap();
+        match expected {
+            Some(e) => assert_eq!(text, e, "{profile}"),
+            None => assert!(text.starts_with("is allowed when arg0 ") && text.ends_with(&format!("; otherwise it {otherwise}")), "{text}"),
+        }
+    }
 }

@@ -247,6 +247,9 @@ pub fn simple_text(syscall: &str, arch: Arch, branches: &[&[ArgCondition]], then
         return Some(format!("{then} unless {arg} is {}; then it {otherwise}", list.join(" or ")));
     }
     if let Some(allowed) = points(&set, 16) {
+        if allowed.is_empty() {
+            return Some(format!("{then} for no {arg}; it always {otherwise}"));
+        }
         let hex: Vec<String> = allowed.iter().map(|v| format!("{v:#x}")).collect();
         let named: Vec<String> = allowed.iter().map(|v| value_text(syscall, arch, index, *v)).collect();
         return Some(format!(
