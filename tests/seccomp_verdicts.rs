@@ -469,6 +469,10 @@ fn flag_conditions_use_the_kernels_clone_names() {
     }
     let newns = 0x2_0000;
     assert_eq!(condition_text("clone", Arch::X86_64, &masked(0, newns | 0x4000_0000, newns)), "flags & CLONE_NEWNS|CLONE_NEWNET == 0x20000");
+    // Bits outside clone(2)'s flag word (clone3's CLONE_CLEAR_SIGHAND, clone's exit signal) stay
+    // numbers after the named ones.
+    let clear_sighand = flags.iter().find(|(n, _)| n == "CLONE_CLEAR_SIGHAND").unwrap().1;
+    assert_eq!(condition_text("unshare", Arch::X86_64, &masked(0, newns | clear_sighand | 0x11, 0)), "flags include none of CLONE_NEWNS|0x100000011");
     // Not the flags: clone's second argument elsewhere, its first on s390, unshare's second.
     assert_eq!(condition_text("clone", Arch::X86_64, &masked(1, newns, 0)), "arg1 include none of 0x20000");
     assert_eq!(condition_text("clone", Arch::S390, &masked(0, newns, 0)), "arg0 include none of 0x20000");
