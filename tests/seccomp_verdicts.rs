@@ -918,3 +918,98 @@ fn condition_sentences_name_the_values_the_kernel_allows() {
         }
     }
 }
+
+/// An ABI's `AUDIT_ARCH_*` value (libseccomp's `SCMP_ARCH_*` is that value) as the tokens
+/// `linux/audit.h` ORs together: the `EM_*` machine and the `__AUDIT_ARCH_*` flags. x32 has no
+/// audit name; libseccomp's seccomp.h defines `SCMP_ARCH_X32` as `EM_X86_64|__AUDIT_ARCH_LE`.
+/// libseccomp's SH is little-endian (`AUDIT_ARCH_SHEL`), its SHEB is `AUDIT_ARCH_SH`.
+fn audit_tokens(header: &str, arch: Arch) -> Vec<String> {
+    if arch == Arch::X32 {
+        return vec!["EM_X86_64".to_owned(), "__AUDIT_ARCH_LE".to_owned()];
+    }
+    let suffix = arch.scmp_name().trim_start_matches("SCMP_ARCH_");
+    let name = match suffix {
+        "X86" => "I386",
+        "SH" => "SHEL",
+        "SHEB" => "SH",
+        other => other,
+    };
+    let joined = header.replace("\\\n", " ");
+    let line = joined.lines().find(|l| l.split_whitespace().take(2).eq(["#define", format!("AUDIT_ARCH_{name}").as_str()])).unwrap_or_else(|| panic!("AUDIT_ARCH_{name}"));
+    let expr = line.split_once('(').unwrap().1.split(')').next().unwrap();
+    expr.split('|').map(|t| t.trim().to_owned()).collect()
+}
+
+/// Architecture names against outside lists: every Linux GOARCH of the installed Go (`go tool
+/// dist list`) parses, and Docker's name for it is moby/profiles' `goToNative` (quoted below);
+/// Docker finds an archMap entry only when `nativeToSeccomp` has that name; the GNU CPU names
+/// of dpkg's cputable (what `uname -m` prints) parse to an ABI of the word size and byte order
+/// the cputable gives, by the ABI's `linux/audit.h` flags; an ABI run on another host (x32,
+/// n32) gets the 64-bit ABI of the same machine and byte order.
+#[test]
+fn architecture_names_against_go_dpkg_and_audit_h() {
+    // moby/profiles seccomp/seccomp_linux.go, `goToNative` and `nativeToSeccomp`'s keys.
+    let go_to_native = [
+        ("386", "x86"), ("amd64", "amd64"), ("arm", "arm"), ("arm64", "arm64"), ("loong64", "loongarch64"), ("mips64", "mips64"),
+        ("mips64p32", "mips64n32"), ("mips64le", "mipsel64"), ("mips64p32le", "mips3l64n32"), ("mipsle", "mipsel"), ("ppc", "ppc"),
+        ("ppc64", "ppc64"), ("ppc64le", "ppc64le"), ("riscv64", "riscv64"), ("s390", "s390"), ("s390x", "s390x"),
+    ];
+    let native_to_seccomp = [
+        ("x86", "SCMP_ARCH_X86"), ("amd64", "SCMP_ARCH_X86_64"), ("arm", "SCMP_ARCH_ARM"), ("arm64", "SCMP_ARCH_AARCH64"),
+        ("loong64", "SCMP_ARCH_LOONGARCH64"), ("mips64", "SCMP_ARCH_MIPS64"), ("mips64n32", "SCMP_ARCH_MIPS64N32"),
+        ("mipsel64", "SCMP_ARCH_MIPSEL64"), ("mips3l64n32", "SCMP_ARCH_MIPSEL64N32"), ("mipsle", "SCMP_ARCH_MIPSEL"), ("ppc", "SCMP_ARCH_PPC"),
+        ("ppc64", "SCMP_ARCH_PPC64"), ("ppc64le", "SCMP_ARCH_PPC64LE"), ("riscv64", "SCMP_ARCH_RISCV64"), ("s390", "SCMP_ARCH_S390"),
+        ("s390x", "SCMP_ARCH_S390X"),
+    ];
+    let out = std::process::Command::new("go").args(["tool", "dist", "list"]).output().expect("go (Debian package golang-go)");
+    let goarches: Vec<String> = String::from_utf8(out.stdout).unwrap().lines().filter_map(|l| l.strip_prefix("linux/")).map(str::to_owned).collect();
+    assert!(goarches.len() >= 13, "{goarches:?}");
+    for g in &goarches {
+        let a = Arch::parse(g).unwrap_or_else(|e| panic!("{e}"));
+        let native = go_to_native.iter().find(|(k, _)| k == g).map(|(_, n)| *n);
+        assert_eq!(a.docker_native(), native, "GOARCH {g}");
+    }
+    for (g, native) in go_to_native {
+        let a = Arch::parse(g).unwrap();
+        assert_eq!(a.docker_native(), Some(native), "{g}");
+        let entry = native_to_seccomp.iter().find(|(k, _)| *k == native);
+        assert_eq!(a.docker_finds_arch_map(), entry.is_some(), "{g}: Docker looks up {native}");
+        if let Some((_, scmp)) = entry {
+            assert_eq!(a.scmp_name(), *scmp);
+        }
+    }
+    for a in tarsier::core::seccomp::ALL_ARCHES {
+        if a.docker_native().is_none() {
+            assert!(!a.docker_finds_arch_map(), "{a}");
+        }
+    }
+
+    let audit = std::fs::read_to_string("/usr/include/linux/audit.h").unwrap();
+    let cputable = std::fs::read_to_string("/usr/share/dpkg/cputable").expect("dpkg's cputable");
+    let mut parsed = Vec::new();
+    for row in cputable.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let (gnu, bits, endian) = (cols[1], cols[3], cols[4]);
+        let Ok(a) = Arch::parse(gnu) else { continue };
+        let tokens = audit_tokens(&audit, a);
+        let has = |t: &str| tokens.iter().any(|x| x == t);
+        assert_eq!((has("__AUDIT_ARCH_64BIT"), has("__AUDIT_ARCH_LE")), (bits == "64", endian == "little"), "{gnu} parses to {a}: {tokens:?}");
+        parsed.push(gnu);
+    }
+    for gnu in ["i686", "x86_64", "arm", "aarch64", "loongarch64", "m68k", "mips", "mipsel", "mips64", "hppa", "powerpc", "powerpc64", "powerpc64le", "riscv64", "s390", "s390x", "sh4"] {
+        assert!(parsed.contains(&gnu), "{gnu} should parse: {parsed:?}");
+    }
+    for a in tarsier::core::seccomp::ALL_ARCHES {
+        let (abi, host) = (audit_tokens(&audit, a), audit_tokens(&audit, a.default_host()));
+        let machine = |t: &[String]| t.iter().find(|x| x.starts_with("EM_")).cloned();
+        assert_eq!(machine(&abi), machine(&host), "{a}");
+        let flag = |t: &[String], f: &str| t.iter().any(|x| x == f);
+        assert_eq!(flag(&abi, "__AUDIT_ARCH_LE"), flag(&host, "__AUDIT_ARCH_LE"), "{a}");
+        let runs_elsewhere = a == Arch::X32 || flag(&abi, "__AUDIT_ARCH_CONVENTION_MIPS64_N32");
+        if runs_elsewhere {
+            assert!(flag(&host, "__AUDIT_ARCH_64BIT") && !flag(&host, "__AUDIT_ARCH_CONVENTION_MIPS64_N32") && a.default_host() != a, "{a}");
+        } else {
+            assert_eq!(a.default_host(), a);
+        }
+    }
+}
