@@ -449,3 +449,59 @@ fn an_abi_on_another_host() {
     let text = stdout(&tarsier(&["seccomp", "--arch", "x86", "--host-arch", "x86", "--syscall", "read"]));
     assert!(text.contains("\nContext:  x86, kernel 6.8,"), "{text}");
 }
+
+/// The table's notes from the profile file: runc's ENOSYS for calls newer than every call the
+/// 2018 profile names (clone3, 435 > statx, 332, the highest it names: `scmp_sys_resolver`), and
+/// the capabilities of the rules that would allow a blocked call.
+#[test]
+fn table_notes_runc_enosys_and_unlocking_capabilities() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/seccomp/moby-a575b0b-seed_default.json");
+    let profile: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let caps: Vec<String> = profile["syscalls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["action"] == "SCMP_ACT_ALLOW" && r["names"].as_array().unwrap().iter().any(|n| n == "mount"))
+        .flat_map(|r| r["includes"]["caps"].as_array().cloned().unwrap_or_default())
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(caps, ["CAP_SYS_ADMIN"]);
+    let table = stdout(&tarsier(&["seccomp", path]));
+    let line = |name: &str| table.lines().find(|l| l.split_whitespace().nth(1) == Some(name)).unwrap_or_else(|| panic!("{name}: {table}")).to_owned();
+    assert!(line("clone3").ends_with(" ENOSYS under runc (newer than every call the profile names)"), "{}", line("clone3"));
+    assert!(line("mount").ends_with(&format!(" allowed with {}", caps.join(" and "))), "{}", line("mount"));
+    assert!(table.contains("\nrunc:     calls numbered above 332 that no rule names get ENOSYS"), "{table}");
+}
+
+/// `--compare-arch`: the calls one architecture lacks are marked as such (libseccomp's csv: no
+/// aarch64 number for arch_prctl), and the heading names the other side's context.
+#[test]
+fn comparing_with_another_architecture_in_text() {
+    let text = stdout(&tarsier(&["seccomp", "--compare-arch", "aarch64"]));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&tarsier(&["seccomp", "--compare-arch", "aarch64", "--json"]))).unwrap();
+    let n = json["comparison"]["differences"].as_array().unwrap().len();
+    assert!(text.contains(&format!("\n== Compared with Docker's default seccomp profile (moby/profiles cd3bed8) (aarch64, kernel 6.8, bounding set 00000000a80425fb): {n} calls differ\n")), "{text}");
+    let csv = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/seccomp/libseccomp_syscalls.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "aarch64").unwrap();
+    let row: Vec<&str> = csv.lines().find(|l| l.starts_with("arch_prctl,")).unwrap().split(',').collect();
+    assert_eq!(row[col], "PNR");
+    let line = text.lines().find(|l| l.split_whitespace().next() == Some("arch_prctl")).unwrap();
+    assert_eq!(line.split_whitespace().collect::<Vec<_>>(), ["arch_prctl", "allow", "=>", "(not", "on", "this", "architecture)"]);
+    // The other way round, the left side lacks the call.
+    let text = stdout(&tarsier(&["seccomp", "--arch", "aarch64", "--compare-arch", "x86_64"]));
+    let line = text.lines().find(|l| l.split_whitespace().next() == Some("arch_prctl")).unwrap();
+    assert_eq!(line.split_whitespace().collect::<Vec<_>>(), ["arch_prctl", "(not", "on", "this", "architecture)", "=>", "allow"]);
+}
+
+/// `--json --syscall NAME` lists that call alone; `--status` adds the dump's note.
+#[test]
+fn json_for_one_call_with_a_status_note() {
+    let json: serde_json::Value = serde_json::from_str(&stdout(&tarsier(&["seccomp", "--status", REDIS, "--syscall", "clone3", "--json"]))).unwrap();
+    let calls = json["syscalls"].as_array().unwrap();
+    assert_eq!(calls.len(), 1);
+    assert_eq!((calls[0]["name"].as_str(), calls[0]["number"].as_u64()), (Some("clone3"), Some(435)));
+    assert!(json["status_note"].as_str().unwrap().contains("says Seccomp: 2"), "{}", json["status_note"]);
+    let plain: serde_json::Value = serde_json::from_str(&stdout(&tarsier(&["seccomp", "--json"]))).unwrap();
+    assert!(plain.get("status_note").is_none() && plain.get("comparison").is_none());
+}

@@ -879,6 +879,9 @@ fn condition_sentences_name_the_values_the_kernel_allows() {
         vec![("NE", top), ("EQ", top)],
         vec![("LT", top - 1)],
         vec![("EQ", 6), ("EQ", 4), ("EQ", 5), ("EQ", 9)],
+        vec![("LE", 3), ("LE", 5), ("EQ", 5)],
+        vec![("NE", 0)],
+        vec![("GE", 9), ("GE", 3), ("EQ", 1)],
     ];
     let probes: Vec<u64> = (0..=70).chain(top - 70..=top).collect();
     let cases: Vec<(Value, Vec<Probe>)> = sets
