@@ -344,3 +344,166 @@ fn filter_architectures_come_from_the_profiles_arch_map() {
     assert!(!text.contains("Filter architectures"), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--status` with real dumps of the three seccomp modes (the fixtures' SOURCES.md gives each
+/// file's CapBnd and Seccomp columns; `linux/seccomp.h` names the modes 0, 1, 2): the bounding
+/// set comes from the dump and the Status line says what the mode means.
+#[test]
+fn status_notes_follow_the_dumps_seccomp_mode() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/proc");
+    let sources = std::fs::read_to_string(format!("{dir}/SOURCES.md")).unwrap();
+    let header = std::fs::read_to_string("/usr/include/linux/seccomp.h").unwrap();
+    let mode = |name: &str| header.lines().find_map(|l| l.strip_prefix(&format!("#define SECCOMP_MODE_{name}\t"))).map(|v| v.split_whitespace().next().unwrap().to_owned()).unwrap();
+    for (file, mode_name, says) in [
+        ("podman_seccomp_unconfined.status", "DISABLED", "no filter is loaded, every call is allowed; below is what the profile would do."),
+        ("seccomp_strict.status", "STRICT", "(strict mode): only read, write, _exit and sigreturn are allowed, whatever the profile."),
+        ("podman_default.status", "FILTER", ": a filter is loaded, but the dump cannot prove which profile it is."),
+    ] {
+        let row: Vec<&str> = sources.lines().find(|l| l.starts_with(&format!("| `{file}`"))).unwrap().split('|').map(str::trim).collect();
+        let (cap_bnd, seccomp) = (row[10], row[13]);
+        assert_eq!(seccomp, mode(mode_name), "{file}");
+        let path = format!("{dir}/local/{file}");
+        let text = stdout(&tarsier(&["seccomp", "--status", &path, "--syscall", "read"]));
+        assert!(text.contains(&format!("bounding set {cap_bnd} (")), "{text}");
+        let status = text.lines().find(|l| l.starts_with("Status:   ")).unwrap_or_else(|| panic!("{text}"));
+        assert!(status.starts_with(&format!("Status:   {path} says Seccomp: {seccomp}")) && status.ends_with(says), "{status}");
+    }
+}
+
+/// The table's note column gives a deciding rule's comment (the profile's own words) when the
+/// call is not conditional.
+#[test]
+fn the_table_notes_a_deciding_rules_comment() {
+    let profile = r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["reboot"],"action":"SCMP_ACT_ERRNO","errnoRet":38,"comment":"nobody reboots here"}]}"#;
+    let text = stdout(&tarsier_stdin(&["seccomp", "-"], profile));
+    let line = text.lines().find(|l| l.split_whitespace().nth(1) == Some("reboot")).unwrap();
+    // 169: `scmp_sys_resolver -a x86_64 reboot`; 38 is ENOSYS.
+    assert_eq!(line.split_whitespace().collect::<Vec<_>>(), ["169", "reboot", "ENOSYS", "0", "nobody", "reboots", "here"]);
+}
+
+/// `--syscall` in detail: the deciding rule with its comment, why each other rule naming the call
+/// does not decide (runc skips a rule whose action and errno equal the default's; libseccomp
+/// ignores rules after an unconditional one; Docker dropped it), a conditional call's branches
+/// and what happens otherwise; the table's lists of names the architecture lacks, unknown
+/// fields and warnings. Numbers and errno messages: `scmp_sys_resolver`, glibc's strerror.
+#[test]
+fn one_call_in_detail() {
+    let profile = r#"{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],"x_note":1,"syscalls":[
+        {"names":["mount"],"action":"SCMP_ACT_ERRNO","errnoRet":1},
+        {"names":["mount"],"action":"SCMP_ACT_ALLOW","comment":"mounts are fine"},
+        {"names":["mount"],"action":"SCMP_ACT_ERRNO","errnoRet":38},
+        {"names":["mount"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_ADMIN"]}},
+        {"names":["getpid"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"}]},
+        {"names":["getpid"],"action":"SCMP_ACT_ERRNO","errnoRet":13,"args":[{"index":0,"value":2,"op":"SCMP_CMP_EQ"}]},
+        {"names":["not_a_call","arm_fadvise64_64"],"action":"SCMP_ACT_ALLOW"}]}"#;
+    let mount = stdout(&tarsier_stdin(&["seccomp", "-", "--syscall", "mount"], profile));
+    let detail: Vec<&str> = mount.lines().skip_while(|l| !l.starts_with("== mount")).collect();
+    assert_eq!(
+        detail,
+        [
+            "== mount (number 165 on x86_64)",
+            "  mount (165) is allowed: rule 1 (mounts are fine).",
+            "  Verdict: allow; action SCMP_ACT_ALLOW",
+            "  Rule 1: SCMP_ACT_ALLOW unconditionally — mounts are fine",
+            "  Rule 0 (SCMP_ACT_ERRNO) also names it but does not decide: it equals the default action, so runc skips it",
+            "  Rule 2 (SCMP_ACT_ERRNO) also names it but does not decide: an earlier unconditional rule wins in libseccomp",
+            "  Rule 3 (SCMP_ACT_ALLOW) names it but is dropped: the bounding set lacks CAP_SYS_ADMIN",
+            "  The table does not record which kernel added it.",
+            "",
+            "Names the profile lists that x86_64 does not have (1): arm_fadvise64_64",
+            "Names no architecture in the table has (1): not_a_call",
+            "Unknown field x_note = 1",
+            "Warning: x_note is not a field of Docker's or OCI's profile format; Docker ignores it.",
+        ]
+    );
+    let getpid = stdout(&tarsier_stdin(&["seccomp", "-", "--syscall", "getpid"], profile));
+    let detail: Vec<&str> = getpid.lines().skip_while(|l| !l.starts_with("== getpid")).take(7).collect();
+    assert_eq!(
+        detail,
+        [
+            "== getpid (number 39 on x86_64)",
+            "  getpid (39) depends on its arguments: it is allowed when arg0 == 1 (rule 4); fails with EACCES (13, Permission denied) when arg0 == 2 (rule 5); otherwise it fails with EPERM (1, Operation not permitted) (rules 4, 5).",
+            "  Verdict: conditional; action SCMP_ACT_ALLOW",
+            "  Rule 4: SCMP_ACT_ALLOW with conditions",
+            "    rule 4: is allowed when arg0 == 1",
+            "    rule 5: fails with EACCES (13, Permission denied) when arg0 == 2",
+            "    otherwise: fails with EPERM (1, Operation not permitted)",
+        ]
+    );
+    // The header lines: runc's ENOSYS threshold is the highest call the rules name (mount, 165).
+    assert!(getpid.contains("\nrunc:     calls numbered above 165 that no rule names get ENOSYS instead of the default"), "{getpid}");
+    assert!(getpid.contains("\nFilter architectures: SCMP_ARCH_X86_64\n"), "{getpid}");
+    let o = tarsier_stdin(&["seccomp", "-", "--syscall", "arm_fadvise64_64"], profile);
+    assert_eq!(String::from_utf8(o.stderr).unwrap(), "tarsier: arm_fadvise64_64 is not a system call of x86_64; the table has it on arm\n");
+}
+
+/// x32 runs on an x86_64 host unless told otherwise; the context line says so, and numbers are
+/// x32's (`scmp_sys_resolver -a x32 read`).
+#[test]
+fn an_abi_on_another_host() {
+    let out = Command::new("scmp_sys_resolver").args(["-a", "x32", "read"]).output().expect("scmp_sys_resolver (Debian package seccomp)");
+    let number = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let text = stdout(&tarsier(&["seccomp", "--arch", "x32", "--syscall", "read"]));
+    assert!(text.contains("\nContext:  x32 on a x86_64 host, kernel 6.8, bounding set 00000000a80425fb (14 capabilities)\n"), "{text}");
+    assert!(text.contains(&format!("\n== read (number {number} on x32)\n")), "{text}");
+    let text = stdout(&tarsier(&["seccomp", "--arch", "x86", "--host-arch", "x86", "--syscall", "read"]));
+    assert!(text.contains("\nContext:  x86, kernel 6.8,"), "{text}");
+}
+
+/// The table's notes from the profile file: runc's ENOSYS for calls newer than every call the
+/// 2018 profile names (clone3, 435 > statx, 332, the highest it names: `scmp_sys_resolver`), and
+/// the capabilities of the rules that would allow a blocked call.
+#[test]
+fn table_notes_runc_enosys_and_unlocking_capabilities() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/seccomp/moby-a575b0b-seed_default.json");
+    let profile: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let caps: Vec<String> = profile["syscalls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["action"] == "SCMP_ACT_ALLOW" && r["names"].as_array().unwrap().iter().any(|n| n == "mount"))
+        .flat_map(|r| r["includes"]["caps"].as_array().cloned().unwrap_or_default())
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(caps, ["CAP_SYS_ADMIN"]);
+    let table = stdout(&tarsier(&["seccomp", path]));
+    let line = |name: &str| table.lines().find(|l| l.split_whitespace().nth(1) == Some(name)).unwrap_or_else(|| panic!("{name}: {table}")).to_owned();
+    assert!(line("clone3").ends_with(" ENOSYS under runc (newer than every call the profile names)"), "{}", line("clone3"));
+    assert!(line("mount").ends_with(&format!(" allowed with {}", caps.join(" and "))), "{}", line("mount"));
+    // A call with nothing to note (read: rule 0 allows it, no comment) has an empty note.
+    assert_eq!(line("read").split_whitespace().collect::<Vec<_>>(), ["0", "read", "allow", "0"]);
+    assert!(table.contains("\nrunc:     calls numbered above 332 that no rule names get ENOSYS"), "{table}");
+}
+
+/// `--compare-arch`: the calls one architecture lacks are marked as such (libseccomp's csv: no
+/// aarch64 number for arch_prctl), and the heading names the other side's context.
+#[test]
+fn comparing_with_another_architecture_in_text() {
+    let text = stdout(&tarsier(&["seccomp", "--compare-arch", "aarch64"]));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&tarsier(&["seccomp", "--compare-arch", "aarch64", "--json"]))).unwrap();
+    let n = json["comparison"]["differences"].as_array().unwrap().len();
+    assert!(text.contains(&format!("\n== Compared with Docker's default seccomp profile (moby/profiles cd3bed8) (aarch64, kernel 6.8, bounding set 00000000a80425fb): {n} calls differ\n")), "{text}");
+    let csv = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/seccomp/libseccomp_syscalls.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "aarch64").unwrap();
+    let row: Vec<&str> = csv.lines().find(|l| l.starts_with("arch_prctl,")).unwrap().split(',').collect();
+    assert_eq!(row[col], "PNR");
+    let line = text.lines().find(|l| l.split_whitespace().next() == Some("arch_prctl")).unwrap();
+    assert_eq!(line.split_whitespace().collect::<Vec<_>>(), ["arch_prctl", "allow", "=>", "(not", "on", "this", "architecture)"]);
+    // The other way round, the left side lacks the call.
+    let text = stdout(&tarsier(&["seccomp", "--arch", "aarch64", "--compare-arch", "x86_64"]));
+    let line = text.lines().find(|l| l.split_whitespace().next() == Some("arch_prctl")).unwrap();
+    assert_eq!(line.split_whitespace().collect::<Vec<_>>(), ["arch_prctl", "(not", "on", "this", "architecture)", "=>", "allow"]);
+}
+
+/// `--json --syscall NAME` lists that call alone; `--status` adds the dump's note.
+#[test]
+fn json_for_one_call_with_a_status_note() {
+    let json: serde_json::Value = serde_json::from_str(&stdout(&tarsier(&["seccomp", "--status", REDIS, "--syscall", "clone3", "--json"]))).unwrap();
+    let calls = json["syscalls"].as_array().unwrap();
+    assert_eq!(calls.len(), 1);
+    assert_eq!((calls[0]["name"].as_str(), calls[0]["number"].as_u64()), (Some("clone3"), Some(435)));
+    assert!(json["status_note"].as_str().unwrap().contains("says Seccomp: 2"), "{}", json["status_note"]);
+    let plain: serde_json::Value = serde_json::from_str(&stdout(&tarsier(&["seccomp", "--json"]))).unwrap();
+    assert!(plain.get("status_note").is_none() && plain.get("comparison").is_none());
+}

@@ -215,7 +215,7 @@ fn run_inner(args: &Args) -> Result<String, String> {
 
     if let Some(name) = &args.syscall {
         if let Some(v) = eval.verdict(name) {
-            o.push_str(&detail(v, &eval));
+            o.push_str(&detail(v, &eval, &profile));
         }
     } else {
         let _ = writeln!(o, "\n{:>10}  {:<26} {:<12} {:<7} note", "number", "name", "verdict", "rule");
@@ -266,7 +266,7 @@ fn run_inner(args: &Args) -> Result<String, String> {
     Ok(o)
 }
 
-fn detail(v: &SyscallVerdict, eval: &Evaluation) -> String {
+fn detail(v: &SyscallVerdict, eval: &Evaluation, profile: &Profile) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "\n== {} (number {} on {})", v.name, v.number, eval.context.arch);
     let _ = writeln!(o, "  {}", v.explanation);
@@ -282,8 +282,12 @@ fn detail(v: &SyscallVerdict, eval: &Evaluation) -> String {
         let _ = writeln!(o, "    otherwise: {}", other.describe());
     }
     for i in &v.overridden {
-        if let Some(r) = eval.rules.get(*i) {
-            let _ = writeln!(o, "  Rule {} ({}) also names it but does not decide: {}", r.index, r.action, if r.action == eval.default_action { "it equals the default action, so runc skips it" } else { "an earlier unconditional rule wins in libseccomp" });
+        if let (Some(r), Some(rule)) = (eval.rules.get(*i), profile.rules.get(*i)) {
+            // runc skips a rule whose action and errno equal the default's (the kind alone is not
+            // enough: SCMP_ACT_ERRNO with ENOSYS is not a default of SCMP_ACT_ERRNO with EPERM).
+            let skipped = rule.action.runc_key() == profile.default_action.runc_key();
+            let why = if skipped { "it equals the default action, so runc skips it" } else { "an earlier unconditional rule wins in libseccomp" };
+            let _ = writeln!(o, "  Rule {} ({}) also names it but does not decide: {why}", r.index, r.action);
         }
     }
     for r in eval.rules.iter().filter(|r| !r.status.kept() && r.names.iter().any(|n| n == &v.name)) {

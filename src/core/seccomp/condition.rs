@@ -70,7 +70,8 @@ fn is_flags(syscall: &str, arch: Arch, index: u8) -> bool {
     arg_name(syscall, arch, index) == "flags"
 }
 
-/// A value as the argument names it: `AF_VSOCK (40)`, `0x20000 (UNAME26)`, or the number.
+/// A value as the argument names it: `AF_VSOCK (40)`, `0x20000 (UNAME26)`, or the number (in
+/// decimal below 4096, in hex from there: masks and addresses read better in hex).
 pub fn value_text(syscall: &str, arch: Arch, index: u8, value: u64) -> String {
     let name = arg_name(syscall, arch, index);
     if name == "domain" {
@@ -246,6 +247,9 @@ pub fn simple_text(syscall: &str, arch: Arch, branches: &[&[ArgCondition]], then
         return Some(format!("{then} unless {arg} is {}; then it {otherwise}", list.join(" or ")));
     }
     if let Some(allowed) = points(&set, 16) {
+        if allowed.is_empty() {
+            return Some(format!("{then} for no {arg}; it always {otherwise}"));
+        }
         let hex: Vec<String> = allowed.iter().map(|v| format!("{v:#x}")).collect();
         let named: Vec<String> = allowed.iter().map(|v| value_text(syscall, arch, index, *v)).collect();
         return Some(format!(

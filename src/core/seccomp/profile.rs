@@ -183,12 +183,6 @@ pub struct Filter {
     pub min_kernel: Option<KernelVersion>,
 }
 
-impl Filter {
-    pub fn is_empty(&self) -> bool {
-        self.caps.is_empty() && self.arches.is_empty() && self.min_kernel.is_none()
-    }
-}
-
 /// An entry of `architectures` or `subArchitectures`: an `SCMP_ARCH_*` name, known or not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArchName {
