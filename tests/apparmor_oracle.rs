@@ -509,3 +509,36 @@ fn templates_render_as_go_text_template_renders_them() {
         assert!(apparmor_profile::parse(&render(t, &base).unwrap()).unwrap().warnings.is_empty());
     }
 }
+
+/// Every exec mode of apparmor.d(5) ("Access Modes"): the words name the modes' parts as the
+/// man page does ("px - discrete profile execute", "cx - transition to subprofile on execute",
+/// "ux - unconfined execute", "ix - inherit execute", "pix - … with inherit fallback", "pux - …
+/// with fallback to unconfined"), and "with a scrubbed environment" exactly when the parser
+/// builds the transition without its `unsafe` flag ("Px - … -- scrub the environment").
+#[test]
+fn exec_modes_read_as_the_man_page_and_apparmor_parser_say() {
+    let modes = ["ix", "px", "Px", "cx", "Cx", "ux", "Ux", "pix", "Pix", "cix", "Cix", "pux", "PUx", "cux", "CUx"];
+    let mut text = String::from("profile t {\n");
+    for (i, m) in modes.iter().enumerate() {
+        text.push_str(&format!("  /usr/bin/m{i} {m},\n"));
+    }
+    text.push_str("  profile child {\n  }\n}\n");
+    let (ok, dump) = apparmor_parser("exec-modes", &text);
+    assert!(ok, "{dump}");
+    let p = parse(&text).unwrap();
+    for (i, m) in modes.iter().enumerate() {
+        let item = &p.items[i + 1];
+        assert_eq!(item.raw, format!("/usr/bin/m{i} {m},"));
+        let entry = dump.lines().find(|l| l.ends_with(&format!("(/usr/bin/m{i})"))).unwrap_or_else(|| panic!("{m}: {dump}"));
+        let unsafe_exec = entry.contains("unsafe");
+        let words = item.explanation.strip_prefix("Allows ").and_then(|w| w.strip_suffix(&format!(" to /usr/bin/m{i}."))).unwrap_or_else(|| panic!("{m}: {}", item.explanation));
+        assert!(words.starts_with(&format!("{m}: execute")), "{m}: {words}");
+        let lower = m.to_ascii_lowercase();
+        assert_eq!(words.contains("the program's own profile"), lower.starts_with('p'), "{m}: {words}");
+        assert_eq!(words.contains("a child profile"), lower.starts_with('c'), "{m}: {words}");
+        assert_eq!(words.contains("unconfined"), lower.contains('u'), "{m}: {words}");
+        assert_eq!(words.contains("inheriting this profile"), lower.contains('i'), "{m}: {words}");
+        assert_eq!(words.contains(", else "), lower.len() == 3, "{m}: {words}");
+        assert_eq!(words.contains("with a scrubbed environment"), *m != "ix" && !unsafe_exec, "{m}: {entry}: {words}");
+    }
+}

@@ -390,8 +390,15 @@ fn perm_words(perms: &str) -> Vec<String> {
         let next = chars.get(i + 1).copied();
         let next2 = chars.get(i + 2).copied();
         let (word, used) = match (c, next, next2) {
-            ('p' | 'P' | 'c' | 'C', Some('i'), Some('x')) => (format!("{c}ix: execute under its own or a child profile, else inheriting this one"), 3),
-            ('p' | 'P', Some('u' | 'U'), Some('x')) => (format!("{c}ux: execute under its own profile, else unconfined"), 3),
+            // apparmor.d(5): "pix - discrete profile execute with inherit fallback", "cux -
+            // transition to subprofile on execute with fallback to unconfined", the capital
+            // letter "-- scrub the environment".
+            ('p' | 'P' | 'c' | 'C', Some(f @ ('i' | 'u' | 'U')), Some('x')) => {
+                let under = if matches!(c, 'p' | 'P') { "the program's own profile" } else { "a child profile" };
+                let fallback = if f == 'i' { "inheriting this profile" } else { "unconfined" };
+                let scrub = if c.is_ascii_uppercase() { ", with a scrubbed environment" } else { "" };
+                (format!("{c}{f}x: execute under {under}, else {fallback}{scrub}"), 3)
+            }
             ('i', Some('x'), _) => ("ix: execute, inheriting this profile".to_owned(), 2),
             ('p', Some('x'), _) => ("px: execute under the program's own profile".to_owned(), 2),
             ('P', Some('x'), _) => ("Px: execute under the program's own profile, with a scrubbed environment".to_owned(), 2),
