@@ -542,3 +542,33 @@ fn exec_modes_read_as_the_man_page_and_apparmor_parser_say() {
         assert_eq!(words.contains("with a scrubbed environment"), *m != "ix" && !unsafe_exec, "{m}: {entry}: {words}");
     }
 }
+
+/// The reader splits statements where the parser does: `#` inside a word and commas inside
+/// `{…}` alternations, `[…]` classes, `(…)` lists and quotes do not end anything, a rule may
+/// run over two lines, and a `#` after white space starts a comment (apparmor.d(5): "Comments
+/// start with # and may begin at any place within a line"). The file paths read are the
+/// entries the parser builds, each item's line is the line its text starts on, and the comment
+/// on a rule's line is that rule's.
+#[test]
+fn statements_split_where_apparmor_parser_splits_them() {
+    let text = "# tricky\nprofile t {\n  /srv/a#b r,\n  /srv/{x,y}/** r,\n  /srv/[,]z w,\n  signal (send, receive) set=(hup, term) peer=p,\n  \"/srv/with space\" r,\n  /srv/c r, # /srv/d r,\n  owner /srv/e\n   rw,\n  include if exists <local/tarsier-none>\n  capability chown,\n}\n";
+    let (ok, dump) = apparmor_parser("split", text);
+    assert!(ok, "{dump}");
+    let built: BTreeSet<String> = dump.lines().filter_map(|l| l.strip_prefix("Mode:\t")).filter_map(|l| l.split("\tName:\t").nth(1)).map(|n| n.trim_start_matches('(').trim_end_matches(')').to_owned()).filter(|n| n.starts_with("/srv/")).collect();
+    let p = parse(text).unwrap();
+    let read: BTreeSet<String> = p.items.iter().filter_map(|i| if let ItemKind::File { path: Some(path), .. } = &i.kind { Some(path.trim_matches('"').to_owned()) } else { None }).collect();
+    assert_eq!(read, built);
+    assert_eq!(read.len(), 6);
+    let lines: Vec<&str> = text.lines().collect();
+    for item in &p.items {
+        let first = item.raw.split_whitespace().next().unwrap();
+        assert!(lines[item.line - 1].trim_start().starts_with(first), "line {}: {:?}", item.line, item.raw);
+    }
+    assert_eq!(p.items.iter().map(|i| i.line).collect::<Vec<_>>(), [2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13]);
+    let c = p.items.iter().find(|i| i.raw == "/srv/c r,").unwrap();
+    assert_eq!(c.comment.as_deref(), Some("/srv/d r,"));
+    assert_eq!(p.items[0].comment.as_deref(), Some("tricky"));
+    assert!(p.items.iter().filter(|i| i.line != 8 && i.line != 2).all(|i| i.comment.is_none()), "{:?}", p.items);
+    assert!(matches!(&p.items[8].kind, ItemKind::Include { path, if_exists: true } if path == "<local/tarsier-none>"), "{:?}", p.items[8]);
+    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+}
