@@ -171,6 +171,7 @@ fn file_rules_read_as_apparmor_parser_builds_them() {
         "rw /etc/passwd,",
         "audit owner /var/cache/* rk,",
         "file /var/log/app.log w,",
+        "/var/log/journal.log a,",
         "/usr/lib/** rm,",
         "owner file /home/*/.cache/ l,",
         "/usr/bin/tool ix,",
@@ -551,7 +552,7 @@ fn exec_modes_read_as_the_man_page_and_apparmor_parser_say() {
 /// on a rule's line is that rule's.
 #[test]
 fn statements_split_where_apparmor_parser_splits_them() {
-    let text = "# tricky\nprofile t {\n  /srv/a#b r,\n  /srv/{x,y}/** r,\n  /srv/[,]z w,\n  signal (send, receive) set=(hup, term) peer=p,\n  \"/srv/with space\" r,\n  /srv/c r, # /srv/d r,\n  owner /srv/e\n   rw,\n  include if exists <local/tarsier-none>\n  capability chown,\n}\n";
+    let text = "# tricky\nprofile t {\n  /srv/a#b r,\n  /srv/{x,y}/** r,\n  /srv/[,]z w,\n  signal (send, receive) set=(hup, term) peer=p,\n  \"/srv/with space\" r,\n  /srv/c r, # /srv/d r,\n  owner /srv/e # its first line\n   rw,\n  include if exists <local/tarsier-none>\n  capability chown,\n}\n";
     let (ok, dump) = apparmor_parser("split", text);
     assert!(ok, "{dump}");
     let built: BTreeSet<String> = dump.lines().filter_map(|l| l.strip_prefix("Mode:\t")).filter_map(|l| l.split("\tName:\t").nth(1)).map(|n| n.trim_start_matches('(').trim_end_matches(')').to_owned()).filter(|n| n.starts_with("/srv/")).collect();
@@ -568,7 +569,9 @@ fn statements_split_where_apparmor_parser_splits_them() {
     let c = p.items.iter().find(|i| i.raw == "/srv/c r,").unwrap();
     assert_eq!(c.comment.as_deref(), Some("/srv/d r,"));
     assert_eq!(p.items[0].comment.as_deref(), Some("tricky"));
-    assert!(p.items.iter().filter(|i| i.line != 8 && i.line != 2).all(|i| i.comment.is_none()), "{:?}", p.items);
+    // A comment on the first line of a rule written over two lines is that rule's.
+    assert_eq!(p.items[7].comment.as_deref(), Some("its first line"), "{:?}", p.items[7]);
+    assert!(p.items.iter().filter(|i| ![2, 8, 9].contains(&i.line)).all(|i| i.comment.is_none()), "{:?}", p.items);
     assert!(matches!(&p.items[8].kind, ItemKind::Include { path, if_exists: true } if path == "<local/tarsier-none>"), "{:?}", p.items[8]);
     assert!(p.warnings.is_empty(), "{:?}", p.warnings);
 }

@@ -282,10 +282,11 @@ pub fn parse(text: &str) -> Result<ProfileText, ProfileTextError> {
         if items.len() >= MAX_ITEMS {
             return Err(ProfileTextError::TooManyItems { line: st.line });
         }
-        // Comments between the previous statement and this one, and on this statement's last line.
+        // Comments between the previous statement and this one, and on this statement's lines
+        // (apparmor.d(5): "Comments start with # and may begin at any place within a line").
         let own: Vec<&str> = comments
             .iter()
-            .filter(|(l, _)| (*l > prev_end_line && *l < st.line) || *l == st.end_line)
+            .filter(|(l, _)| (*l > prev_end_line && *l <= st.end_line) || *l == st.end_line)
             .map(|(_, c)| c.as_str())
             .filter(|c| !c.is_empty())
             .collect();
@@ -703,7 +704,7 @@ mod tests {
     /// RULE"); `allow` is the default verb; `->` names the exec target.
     #[test]
     fn mount_rules_and_exec_targets_in_words() {
-        let text = "profile t {\n  mount fstype=tmpfs -> /tmp/,\n  allow mount,\n  deny umount /mnt/,\n  umount,\n  audit remount /srv/,\n  remount,\n  pivot_root oldroot=/old/ /new/,\n  deny pivot_root,\n  /usr/bin/helper Cx -> helper,\n  deny /usr/bin/x x,\n  unix (send) type=stream,\n  ptrace,\n  signal,\n  profile helper {\n  }\n}\n";
+        let text = "profile t {\n  mount fstype=tmpfs -> /tmp/,\n  allow mount,\n  deny unmount /mnt/,\n  umount,\n  audit remount /srv/,\n  remount,\n  pivot_root oldroot=/old/ /new/,\n  deny pivot_root,\n  /usr/bin/helper Cx -> helper,\n  deny /usr/bin/x x,\n  unix (send) type=stream,\n  ptrace,\n  signal,\n  profile helper {\n  }\n}\n";
         let p = parse(text).unwrap();
         let words: Vec<&str> = p.items.iter().map(|i| i.explanation.as_str()).collect();
         assert_eq!(
