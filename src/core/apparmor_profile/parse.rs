@@ -699,6 +699,20 @@ mod tests {
         assert_eq!(p.items.iter().filter(|i| i.kind == ItemKind::ProfileEnd).map(|i| (i.line, i.depth)).collect::<Vec<_>>(), [(3, 1), (5, 1), (6, 0), (9, 1), (10, 0), (12, 0)]);
     }
 
+    /// Lines are counted through quoted strings (a newline inside quotes is still a line of the
+    /// text), and a block without a name is kept as a block this tool does not read.
+    #[test]
+    fn lines_count_through_quotes_and_nameless_blocks_are_kept() {
+        let text = "profile t {\n  \"/srv/a\nb\" r,\n  capability chown,\n  \"/srv/c d\" w,\n}\nprofile {\n}\n";
+        let p = parse(text).unwrap();
+        assert_eq!(p.items.iter().map(|i| (i.line, i.depth)).collect::<Vec<_>>(), [(1, 0), (2, 1), (4, 1), (5, 1), (6, 0), (7, 0), (8, 0)]);
+        assert!(matches!(&p.items[1].kind, ItemKind::File { path: Some(path), .. } if path == "\"/srv/a\nb\""), "{:?}", p.items[1]);
+        assert!(matches!(&p.items[3].kind, ItemKind::File { path: Some(path), .. } if path == "\"/srv/c d\""), "{:?}", p.items[3]);
+        assert_eq!(p.items[5].kind, ItemKind::Other { keyword: "profile".to_owned() });
+        assert_eq!(p.items[5].explanation, "A block this tool does not read (profile); its rules are listed below as written.");
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+    }
+
     /// Mount rules and the other kinds with their rest as written (apparmor.d(5): "MOUNT = [
     /// QUALIFIERS ] 'mount' [ MOUNT CONDITIONS ] [ SOURCE ] …", "REMOUNT", "UMOUNT", "PIVOT ROOT
     /// RULE"); `allow` is the default verb; `->` names the exec target.
