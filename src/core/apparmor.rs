@@ -341,6 +341,8 @@ mod tests {
         assert_eq!(e, AppArmorError::SelinuxContext { line: 2, text: "system_u:system_r:container_t:s0".into() });
         assert!(e.to_string().starts_with("Line 2: \"system_u:system_r:container_t:s0\" looks like an SELinux context"), "{e}");
         assert_eq!(e.code(), "selinux_context");
+        // A context without an MLS level (`user:role:type`, SELinux without MLS) too.
+        assert!(matches!(parse("user_u:role_r:type_t"), Err(AppArmorError::SelinuxContext { line: 1, .. })));
         // A namespace (`:ns:name`), a name with a space, or one colon is not an SELinux context.
         for text in [":ns:a:b", "a b:c:d", "a:b"] {
             assert!(matches!(parse(text), Err(AppArmorError::MissingMode { .. })), "{text}");
