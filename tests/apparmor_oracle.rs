@@ -175,6 +175,7 @@ fn file_rules_read_as_apparmor_parser_builds_them() {
         "/usr/lib/** rm,",
         "owner file /home/*/.cache/ l,",
         "/usr/bin/tool ix,",
+        "\"/srv/odd (name/**\" r,",
         "file,",
         "owner file,",
     ];
@@ -196,7 +197,7 @@ fn file_rules_read_as_apparmor_parser_builds_them() {
         assert_eq!(item.explanation.contains(" when the process owns the file"), owner_only, "{rule}: {entry}: {}", item.explanation);
         match (path, perms) {
             (Some(path), Some(perms)) => {
-                assert_eq!(path, name, "{rule}");
+                assert_eq!(path.trim_matches('"'), name, "{rule}");
                 // The letters named in the words, `read (r)` → r; exec modes name their letters first.
                 let named: BTreeSet<char> = item.explanation.match_indices(" (").filter_map(|(at, _)| item.explanation[at + 2..].chars().next()).filter(|c| "rwalkm".contains(*c)).collect();
                 let mut built: BTreeSet<char> = owner_mode.chars().filter(|c| "rwalkm".contains(*c)).collect();
