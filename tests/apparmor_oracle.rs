@@ -576,3 +576,23 @@ fn statements_split_where_apparmor_parser_splits_them() {
     assert!(matches!(&p.items[8].kind, ItemKind::Include { path, if_exists: true } if path == "<local/tarsier-none>"), "{:?}", p.items[8]);
     assert!(p.warnings.is_empty(), "{:?}", p.warnings);
 }
+
+/// A permission word after a rule kind's keyword does not make a file rule: the parser reads
+/// `dbus rw,` and `unix rw,` as dbus and unix rules (no file entry), and Tarsier keeps them as
+/// rules it does not explain, named by their keyword.
+#[test]
+fn permission_words_after_other_keywords_are_not_file_rules() {
+    let rules = ["dbus rw,", "unix rw,", "dbus r,"];
+    let text = one_profile_per_rule(&rules);
+    let (ok, dump) = apparmor_parser("not-files", &text);
+    assert!(ok, "{dump}");
+    let blocks = dump_blocks(&dump);
+    let p = parse(&text).unwrap();
+    for (i, rule) in rules.iter().enumerate() {
+        let block = &blocks[&format!("p{i}")];
+        assert!(!block.iter().any(|l| l.starts_with("Mode:\t")), "{rule}: {block:?}");
+        let keyword = rule.split_whitespace().next().unwrap();
+        assert!(block.iter().any(|l| l.starts_with(keyword)), "{rule}: {block:?}");
+        assert_eq!(p.items[3 * i + 1].kind, ItemKind::Other { keyword: keyword.to_owned() }, "{rule}");
+    }
+}
