@@ -74,7 +74,8 @@ fi
 # 5. For the tests: Debian's Chromium and its driver (never a downloaded browser), and the
 #    outside oracles the tests compare Tarsier with (the tests fail, naming the package, without
 #    them): GNU tar, gzip and zstd, skopeo, umoci, getcap/capsh (libcap2-bin), dpkg-query, python3,
-#    scmp_sys_resolver (seccomp), GNU diff and patch, GNU time, and the kernel's signal headers of five architectures
+#    scmp_sys_resolver (seccomp), apparmor_parser (apparmor), go (golang-go), GNU diff and patch,
+#    GNU time, and the kernel's signal headers of five architectures
 #    (linux-libc-dev and four *-cross).
 if [ "$want_browser" -eq 1 ]; then
   missing=()
@@ -85,6 +86,10 @@ if [ "$want_browser" -eq 1 ]; then
     command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
   done
   { [ -x /usr/sbin/capsh ] && [ -x /usr/sbin/getcap ]; } || command -v getcap >/dev/null || missing+=(libcap2-bin)
+  # apparmor_parser compiles AppArmor profile text without a kernel (tests/apparmor_oracle.rs);
+  # Go's text/template renders Docker's AppArmor templates there too.
+  [ -x /sbin/apparmor_parser ] || [ -x /usr/sbin/apparmor_parser ] || command -v apparmor_parser >/dev/null || missing+=(apparmor)
+  command -v go >/dev/null || missing+=(golang-go)
   # GNU time: the peak memory of `tarsier build` on a 2.5 GiB rootfs (tests/build.rs).
   [ -x /usr/bin/time ] || missing+=(time)
   # Each architecture's asm/signal.h: the oracle of tests/signal_numberings.rs.

@@ -172,7 +172,8 @@ pub fn parse(text: &str) -> Result<AppArmorLabel, AppArmorError> {
     if text.len() > MAX_LABEL_BYTES {
         return Err(AppArmorError::TooLong { bytes: text.len() });
     }
-    let mut found: Option<(usize, &str)> = None;
+    // (line number, the label, the characters before it on its line)
+    let mut found: Option<(usize, &str, usize)> = None;
     for (index, raw_line) in text.split('\n').enumerate() {
         let line = raw_line.trim_matches(|c: char| c == '\0' || c == '\r' || c == '\u{feff}').trim();
         if line.is_empty() || is_prompt_line(line) {
@@ -181,11 +182,14 @@ pub fn parse(text: &str) -> Result<AppArmorLabel, AppArmorError> {
         if found.is_some() {
             return Err(AppArmorError::ExtraLine { line: index + 1 });
         }
-        found = Some((index + 1, line));
+        // The trimmed prefix holds only characters `line` cannot start with: its first
+        // occurrence is where it starts.
+        let lead = raw_line.find(line).map_or(0, |at| raw_line[..at].chars().count());
+        found = Some((index + 1, line, lead));
     }
-    let Some((line_no, line)) = found else { return Err(AppArmorError::Empty) };
+    let Some((line_no, line, lead)) = found else { return Err(AppArmorError::Empty) };
     if let Some(column) = line.chars().position(char::is_control) {
-        return Err(AppArmorError::ControlCharacter { line: line_no, column: column + 1 });
+        return Err(AppArmorError::ControlCharacter { line: line_no, column: lead + column + 1 });
     }
 
     let parts: Vec<&str> = line.split("//&").collect();
@@ -309,6 +313,88 @@ mod tests {
         let l = parse("a (enforce)//&b (complain)").unwrap();
         assert_eq!(l.profiles[0].mode, AppArmorMode::Enforce);
         assert_eq!(l.profiles[1].mode, AppArmorMode::Complain);
+    }
+
+    /// Every error names the line of the text (1-based, blank and prompt lines counted) and, for a
+    /// control character, its column in that line as pasted (1-based, in characters); the codes
+    /// are the ones README.md lists for AppArmor labels.
+    #[test]
+    fn errors_name_the_line_and_column_of_the_text() {
+        let text = "$ cat /proc/1/attr/current\n\n  docker-default (enforce)\n\0\nb (enforce)\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e, AppArmorError::ExtraLine { line: 5 });
+        assert_eq!(e.to_string(), "Line 5 is a second line; /proc/<pid>/attr/current holds a single label such as \"docker-default (enforce)\".");
+        assert_eq!(e.code(), "extra_line");
+        // The control character is the 6th character of line 2 as pasted (after two spaces and é).
+        let text = "\n  éab\u{7}c (enforce)\n";
+        let column = text.lines().nth(1).unwrap().chars().position(|c| c == '\u{7}').unwrap() + 1;
+        assert_eq!(column, 6);
+        let e = parse(text).unwrap_err();
+        assert_eq!(e, AppArmorError::ControlCharacter { line: 2, column });
+        assert_eq!(e.to_string(), "Line 2, column 6: a control character cannot appear in an AppArmor label.");
+        assert_eq!(e.code(), "control_character");
+        let e = parse("\n\nmy profile\n").unwrap_err();
+        assert_eq!(e, AppArmorError::MissingMode { line: 3, text: "my profile".into() });
+        assert_eq!(e.to_string(), "Line 3: \"my profile\" has no mode; expected \"PROFILE (enforce)\", \"PROFILE (complain)\" or \"unconfined\".");
+        assert_eq!(e.code(), "missing_mode");
+        let e = parse("\nsystem_u:system_r:container_t:s0\n").unwrap_err();
+        assert_eq!(e, AppArmorError::SelinuxContext { line: 2, text: "system_u:system_r:container_t:s0".into() });
+        assert!(e.to_string().starts_with("Line 2: \"system_u:system_r:container_t:s0\" looks like an SELinux context"), "{e}");
+        assert_eq!(e.code(), "selinux_context");
+        // A context without an MLS level (`user:role:type`, SELinux without MLS) too.
+        assert!(matches!(parse("user_u:role_r:type_t"), Err(AppArmorError::SelinuxContext { line: 1, .. })));
+        // A namespace (`:ns:name`), a name with a space, or one colon is not an SELinux context.
+        for text in [":ns:a:b", "a b:c:d", "a:b"] {
+            assert!(matches!(parse(text), Err(AppArmorError::MissingMode { .. })), "{text}");
+        }
+        // An empty profile name before the mode.
+        assert!(matches!(parse("(enforce)"), Err(AppArmorError::MissingMode { line: 1, .. })));
+        assert!(matches!(parse("a//& (enforce)"), Err(AppArmorError::MissingMode { line: 1, .. })));
+        // The kernel's page: MAX_LABEL_BYTES are read, one more is refused with its size.
+        let exact = format!("{} (enforce)", "a".repeat(MAX_LABEL_BYTES - " (enforce)".len()));
+        assert_eq!(parse(&exact).map(|l| l.profiles[0].name.len()), Ok(MAX_LABEL_BYTES - 10));
+        let e = parse(&format!("{exact}\n")).unwrap_err();
+        assert_eq!(e, AppArmorError::TooLong { bytes: MAX_LABEL_BYTES + 1 });
+        assert_eq!(e.to_string(), "The text is 4097 bytes long; an AppArmor label from /proc/<pid>/attr/current is at most 4096 bytes.");
+        assert_eq!(e.code(), "too_large");
+        let e = parse("\u{feff}\r\n$ cat attr/current\n").unwrap_err();
+        assert_eq!((e.code(), e.to_string().starts_with("Nothing to read: expected an AppArmor label")), ("empty", true));
+    }
+
+    /// The kernel's label syntax (`aa_label_snxprint`): `:NS:` or `:NS://` before a profile in a
+    /// policy namespace, `//` between a profile and its hats or children, `//&` between stacked
+    /// profiles, the mode once at the end when the profiles share it; the mode words of
+    /// `aa_profile_mode_names` and the explanation of each part.
+    #[test]
+    fn namespaces_children_stacks_and_modes() {
+        let l = parse(":lxd-c1:/usr/sbin/apache2//HANDLER//inner (kill)\n").unwrap();
+        let p = &l.profiles[0];
+        assert_eq!((p.namespace.as_deref(), p.name.as_str(), p.children.as_slice(), &p.mode), (Some("lxd-c1"), "/usr/sbin/apache2//HANDLER//inner", ["HANDLER".to_owned(), "inner".to_owned()].as_slice(), &AppArmorMode::Kill));
+        assert!(l.confined && !l.stacked);
+        assert_eq!(l.explanation, "Confined by the AppArmor profile \"/usr/sbin/apache2//HANDLER//inner\" in policy namespace \"lxd-c1\" in kill mode: a rule violation kills the task. \"inner\" is a hat or child profile the program switched to.");
+        let l = parse(":ns://unconfined").unwrap();
+        assert_eq!(l.explanation, "Not confined by AppArmor in policy namespace \"ns\": no profile restricts this process.");
+        assert!(!l.confined);
+        let l = parse("docker-default//&:ns:other (prompt)").unwrap();
+        assert!(l.stacked && l.confined);
+        assert_eq!(l.profiles.iter().map(|p| (p.name.as_str(), p.namespace.as_deref(), p.mode.as_str())).collect::<Vec<_>>(), [("docker-default", None, "prompt"), ("other", Some("ns"), "prompt")]);
+        assert!(l.explanation.starts_with("A stack of 2 profiles: every one of them applies at once, so an operation must be allowed by all. Confined by the AppArmor profile \"docker-default\" in prompt mode"), "{}", l.explanation);
+        assert!(l.explanation.contains(" docker-default is the profile Docker (and podman on AppArmor hosts) applies to containers"), "{}", l.explanation);
+        assert_eq!(l.explanation.matches("docker-default is the profile Docker").count(), 1);
+        // A one-profile label is not a stack; names keep their parentheses and spaces.
+        let l = parse("my (v2) profile (complain)").unwrap();
+        assert_eq!((l.profiles[0].name.as_str(), l.stacked, l.confined), ("my (v2) profile", false, false));
+        assert!(!l.explanation.starts_with("A stack"), "{}", l.explanation);
+        // `(two words)`, `()` and `(a(b)` are no modes.
+        for text in ["x (two words)", "x ()", "x (a(b)"] {
+            assert!(matches!(parse(text), Err(AppArmorError::MissingMode { .. })), "{text}");
+        }
+        for (word, mode, confines) in [("enforce", AppArmorMode::Enforce, true), ("complain", AppArmorMode::Complain, false), ("kill", AppArmorMode::Kill, true), ("unconfined", AppArmorMode::Unconfined, false), ("prompt", AppArmorMode::Prompt, true), ("user", AppArmorMode::Unknown("user".into()), false)] {
+            let l = parse(&format!("p ({word})")).unwrap();
+            assert_eq!((&l.profiles[0].mode, l.profiles[0].mode.as_str(), l.confined), (&mode, word, confines), "{word}");
+            assert!(l.explanation.contains(&mode.explanation()), "{}", l.explanation);
+        }
+        assert_eq!(AppArmorMode::Unknown("user".into()).explanation(), "mode \"user\", which this tool does not know.");
     }
 
     #[test]

@@ -318,7 +318,7 @@ pub fn explain(template: Template, mode: Option<&AppArmorMode>) -> Result<Docker
         implicit.push("Signals from processes other than the peers the signal rules name.".to_owned());
     }
     let mode = match mode {
-        Some(m @ AppArmorMode::Complain) => format!("This label is in {}: none of the above is blocked, only logged.", m.explanation()),
+        Some(m @ AppArmorMode::Complain) => format!("This label is in {} None of the above is blocked, only logged.", m.explanation()),
         Some(m) => format!("This label is in {} Denied file accesses fail with EACCES (Permission denied), a denied mount or ptrace with EACCES or EPERM.", m.explanation()),
         None => "The label's mode decides: in enforce mode every denial above blocks the access (and is logged when audited); in complain mode nothing is blocked, denials are only logged.".to_owned(),
     };
@@ -339,6 +339,61 @@ mod tests {
             assert!(d.profile.warnings.is_empty(), "{:?}", d.profile.warnings);
             assert!(d.denies.iter().all(|r| !r.plain.starts_with("Denies")), "{:?}", d.denies);
         }
+    }
+
+    /// What docker-default denies is every `deny` line of the template (moby's text, kept under
+    /// ../shared/fixtures/seccomp too), each in its own words, in order and at its line of the
+    /// rendered text; what it allows is every other rule; the rules no rule allows follow the
+    /// template: a signal line only where the template has signal rules.
+    #[test]
+    fn denies_and_allows_are_the_templates_rules() {
+        for (t, fixture) in [(Template::Current, "moby-profiles_apparmor_template.go.txt"), (Template::Docker2018, "moby-a575b0b-seed_apparmor_template.go.txt")] {
+            let source = std::fs::read_to_string(format!("{}/../shared/fixtures/seccomp/{fixture}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            assert_eq!(source, t.source(), "{fixture}");
+            let body = template_body(&source).unwrap();
+            let deny_lines: Vec<String> = body.lines().map(|l| l.split("  #").next().unwrap_or("").trim().to_owned()).filter(|l| l.starts_with("deny ")).collect();
+            let d = explain(t, None).unwrap();
+            assert_eq!(d.denies.iter().map(|r| r.raw.clone()).collect::<Vec<_>>(), deny_lines, "{fixture}");
+            assert!(d.denies.iter().all(|r| r.plain.ends_with('.') && !r.plain.starts_with("Denies")), "{:?}", d.denies);
+            let lines: Vec<&str> = d.profile_text.lines().collect();
+            for r in d.denies.iter().chain(&d.allows) {
+                assert_eq!(lines[r.line - 1].trim().split("  #").next().unwrap_or("").trim(), r.raw, "{fixture} line {}", r.line);
+            }
+            let rules: Vec<&str> = body.lines().map(str::trim).filter(|l| l.ends_with(',') && !l.starts_with("deny ") && !l.starts_with('#') && !l.contains("{{if .Abi}}")).collect();
+            assert_eq!(d.allows.len(), rules.len(), "{fixture}: {:?} {rules:?}", d.allows);
+            for word in ["network,", "capability,", "file,", "umount,"] {
+                let r = d.allows.iter().find(|r| r.raw == word).unwrap();
+                assert!(!r.plain.starts_with("Allows"), "{word}: {}", r.plain);
+            }
+            let signals = body.contains("\n  signal ");
+            assert_eq!(d.implicit.iter().any(|i| i.starts_with("Signals from processes other than")), signals, "{fixture}");
+            assert_eq!(d.implicit.len(), 2 + usize::from(signals));
+            assert_eq!(d.implicit[1], "pivot_root, remount and change_profile: no rule allows them.");
+            assert_eq!((d.template, d.template_label.as_str()), (t, t.label()));
+        }
+    }
+
+    /// The mode sentence: apparmor.d(5) "enforce … the action will be denied, with an EACCES or
+    /// EPERM error code returned to userspace", "complain … the action will be allowed, but the
+    /// violation will be logged", "kill … the task is also sent a signal to kill it".
+    #[test]
+    fn the_mode_decides_what_is_blocked() {
+        let mode = |m: Option<&AppArmorMode>| explain(Template::Current, m).unwrap().mode;
+        assert!(mode(None).starts_with("The label's mode decides: in enforce mode every denial above blocks the access"), "{}", mode(None));
+        let enforce = mode(Some(&AppArmorMode::Enforce));
+        assert!(enforce.starts_with("This label is in enforce mode") && enforce.contains("EACCES") && enforce.contains("EPERM"), "{enforce}");
+        let kill = mode(Some(&AppArmorMode::Kill));
+        assert!(kill.starts_with("This label is in kill mode: a rule violation kills the task.") && kill.contains("EACCES"), "{kill}");
+        assert_eq!(mode(Some(&AppArmorMode::Complain)), "This label is in complain (learning) mode: nothing is denied; what the rules would deny is only logged. None of the above is blocked, only logged.");
+    }
+
+    /// A source without a template, or with an unclosed one, is refused with a sentence.
+    #[test]
+    fn sources_without_a_template_are_refused() {
+        let data = TemplateData::default();
+        assert_eq!(render_source("package apparmor\n", &data).unwrap_err().to_string(), "The AppArmor template cannot be rendered: no `const baseTemplate = `…`` in the source.");
+        assert_eq!(render_source("const baseTemplate = `profile x {", &data).unwrap_err().to_string(), "The AppArmor template cannot be rendered: the template string is not closed.");
+        assert_eq!(render_source("const baseTemplate = `a {{.Name}} b`", &data).unwrap(), "a docker-default b");
     }
 
     #[test]

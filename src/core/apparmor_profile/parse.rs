@@ -282,10 +282,11 @@ pub fn parse(text: &str) -> Result<ProfileText, ProfileTextError> {
         if items.len() >= MAX_ITEMS {
             return Err(ProfileTextError::TooManyItems { line: st.line });
         }
-        // Comments between the previous statement and this one, and on this statement's last line.
+        // Comments between the previous statement and this one, and on this statement's lines
+        // (apparmor.d(5): "Comments start with # and may begin at any place within a line").
         let own: Vec<&str> = comments
             .iter()
-            .filter(|(l, _)| (*l > prev_end_line && *l < st.line) || *l == st.end_line)
+            .filter(|(l, _)| (*l > prev_end_line && *l <= st.end_line) || *l == st.end_line)
             .map(|(_, c)| c.as_str())
             .filter(|c| !c.is_empty())
             .collect();
@@ -390,8 +391,15 @@ fn perm_words(perms: &str) -> Vec<String> {
         let next = chars.get(i + 1).copied();
         let next2 = chars.get(i + 2).copied();
         let (word, used) = match (c, next, next2) {
-            ('p' | 'P' | 'c' | 'C', Some('i'), Some('x')) => (format!("{c}ix: execute under its own or a child profile, else inheriting this one"), 3),
-            ('p' | 'P', Some('u' | 'U'), Some('x')) => (format!("{c}ux: execute under its own profile, else unconfined"), 3),
+            // apparmor.d(5): "pix - discrete profile execute with inherit fallback", "cux -
+            // transition to subprofile on execute with fallback to unconfined", the capital
+            // letter "-- scrub the environment".
+            ('p' | 'P' | 'c' | 'C', Some(f @ ('i' | 'u' | 'U')), Some('x')) => {
+                let under = if matches!(c, 'p' | 'P') { "the program's own profile" } else { "a child profile" };
+                let fallback = if f == 'i' { "inheriting this profile" } else { "unconfined" };
+                let scrub = if c.is_ascii_uppercase() { ", with a scrubbed environment" } else { "" };
+                (format!("{c}{f}x: execute under {under}, else {fallback}{scrub}"), 3)
+            }
             ('i', Some('x'), _) => ("ix: execute, inheriting this profile".to_owned(), 2),
             ('p', Some('x'), _) => ("px: execute under the program's own profile".to_owned(), 2),
             ('P', Some('x'), _) => ("Px: execute under the program's own profile, with a scrubbed environment".to_owned(), 2),
@@ -601,6 +609,144 @@ mod tests {
         assert!(p.items[3].explanation.contains("Pix"), "{}", p.items[3].explanation);
         assert_eq!(p.items[4].explanation, "Allows read (r), write (w) to @{HOME}/** when the process owns the file.");
         assert!(matches!(parse("# only a comment\n"), Err(ProfileTextError::Empty)));
+    }
+
+    /// The four errors name what was too much and where: the limit in the sentence and the line
+    /// (1-based, counted in the text) of the first statement past it.
+    #[test]
+    fn errors_name_the_limit_and_the_line() {
+        // MAX_DEPTH nested blocks are read; the next opening brace, on line MAX_DEPTH + 1, is refused.
+        let nest = |n: usize| (0..n).map(|i| format!("{}profile p{i} {{\n", "  ".repeat(i))).collect::<String>() + &"}\n".repeat(n);
+        let p = parse(&nest(MAX_DEPTH)).unwrap();
+        assert_eq!(p.items.iter().map(|i| i.depth).max(), Some(MAX_DEPTH - 1));
+        assert_eq!(p.items.last().map(|i| (i.line, i.depth)), Some((2 * MAX_DEPTH, 0)));
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        let e = parse(&nest(MAX_DEPTH + 1)).unwrap_err();
+        assert_eq!(e, ProfileTextError::TooDeep { line: MAX_DEPTH + 1 });
+        assert_eq!(e.to_string(), "Line 17: profiles are nested more than 16 deep.");
+        // MAX_ITEMS statements are read (the header, the rules, the closing brace); with one rule
+        // more, the closing brace on line MAX_ITEMS + 1 is the statement past the limit.
+        let rules = |n: usize| format!("profile t {{\n{}}}\n", "  capability chown,\n".repeat(n));
+        assert_eq!(parse(&rules(MAX_ITEMS - 2)).unwrap().items.len(), MAX_ITEMS);
+        let e = parse(&rules(MAX_ITEMS - 1)).unwrap_err();
+        assert_eq!(e, ProfileTextError::TooManyItems { line: MAX_ITEMS + 1 });
+        assert_eq!(e.to_string(), "Line 20001: the AppArmor profile has more than 20000 rules, more than this tool reads.");
+        // A text of exactly MAX_PROFILE_TEXT_BYTES is read; one byte more is refused with its size.
+        let head = "profile t {\n  capability chown,\n}\n#";
+        let exact = format!("{head}{}", "x".repeat(MAX_PROFILE_TEXT_BYTES - head.len()));
+        assert_eq!(parse(&exact).unwrap().items.len(), 3);
+        let over = format!("{exact}y");
+        assert_eq!(parse(&over), Err(ProfileTextError::TooLarge { bytes: MAX_PROFILE_TEXT_BYTES + 1 }));
+        assert_eq!(parse(&over).unwrap_err().to_string(), "The AppArmor profile is 1048577 bytes long, more than the 1048576 bytes this tool reads.");
+        let e = parse("# only comments\n\n   \n# and blank lines").unwrap_err();
+        assert_eq!(e.to_string(), "The AppArmor profile text has no rules, only comments and blank lines.");
+    }
+
+    /// apparmor.d(5): "LINE RULES = ( COMMENT | INCLUDE ) [ '\r' ] '\n'" and "VARIABLE ASSIGNMENT =
+    /// VARIABLE ('=' | '+=') (space separated values)" take no comma, so one at the very end of
+    /// the text (no newline after it) is complete; a rule there lacks its comma.
+    #[test]
+    fn includes_and_variables_end_at_the_line_end_without_a_comma() {
+        for (text, kind) in [("#include <tunables/global>", "include"), ("include <tunables/global>", "include"), ("include if exists <local/x>", "include"), ("@{HOMEDIRS}+=/srv/home/ /data/home/", "variable")] {
+            let p = parse(text).unwrap();
+            assert!(p.warnings.is_empty(), "{text}: {:?}", p.warnings);
+            assert_eq!(p.items.len(), 1, "{text}");
+            match (&p.items[0].kind, kind) {
+                (ItemKind::Include { path, if_exists }, "include") => {
+                    assert_eq!(path, text.rsplit(' ').next().unwrap());
+                    assert_eq!(*if_exists, text.contains(" if exists "));
+                    assert_eq!(p.items[0].explanation, format!("Includes the rules of {path}{} (shown as an include: its rules are not read here).", if *if_exists { " if that file exists" } else { "" }));
+                }
+                (ItemKind::Variable { name, values }, "variable") => {
+                    assert_eq!((name.as_str(), values.as_slice()), ("@{HOMEDIRS}", ["/srv/home/".to_owned(), "/data/home/".to_owned()].as_slice()));
+                    assert_eq!(p.items[0].explanation, "Sets the variable @{HOMEDIRS} to /srv/home/ /data/home/.");
+                }
+                (other, _) => panic!("{text}: {other:?}"),
+            }
+        }
+        let p = parse("abi <abi/3.0>,\ncapability chown").unwrap();
+        assert_eq!(p.warnings, ["Line 2: \"capability chown\" does not end with a comma."]);
+        assert!(matches!(&p.items[0].kind, ItemKind::Abi { abi } if abi == "<abi/3.0>"), "{:?}", p.items[0]);
+        assert_eq!(p.items[0].explanation, "Declares the policy ABI <abi/3.0>: the kernel features the rules are written for.");
+    }
+
+    /// Profile and hat headers as apparmor.d(5) writes them: "PROFILE HEAD = [ 'profile' ]
+    /// FILEGLOB | 'profile' PROFILE NAME", an optional attachment, "PROFILE FLAG CONDS = [
+    /// 'flags=' ] '(' comma or white space separated list of PROFILE FLAGS ')'", "HAT = ('hat' |
+    /// '^') HATNAME"; each flag with the man page's meaning ("complain … the action will be
+    /// allowed, but the violation will be logged", "kill … the task is also sent a signal to kill
+    /// it", "audit This flag causes all actions whether allowed or denied to be logged",
+    /// "unconfined … behave as though they are unconfined"); a qualifier block is kept.
+    #[test]
+    fn headers_name_the_profile_its_attachment_and_its_flags() {
+        let text = "profile web /usr/sbin/httpd flags=(complain, audit) {\n  ^HANDLER {\n  }\n  hat other flags=(kill) {\n  }\n}\n/usr/bin/tool flags=(unconfined,mediate_deleted attach_disconnected,chroot_relative) {\n  audit {\n  }\n}\nprofile last flags=(enforce) {\n}\n";
+        let p = parse(text).unwrap();
+        let starts: Vec<(&ItemKind, &str, usize)> = p.items.iter().filter(|i| !matches!(i.kind, ItemKind::ProfileEnd)).map(|i| (&i.kind, i.explanation.as_str(), i.depth)).collect();
+        let start = |name: &str, attachment: Option<&str>, flags: &[&str]| ItemKind::ProfileStart { name: name.to_owned(), attachment: attachment.map(str::to_owned), flags: flags.iter().map(|f| f.to_string()).collect() };
+        assert_eq!(starts[0].0, &start("web", Some("/usr/sbin/httpd"), &["complain", "audit"]));
+        assert_eq!(starts[0].1, "Profile web starts, attached to programs matching /usr/sbin/httpd; flags: complain (learning mode: nothing is denied, violations are logged), audit (every access is logged). Anything its rules do not allow is denied.");
+        assert_eq!((starts[1].0, starts[1].2), (&start("HANDLER", None, &[]), 1));
+        assert_eq!(starts[1].1, "Hat HANDLER starts. Anything its rules do not allow is denied.");
+        assert_eq!(starts[2].0, &start("other", None, &["kill"]));
+        assert_eq!(starts[2].1, "Hat other starts; flags: kill (a violation kills the task). Anything its rules do not allow is denied.");
+        assert_eq!(starts[3].0, &start("/usr/bin/tool", None, &["unconfined", "mediate_deleted", "attach_disconnected", "chroot_relative"]));
+        assert_eq!(starts[3].1, "Profile /usr/bin/tool starts, attached to the program /usr/bin/tool; flags: unconfined (no restrictions), mediate_deleted (files deleted while open are still checked by their path), attach_disconnected (paths outside the process's mount namespace are resolved as if under /), chroot_relative. Anything its rules do not allow is denied.");
+        assert_eq!(starts[4].0, &ItemKind::Other { keyword: "audit".to_owned() });
+        assert_eq!(starts[4].1, "A block this tool does not read (audit); its rules are listed below as written.");
+        assert_eq!(starts[5].0, &start("last", None, &["enforce"]));
+        assert_eq!(starts[5].1, "Profile last starts; flags: enforce. Anything its rules do not allow is denied.");
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        assert_eq!(p.items.iter().filter(|i| i.kind == ItemKind::ProfileEnd).map(|i| (i.line, i.depth)).collect::<Vec<_>>(), [(3, 1), (5, 1), (6, 0), (9, 1), (10, 0), (12, 0)]);
+    }
+
+    /// Lines are counted through quoted strings (a newline inside quotes is still a line of the
+    /// text), and a block without a name is kept as a block this tool does not read.
+    #[test]
+    fn lines_count_through_quotes_and_nameless_blocks_are_kept() {
+        let text = "profile t {\n  \"/srv/a\nb\" r,\n  capability chown,\n  \"/srv/c d\" w,\n}\nprofile {\n}\n";
+        let p = parse(text).unwrap();
+        assert_eq!(p.items.iter().map(|i| (i.line, i.depth)).collect::<Vec<_>>(), [(1, 0), (2, 1), (4, 1), (5, 1), (6, 0), (7, 0), (8, 0)]);
+        assert!(matches!(&p.items[1].kind, ItemKind::File { path: Some(path), .. } if path == "\"/srv/a\nb\""), "{:?}", p.items[1]);
+        assert!(matches!(&p.items[3].kind, ItemKind::File { path: Some(path), .. } if path == "\"/srv/c d\""), "{:?}", p.items[3]);
+        assert_eq!(p.items[5].kind, ItemKind::Other { keyword: "profile".to_owned() });
+        assert_eq!(p.items[5].explanation, "A block this tool does not read (profile); its rules are listed below as written.");
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+    }
+
+    /// Mount rules and the other kinds with their rest as written (apparmor.d(5): "MOUNT = [
+    /// QUALIFIERS ] 'mount' [ MOUNT CONDITIONS ] [ SOURCE ] …", "REMOUNT", "UMOUNT", "PIVOT ROOT
+    /// RULE"); `allow` is the default verb; `->` names the exec target.
+    #[test]
+    fn mount_rules_and_exec_targets_in_words() {
+        let text = "profile t {\n  mount fstype=tmpfs -> /tmp/,\n  allow mount,\n  deny unmount /mnt/,\n  umount,\n  audit remount /srv/,\n  remount,\n  pivot_root oldroot=/old/ /new/,\n  deny pivot_root,\n  /usr/bin/helper Cx -> helper,\n  deny /usr/bin/x x,\n  unix (send) type=stream,\n  ptrace,\n  signal,\n  profile helper {\n  }\n}\n";
+        let p = parse(text).unwrap();
+        let words: Vec<&str> = p.items.iter().map(|i| i.explanation.as_str()).collect();
+        assert_eq!(
+            words[1..15],
+            [
+                "Allows mount fstype=tmpfs -> /tmp/.",
+                "Allows every mount.",
+                "Denies unmounting /mnt/ silently (deny rules are not logged unless audited).",
+                "Allows unmounting anything.",
+                "Allows remounting /srv/, logging every use.",
+                "Allows every remount.",
+                "Allows pivot_root oldroot=/old/ /new/.",
+                "Denies pivot_root silently (deny rules are not logged unless audited).",
+                "Allows Cx: execute under a child profile, with a scrubbed environment to /usr/bin/helper (executing under helper).",
+                "Denies execute (x) of /usr/bin/x silently (deny rules are not logged unless audited).",
+                "A unix rule, shown as written: this tool does not explain this kind of rule.",
+                "Allows ptrace access (every kind) with any process.",
+                "Allows signals (every kind) with any process.",
+                "Profile helper starts. Anything its rules do not allow is denied.",
+            ]
+        );
+        assert!(p.items[2].qualifiers.allow && !p.items[2].qualifiers.deny, "{:?}", p.items[2]);
+        assert!(matches!(&p.items[9].kind, ItemKind::File { target: Some(t), .. } if t == "helper"), "{:?}", p.items[9]);
+        assert!(matches!(&p.items[1].kind, ItemKind::Mount { rest } if rest == "fstype=tmpfs -> /tmp/"), "{:?}", p.items[1]);
+        assert!(matches!(&p.items[3].kind, ItemKind::Umount { rest } if rest == "/mnt/"), "{:?}", p.items[3]);
+        assert!(matches!(&p.items[5].kind, ItemKind::Remount { rest } if rest == "/srv/"), "{:?}", p.items[5]);
+        assert!(matches!(&p.items[7].kind, ItemKind::PivotRoot { rest } if rest == "oldroot=/old/ /new/"), "{:?}", p.items[7]);
+        assert!(matches!(&p.items[11].kind, ItemKind::Other { keyword } if keyword == "unix"), "{:?}", p.items[11]);
     }
 
     /// File permissions are the letters of apparmor.d(5) (`rwalkmx`, with `i p P u U c C` for
