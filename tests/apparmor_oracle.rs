@@ -13,7 +13,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use tarsier::core::apparmor_profile::{self, explain_docker_default, parse, render, render_source, ItemKind, Template, TemplateData};
+use tarsier::core::apparmor_profile::{self, explain_docker_default, parse, render, render_source, Item, ItemKind, Template, TemplateData};
 
 fn tool(name: &str, package: &str) -> PathBuf {
     let found = std::env::var_os("PATH")
@@ -77,6 +77,19 @@ fn one_profile_per_rule(rules: &[&str]) -> String {
     rules.iter().enumerate().map(|(i, r)| format!("profile p{i} {{\n  {r}\n}}\n")).collect()
 }
 
+/// Each rule alone in a profile, compiled by apparmor_parser (which must accept them all) and
+/// read by Tarsier: per rule, the parser's dump block and Tarsier's item for the rule.
+fn each_rule(name: &str, rules: &[&str]) -> Vec<(Vec<String>, Item)> {
+    let text = one_profile_per_rule(rules);
+    let (ok, dump) = apparmor_parser(name, &text);
+    assert!(ok, "{dump}");
+    let mut blocks = dump_blocks(&dump);
+    let profile = parse(&text).unwrap();
+    (0..rules.len())
+        .map(|i| (blocks.remove(&format!("p{i}")).unwrap_or_else(|| panic!("no p{i} in {dump}")), profile.items[3 * i + 1].clone()))
+        .collect()
+}
+
 /// What the note after a rule's words must be, from the parser's view of it: a deny rule is
 /// quiet unless audited (`Quiet …` lists it); an allow rule is logged only when audited.
 fn note(denies: bool, quiet: bool, audited: bool) -> &'static str {
@@ -110,16 +123,10 @@ fn capability_and_network_rules_read_as_apparmor_parser_builds_them() {
         "audit deny network,",
         "deny network,",
     ];
-    let text = one_profile_per_rule(&rules);
-    let (ok, dump) = apparmor_parser("caps-net", &text);
-    assert!(ok, "{dump}");
-    let blocks = dump_blocks(&dump);
-    let profile = parse(&text).unwrap();
+    let compiled = each_rule("caps-net", &rules);
     let all_caps = kernel_capabilities();
     assert!(all_caps.len() >= 38, "{all_caps:?}");
-    for (i, rule) in rules.iter().enumerate() {
-        let block = &blocks[&format!("p{i}")];
-        let item = &profile.items[3 * i + 1];
+    for (rule, (block, item)) in rules.iter().zip(&compiled) {
         assert_eq!(item.raw, *rule);
         match &item.kind {
             ItemKind::Capability { caps } => {
@@ -179,14 +186,8 @@ fn file_rules_read_as_apparmor_parser_builds_them() {
         "file,",
         "owner file,",
     ];
-    let text = one_profile_per_rule(&rules);
-    let (ok, dump) = apparmor_parser("files", &text);
-    assert!(ok, "{dump}");
-    let blocks = dump_blocks(&dump);
-    let profile = parse(&text).unwrap();
-    for (i, rule) in rules.iter().enumerate() {
-        let block = &blocks[&format!("p{i}")];
-        let item = &profile.items[3 * i + 1];
+    let compiled = each_rule("files", &rules);
+    for (rule, (block, item)) in rules.iter().zip(&compiled) {
         let ItemKind::File { path, perms, .. } = &item.kind else { panic!("{rule}: {:?}", item.kind) };
         // `Mode:\tOWNER:OTHERS\tName:\t(PATH)`
         let entry = block.iter().find(|l| l.starts_with("Mode:\t")).unwrap_or_else(|| panic!("{rule}: {block:?}"));
@@ -230,14 +231,8 @@ fn signal_and_ptrace_rules_read_as_apparmor_parser_builds_them() {
         "ptrace (trace,read) peer=\"docker-default\",",
         "audit ptrace (readby),",
     ];
-    let text = one_profile_per_rule(&rules);
-    let (ok, dump) = apparmor_parser("signals", &text);
-    assert!(ok, "{dump}");
-    let blocks = dump_blocks(&dump);
-    let profile = parse(&text).unwrap();
-    for (i, rule) in rules.iter().enumerate() {
-        let block = &blocks[&format!("p{i}")];
-        let item = &profile.items[3 * i + 1];
+    let compiled = each_rule("signals", &rules);
+    for (rule, (block, item)) in rules.iter().zip(&compiled) {
         let kind = rule.split_whitespace().find(|w| *w == "signal" || *w == "ptrace").unwrap();
         let echo = block.iter().find(|l| l.contains(&format!("{kind} "))).unwrap_or_else(|| panic!("{rule}: {block:?}"));
         // `KIND (PERMS ) [set=(A, B)] [PEER],`
@@ -583,16 +578,10 @@ fn statements_split_where_apparmor_parser_splits_them() {
 #[test]
 fn permission_words_after_other_keywords_are_not_file_rules() {
     let rules = ["dbus rw,", "unix rw,", "dbus r,"];
-    let text = one_profile_per_rule(&rules);
-    let (ok, dump) = apparmor_parser("not-files", &text);
-    assert!(ok, "{dump}");
-    let blocks = dump_blocks(&dump);
-    let p = parse(&text).unwrap();
-    for (i, rule) in rules.iter().enumerate() {
-        let block = &blocks[&format!("p{i}")];
+    for (rule, (block, item)) in rules.iter().zip(each_rule("not-files", &rules)) {
         assert!(!block.iter().any(|l| l.starts_with("Mode:\t")), "{rule}: {block:?}");
         let keyword = rule.split_whitespace().next().unwrap();
         assert!(block.iter().any(|l| l.starts_with(keyword)), "{rule}: {block:?}");
-        assert_eq!(p.items[3 * i + 1].kind, ItemKind::Other { keyword: keyword.to_owned() }, "{rule}");
+        assert_eq!(item.kind, ItemKind::Other { keyword: keyword.to_owned() }, "{rule}");
     }
 }
