@@ -270,7 +270,7 @@ fn keys_and_certificates_as_openssl_and_ssh_keygen_read_them() {
         let what = if hidden {
             "type hidden by encryption".to_owned()
         } else if k["format"] == "pem" && encrypted {
-            ty.to_owned()
+            format!("{ty} (size hidden by encryption)")
         } else {
             format!("{ty} {} bits", k["bits"])
         };

@@ -316,8 +316,8 @@ mod tests {
     }
 
     /// Every error names the line of the text (1-based, blank and prompt lines counted) and, for a
-    /// control character, its column in that line as pasted (1-based, in characters); the codes
-    /// are the ones README.md lists for AppArmor labels.
+    /// control character, its column in that line as pasted (1-based, in characters); each has
+    /// its stable code (no command prints the codes yet).
     #[test]
     fn errors_name_the_line_and_column_of_the_text() {
         let text = "$ cat /proc/1/attr/current\n\n  docker-default (enforce)\n\0\nb (enforce)\n";

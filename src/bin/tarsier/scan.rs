@@ -85,7 +85,7 @@ fn render(r: &ScanReport) -> String {
     for k in &r.keys {
         let what = match (&k.key_type, k.bits) {
             (Some(t), Some(b)) => format!("{t} {b} bits"),
-            (Some(t), None) => t.clone(),
+            (Some(t), None) => format!("{t} (size hidden by encryption)"),
             _ => "type hidden by encryption".into(),
         };
         let _ = writeln!(o, "  private key {} (layer {}, {}): {what}, {}{}", k.path, k.layer, k.format, if k.encrypted { "encrypted" } else { "NOT encrypted" }, hidden(k.hidden_by));
