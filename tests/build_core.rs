@@ -535,6 +535,51 @@ fn the_cli_builds_from_stdin_files_on_disk_and_a_base() {
     }
 }
 
+/// `-o -` streams the archive to stdout, byte for byte what `-o FILE` writes, with the summary
+/// on stderr; a stdin rootfs is then spooled in `$TMPDIR` (not beside a file named `-`); and
+/// `--json`, which also writes to stdout, is refused with it.
+#[test]
+fn the_cli_streams_to_stdout_with_the_summary_on_stderr() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("build-stdout");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("file.tar");
+    let rootfs = small_rootfs();
+    let out = cli(&["build", "-o", file.to_str().unwrap(), "--rootfs", "-", "--tag", "a/b:1"], Some(&rootfs));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let written = std::fs::read(&file).unwrap();
+    let out = cli(&["build", "-o", "-", "--rootfs", "-", "--tag", "a/b:1"], Some(&rootfs));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout == written, "-o - wrote {} bytes, -o FILE {}", out.stdout.len(), written.len());
+    let summary = String::from_utf8(out.stderr).unwrap();
+    assert!(summary.starts_with(&format!("standard output: {} bytes, 1 layer(s), a/b:1\nmanifest sha256:", written.len())), "{summary}");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "nothing is written beside the output");
+
+    // Where stdin is spooled: a TMPDIR that does not exist names it in the refusal.
+    let tmp = dir.join("no-such-dir");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tarsier"))
+        .args(["build", "-o", "-", "--rootfs", "-"])
+        .env("TMPDIR", &tmp)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdin.take());
+    let pid = child.id();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && out.stdout.is_empty(), "{err}");
+    assert!(err.contains(&format!("cannot copy standard input to {}/.stdout.tarsier-rootfs-{pid}:", tmp.display())), "{err}");
+
+    let out = cli(&["build", "-o", "-", "--json", "--add", "etc/motd=hi"], None);
+    assert!(!out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "invalid", "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("--json and -o - both write to standard output"), "{v}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// `--created` dates as GNU date reads them: for the days 28 to 32 of every month of a common
 /// year, a leap year, a century that is not a leap year (2100) and one that is (2000), Tarsier
 /// accepts exactly the dates date(1) accepts, at the same second; and writes each second back

@@ -1,6 +1,7 @@
 //! `tarsier build -o OUT …`: make an image without Docker — the empty image, an image from a
 //! root filesystem tarball (`--rootfs`, `-` for stdin as `docker import -`), a layer of changes
-//! on a base image (`--base`) — as a docker-archive or an OCI layout archive. The page's Build
+//! on a base image (`--base`) — as a docker-archive or an OCI layout archive, to a file or
+//! (`-o -`) to standard output, as `docker save` does, for `| podman load`. The page's Build
 //! view writes the same bytes for the same inputs.
 
 use crate::image::load;
@@ -13,7 +14,8 @@ use tarsier::core::build::{self, BuildError, BuildSpec, Change, ConfigSpec, Form
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The archive to write (written beside it first, then renamed: never half-written).
+    /// The archive to write (written beside it first, then renamed: never half-written); `-`
+    /// streams it to standard output, and the summary goes to standard error.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     output: PathBuf,
     /// `docker` (docker load / podman load) or `oci` (an OCI image layout as one tar).
@@ -94,6 +96,9 @@ pub struct Args {
 const MAX_ADD_FILE: u64 = build::MAX_ADDED_BYTES;
 
 pub fn run(args: &Args) -> ExitCode {
+    if args.json && to_stdout(&args.output) {
+        return fail_json(true, "invalid", "--json and -o - both write to standard output: write the archive to a file, or leave out --json.");
+    }
     match run_inner(args) {
         Ok(built) => {
             if args.json {
@@ -108,14 +113,20 @@ pub fn run(args: &Args) -> ExitCode {
                 write_stdout(&format!("{v:#}\n"))
             } else {
                 let tags = if built.tags.is_empty() { "no tag".to_owned() } else { built.tags.join(", ") };
-                write_stdout(&format!(
-                    "{}: {} bytes, {} layer(s), {tags}\nmanifest {}\nconfig   {}\n",
-                    args.output.display(),
+                let name = if to_stdout(&args.output) { "standard output".to_owned() } else { args.output.display().to_string() };
+                let summary = format!(
+                    "{name}: {} bytes, {} layer(s), {tags}\nmanifest {}\nconfig   {}\n",
                     built.len,
                     built.layers.len(),
                     built.manifest_digest,
                     built.config_digest
-                ))
+                );
+                if to_stdout(&args.output) {
+                    eprint!("{summary}");
+                    ExitCode::SUCCESS
+                } else {
+                    write_stdout(&summary)
+                }
             }
         }
         Err((code, message)) if args.json => fail_json(true, code, message),
@@ -124,6 +135,11 @@ pub fn run(args: &Args) -> ExitCode {
 }
 
 type Failure = (&'static str, String);
+
+/// `-o -`: the archive goes to standard output.
+fn to_stdout(output: &Path) -> bool {
+    output == Path::new("-")
+}
 
 fn build_error(e: BuildError) -> Failure {
     (e.code(), e.to_string())
@@ -171,13 +187,14 @@ fn open_base(path: &PathBuf, image: usize) -> Result<(build::Base, File), Failur
 }
 
 /// The rootfs tarball opened for reading twice (hash, then copy); stdin is first copied to a
-/// file beside the output (removed afterwards), since its bytes are needed twice.
+/// file beside the output, or in the temporary directory when the output is stdout (removed
+/// afterwards), since its bytes are needed twice.
 fn open_rootfs(path: &Path, output: &Path) -> Result<(File, Option<PathBuf>), Failure> {
     if path != Path::new("-") {
         let f = File::open(path).map_err(|e| ("io", format!("{}: cannot open it: {e}.", path.display())))?;
         return Ok((f, None));
     }
-    let spool = sibling(output, "rootfs");
+    let spool = if to_stdout(output) { sibling(&std::env::temp_dir().join("stdout"), "rootfs") } else { sibling(output, "rootfs") };
     let copied = File::create(&spool).and_then(|mut f| {
         std::io::copy(&mut std::io::stdin().lock(), &mut f)?;
         f.flush()
@@ -197,8 +214,15 @@ fn sibling(path: &Path, what: &str) -> PathBuf {
 }
 
 /// Writes the archive beside `out`, then renames it over `out`: a failed build leaves no
-/// half-written archive.
+/// half-written archive. `-` streams it to standard output (a reader such as `podman load`
+/// refuses a cut archive).
 fn write_atomically(out: &Path, built: &build::Built, base: Option<&mut dyn ReadSeek>, rootfs: Option<&mut dyn ReadSeek>) -> Result<(), Failure> {
+    if to_stdout(out) {
+        let mut w = BufWriter::new(std::io::stdout().lock());
+        return build::write_parts(&built.parts, base, rootfs, &mut w)
+            .and_then(|_written| w.flush().map_err(|e| BuildError::Io { context: "writing the archive".into(), source: e }))
+            .map_err(build_error);
+    }
     let tmp = sibling(out, "partial");
     let written = File::create(&tmp)
         .map_err(|e| BuildError::Io { context: format!("creating {}", tmp.display()), source: e })
