@@ -536,8 +536,8 @@ fn the_cli_builds_from_stdin_files_on_disk_and_a_base() {
 }
 
 /// `-o -` streams the archive to stdout, byte for byte what `-o FILE` writes, with the summary
-/// on stderr; a stdin rootfs is then spooled in `$TMPDIR` (not beside a file named `-`); and
-/// `--json`, which also writes to stdout, is refused with it.
+/// on stderr; a stdin rootfs is then spooled in `$TMPDIR` (not beside a file named `-`); a
+/// terminal is refused, and so is `--json`, which also writes to stdout.
 #[test]
 fn the_cli_streams_to_stdout_with_the_summary_on_stderr() {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("build-stdout");
@@ -571,6 +571,13 @@ fn the_cli_streams_to_stdout_with_the_summary_on_stderr() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && out.stdout.is_empty(), "{err}");
     assert!(err.contains(&format!("cannot copy standard input to {}/.stdout.tarsier-rootfs-{pid}:", tmp.display())), "{err}");
+
+    // A terminal is refused as `docker save` refuses it (util-linux `script` gives a pty).
+    let tty = format!("'{}' build -o - --add etc/motd=hi", env!("CARGO_BIN_EXE_tarsier"));
+    let out = std::process::Command::new("script").args(["-qec", &tty, "/dev/null"]).output().expect("script(1): apt-get install bsdutils");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{said}");
+    assert_eq!(said.trim_end(), "tarsier: -o - writes a tar archive to standard output, which is a terminal here: redirect it to a file, or pipe it (| podman load).");
 
     let out = cli(&["build", "-o", "-", "--json", "--add", "etc/motd=hi"], None);
     assert!(!out.status.success());

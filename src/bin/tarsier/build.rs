@@ -7,7 +7,7 @@
 use crate::image::load;
 use crate::output::{fail, fail_json, write_stdout};
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tarsier::core::build::{self, BuildError, BuildSpec, Change, ConfigSpec, Format, Platform, ReadSeek};
@@ -98,6 +98,9 @@ const MAX_ADD_FILE: u64 = build::MAX_ADDED_BYTES;
 pub fn run(args: &Args) -> ExitCode {
     if args.json && to_stdout(&args.output) {
         return fail_json(true, "invalid", "--json and -o - both write to standard output: write the archive to a file, or leave out --json.");
+    }
+    if to_stdout(&args.output) && std::io::stdout().is_terminal() {
+        return fail("-o - writes a tar archive to standard output, which is a terminal here: redirect it to a file, or pipe it (| podman load).");
     }
     match run_inner(args) {
         Ok(built) => {
