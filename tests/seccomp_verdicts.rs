@@ -239,7 +239,7 @@ fn malformed_profiles_get_one_sentence_with_the_path() {
         ),
         (
             r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","errnoRet":70000}]}"#,
-            "The seccomp profile is not valid at syscalls[0].errnoRet: 70000 is larger than 4095, the highest errno the kernel returns.",
+            "The seccomp profile is not valid at syscalls[0].errnoRet: 70000 is larger than 4094, the highest errno libseccomp accepts (runc and crun build the filter with it).",
         ),
         (
             r#"{"defaultAction":"SCMP_ACT_ERRNO","archMap":[{"architecture":"SCMP_ARCH_X86_64"}],"architectures":["SCMP_ARCH_X86"],"syscalls":[]}"#,
@@ -408,8 +408,48 @@ fn verdicts_match_the_kernel() {
     assert_eq!(checked, 15 + 2 * (6 * 5 + 6));
 }
 
+/// The highest errno a profile may ask for is the one the system's libseccomp (as runc uses it)
+/// builds a filter with: 4094 loads and the kernel returns it; from 4095 up libseccomp refuses
+/// the rule, and Tarsier refuses the profile. The same bound holds for `defaultErrnoRet`, where
+/// only building is checked (a filter that fails every call could not report back).
+#[test]
+fn errnos_end_where_libseccomp_ends_them() {
+    use tarsier::core::seccomp::MAX_ERRNO;
+    let rule = |errno: u64| json!({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": errno}]});
+    let probes: Vec<Probe> = vec![("getppid", [0; 6])];
+    for errno in [MAX_ERRNO - 1, MAX_ERRNO, MAX_ERRNO + 1, MAX_ERRNO + 2] {
+        let profile = rule(errno);
+        let kernel = kernel_try(&[(profile.clone(), probes.clone())]);
+        match parse_profile(&profile.to_string()) {
+            Ok(p) => {
+                assert_eq!(kernel, Ok(vec![vec![errno as u32]]), "errnoRet {errno}");
+                assert_eq!(p.rules[0].action.ret, Some(errno as u32));
+            }
+            Err(e) => {
+                assert!(kernel.as_ref().is_err_and(|k| k.contains("seccomp_rule_add_array: -22")), "errnoRet {errno}: libseccomp says {kernel:?}, Tarsier {e}");
+                assert!(e.to_string().contains(&format!("errnoRet: {errno} is larger than {MAX_ERRNO}")), "{e}");
+            }
+        }
+    }
+    assert!(parse_profile(&rule(MAX_ERRNO).to_string()).is_ok() && parse_profile(&rule(MAX_ERRNO + 1).to_string()).is_err());
+    let built = |errno: u64| {
+        let code = format!("import ctypes; l = ctypes.CDLL('libseccomp.so.2'); l.seccomp_init.restype = ctypes.c_void_p; print(l.seccomp_init(0x00050000 | {errno}) is not None)");
+        let out = std::process::Command::new("python3").args(["-c", &code]).output().expect("python3");
+        String::from_utf8(out.stdout).unwrap().trim() == "True"
+    };
+    for errno in [MAX_ERRNO, MAX_ERRNO + 1] {
+        let text = format!(r#"{{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":{errno},"syscalls":[]}}"#);
+        assert_eq!(parse_profile(&text).is_ok(), built(errno), "defaultErrnoRet {errno}");
+    }
+}
+
 /// What the running kernel answers each case's probes with (`tests/seccomp_kernel.py`).
 fn kernel_answers(cases: &[(Value, Vec<Probe>)]) -> Vec<Vec<u32>> {
+    kernel_try(cases).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`kernel_answers`], or what `tests/seccomp_kernel.py` said when libseccomp or the child failed.
+fn kernel_try(cases: &[(Value, Vec<Probe>)]) -> Result<Vec<Vec<u32>>, String> {
     let input = Value::Array(cases.iter().map(|(p, probes)| json!({"profile": p, "probes": probes.iter().map(|(n, a)| json!([n, a])).collect::<Vec<_>>()})).collect());
     let mut child = std::process::Command::new("python3")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/seccomp_kernel.py"))
@@ -420,8 +460,10 @@ fn kernel_answers(cases: &[(Value, Vec<Probe>)]) -> Vec<Vec<u32>> {
         .expect("python3");
     std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.to_string().as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    Ok(serde_json::from_slice(&out.stdout).unwrap())
 }
 
 /// `#define NAME VALUE` lines of a system header whose names start with `prefix` and whose value
@@ -773,11 +815,12 @@ fn limits_and_refusals_at_their_edges() {
         err(&with_rule(&format!(r#"{{"names":["read"],"action":"SCMP_ACT_ALLOW","args":[{}]}}"#, args(7)))),
         "The seccomp profile is not valid at syscalls[0].args: 7 entries, more than the 6 this tool reads."
     );
-    // errnoRet: MAX_ERRNO is accepted, one more is not; defaultErrnoRet names its own field.
-    assert_eq!(ok(&with_rule(&format!(r#"{{"names":["read"],"action":"SCMP_ACT_ERRNO","errnoRet":{MAX_ERRNO}}}"#))).rules[0].action.ret, Some(4095));
+    // errnoRet: MAX_ERRNO is accepted, one more is not (libseccomp's bound, checked against it in
+    // errnos_end_where_libseccomp_ends_them); defaultErrnoRet names its own field.
+    assert_eq!(ok(&with_rule(&format!(r#"{{"names":["read"],"action":"SCMP_ACT_ERRNO","errnoRet":{MAX_ERRNO}}}"#))).rules[0].action.ret, Some(4094));
     assert_eq!(
-        err(r#"{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":4096,"syscalls":[]}"#),
-        "The seccomp profile is not valid at defaultErrnoRet: 4096 is larger than 4095, the highest errno the kernel returns."
+        err(r#"{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":4095,"syscalls":[]}"#),
+        "The seccomp profile is not valid at defaultErrnoRet: 4095 is larger than 4094, the highest errno libseccomp accepts (runc and crun build the filter with it)."
     );
     // Names: MAX_NAME_LEN characters, empty, and the total over all rules.
     let long = "a".repeat(MAX_NAME_LEN);

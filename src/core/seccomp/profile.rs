@@ -22,9 +22,10 @@ pub const MAX_NAMES_TOTAL: usize = 65_536;
 pub const MAX_ARGS: usize = 6;
 /// The highest argument index (`args[].index` counts from 0; a call has six).
 pub const MAX_ARG_INDEX: u64 = 5;
-/// The highest errno the kernel returns (`MAX_ERRNO`, `include/linux/err.h`); a seccomp
-/// `SECCOMP_RET_ERRNO` value above it is clamped to it.
-pub const MAX_ERRNO: u64 = 4095;
+/// The highest errno a profile may return: libseccomp, which runc and crun build the filter
+/// with, refuses `SCMP_ACT_ERRNO(n)` from the kernel's `MAX_ERRNO` (4095, `include/linux/err.h`)
+/// up, so a profile asking for it does not load.
+pub const MAX_ERRNO: u64 = 4094;
 /// Most entries in `architectures`, `archMap`, `subArchitectures`, `flags`, `caps`, `arches`.
 pub const MAX_LIST: usize = 256;
 /// The longest system call name accepted (the longest real one has 27 characters).
@@ -303,7 +304,7 @@ fn invalid(path: impl Into<String>, message: impl Into<String>) -> ProfileError 
 /// # Errors
 /// [`ProfileError`] when the text is larger than [`MAX_PROFILE_BYTES`], not JSON, has a value of
 /// the wrong type, an unknown action or operator, both `name` and `names`, a list longer than
-/// its limit, an argument index above 5, an errno above 4095 or a malformed `minKernel`.
+/// its limit, an argument index above 5, an errno above 4094 or a malformed `minKernel`.
 ///
 /// ```
 /// use tarsier::core::seccomp::{parse_profile, ActionKind};
@@ -388,7 +389,7 @@ fn action(kind: Option<String>, ret: Option<u64>, errno_name: Option<String>, pa
     let errno_field = if field == "defaultAction" { "defaultErrno" } else { "errno" };
     let ret = match ret {
         Some(n) if n > MAX_ERRNO => {
-            return Err(invalid(format!("{path}{ret_field}"), format!("{n} is larger than {MAX_ERRNO}, the highest errno the kernel returns")))
+            return Err(invalid(format!("{path}{ret_field}"), format!("{n} is larger than {MAX_ERRNO}, the highest errno libseccomp accepts (runc and crun build the filter with it)")))
         }
         Some(n) => Some(u32::try_from(n).unwrap_or(u32::MAX)),
         None => None,
