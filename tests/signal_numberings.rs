@@ -151,7 +151,11 @@ fn a_128_bit_mips_mask_decodes_to_the_right_names() {
     assert_eq!(r.signals.note, None);
     let cgt = r.signals.masks.iter().find(|m| m.key == "SigCgt").unwrap();
     assert_eq!(cgt.value >> 126, 0b11);
-    assert!(!cgt.signals.iter().find(|x| x.number == 128).unwrap().in_kill_l);
+    let sig = |n: u8| cgt.signals.iter().find(|x| x.number == n).unwrap();
+    assert!(!sig(128).in_kill_l);
+    // glibc's SIGRTMAX (127) is a real-time signal like the others; the kernel's 128 is told apart.
+    assert!(sig(127).in_kill_l && sig(127).description.starts_with("Real-time signal, for application use"), "{:?}", sig(127));
+    assert!(sig(128).description.starts_with("Real-time signal 128: the kernel has it, but glibc's SIGRTMAX is 127"), "{:?}", sig(128));
     // Read with the default numbering: nothing is refused, the names say they may be wrong, and
     // no message calls a signal mask a capability mask.
     let generic = analyze(&s);
