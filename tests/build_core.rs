@@ -317,6 +317,22 @@ fn a_rootfs_is_hashed_as_given_and_as_a_tar() {
     let mut cut_gz = gz.clone();
     cut_gz.truncate(gz.len() / 2);
     assert!(matches!(read_rootfs(&cut_gz[..], &mut |_| true), Err(BuildError::NotATar { .. })));
+    // A size field of control bytes: the tar crate's own sentence (which quotes them), on one
+    // line, control characters made spaces, runs of spaces made one.
+    let mut bad = tar.clone();
+    bad[124..136].copy_from_slice(b"\x01\x02\n\tzz \x7f000\0");
+    bad[148..156].copy_from_slice(b"        ");
+    let sum: u32 = bad[..512].iter().map(|&b| u32::from(b)).sum();
+    bad[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    let said = match tar::Archive::new(&bad[..]).entries().unwrap().next() {
+        Some(Err(e)) => e.to_string(),
+        _ => panic!("the tar crate read the bad size field"),
+    };
+    assert!(said.chars().any(char::is_control), "{said:?}");
+    let flat: String = said.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+    let e = read_rootfs(&bad[..], &mut |_| true).unwrap_err();
+    assert_eq!(e.to_string(), format!("the root filesystem is not a tar archive (plain, gzip or zstd): {flat}."));
 }
 
 #[test]

@@ -153,6 +153,11 @@ fn each_rule_and_its_near_miss() {
         ("npm_0123456789abcdefghijABCDEFGHIJ0123456", "x", &[]),
         ("eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.SflKxwRJSMeKKF2QT4fwpM", "x", &["jwt"]),
         ("eyJhbGciOiJIUzI1.notjson.SflKxwRJSMeKKF2QT4fwpM", "x", &[]),
+        // The three parts' least lengths (10, 10, 16): each one shorter is no token.
+        ("eyJhbGciOi.eyJzdWIiOi.SflKxwRJSMeKKF2Q", "x", &["jwt"]),
+        ("eyJhbGciO.eyJzdWIiOi.SflKxwRJSMeKKF2Q", "x", &[]),
+        ("eyJhbGciOi.eyJzdWIiO.SflKxwRJSMeKKF2Q", "x", &[]),
+        ("eyJhbGciOi.eyJzdWIiOi.SflKxwRJSMeKKF2", "x", &[]),
         ("-----BEGIN RSA PRIVATE KEY-----", "x", &["private_key_pem"]),
         ("-----BEGIN OPENSSH PRIVATE KEY-----", "x", &["private_key_openssh"]),
         ("-----BEGIN PUBLIC KEY-----", "x", &[]),
@@ -168,12 +173,23 @@ fn each_rule_and_its_near_miss() {
         ("password=short", "x", &[]),
         ("x = \"Qm9keSBvZiBhIGxldHRlcjogaGVsbG8gd29ybGQgYWdhaW4=\"", "x", &["high_entropy"]),
         ("x = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"", "x", &[]),
+        // An empty string, and a short one, before the secret on the same line.
+        ("e = \"\", s = 'ab', x = \"Qm9keSBvZiBhIGxldHRlcjogaGVsbG8gd29ybGQgYWdhaW4=\"", "x", &["high_entropy"]),
     ];
     for (line, path, want) in cases {
         assert_eq!(rules(line, path), *want, "{line:?} in {path}");
         for r in *want {
             assert!(RULES.contains(r));
         }
+    }
+    // Each hit spans exactly the secret (the page and `--json` show and redact that span).
+    for (line, secret) in [
+        ("e = \"\", x = \"Qm9keSBvZiBhIGxldHRlcjogaGVsbG8gd29ybGQgYWdhaW4=\"", "Qm9keSBvZiBhIGxldHRlcjogaGVsbG8gd29ybGQgYWdhaW4="),
+        ("t: eyJhbGciOi.eyJzdWIiOi.SflKxwRJSMeKKF2Q end", "eyJhbGciOi.eyJzdWIiOi.SflKxwRJSMeKKF2Q"),
+    ] {
+        let hits = scan_line(line, "x");
+        let start = line.find(secret).unwrap();
+        assert_eq!(hits.iter().map(|h| (h.start, h.end)).collect::<Vec<_>>(), [(start, start + secret.len())], "{line}");
     }
     assert!((entropy(b"abcd") - 2.0).abs() < 1e-9 && entropy(b"aaaa") == 0.0);
     let line = "password=hunter2hunter2";

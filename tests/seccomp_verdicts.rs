@@ -177,6 +177,14 @@ fn summaries_and_names_missing_on_an_arch() {
     assert_eq!(s.total, s.allowed + s.blocked + s.conditional + s.other);
     assert!(s.text.starts_with(&format!("Blocks {} of {} calls: kernel modules", s.blocked, s.total)), "{}", s.text);
     assert!(s.text.contains("new namespaces without CAP_SYS_ADMIN"), "{}", s.text);
+    // Docker's profile neither traces nor notifies, and the summary does not mention it; a profile
+    // that does counts the calls it names.
+    assert_eq!(s.other, 0);
+    assert!(!s.text.contains("traced"), "{}", s.text);
+    let tracing = r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["ptrace","kill"],"action":"SCMP_ACT_TRACE"},{"names":["open"],"action":"SCMP_ACT_NOTIFY"}]}"#;
+    let t = summarize(&evaluate(&parse_profile(tracing).unwrap(), &Context::docker_default()));
+    assert_eq!(t.other, 3);
+    assert!(t.text.ends_with("; 3 are traced or sent to a notifier."), "{}", t.text);
     assert!(eval.not_on_arch.contains(&"arm_fadvise64_64".to_owned()));
     assert!(eval.unknown_names.is_empty());
     let arm = evaluate(&Builtin::Docker.profile().unwrap(), &Context::new(Arch::Aarch64, KernelVersion::new(6, 8), DOCKER_DEFAULT));
