@@ -490,10 +490,9 @@ fn gnu_long_names_pax_records_and_duplicates() {
     assert_eq!(page.items[1].path, format!("pax/{}", "p".repeat(150)));
     assert_eq!(page.items[1].xattrs[0].name, "user.test");
     let img = &a.report.images[0];
-    assert!(img
-        .findings
-        .iter()
-        .any(|f| f.kind == FindingKind::DuplicateEntry && f.path == "dup"));
+    // One finding for the path that occurs twice (not for every path's first occurrence).
+    let dups: Vec<(&str, Option<usize>)> = img.findings.iter().filter(|f| f.kind == FindingKind::DuplicateEntry).map(|f| (f.path.as_str(), f.layer)).collect();
+    assert_eq!(dups, [("dup", Some(0))]);
     assert_eq!(a.merged_entry(0, "dup").unwrap().size, 2);
 }
 
@@ -554,6 +553,41 @@ fn hardlink_to_missing_target_and_escaping_symlink() {
         .any(|x| x.kind == FindingKind::WorldWritable && x.path == "tmpw"));
 }
 
+/// A layer member that is no regular file (here a FIFO of 0 bytes, as `tar -tvf` shows `p`) is
+/// not an empty layer but an error naming the member: only a 0-byte regular file is read as one.
+#[test]
+fn a_layer_member_that_is_a_fifo_is_not_a_tar() {
+    let mut outer = Vec::new();
+    push(&mut outer, header(b"l0.tar", 0, b'6', 0o644, b""), b"");
+    file(&mut outer, b"a.json", config(1).as_bytes());
+    file(&mut outer, b"manifest.json", b"[{\"Config\":\"a.json\",\"RepoTags\":[\"a:1\"],\"Layers\":[\"l0.tar\"]}]");
+    let e = run(&finish(outer)).unwrap_err().to_string();
+    assert!(e.contains("l0.tar") && e.contains("it is not a tar archive (nor gzip- or zstd-compressed)"), "{e}");
+}
+
+/// A hard link reads as its target, the last regular file of that name before it, as GNU tar
+/// extracts it (`tar -xf`, then the link's bytes) — not as whichever regular file came last.
+#[test]
+fn a_hard_link_reads_as_its_target_as_gnu_tar_extracts_it() {
+    let mut l = Vec::new();
+    file(&mut l, b"a", b"first a\n");
+    file(&mut l, b"a", b"the a the link names\n");
+    file(&mut l, b"b", b"b, written after a\n");
+    push(&mut l, header(b"c", 0, b'1', 0o644, b"a"), b"");
+    let layer = finish(l);
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile-hardlink");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("x")).unwrap();
+    std::fs::write(dir.join("layer.tar"), &layer).unwrap();
+    let gnu = std::process::Command::new("tar").arg("-xf").arg(dir.join("layer.tar")).arg("-C").arg(dir.join("x")).output().expect("GNU tar: apt-get install tar");
+    assert!(gnu.status.success(), "{}", String::from_utf8_lossy(&gnu.stderr));
+    let extracted = std::fs::read(dir.join("x/c")).unwrap();
+    assert_eq!(extracted, b"the a the link names\n");
+    let bytes = image_with(&[layer], &["l0.tar"]);
+    let a = run(&bytes).unwrap();
+    assert_eq!(read_entry(Cursor::new(&bytes), &a, 0, "c", 0, 100).unwrap(), extracted);
+}
+
 /// Findings are of the merged image, as `tar -x` of the layers in order (with the OCI whiteouts)
 /// leaves it: a world-writable file that a later layer deletes is not a finding of the image, and
 /// a hard link whose target is present is not "missing" (GNU tar extracts it as a link to that file).
@@ -576,6 +610,12 @@ fn findings_follow_the_merged_tree_deleted_files_and_present_link_targets() {
 /// Two images sharing a bottom layer whose first entry is a world-writable directory: the first
 /// image's findings are its own paths only, never the paths only the second image has (the
 /// archive's path tree holds both images' paths).
+/// An image config with `n` made-up diff_ids.
+fn config(n: usize) -> String {
+    let ids: Vec<String> = (0..n).map(|i| format!("\"sha256:{i:064x}\"")).collect();
+    format!("{{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{{}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{}]}}}}", ids.join(","))
+}
+
 #[test]
 fn findings_are_of_their_own_image_in_a_two_image_archive() {
     let mut l0 = Vec::new();
@@ -583,10 +623,6 @@ fn findings_are_of_their_own_image_in_a_two_image_archive() {
     push(&mut l0, header(b"etc/", 0, b'5', 0o755, b""), b"");
     let l0 = finish(l0);
     let l1 = simple_layer(&[(b"opt/extra/tool", b"#!/bin/sh\n")]);
-    let config = |n: usize| {
-        let ids: Vec<String> = (0..n).map(|i| format!("\"sha256:{i:064x}\"")).collect();
-        format!("{{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{{}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{}]}}}}", ids.join(","))
-    };
     let manifest = "[{\"Config\":\"a.json\",\"RepoTags\":[\"a:1\"],\"Layers\":[\"l0.tar\"]},{\"Config\":\"b.json\",\"RepoTags\":[\"b:1\"],\"Layers\":[\"l0.tar\",\"l1.tar\"]}]";
     let mut outer = Vec::new();
     file(&mut outer, b"l0.tar", &l0);
@@ -602,6 +638,28 @@ fn findings_are_of_their_own_image_in_a_two_image_archive() {
     };
     assert_eq!(paths(0), ["tmp"]);
     assert_eq!(paths(1), ["tmp"]);
+}
+
+/// A 0-byte layer member is an empty layer, with a warning: one layer for it, whichever images
+/// name it and wherever it sits among their layers, and never another member's layer.
+#[test]
+fn a_zero_byte_layer_member_is_one_empty_layer_of_every_image_naming_it() {
+    let l0 = simple_layer(&[(b"etc/motd", b"hi\n")]);
+    let manifest = "[{\"Config\":\"a.json\",\"RepoTags\":[\"a:1\"],\"Layers\":[\"l0.tar\",\"empty.tar\"]},{\"Config\":\"b.json\",\"RepoTags\":[\"b:1\"],\"Layers\":[\"empty.tar\"]}]";
+    let mut outer = Vec::new();
+    file(&mut outer, b"l0.tar", &l0);
+    file(&mut outer, b"empty.tar", b"");
+    file(&mut outer, b"a.json", config(2).as_bytes());
+    file(&mut outer, b"b.json", config(1).as_bytes());
+    file(&mut outer, b"manifest.json", manifest.as_bytes());
+    let a = run(&finish(outer)).unwrap();
+    assert_eq!(codes(&a).iter().filter(|c| **c == "empty_layer_member").count(), 1, "{:?}", codes(&a));
+    let members: Vec<(&str, u64)> = a.report.layers.iter().map(|l| (l.member.as_str(), l.entry_count)).collect();
+    assert_eq!(members, [("l0.tar", 1), ("empty.tar", 0)]);
+    let layers = |i: usize| a.report.images[i].layers.iter().map(|l| a.report.layers[l.layer].member.as_str()).collect::<Vec<_>>();
+    assert_eq!(layers(0), ["l0.tar", "empty.tar"]);
+    assert_eq!(layers(1), ["empty.tar"]);
+    assert_eq!(a.report.images[1].merged.files, 0);
 }
 
 /// One 24 MiB file of incompressible bytes in a gzip layer: inflating its body takes a while, and

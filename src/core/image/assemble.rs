@@ -279,11 +279,11 @@ impl Layers<'_> {
         match m.blob {
             Some(b) => Ok(b),
             None if m.size == 0 && matches!(m.typeflag, typeflag::REG | typeflag::AREG | typeflag::CONT) => {
-                warn(warnings, "empty_layer_member", format!("layer {} is a 0-byte member; treated as an empty layer", m.path));
-                // One blob per member: a second image using it finds this one.
+                // One blob (and one warning) per member: a second image using it finds this one.
                 if let Some(b) = self.blobs.iter().position(|b| b.member == member) {
                     return Ok(b);
                 }
+                warn(warnings, "empty_layer_member", format!("layer {} is a 0-byte member; treated as an empty layer", m.path));
                 self.blobs.push(Blob {
                     member,
                     path: m.path.clone(),

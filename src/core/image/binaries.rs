@@ -211,10 +211,7 @@ impl Reader<'_> {
 
     /// Reads on until `buf` holds `len` bytes (fewer at the end of the body).
     fn fill(&mut self, buf: &mut Vec<u8>, len: usize) -> Option<()> {
-        match len.checked_sub(buf.len()) {
-            Some(more) if more > 0 => self.read_into(buf, more as u64),
-            _ => Some(()),
-        }
+        self.read_into(buf, u64::try_from(len.saturating_sub(buf.len())).ok()?)
     }
 
     /// Appends up to `len` bytes (fewer at the end of the body) to `buf`.
@@ -362,9 +359,10 @@ pub(crate) fn scan(src: &mut dyn Source, size: u64, tick: &mut dyn FnMut() -> bo
     let mut head = Vec::new();
     r.read_into(&mut head, MIN_ELF)?;
     let h = parse_header(&head)?;
-    if h.phnum == 0 || h.phnum > MAX_PHNUM || h.phoff < r.pos {
+    if h.phnum == 0 || h.phnum > MAX_PHNUM {
         return None;
     }
+    // (refuses a table that starts behind, inside the header)
     r.skip_to(h.phoff)?;
     let mut ph = Vec::new();
     r.read_into(&mut ph, h.phentsize.checked_mul(h.phnum)?)?;
@@ -646,6 +644,27 @@ mod tests {
         let _ = scan_bytes(&shoff);
         assert_eq!(scan_bytes(b"\x7fELF\x03\x01"), None);
         assert_eq!(scan_bytes(&[0u8; 100]), None);
+    }
+
+    /// MAX_PHNUM program headers are read, one more is refused, even with the build information
+    /// beyond the table, where a reader would still find it; no table, or one that starts inside
+    /// the header, is nothing, even with a `.dep-v0` section.
+    #[test]
+    fn program_header_count_and_offset_bounds() {
+        let data = buildinfo(2, "go1.22.1", MODINFO);
+        let past_table = 0x10000;
+        assert!(past_table > 64 + 56 * (MAX_PHNUM + 1));
+        let max = u16::try_from(MAX_PHNUM).unwrap();
+        assert!(scan_bytes(&elf64(past_table, &data, max)).is_some());
+        assert_eq!(scan_bytes(&elf64(past_table, &data, max + 1)), None);
+        let mut inside = elf64(0x1000, &data, 1);
+        inside[0x20..0x28].copy_from_slice(&8u64.to_le_bytes());
+        assert_eq!(scan_bytes(&inside), None);
+        let dep = elf64_dep_v0(b"zlib bytes");
+        assert!(scan_bytes(&dep).is_some());
+        let mut no_table = dep;
+        no_table[0x38..0x3a].copy_from_slice(&0u16.to_le_bytes());
+        assert_eq!(scan_bytes(&no_table), None);
     }
 
     #[test]
