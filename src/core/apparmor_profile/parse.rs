@@ -757,5 +757,8 @@ mod tests {
         assert!(matches!(&p.items[1].kind, ItemKind::Other { .. }), "{:?}", p.items[1]);
         assert!(matches!(&p.items[2].kind, ItemKind::File { path: Some(path), .. } if path == "/etc/hosts"), "{:?}", p.items[2]);
         assert!(matches!(&p.items[3].kind, ItemKind::File { perms: Some(perms), .. } if perms == "Ux"), "{:?}", p.items[3]);
+        // A link rule's keyword is not permissions before its path: shown as written.
+        let p = parse("profile t {\n  link /srv/a -> /srv/b,\n}\n").unwrap();
+        assert!(matches!(&p.items[1].kind, ItemKind::Other { keyword } if keyword == "link"), "{:?}", p.items[1]);
     }
 }
