@@ -350,6 +350,29 @@ fn a_reader_that_goes_away_is_not_a_panic() {
     std::fs::remove_file(&many).unwrap();
 }
 
+/// `tarsier cat` of a file smaller than its output buffer writes nothing until the last flush:
+/// a reader gone before then (the pipe's read end closed before the command starts) is still a
+/// quiet success, and a full disk still a failure in one sentence.
+#[test]
+fn cat_s_last_flush_is_checked() {
+    use std::process::{Command, Stdio};
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["cat", A1, "app/entrypoint.sh"]).stdout(Stdio::from(writer)).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && err.is_empty(), "{:?} {err}", out.status);
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["cat", A1, "app/entrypoint.sh"]).stdout(Stdio::from(full)).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert_eq!(err, "tarsier: could not write to standard output: No space left on device (os error 28).\n");
+    // A path the archive does not have, after one still in the buffer: that is the error said.
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["cat", A1, "app/entrypoint.sh", "app/nothing"]).stdout(Stdio::from(full)).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("has no path app/nothing"), "{err}");
+}
+
 /// A write error other than a reader gone away (here: a full disk, `/dev/full`) is one sentence
 /// and a failure, not a quiet success.
 #[test]

@@ -666,15 +666,15 @@ pub fn cat(args: &CatArgs) -> ExitCode {
         }
     }
     // A failed write reaches here inside the copy's error, or from the last flush: either way
-    // the watch saw it, and it is about stdout, not the archive.
-    let flushed = r.as_ref().ok().map(|_| out.flush());
-    match (out.failed, r, flushed) {
-        (Some((std::io::ErrorKind::BrokenPipe, _)), _, _) => ExitCode::SUCCESS,
-        (Some((_, message)), _, _) => fail(format!("could not write to standard output: {message}.")),
-        (None, Err(e), _) => LoadError::new(&args.file, ErrorReport::from(&e)).fail(false),
-        (None, Ok(_), Some(Err(e))) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        (None, Ok(_), Some(Err(e))) => fail(format!("could not write to standard output: {e}.")),
-        (None, Ok(_), _) => ExitCode::SUCCESS,
+    // the watch saw it (its error is the one kept), and it is about stdout, not the archive.
+    if r.is_ok() {
+        out.flush().ok();
+    }
+    match (out.failed, r) {
+        (Some((std::io::ErrorKind::BrokenPipe, _)), _) => ExitCode::SUCCESS,
+        (Some((_, message)), _) => fail(format!("could not write to standard output: {message}.")),
+        (None, Err(e)) => LoadError::new(&args.file, ErrorReport::from(&e)).fail(false),
+        (None, Ok(_)) => ExitCode::SUCCESS,
     }
 }
 
