@@ -491,3 +491,24 @@ fn secrets_past_the_limit_are_counted_not_listed() {
     assert_eq!(found + r.secrets_not_listed, lines);
     assert_eq!(r.secrets_not_listed, 7);
 }
+
+/// Each crypt(5) scheme Tarsier names, as the system's libcrypt makes its hashes (through Perl's
+/// `crypt`): descrypt's salts drawn from the whole `./0-9A-Za-z` alphabet (so `.` and `/` are
+/// in the hash), and a 13-character string with a character outside it is not descrypt.
+#[test]
+fn crypt_hashes_are_named_as_libcrypt_makes_them() {
+    let cases = [("a.", "descrypt"), ("./", "descrypt"), ("/z", "descrypt"), ("$1$salt$", "md5crypt"), ("$5$saltsalt$", "sha256crypt"), ("$6$saltsalt$", "sha512crypt"), ("$y$j9T$saltsaltsaltsalt$", "yescrypt"), ("$2b$05$abcdefghijklmnopqrstuu", "bcrypt")];
+    for (salt, name) in cases {
+        let out = Command::new("perl").args(["-e", "print crypt('password', $ARGV[0])", salt]).output().expect("perl (Debian's perl-base) runs libcrypt's crypt");
+        let hash = String::from_utf8(out.stdout).unwrap();
+        assert!(hash.len() >= 13 && hash.starts_with(&salt[..2]), "perl crypt with salt {salt}: {hash:?}");
+        assert_eq!(tarsier::core::scan::algorithm(&hash), Some(name), "{hash}");
+    }
+    let des = Command::new("perl").args(["-e", "print crypt('password', 'a.')"]).output().unwrap().stdout;
+    assert!(des.contains(&b'.'));
+    for bad in [b'-', b'$', b'!'] {
+        let mut h = des.clone();
+        h[5] = bad;
+        assert_eq!(tarsier::core::scan::algorithm(std::str::from_utf8(&h).unwrap()), None, "{}", String::from_utf8_lossy(&h));
+    }
+}
