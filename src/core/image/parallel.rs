@@ -635,6 +635,31 @@ mod tests {
         assert!(PreIndexed::from_bytes(&fake).is_err());
     }
 
+    /// An entry whose node, or whose link target, is not a node of the member is refused on
+    /// its own: the other one being right does not let it through. The last node is a node.
+    #[test]
+    fn an_entry_naming_a_missing_node_is_refused() {
+        use super::super::progress::Flow;
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/images/a1_podman_docker-archive.tar");
+        let bytes = std::fs::read(path).unwrap();
+        let len = bytes.len() as u64;
+        let opts = Options::named("a1.tar");
+        let spans = parallel_candidates(std::io::Cursor::new(&bytes), len, 0);
+        let mut p = spans.iter().find_map(|c| index_member(std::io::Cursor::new(&bytes), len, c.span, &opts, &mut |_| Flow::Continue).unwrap()).unwrap();
+        let last = u32::try_from(p.nodes.len()).unwrap();
+        assert!(p.index.entries[0].target == NONE && last > 0, "{:?}", p.index.entries[0]);
+        let mut with = |node: u32, target: u32| {
+            p.index.entries[0].node = node;
+            p.index.entries[0].target = target;
+            PreIndexed::from_bytes(&p.to_bytes())
+        };
+        assert!(with(last, NONE).is_ok());
+        assert!(with(last, last).is_ok());
+        for (node, target) in [(last + 1, NONE), (last, last + 1), (last + 1, last + 1)] {
+            assert_eq!(with(node, target).err().as_deref(), Some("an entry names a node that does not exist"), "node {node}, target {target}");
+        }
+    }
+
     #[test]
     fn helpers_only_where_they_can_run_beside_something() {
         // Two cores: the browser and one worker already fill them.
