@@ -389,3 +389,17 @@ fn a_full_disk_is_a_write_error() {
     assert!(!out.status.success(), "{err}");
     assert!(err.starts_with("tarsier: could not write to standard output: No space left on device"), "{err}");
 }
+
+/// A dump missing one of the two context-switch lines (cut, or pasted in part) still shows the
+/// other one's count, from the dump's own line; the missing one is `-`.
+#[test]
+fn one_context_switch_line_is_still_shown() {
+    let count = |name: &str| HOST.lines().find_map(|l| l.strip_prefix(name)).map(str::trim).unwrap().to_owned();
+    let (vol, invol) = (count("voluntary_ctxt_switches:"), count("nonvoluntary_ctxt_switches:"));
+    for (drop, want) in [("nonvoluntary_ctxt_switches:", format!("  Context switches: {vol} voluntary, - involuntary")), ("voluntary_ctxt_switches:", format!("  Context switches: - voluntary, {invol} involuntary"))] {
+        let dump: String = HOST.lines().filter(|l| !l.starts_with(drop)).map(|l| format!("{l}\n")).collect();
+        let (ok, out, err) = tarsier(&["status"], Some(&dump));
+        assert!(ok, "{err}");
+        assert_eq!(out.lines().filter(|l| l.contains("Context switches")).collect::<Vec<_>>(), [want.as_str()], "without {drop}");
+    }
+}
