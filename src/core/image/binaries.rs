@@ -614,6 +614,16 @@ mod tests {
         assert_eq!(scan_bytes(&strndx), None);
     }
 
+    /// A `.dep-v0` of 1 MiB (the cap: its JSON is zlib-compressed, a few KiB for the fixtures'
+    /// binaries) is copied out; one byte more is not.
+    #[test]
+    fn dep_v0_up_to_its_cap() {
+        let cap = 1 << 20;
+        let at_cap = vec![7u8; cap];
+        assert_eq!(scan_bytes(&elf64_dep_v0(&at_cap)).map(|b| b.len()), Some(TAG_DEP_V0.len() + cap));
+        assert_eq!(scan_bytes(&elf64_dep_v0(&vec![7u8; cap + 1])), None);
+    }
+
     #[test]
     fn misaligned_magic_and_old_format() {
         // The magic off a 16-byte boundary is not build information.
