@@ -614,7 +614,7 @@ mod tests {
         assert_eq!(scan_bytes(&strndx), None);
     }
 
-    /// A `.dep-v0` of 1 MiB (the cap: its JSON is zlib-compressed, a few KiB for the fixtures'
+    /// A `.dep-v0` of 1 MiB (the cap: its JSON is zlib-compressed, under 2 KiB in the fixtures'
     /// binaries) is copied out; one byte more is not.
     #[test]
     fn dep_v0_up_to_its_cap() {
