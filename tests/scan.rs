@@ -195,6 +195,18 @@ fn each_rule_and_its_near_miss() {
     let line = "password=hunter2hunter2";
     // At most four characters, and never more than a quarter of the secret.
     assert_eq!(redact(line, &scan_line(line, "x")), "password=hun…(14 chars)");
+    // A span that does not fall on characters (either end inside `é`) is left out, not a
+    // panic: the rest of the line is still redacted.
+    use tarsier::core::scan::Hit;
+    let line = format!("clé t={}{}", "gh", "p_0123456789abcdefghijABCDEFGHIJ012345");
+    let e = line.find('é').unwrap();
+    let good = scan_line(&line, "x");
+    assert_eq!((good.len(), redact(&line, &good)), (1, "clé t=ghp_…(40 chars)".to_owned()), "{good:?}");
+    for (start, end) in [(e + 1, e + 8), (0, e + 1), (e + 1, e + 2)] {
+        let mut hits = vec![Hit { rule: "x", start, end }];
+        hits.extend(scan_line(&line, "x"));
+        assert_eq!(redact(&line, &hits), "clé t=ghp_…(40 chars)", "{start}..{end}");
+    }
 }
 
 /// An image made step by step with the image builder (each step a layer and a history line),
