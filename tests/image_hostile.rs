@@ -998,3 +998,38 @@ fn ustar_path_prefixes_and_device_numbers_as_gnu_tar_lists_them() {
     assert_eq!(theirs[1].1, Some((1, 3)));
     assert_eq!(mine, theirs);
 }
+
+/// A layer whose file has a PAX extended header of 1 MiB (one record that readers ignore) is
+/// read: the files are listed as GNU tar lists them. A header one byte longer is past the limit:
+/// the layer is damaged there (the file before it is kept), and the warning names the header's
+/// size and the limit.
+#[test]
+fn a_pax_header_of_one_mib_is_read_and_one_byte_more_is_named() {
+    let dir = std::env::temp_dir().join(format!("tarsier-pax-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for target in [1usize << 20, (1 << 20) + 1] {
+        // "1048576 TARSIER.pad=…\n": the length's 7 digits, the space, the key, '=' and '\n'.
+        let mut l = Vec::new();
+        file(&mut l, b"e", b"first\n");
+        pax(&mut l, &[("TARSIER.pad", &vec![b'x'; target - 7 - 1 - 11 - 2])]);
+        push(&mut l, header(b"f", 6, b'0', 0o644, b""), b"hello\n");
+        let layer = finish(l);
+        let body = std::str::from_utf8(&layer[1024 + 124..1024 + 135]).unwrap().trim_matches(|c| c == '\0' || c == ' ').to_owned();
+        assert_eq!((layer[1024 + 156], usize::from_str_radix(&body, 8).unwrap()), (b'x', target));
+        std::fs::write(dir.join("layer.tar"), &layer).unwrap();
+        let gnu = std::process::Command::new("tar").current_dir(&dir).args(["-tvf", "layer.tar", "--warning=no-unknown-keyword"]).output().expect("GNU tar");
+        let gnu = String::from_utf8_lossy(&gnu.stdout).into_owned();
+        let a = run(&image_with(&[layer], &["l0.tar"])).unwrap();
+        let damaged: Vec<&str> = a.report.warnings.iter().filter(|w| w.code == "damaged_layer").map(|w| w.message.as_str()).collect();
+        if target == 1 << 20 {
+            assert!(damaged.is_empty(), "{damaged:?}");
+            assert_eq!(gnu.lines().map(|l| l.rsplit(' ').next().unwrap_or_default()).collect::<Vec<_>>(), ["e", "f"], "{gnu}");
+            assert_eq!(a.merged_entry(0, "f").map(|e| e.size), Some(6));
+        } else {
+            assert_eq!(damaged.len(), 1, "{:?}", a.report.warnings);
+            assert!(damaged[0].contains(&format!("a PAX extended header of {target} bytes")) && damaged[0].contains("1048576"), "{}", damaged[0]);
+            assert!(a.merged_entry(0, "f").is_none() && a.merged_entry(0, "e").is_some());
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
