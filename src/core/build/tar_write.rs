@@ -86,7 +86,9 @@ pub fn header(meta: &EntryMeta<'_>) -> Vec<u8> {
 /// Appends one record `"LEN KEY=VALUE\n"`, where LEN counts the whole record, its own digits too.
 fn pax_record(out: &mut Vec<u8>, key: &str, value: &[u8]) {
     let rest = key.len() + value.len() + 3; // ' ', '=', '\n'
-    let mut len = rest + 1;
+    // LEN = rest + its digit count: climbs from `rest` to that fixed point (any start at or
+    // below it reaches the same one).
+    let mut len = rest;
     while len != rest + len.to_string().len() {
         len = rest + len.to_string().len();
     }
