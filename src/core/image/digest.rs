@@ -97,12 +97,11 @@ pub fn verify_digests<R: Read + Seek>(
         for t in &targets {
             prog.current.clone_from(&t.member);
             prog.report()?;
-            let here = outer.pos();
-            if t.offset < here {
-                continue;
-            }
+            // (The targets are sorted, one per blob, each past the last one's end: a blob
+            // behind the cursor cannot come, and would be skipped rather than read.)
+            let Some(gap) = t.offset.checked_sub(outer.pos()) else { continue };
             outer
-                .skip(t.offset - here)
+                .skip(gap)
                 .map_err(|e| ImageError::from_io(outer_position(compression, &tick, t.offset), "while seeking to a blob", e))?;
             let mut body = Bounded::new(outer, t.size);
             let ctx = format!("inside {}", t.member);
