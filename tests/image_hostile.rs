@@ -1033,3 +1033,35 @@ fn a_pax_header_of_one_mib_is_read_and_one_byte_more_is_named() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A directory a later layer replaces with a file goes with everything under it, as GNU tar
+/// extracting the layers in order with `--recursive-unlink` leaves it: whether the directory
+/// had an entry of its own (`b/`) or was only implied by a path under it (`a/x`).
+#[test]
+fn a_directory_replaced_by_a_file_takes_its_children_with_it() {
+    use tarsier::core::image::{EntryKind, MergedStatus};
+    let l0 = simple_layer(&[(b"a/x", b"under a\n"), (b"b/", b""), (b"b/y", b"under b\n"), (b"keep", b"k\n")]);
+    let l1 = simple_layer(&[(b"a", b"now a file\n"), (b"b", b"b too\n")]);
+    let dir = std::env::temp_dir().join(format!("tarsier-dir-file-{}", std::process::id()));
+    let root = dir.join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    for (i, l) in [&l0, &l1].into_iter().enumerate() {
+        let path = dir.join(format!("l{i}.tar"));
+        std::fs::write(&path, l).unwrap();
+        let out = std::process::Command::new("tar").arg("-C").arg(&root).args(["--recursive-unlink", "-xf"]).arg(&path).output().expect("GNU tar");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let a = run(&image_with(&[l0, l1], &["l0.tar", "l1.tar"])).unwrap();
+    for path in ["a", "a/x", "b", "b/y", "keep"] {
+        let on_disk = std::fs::symlink_metadata(root.join(path)).ok().map(|m| (m.is_file(), m.len()));
+        let merged = a.merged_entry(0, path).filter(|e| e.status == MergedStatus::Present).map(|e| (e.kind == EntryKind::File, e.size));
+        assert_eq!(merged, on_disk, "{path}");
+    }
+    // The files under them are there as deleted by layer 1, which modifies two paths.
+    for path in ["a/x", "b/y"] {
+        assert_eq!(a.merged_entry(0, path).map(|e| (e.status, e.layer)), Some((MergedStatus::Deleted, 1)), "{path}");
+    }
+    let c = &a.report.images[0].layers[1].changes;
+    assert_eq!((c.modified, c.deleted, c.deleted_bytes), (2, 2, 16), "{c:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
