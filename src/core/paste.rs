@@ -499,6 +499,12 @@ mod tests {
         assert!(err.err().map(|e| e.to_string()).unwrap_or_default().starts_with("Line 2:"));
         let many = "1 ".repeat(MAX_MASKS + 1);
         assert!(matches!(parse_masks(&many), Err(PasteError::TooMany { .. })));
+        // Text whose first line (after blank and prompt lines) is no mask is not a list of
+        // masks: the error says what the box takes; a later bad line is named as a mask error.
+        let err = analyze("\n$ cat notes\nhello world\n00000000a80425fb");
+        assert_eq!(err.err(), Some(PasteError::Unrecognized { line: 3, text: "hello world".into() }));
+        let err = analyze("00000000a80425fb\nhello world");
+        assert!(matches!(err, Err(PasteError::Line { line: 2, .. })), "{err:?}");
     }
 
     /// A comparison's link carries both dumps only when they read back as the same two dumps.
