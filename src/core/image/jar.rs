@@ -312,6 +312,22 @@ mod tests {
         assert_eq!(parse_summary(&summary(&jar)), want);
     }
 
+    /// Only `META-INF/maven/…/pom.properties` is Maven's record of a package: the same keys in
+    /// another properties file are not a package, and an encrypted member (general purpose
+    /// flag bit 0) is not read.
+    #[test]
+    fn only_maven_s_unencrypted_pom_properties_name_packages() {
+        let keys = &b"groupId=org.example\nartifactId=app\nversion=1.0\n"[..];
+        let jar = zip(&[("config/app.properties", keys, false), ("META-INF/app/pom.properties", keys, true)]);
+        assert_eq!(read_jar(&jar), Some(Vec::new()));
+        let mut jar = zip(&[("META-INF/maven/org.example/app/pom.properties", keys, false)]);
+        let want = Pom { group_id: "org.example".into(), artifact_id: "app".into(), version: "1.0".into(), licence: None };
+        assert_eq!(read_jar(&jar), Some(vec![want]));
+        let central = jar.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+        jar[central + 8] |= 1;
+        assert_eq!(read_jar(&jar), Some(Vec::new()));
+    }
+
     #[test]
     fn hostile_archives_read_as_nothing() {
         assert_eq!(read_jar(b""), None);
