@@ -109,5 +109,12 @@ mod tests {
         for bad in ["", "2024-02-30T00:00:00Z", "2024-05-01 12:00", "1969-12-31T23:59:59Z", "2024-05-01T12:00:00", "2024-05-01T12:00:00.Z", "2024-05-01T12:00:00+2:00"] {
             assert!(parse_rfc3339(bad).is_err(), "{bad}");
         }
+        // Hour 24 and minute 60 are invalid dates to `date` too; second 61 and offsets past
+        // 23:59 are outside RFC 3339 (`date` takes `+24:00`; RFC 3339's time-numoffset does not).
+        for bad in ["2024-05-01T24:00:00Z", "2024-05-01T23:60:00Z", "2024-05-01T23:59:61Z", "2024-05-01T12:00:00+24:00", "2024-05-01T12:00:00+23:60"] {
+            assert!(parse_rfc3339(bad).is_err(), "{bad}");
+        }
+        // RFC 3339's leap second (`date` refuses it) is the second before.
+        assert_eq!(parse_rfc3339("2016-12-31T23:59:60Z").unwrap(), 1_483_228_799);
     }
 }
