@@ -524,3 +524,14 @@ fn crypt_hashes_are_named_as_libcrypt_makes_them() {
         assert_eq!(tarsier::core::scan::algorithm(std::str::from_utf8(&h).unwrap()), None, "{}", String::from_utf8_lossy(&h));
     }
 }
+
+/// passwd(5) lines are seven fields: a commented-out line (`#toor:…`) is not an account, and a
+/// short or cut line is skipped, not a panic; the lines around them are still read.
+#[test]
+fn commented_and_short_passwd_lines_are_not_accounts() {
+    let passwd = "root:x:0:0:root:/root:/bin/bash\n#toor:x:0:0::/root:/bin/sh\nbroken:x\ncut:x:0:0:\ndaemon:x:1:1::/:/bin/sh\n";
+    let a = tarsier::core::scan::read_accounts(Some(passwd), None);
+    assert_eq!(a.uid0, ["root"]);
+    assert!(a.uid0_besides_root.is_empty(), "{:?}", a.uid0_besides_root);
+    assert_eq!(a.service_accounts_with_login_shell.iter().map(|s| (s.user.as_str(), s.uid)).collect::<Vec<_>>(), [("daemon", 1)]);
+}
