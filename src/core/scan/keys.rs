@@ -141,10 +141,11 @@ fn tlv(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
         (usize::from(first), rest)
     } else {
         let n = usize::from(first & 0x7f);
-        if n == 0 || n > 4 || rest.len() < n {
+        if n == 0 || n > 4 {
             return None;
         }
-        (rest[..n].iter().fold(0usize, |acc, &x| (acc << 8) | usize::from(x)), &rest[n..])
+        let (bytes, rest) = rest.split_at_checked(n)?;
+        (bytes.iter().fold(0usize, |acc, &x| (acc << 8) | usize::from(x)), rest)
     };
     (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
 }
