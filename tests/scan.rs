@@ -535,3 +535,32 @@ fn commented_and_short_passwd_lines_are_not_accounts() {
     assert!(a.uid0_besides_root.is_empty(), "{:?}", a.uid0_besides_root);
     assert_eq!(a.service_accounts_with_login_shell.iter().map(|s| (s.user.as_str(), s.uid)).collect::<Vec<_>>(), [("daemon", 1)]);
 }
+
+/// Self-signed is the certificate's own issuer: its subject is its issuer and its authority key
+/// id, when it has one, is its own key id. Made here by openssl: `req -x509` (authority key id =
+/// subject key id; `openssl verify` with itself as the only CA: OK), and a certificate of the
+/// same name that the first one signs (another key id; that verify fails).
+#[test]
+fn self_signed_is_judged_by_name_and_key_id_as_openssl_verify_does() {
+    let dir = std::env::temp_dir().join(format!("tarsier-selfsigned-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl").current_dir(&dir).args(args).output().expect("openssl");
+        assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    openssl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=same", "-days", "30"]);
+    openssl(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=same"]);
+    std::fs::write(dir.join("ext"), "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n").unwrap();
+    openssl(&["x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-out", "leaf.pem", "-days", "30", "-extfile", "ext"]);
+    let verify = |name: &str| Command::new("openssl").current_dir(&dir).args(["verify", "-CAfile", name, name]).output().unwrap().status.success();
+    assert_eq!((verify("ca.pem"), verify("leaf.pem")), (true, false));
+    let (ca, leaf) = (std::fs::read(dir.join("ca.pem")).unwrap(), std::fs::read(dir.join("leaf.pem")).unwrap());
+    let archive = dir.join("certs.tar");
+    std::fs::write(&archive, common::image_with(&[common::simple_layer(&[(b"etc/ca.pem", &ca), (b"etc/leaf.pem", &leaf)])], &["l0.tar"])).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(["scan", "--json", archive.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let self_signed: BTreeSet<(String, bool)> = got["certificates"].as_array().unwrap().iter().map(|c| (c["path"].as_str().unwrap().to_owned(), c["self_signed"].as_bool().unwrap())).collect();
+    assert_eq!(self_signed, BTreeSet::from([("etc/ca.pem".to_owned(), true), ("etc/leaf.pem".to_owned(), false)]));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
