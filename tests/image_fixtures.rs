@@ -1075,3 +1075,38 @@ fn overview_comes_first_and_agrees_with_the_report() {
         assert_eq!(serde_json::to_value(alone.unwrap()).unwrap(), serde_json::to_value(&overview).unwrap(), "{name}");
     }
 }
+
+/// `docker save` since Docker 25 writes an OCI layout with a `manifest.json` beside it, naming
+/// the same blobs. Made here from podman's OCI archive (GNU tar out, a manifest.json as Docker
+/// writes it, GNU tar in): the image is the OCI one, so its manifest digest is the one skopeo
+/// gives for the OCI archive; without RepoTags, the tags are the index's reference name.
+#[test]
+fn a_docker_25_archive_takes_the_oci_manifest_of_the_same_config() {
+    let fixture = fixtures().join("images/b1_podman_oci-archive.tar");
+    let truth = fixtures().join("images/b1_podman_oci-archive.tar.truth");
+    let sk: Value = serde_json::from_str(&std::fs::read_to_string(truth.join("img0_skopeo_inspect.json")).unwrap()).unwrap();
+    let dir = std::env::temp_dir().join(format!("tarsier-docker25-{}", std::process::id()));
+    let root = dir.join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    let tar = |args: &[&str]| {
+        let out = std::process::Command::new("tar").args(args).output().expect("GNU tar");
+        assert!(out.status.success(), "tar {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    tar(&["-C", root.to_str().unwrap(), "-xf", fixture.to_str().unwrap()]);
+    let index: Value = serde_json::from_str(&std::fs::read_to_string(root.join("index.json")).unwrap()).unwrap();
+    let blob = |digest: &str| root.join("blobs/sha256").join(digest.trim_start_matches("sha256:"));
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(blob(index["manifests"][0]["digest"].as_str().unwrap())).unwrap()).unwrap();
+    let path = |d: &Value| format!("blobs/sha256/{}", d["digest"].as_str().unwrap().trim_start_matches("sha256:"));
+    let layers: Vec<String> = manifest["layers"].as_array().unwrap().iter().map(path).collect();
+    for (tags, want) in [(vec![], vec!["localhost/corpus/test:1.0"]), (vec!["docker.io/x/y:2"], vec!["docker.io/x/y:2"])] {
+        let item = serde_json::json!([{ "Config": path(&manifest["config"]), "RepoTags": tags, "Layers": layers }]);
+        std::fs::write(root.join("manifest.json"), item.to_string()).unwrap();
+        let out = dir.join("docker25.tar");
+        tar(&["-C", root.to_str().unwrap(), "-cf", out.to_str().unwrap(), "blobs", "index.json", "oci-layout", "manifest.json"]);
+        let a = open_analysis(&out);
+        assert_eq!(a.report.archive.format, tarsier::core::image::ArchiveFormat::OciWithDockerManifest);
+        let img = &a.report.images[0];
+        assert_eq!((img.manifest_digest.as_deref(), &img.tags), (sk["Digest"].as_str(), &want.iter().map(|s| s.to_string()).collect::<Vec<_>>()));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
