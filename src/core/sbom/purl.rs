@@ -222,6 +222,9 @@ mod tests {
         // dpkg's `+` and an epoch's `:` as packageurl-python writes them; Ubuntu is its own namespace; no arch: no qualifier.
         assert_eq!(purl("dpkg", "base-files", "1:12.4+deb12u5", None, Some(&os("ubuntu", "22.04"))), "pkg:deb/ubuntu/base-files@1:12.4%2Bdeb12u5?distro=ubuntu-22.04");
         assert_eq!(purl("rpm", "tarsier-fixture-epoch", "2:0.9-1", Some("noarch"), None), "pkg:rpm/tarsier-fixture-epoch@0.9-1?arch=noarch&epoch=2");
+        // Only digits before the `:` are an epoch: anything else stays in the version (as
+        // packageurl-python writes `version='x:0.9-1'`).
+        assert_eq!(purl("rpm", "weird", "x:0.9-1", Some("noarch"), None), "pkg:rpm/weird@x:0.9-1?arch=noarch");
         assert_eq!(purl("apk", "musl", "1.1.24-r2", Some("x86_64"), None), "pkg:apk/alpine/musl@1.1.24-r2?arch=x86_64");
         assert_eq!(purl("golang", "example.com/x", "(devel)", None, None), "pkg:golang/example.com/x@%28devel%29");
         assert_eq!(purl("unknown", "x", "1", None, None), "");
