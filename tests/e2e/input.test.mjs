@@ -30,7 +30,8 @@ before(async () => {
   await copyFile(join(FIXTURES, 'proc/local/host_self.status'), join(dir, 'self-status.txt'));
   await writeFile(join(dir, 'mask.txt'), 'CapEff:\t00000000a80425fb\n');
   await writeFile(join(dir, 'label.txt'), 'docker-default (enforce)\n');
-  big = slowOciArchive(dir, 1);
+  // (2 GiB: reading it must outlast the axe check below; 1 GiB did not on a loaded machine.)
+  big = slowOciArchive(dir, 2);
   plain = plainArchive(dir, 0.3);
 });
 after(async () => { await browser?.close(); await server?.close(); });
@@ -109,7 +110,7 @@ for (const scheme of ['light', 'dark']) {
     await page.context().close();
   });
 
-  test(`reading a 1 GiB archive and verifying one of 300 MiB: progress in words and bytes, app colours, Cancel says so (${scheme})`, async () => {
+  test(`reading a 2 GiB archive and verifying one of 300 MiB: progress in words and bytes, app colours, Cancel says so (${scheme})`, async () => {
     const { page, errors } = await imagePage(scheme);
     await choose(page, join(IMAGES, 'a1_podman_docker-archive.tar'));
     await page.getByRole('tab', { name: 'Overview' }).waitFor();
@@ -128,7 +129,7 @@ for (const scheme of ['light', 'dark']) {
     assert.equal(colours.bar, colours.accent);
     await axe(page, 'the progress of an archive being read');
     await page.getByRole('button', { name: 'Cancel' }).click();
-    assert.equal(await page.locator('#image-error .error').textContent(), 'Cancelled: slow-oci-1g.tar was not opened.');
+    assert.equal(await page.locator('#image-error .error').textContent(), 'Cancelled: slow-oci-2g.tar was not opened.');
     assert.equal(await page.locator('#still-showing').textContent(), 'Still showing a1_podman_docker-archive.tar.');
     assert.equal(await page.locator('.archive dd', { hasText: 'a1_podman_docker-archive.tar' }).count(), 1);
     const texts = await recorded(page);
