@@ -1065,3 +1065,24 @@ fn a_directory_replaced_by_a_file_takes_its_children_with_it() {
     assert_eq!((c.modified, c.deleted, c.deleted_bytes), (2, 2, 16), "{c:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A PAX record whose length covers only its own digits and space (`2 `: no key, no newline)
+/// is malformed, as GNU tar says ("Malformed extended header"): the layer is damaged there, the
+/// file before it kept.
+#[test]
+fn a_pax_record_of_only_its_length_is_malformed_as_gnu_tar_says() {
+    let mut l = Vec::new();
+    file(&mut l, b"e", b"first\n");
+    push(&mut l, header(b"PaxHeaders/f", 2, b'x', 0o644, b""), b"2 ");
+    push(&mut l, header(b"f", 6, b'0', 0o644, b""), b"hello\n");
+    let layer = finish(l);
+    let path = std::env::temp_dir().join(format!("tarsier-pax-len-{}.tar", std::process::id()));
+    std::fs::write(&path, &layer).unwrap();
+    let gnu = std::process::Command::new("tar").arg("-tf").arg(&path).output().expect("GNU tar");
+    std::fs::remove_file(&path).unwrap();
+    assert!(!gnu.status.success() && String::from_utf8_lossy(&gnu.stderr).contains("Malformed extended header"), "{gnu:?}");
+    let a = run(&image_with(&[layer], &["l0.tar"])).unwrap();
+    let damaged: Vec<&str> = a.report.warnings.iter().filter(|w| w.code == "damaged_layer").map(|w| w.message.as_str()).collect();
+    assert_eq!(damaged.len(), 1, "{:?}", a.report.warnings);
+    assert!(a.merged_entry(0, "e").is_some());
+}
