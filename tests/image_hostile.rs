@@ -607,15 +607,15 @@ fn findings_follow_the_merged_tree_deleted_files_and_present_link_targets() {
     assert!(!f.iter().any(|x| x.kind == FindingKind::HardlinkMissingTarget), "{f:?}");
 }
 
-/// Two images sharing a bottom layer whose first entry is a world-writable directory: the first
-/// image's findings are its own paths only, never the paths only the second image has (the
-/// archive's path tree holds both images' paths).
 /// An image config with `n` made-up diff_ids.
 fn config(n: usize) -> String {
     let ids: Vec<String> = (0..n).map(|i| format!("\"sha256:{i:064x}\"")).collect();
     format!("{{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{{}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{}]}}}}", ids.join(","))
 }
 
+/// Two images sharing a bottom layer whose first entry is a world-writable directory: the first
+/// image's findings are its own paths only, never the paths only the second image has (the
+/// archive's path tree holds both images' paths).
 #[test]
 fn findings_are_of_their_own_image_in_a_two_image_archive() {
     let mut l0 = Vec::new();
