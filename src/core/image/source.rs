@@ -118,8 +118,10 @@ impl<R: Read + Seek> Source for SeekSource<R> {
         if self.pos >= self.total || out.is_empty() {
             return Ok(0);
         }
-        let buf_end = self.buf_start + self.buf_len as u64;
-        if self.pos < self.buf_start || self.pos >= buf_end {
+        let buf_end = self.buf_start.saturating_add(self.buf_len as u64);
+        // (The cursor only moves forward, and the window starts where it stood: past the
+        // window's end is the only way out of it.)
+        if self.pos >= buf_end {
             // Refill the window at the cursor (bounded by the input's length).
             let want = usize::try_from((self.total - self.pos).min(SEEK_WINDOW as u64))
                 .unwrap_or(SEEK_WINDOW);
