@@ -603,13 +603,15 @@ fn the_cli_streams_to_stdout_with_the_summary_on_stderr() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// `--created` dates as GNU date reads them: for the days 28 to 32 of every month of a common
-/// year, a leap year, a century that is not a leap year (2100) and one that is (2000), Tarsier
-/// accepts exactly the dates date(1) accepts, at the same second; and writes each second back
-/// as `date -u +%Y-%m-%dT%H:%M:%SZ` does.
+/// RFC 3339 times as GNU date reads them: for the days 28 to 32 of every month of a common
+/// year, a leap year, a century that is not a leap year (2100) and one that is (2000), at three
+/// offsets, Tarsier accepts exactly the dates date(1) accepts, at the same second, for `--created`
+/// and for the SBOM's creation time (one parser, `core::time`); and writes each second back as
+/// `date -u +%Y-%m-%dT%H:%M:%SZ` does.
 #[test]
 fn created_dates_as_gnu_date_reads_them() {
     use tarsier::core::build::{format_rfc3339, parse_rfc3339};
+    use tarsier::core::sbom::utc_seconds;
     let date = |args: &[&str]| {
         let out = std::process::Command::new("date").arg("-u").args(args).output().expect("GNU date (coreutils)");
         out.status.success().then(|| String::from_utf8(out.stdout).unwrap().trim().to_owned())
@@ -618,18 +620,25 @@ fn created_dates_as_gnu_date_reads_them() {
     for y in [2023, 2024, 2100, 2000] {
         for m in 1..=12 {
             for d in 28..=32 {
-                let text = format!("{y:04}-{m:02}-{d:02}T13:14:15Z");
-                let want = date(&["-d", &text, "+%s"]).map(|s| s.parse::<u64>().unwrap());
-                assert_eq!(parse_rfc3339(&text).ok(), want, "{text}");
-                if let Some(secs) = want {
+                for zone in ["Z", ".5+05:30", "-09:45"] {
+                    let text = format!("{y:04}-{m:02}-{d:02}T13:14:15{zone}");
+                    let want = date(&["-d", &text, "+%s"]).map(|s| s.parse::<u64>().unwrap());
+                    assert_eq!(parse_rfc3339(&text).ok(), want, "{text}");
+                    let Some(secs) = want else {
+                        assert_eq!(utc_seconds(&text), None, "{text}");
+                        continue;
+                    };
                     accepted += 1;
-                    assert_eq!(Some(format_rfc3339(secs)), date(&["-d", &format!("@{secs}"), "+%Y-%m-%dT%H:%M:%SZ"]), "{secs}");
+                    let utc = date(&["-d", &format!("@{secs}"), "+%Y-%m-%dT%H:%M:%SZ"]);
+                    assert_eq!(Some(format_rfc3339(secs)), utc, "{secs}");
+                    assert_eq!(utc_seconds(&text), utc, "{text}");
                 }
             }
         }
     }
-    // 31-day months give 4 days, 30-day ones 3, February 1 or 2: (7*4 + 4*3) * 4 + 2 + 1 + 1 + 2
-    assert_eq!(accepted, 166);
+    // 31-day months give 4 days, 30-day ones 3, February 1 or 2: (7*4 + 4*3) * 4 + 2 + 1 + 1 + 2,
+    // at each of the three offsets
+    assert_eq!(accepted, 166 * 3);
 }
 
 /// Ports, volumes and labels on a base add to the base's, as Dockerfile's EXPOSE, VOLUME and

@@ -951,7 +951,7 @@ fn output_into_a_full_disk_fails_with_a_sentence() {
 /// every 997th day plus the days around each leap-year boundary of 1600–2400.
 #[test]
 fn dates_as_gnu_date_prints_them() {
-    use tarsier::core::image::{civil_from_days, utc_minutes};
+    use tarsier::core::time::{civil_from_days, utc_minutes};
     let mut days: Vec<i64> = (-719_162..=2_932_896).step_by(997).collect();
     for y in [1600i64, 1700, 1800, 1900, 2000, 2024, 2100, 2400] {
         // 31 December of the year before to 2 March, from GNU date itself below

@@ -19,6 +19,7 @@ pub mod build;
 pub mod compare;
 pub mod scan;
 pub mod sha;
+pub mod time;
 pub mod sbom;
 #[doc(hidden)]
 pub mod fuzz;

@@ -16,8 +16,9 @@ use std::process::ExitCode;
 use tarsier::core::image::{
     analyze_prepared, copy_entry, copy_merged, index_member, mode_string, parallel_candidates, verify_digests,
     Analysis, EntryKind, Flow, PreIndexed, PARALLEL_MIN_MEMBER,
-    ErrorReport, ImageError, ImageReport, MergedStatus, Options, Progress, Report, utc_minutes,
+    ErrorReport, ImageError, ImageReport, MergedStatus, Options, Progress, Report,
 };
+use tarsier::core::time::utc_minutes;
 
 #[derive(clap::Args)]
 pub struct InspectArgs {

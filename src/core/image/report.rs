@@ -606,33 +606,6 @@ pub struct SearchHit {
     pub layer: usize,
 }
 
-/// A Unix time as `YYYY-MM-DD HH:MM` in UTC, the way `TZ=UTC tar -tv` prints dates (Howard
-/// Hinnant's `civil_from_days`).
-///
-/// ```
-/// assert_eq!(tarsier::core::image::utc_minutes(1_700_000_000), "2023-11-14 22:13");
-/// assert_eq!(tarsier::core::image::utc_minutes(-1), "1969-12-31 23:59");
-/// ```
-pub fn utc_minutes(t: i64) -> String {
-    let secs = t.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(t.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
-/// `civil_from_days`): year, month 1–12, day 1–31.
-pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 /// `ls -l` style mode string.
 pub fn mode_string(kind: EntryKind, mode: u32) -> String {
     let mut s = String::with_capacity(10);

@@ -115,7 +115,7 @@ fn view_content(c: &FileContent, at: &FileAt, analyzer: &Analyzer, download_stat
                     <dt>{"Size"}</dt><dd>{ format!("{} ({} bytes)", human(size), size) }</dd>
                 }
                 <dt>{"Owner"}</dt><dd>{ format!("{uid}:{gid}") }</dd>
-                <dt>{"Modified"}</dt><dd class="mtime">{ mtime.map_or_else(|| "(no entry of its own: a directory the layers only imply)".to_owned(), |t| format!("{} UTC", crate::core::image::utc_minutes(t))) }</dd>
+                <dt>{"Modified"}</dt><dd class="mtime">{ mtime.map_or_else(|| "(no entry of its own: a directory the layers only imply)".to_owned(), |t| format!("{} UTC", crate::core::time::utc_minutes(t))) }</dd>
                 if let Some(t) = &e.link_target { <dt>{"Link target"}</dt><dd><code>{ t.clone() }</code></dd> }
                 if let Some(caps) = &e.capabilities {
                     <dt>{"File capabilities"}</dt><dd class="file-caps"><code>{ caps_plus_form(caps) }</code>{ format!(" (getcap prints {caps})") }</dd>
