@@ -19,6 +19,26 @@ fn run_opts(bytes: &[u8], opts: &Options) -> Result<Analysis, ImageError> {
     })
 }
 
+/// GNU tar, the oracle, run on `bytes` as a scratch archive: `tar -f FILE ARGS` (GNU tar takes
+/// `-f` before the operation), with `TZ=UTC` for its dates, in a scratch directory (the cwd, for
+/// what `-x` extracts) that is removed after; with the tree `-x` left there, if `keep` wants it.
+fn gnu_tar_in(bytes: &[u8], args: &[&str], keep: impl FnOnce(&std::path::Path)) -> std::process::Output {
+    static SCRATCH: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SCRATCH.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("tarsier-hostile-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("scratch.tar"), bytes).unwrap();
+    let out = std::process::Command::new("tar").current_dir(&dir).env("TZ", "UTC").args(["-f", "scratch.tar"]).args(args).output().expect("GNU tar: apt-get install tar");
+    keep(&dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    out
+}
+
+/// [`gnu_tar_in`] without a look at the directory.
+fn gnu_tar(bytes: &[u8], args: &[&str]) -> std::process::Output {
+    gnu_tar_in(bytes, args, |_| ())
+}
+
 fn base_image() -> Vec<u8> {
     let l0 = simple_layer(&[
         (b"etc/", b""),
@@ -575,13 +595,9 @@ fn a_hard_link_reads_as_its_target_as_gnu_tar_extracts_it() {
     file(&mut l, b"b", b"b, written after a\n");
     push(&mut l, header(b"c", 0, b'1', 0o644, b"a"), b"");
     let layer = finish(l);
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile-hardlink");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("x")).unwrap();
-    std::fs::write(dir.join("layer.tar"), &layer).unwrap();
-    let gnu = std::process::Command::new("tar").arg("-xf").arg(dir.join("layer.tar")).arg("-C").arg(dir.join("x")).output().expect("GNU tar: apt-get install tar");
+    let mut extracted = Vec::new();
+    let gnu = gnu_tar_in(&layer, &["-x"], |dir| extracted = std::fs::read(dir.join("c")).unwrap());
     assert!(gnu.status.success(), "{}", String::from_utf8_lossy(&gnu.stderr));
-    let extracted = std::fs::read(dir.join("x/c")).unwrap();
     assert_eq!(extracted, b"the a the link names\n");
     let bytes = image_with(&[layer], &["l0.tar"]);
     let a = run(&bytes).unwrap();
@@ -845,13 +861,8 @@ fn a_pax_size_record_sets_the_size_as_gnu_tar_reads_it() {
     let entries = list_layer(Cursor::new(&l), &Options::named("l0.tar")).unwrap();
     let seen: Vec<(&str, u64)> = entries.iter().map(|e| (e.path.as_str(), e.size)).collect();
     assert_eq!(seen, [("big.bin", 700), ("after.txt", 6)]);
-    let dir = std::env::temp_dir().join(format!("tarsier-pax-size-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("l0.tar");
-    std::fs::write(&path, &l).unwrap();
-    let out = std::process::Command::new("tar").arg("-tvf").arg(&path).output().expect("GNU tar");
+    let out = gnu_tar(&l, &["-tv"]);
     let listing = String::from_utf8_lossy(&out.stdout);
-    std::fs::remove_dir_all(&dir).unwrap();
     assert!(out.status.success(), "tar -tvf: {}", String::from_utf8_lossy(&out.stderr));
     let sizes: Vec<(String, u64)> = listing
         .lines()
@@ -874,18 +885,13 @@ fn pax_owner_and_time_records_as_gnu_tar_reads_them() {
     let l = finish(l);
     let e = &list_layer(Cursor::new(&l), &Options::named("l0.tar")).unwrap()[0];
     let mine = (e.uid, e.gid, e.uname.as_str(), e.gname.as_str(), e.mtime);
-    let dir = std::env::temp_dir().join(format!("tarsier-pax-owner-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("l0.tar");
-    std::fs::write(&path, &l).unwrap();
-    let tar = |extra: &[&str]| {
-        let out = std::process::Command::new("tar").env("TZ", "UTC").args(extra).arg("-tvf").arg(&path).output().expect("GNU tar");
+    let tar = |args: &[&str]| {
+        let out = gnu_tar(&l, args);
         assert!(out.status.success(), "tar -tvf: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     };
-    let numeric = tar(&["--numeric-owner", "--full-time"]);
-    let named = tar(&[]);
-    std::fs::remove_dir_all(&dir).unwrap();
+    let numeric = tar(&["-tv", "--numeric-owner", "--full-time"]);
+    let named = tar(&["-tv"]);
     let f: Vec<&str> = numeric.split_whitespace().collect();
     let (uid, gid) = f[1].split_once('/').unwrap();
     let (uname, gname) = named.split_whitespace().nth(1).unwrap().split_once('/').unwrap();
@@ -905,11 +911,7 @@ fn a_compressed_archive_ending_inside_a_json_member_names_where() {
     t.truncate(512);
     t.extend_from_slice(&body.as_bytes()[..700]);
     let gz = gzip(&t);
-    let dir = std::env::temp_dir().join(format!("tarsier-gz-json-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("a.tar.gz"), &gz).unwrap();
-    let listed = std::process::Command::new("tar").arg("-tzf").arg(dir.join("a.tar.gz")).output().expect("GNU tar");
-    std::fs::remove_dir_all(&dir).unwrap();
+    let listed = gnu_tar(&gz, &["-tz"]);
     assert!(String::from_utf8_lossy(&listed.stderr).contains("Unexpected EOF"), "{}", String::from_utf8_lossy(&listed.stderr));
     let e = run(&gz).map(|_| ()).unwrap_err();
     assert!(matches!(e, ImageError::Truncated { .. }), "{e:?}");
@@ -926,13 +928,9 @@ fn a_layer_member_that_is_a_hard_link_is_read_through_it() {
     outer.truncate(outer.len() - 1024);
     push(&mut outer, header(b"l1.tar", 0, b'1', 0o644, b"l0.tar"), b"");
     let outer = finish(outer);
-    let dir = std::env::temp_dir().join(format!("tarsier-outer-link-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("outer.tar"), &outer).unwrap();
-    let x = std::process::Command::new("tar").arg("-C").arg(&dir).arg("-xf").arg(dir.join("outer.tar")).status().expect("GNU tar");
-    assert!(x.success());
-    let extracted = std::fs::read(dir.join("l1.tar")).unwrap();
-    std::fs::remove_dir_all(&dir).unwrap();
+    let mut extracted = Vec::new();
+    let x = gnu_tar_in(&outer, &["-x"], |dir| extracted = std::fs::read(dir.join("l1.tar")).unwrap());
+    assert!(x.status.success(), "{}", String::from_utf8_lossy(&x.stderr));
     let a = run(&outer).unwrap();
     assert_eq!(a.report.images[0].layers.len(), 2);
     let layers = &a.report.images[0].layers;
@@ -948,11 +946,7 @@ fn a_layer_member_that_is_a_hard_link_is_read_through_it() {
 fn a_gzip_layer_that_is_no_tar_in_a_compressed_archive_is_named() {
     let junk = "this is a text file, not a tar archive\n".repeat(40);
     let layer = gzip(junk.as_bytes());
-    let dir = std::env::temp_dir().join(format!("tarsier-gz-notar-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("l0.tar.gz"), &layer).unwrap();
-    let listed = std::process::Command::new("tar").arg("-tzf").arg(dir.join("l0.tar.gz")).output().expect("GNU tar");
-    std::fs::remove_dir_all(&dir).unwrap();
+    let listed = gnu_tar(&layer, &["-tz"]);
     assert!(!listed.status.success(), "GNU tar lists it");
     let e = run(&gzip(&image_with(&[layer], &["l0.tar"]))).map(|_| ()).unwrap_err();
     let text = e.to_string();
@@ -979,12 +973,7 @@ fn ustar_path_prefixes_and_device_numbers_as_gnu_tar_lists_them() {
     let l = finish(l);
     let entries = list_layer(Cursor::new(&l), &Options::named("l0.tar")).unwrap();
     let mine: Vec<(String, Option<(u32, u32)>)> = entries.iter().map(|e| (e.path.clone(), e.device)).collect();
-    let dir = std::env::temp_dir().join(format!("tarsier-ustar-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("l0.tar");
-    std::fs::write(&path, &l).unwrap();
-    let out = std::process::Command::new("tar").arg("-tvf").arg(&path).output().expect("GNU tar");
-    std::fs::remove_dir_all(&dir).unwrap();
+    let out = gnu_tar(&l, &["-tv"]);
     assert!(out.status.success(), "tar -tvf: {}", String::from_utf8_lossy(&out.stderr));
     let theirs: Vec<(String, Option<(u32, u32)>)> = String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -1005,8 +994,6 @@ fn ustar_path_prefixes_and_device_numbers_as_gnu_tar_lists_them() {
 /// size and the limit.
 #[test]
 fn a_pax_header_of_one_mib_is_read_and_one_byte_more_is_named() {
-    let dir = std::env::temp_dir().join(format!("tarsier-pax-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
     for target in [1usize << 20, (1 << 20) + 1] {
         // "1048576 TARSIER.pad=…\n": the length's 7 digits, the space, the key, '=' and '\n'.
         let mut l = Vec::new();
@@ -1016,9 +1003,7 @@ fn a_pax_header_of_one_mib_is_read_and_one_byte_more_is_named() {
         let layer = finish(l);
         let body = std::str::from_utf8(&layer[1024 + 124..1024 + 135]).unwrap().trim_matches(|c| c == '\0' || c == ' ').to_owned();
         assert_eq!((layer[1024 + 156], usize::from_str_radix(&body, 8).unwrap()), (b'x', target));
-        std::fs::write(dir.join("layer.tar"), &layer).unwrap();
-        let gnu = std::process::Command::new("tar").current_dir(&dir).args(["-tvf", "layer.tar", "--warning=no-unknown-keyword"]).output().expect("GNU tar");
-        let gnu = String::from_utf8_lossy(&gnu.stdout).into_owned();
+        let gnu = String::from_utf8_lossy(&gnu_tar(&layer, &["-tv", "--warning=no-unknown-keyword"]).stdout).into_owned();
         let a = run(&image_with(&[layer], &["l0.tar"])).unwrap();
         let damaged: Vec<&str> = a.report.warnings.iter().filter(|w| w.code == "damaged_layer").map(|w| w.message.as_str()).collect();
         if target == 1 << 20 {
@@ -1031,7 +1016,6 @@ fn a_pax_header_of_one_mib_is_read_and_one_byte_more_is_named() {
             assert!(a.merged_entry(0, "f").is_none() && a.merged_entry(0, "e").is_some());
         }
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// A directory a later layer replaces with a file goes with everything under it, as GNU tar
@@ -1076,10 +1060,7 @@ fn a_pax_record_of_only_its_length_is_malformed_as_gnu_tar_says() {
     push(&mut l, header(b"PaxHeaders/f", 2, b'x', 0o644, b""), b"2 ");
     push(&mut l, header(b"f", 6, b'0', 0o644, b""), b"hello\n");
     let layer = finish(l);
-    let path = std::env::temp_dir().join(format!("tarsier-pax-len-{}.tar", std::process::id()));
-    std::fs::write(&path, &layer).unwrap();
-    let gnu = std::process::Command::new("tar").arg("-tf").arg(&path).output().expect("GNU tar");
-    std::fs::remove_file(&path).unwrap();
+    let gnu = gnu_tar(&layer, &["-t"]);
     assert!(!gnu.status.success() && String::from_utf8_lossy(&gnu.stderr).contains("Malformed extended header"), "{gnu:?}");
     let a = run(&image_with(&[layer], &["l0.tar"])).unwrap();
     let damaged: Vec<&str> = a.report.warnings.iter().filter(|w| w.code == "damaged_layer").map(|w| w.message.as_str()).collect();
