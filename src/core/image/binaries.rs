@@ -698,6 +698,12 @@ mod tests {
         assert_eq!(uvarint(&[0x80, 0x01], 0), Some((128, 2)));
         assert_eq!(uvarint(&[0xff; 10], 0), None);
         assert_eq!(uvarint(&[0x80], 0), None);
+        // The tenth byte as Go's encoding/binary.Uvarint takes it: 0 or 1 (the 64th bit) ends
+        // the number, 2 and more overflow.
+        let tenth = |last: u8| [[0xff; 9].as_slice(), &[last]].concat();
+        assert_eq!(uvarint(&tenth(1), 0), Some((u64::MAX, 10)));
+        assert_eq!(uvarint(&tenth(0), 0), Some((u64::MAX >> 1, 10)));
+        assert_eq!(uvarint(&tenth(2), 0), None);
         assert_eq!(strip_sentinels(b"short"), b"");
     }
 
