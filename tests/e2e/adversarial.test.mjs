@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
-import { serve, launch, open, foreign, cspViolations, pasteBox, FIXTURES, ROOT, dropFile } from './harness.mjs';
+import { serve, launch, open, foreign, cspViolations, pasteBox, FIXTURES, ROOT, dropFile, archiveShown } from './harness.mjs';
 
 // The corpus is written when this file loads, so that its manifest can name the tests.
 const corpus = await mkdtemp(join(tmpdir(), 'tarsier-adv-'));
@@ -138,18 +138,18 @@ test('hostile names: traversal flagged, non-UTF-8 escaped, link loops do not han
   const { page } = await openPage();
   await page.getByRole('button', { name: 'Container image' }).click();
   await dropFile(page, join(corpus, 'names/path-traversal.tar'));
-  await page.locator('.archive dd', { hasText: exactly('path-traversal.tar') }).waitFor();
+  await archiveShown(page, exactly('path-traversal.tar'));
   await page.getByRole('tab', { name: 'Findings' }).click();
   assert.match(await page.locator('section.findings').textContent(), /path traversal/);
   await dropFile(page, join(corpus, 'names/non-utf8.tar'));
-  await page.locator('.archive dd', { hasText: exactly('non-utf8.tar') }).waitFor();
+  await archiveShown(page, exactly('non-utf8.tar'));
   await page.getByRole('tab', { name: 'Files' }).click();
   await page.locator('#file-search').fill('caf');
   await page.getByRole('button', { name: 'Search' }).click();
   await page.locator('.search-results li').first().waitFor();
   assert.match(await page.locator('.search-results').textContent(), /caf\\xe9/);
   await dropFile(page, join(corpus, 'names/link-loops.tar'));
-  await page.locator('.archive dd', { hasText: exactly('link-loops.tar') }).waitFor();
+  await archiveShown(page, exactly('link-loops.tar'));
   await page.getByRole('tab', { name: 'Files' }).click();
   await page.locator('#file-search').fill('loop');
   await page.getByRole('button', { name: 'Search' }).click();

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { serve, launch, open, foreign, FIXTURES, ROOT, OPEN_IMAGE } from './harness.mjs';
+import { serve, launch, open, foreign, FIXTURES, ROOT, archiveShown, openOnScreen } from './harness.mjs';
 
 let server, browser, tmp, rootfs;
 const BIN = process.env.TARSIER_BIN ?? join(ROOT, 'target/debug/tarsier');
@@ -57,7 +57,7 @@ async function addDelete(page, path) {
 /** Builds, waits for the explorer to show the result, and downloads it from the Build page. */
 async function buildAndDownload(page) {
   await page.locator('#build-button').click();
-  await page.locator('.archive dd', { hasText: 'image.tar' }).waitFor();
+  await archiveShown(page, 'image.tar');
   const layers = async () => {
     await page.getByRole('tab', { name: 'Layers' }).click();
     const n = await page.locator('tr.layer-row').count();
@@ -117,8 +117,7 @@ test('the article\'s busybox image from a rootfs tarball: 2 layers, the release 
 test('a layer appended to an opened archive (a1): one more layer, the added file, the deleted one gone, bytes equal `tarsier build --base`', async () => {
   const { page, requests, errors } = await open(browser, server.url);
   await page.getByRole('button', { name: 'Container image' }).click();
-  await page.getByLabel(OPEN_IMAGE).setInputFiles(A1);
-  await page.locator('.archive dd', { hasText: 'a1_podman_docker-archive.tar' }).waitFor();
+  await openOnScreen(page, A1);
   await page.getByRole('tab', { name: 'Layers' }).click();
   const before = await page.locator('tr.layer-row').count();
   await buildPage(page);
@@ -167,8 +166,7 @@ test('bad input: a rootfs that is not a tar, a `..` path — one sentence each, 
 test('a base archive compressed as a whole (a5, .tar.gz): the core\'s sentence (decompress it first), no download link', async () => {
   const { page, requests, errors } = await open(browser, server.url);
   await page.getByRole('button', { name: 'Container image' }).click();
-  await page.getByLabel(OPEN_IMAGE).setInputFiles(join(FIXTURES, 'images', 'a5_podman_docker-archive.tar.gz'));
-  await page.locator('.archive dd', { hasText: 'a5_podman_docker-archive.tar.gz' }).waitFor();
+  await openOnScreen(page, join(FIXTURES, 'images', 'a5_podman_docker-archive.tar.gz'));
   await buildPage(page);
   await page.getByLabel(/Build on the image open in Tarsier/).check();
   await addText(page, '/added.txt', 'x\n');
@@ -206,7 +204,7 @@ test('a file dropped on the page into an OCI layout with a gzip layer: bytes equ
   const download = async () => {
     await page.locator('#build-button').click();
     // The result opens in the explorer; the link stays on the Build page.
-    await page.locator('.archive dd', { hasText: 'image-oci.tar' }).waitFor();
+    await archiveShown(page, 'image-oci.tar');
     await buildPage(page);
     const link = page.locator('#build-download');
     assert.match(await page.locator('#build-result').textContent(), /Built: image-oci\.tar \(.+\), 1 layer, tarsier-test\/dropped:1\./);
@@ -244,8 +242,7 @@ test('Cancel stops a long build on the archive on screen: its worker ends, the a
     && "$2" build -o - --rootfs big-rootfs.tar --tag tarsier-test/big:1 | ${sparse} of=big-base.tar && rm zeros.bin big-rootfs.tar`, 'x', tmp, BIN], { stdio: ['ignore', 'ignore', 'inherit'] });
   const { page, errors } = await open(browser, server.url);
   await page.getByRole('button', { name: 'Container image' }).click();
-  await page.getByLabel(OPEN_IMAGE).setInputFiles(base);
-  await page.locator('.archive dd', { hasText: 'big-base.tar' }).waitFor({ timeout: 60000 });
+  await openOnScreen(page, base, 60000);
   await buildPage(page);
   await page.getByLabel(/Build on the image open in Tarsier/).check();
   await addText(page, '/added.txt', 'x\n');
@@ -266,7 +263,7 @@ test('Cancel stops a long build on the archive on screen: its worker ends, the a
   // And the build, asked again, finishes: one layer more, as the CLI builds it.
   await buildPage(page);
   await page.locator('#build-button').click();
-  await page.locator('.archive dd', { hasText: 'image.tar' }).waitFor({ timeout: 120000 });
+  await archiveShown(page, 'image.tar', 120000);
   await buildPage(page);
   const link = page.locator('#build-download');
   const [d] = await Promise.all([page.waitForEvent('download'), link.click()]);

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
-import { serve, launch, open, foreign, ROOT, FIXTURES, OPEN_IMAGE, slowArchive } from './harness.mjs';
+import { join } from 'node:path';
+import { serve, launch, open, foreign, ROOT, FIXTURES, OPEN_IMAGE, slowArchive, openOnScreen } from './harness.mjs';
 
 const PAIRS = join(ROOT, 'target/tmp/fixtures/compare_pairs');
 let server, browser, truth;
@@ -38,16 +38,6 @@ function sharedPrefix(p) {
   let n = 0;
   while (n < p.layers.a.length && n < p.layers.b.length && p.layers.a[n].diff_id === p.layers.b[n].diff_id) n += 1;
   return n;
-}
-
-/**
- * Opens `path` on the image page and waits until it is the archive on screen: its name in the
- * archive card. (Waiting for the Overview tab alone is not enough when another archive is on
- * screen: the tab is there already, and "Compare with…" would take the archive still shown.)
- */
-async function openOnScreen(page, path) {
-  await page.getByLabel(OPEN_IMAGE).setInputFiles(path);
-  await page.locator('.archive dd', { hasText: basename(path) }).waitFor();
 }
 
 /** Drops several files from disk on the page at once, as a user's mouse would (CDP). */

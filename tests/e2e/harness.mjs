@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { extname, join, normalize, resolve } from 'node:path';
+import { basename, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
@@ -118,6 +118,21 @@ export async function dropFile(page, path) {
     await cdp.send('Input.dispatchDragEvent', { type, x: 200, y: 300, data });
   }
   await cdp.detach();
+}
+
+/**
+ * Waits until `name` is the archive on screen: its name in the archive card. (The Overview tab
+ * alone is not enough when another archive was on screen: its tab is there already, and what
+ * follows would act on the archive still shown.)
+ */
+export async function archiveShown(page, name, timeout) {
+  await page.locator('.archive dd', { hasText: name }).waitFor(timeout ? { timeout } : undefined);
+}
+
+/** Opens `path` with the image page's file button and waits until it is the archive on screen. */
+export async function openOnScreen(page, path, timeout) {
+  await page.getByLabel(OPEN_IMAGE).setInputFiles(path);
+  await archiveShown(page, basename(path), timeout);
 }
 
 /**

@@ -6,7 +6,7 @@ import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, open, foreign, FIXTURES, ROOT, dropFile, truthOf, slowArchive, OPEN_IMAGE } from './harness.mjs';
+import { serve, launch, open, foreign, FIXTURES, ROOT, dropFile, truthOf, slowArchive, OPEN_IMAGE, archiveShown } from './harness.mjs';
 import { createHash } from 'node:crypto';
 
 let server, browser;
@@ -38,7 +38,7 @@ test('every fixture archive opens (drop and file button) with its tags and layer
   for (const [i, archive] of archives.entries()) {
     const t = await truth(archive);
     await openImage(page, join(IMAGES, archive), i % 2 ? 'button' : 'drop');
-    await page.locator('.archive dd', { hasText: archive }).waitFor();
+    await archiveShown(page, archive);
     const expected = recordedTags(archive, t)[0];
     assert.ok(expected.length > 0, `${archive} records a tag`);
     assert.equal(await page.locator('.image-card h3.tags').textContent(), expected.join(', '), archive);
@@ -106,7 +106,7 @@ test('a truncated archive shows a clear error and keeps the previous image on sc
   await writeFile(cut, whole.subarray(0, 300 * 512 + 100));
   const { page } = await open(browser, server.url);
   await openImage(page, join(IMAGES, 'b1_podman_oci-archive.tar'));
-  await page.locator('.archive dd', { hasText: 'b1_podman_oci-archive.tar' }).waitFor();
+  await archiveShown(page, 'b1_podman_oci-archive.tar');
   await openImage(page, cut);
   await page.locator('#image-error').waitFor();
   assert.match(await page.locator('#image-error').textContent(), /truncated\.tar: .+/);
@@ -124,7 +124,7 @@ test('Cancel stops indexing, says so, and keeps the image on screen labelled as 
   const slow = slowArchive(dir, 4);
   const { page } = await open(browser, server.url);
   await openImage(page, join(IMAGES, 'a1_podman_docker-archive.tar'));
-  await page.locator('.archive dd', { hasText: 'a1_podman_docker-archive.tar' }).waitFor();
+  await archiveShown(page, 'a1_podman_docker-archive.tar');
   await openImage(page, slow);
   const progress = page.locator('.progress[role="status"]');
   await progress.waitFor();
@@ -144,7 +144,7 @@ test('Cancel stops indexing, says so, and keeps the image on screen labelled as 
   const gone = new Promise((ok) => reading.once('close', ok));
   await progress.waitFor();
   await openImage(page, join(IMAGES, 'b1_podman_oci-archive.tar'));
-  await page.locator('.archive dd', { hasText: 'b1_podman_oci-archive.tar' }).waitFor();
+  await archiveShown(page, 'b1_podman_oci-archive.tar');
   await progress.waitFor({ state: 'detached' });
   await gone;
   assert.ok(!page.workers().includes(reading));

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  serve, launch, open, FIXTURES, ROOT, OPEN_IMAGE, dropFile, pasteText, pasteBox, humanBytes, slowOciArchive, plainArchive, recordTexts, recorded, axe,
+  serve, launch, open, FIXTURES, ROOT, OPEN_IMAGE, dropFile, pasteText, pasteBox, humanBytes, slowOciArchive, plainArchive, recordTexts, recorded, axe, archiveShown,
 } from './harness.mjs';
 
 const IMAGES = join(FIXTURES, 'images');
@@ -137,7 +137,7 @@ for (const scheme of ['light', 'dark']) {
     assert.deepEqual(texts.filter((t) => /[0-9a-f]{12}|blobs\/sha256/.test(t)), []);
     // Verified: the status shows bytes of the archive as they are hashed, from the start.
     await choose(page, plain);
-    await page.locator('.archive dd', { hasText: 'plain-0.3g.tar' }).waitFor();
+    await archiveShown(page, 'plain-0.3g.tar');
     await recordTexts(page, '.verify-progress');
     await page.locator('#verify-button').click();
     await page.locator('#verify-summary').waitFor();

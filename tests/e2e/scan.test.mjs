@@ -10,7 +10,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, open, foreign, dropFile, scriptFixture, slowArchive, ROOT } from './harness.mjs';
+import { serve, launch, open, foreign, dropFile, scriptFixture, slowArchive, ROOT, archiveShown } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -259,7 +259,7 @@ test('Cancel stops a content scan; the archive stays open', async () => {
   const { page, errors } = await open(browser, server.url);
   await page.getByRole('button', { name: 'Container image' }).click();
   await dropFile(page, slow);
-  await page.locator('.archive dd', { hasText: 'slow-1g.tar' }).waitFor({ timeout: 120000 });
+  await archiveShown(page, 'slow-1g.tar', 120000);
   await page.getByRole('tab', { name: 'Findings' }).click();
   await page.getByRole('button', { name: 'Scan contents' }).click();
   const progress = page.locator('.scan-progress');

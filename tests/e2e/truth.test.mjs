@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, open, foreign, FIXTURES, dropFile, truthOf, humanBytes } from './harness.mjs';
+import { serve, launch, open, foreign, FIXTURES, dropFile, truthOf, humanBytes, archiveShown } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -175,7 +175,7 @@ for (const rel of ARCHIVES) {
     const { page, requests, errors } = await open(browser, server.url);
     await page.getByRole('button', { name: 'Container image' }).click();
     await dropFile(page, archive);
-    await page.locator('.archive dd', { hasText: name }).waitFor();
+    await archiveShown(page, name);
     // The layout in the words of the tools that write it (the oracle tells it from the members).
     const layout = { docker_archive: /^docker-archive \(docker save/, oci_layout: /^OCI image layout \(/,
       oci_with_docker_manifest: /^OCI image layout with Docker's manifest\.json/ }[truth.format];

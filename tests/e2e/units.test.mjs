@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, open, pasteText, dropFile, FIXTURES, OPEN_IMAGE, humanBytes } from './harness.mjs';
+import { serve, launch, open, pasteText, dropFile, FIXTURES, OPEN_IMAGE, humanBytes, archiveShown, openOnScreen } from './harness.mjs';
 
 const ALPINE = join(FIXTURES, 'public/aquasecurity__trivy/pkg/fanal/test/testdata/alpine-311.tar.gz');
 const DEBIAN = join(FIXTURES, 'images/dpkg-small.tar');
@@ -66,7 +66,7 @@ async function walkImage(page, archive, name, search) {
   await page.getByRole('button', { name: 'Container image' }).click();
   found.push(...await problemsOf(page, 'the empty image tool'));
   await dropFile(page, archive);
-  await page.locator('.archive dd', { hasText: name }).waitFor({ timeout: 60000 });
+  await archiveShown(page, name, 60000);
   await page.locator('.image-card').waitFor();
   found.push(...await problemsOf(page, `${name}: overview`));
   await page.getByRole('tab', { name: 'Layers' }).click();
@@ -141,8 +141,7 @@ for (const scheme of ['light', 'dark']) {
     found.push(...await problemsOf(page, 'an AppArmor label'));
 
     await page.getByRole('button', { name: 'Container image' }).click();
-    await page.getByLabel(OPEN_IMAGE).setInputFiles(A1);
-    await page.locator('.archive dd', { hasText: 'a1_podman_docker-archive.tar' }).waitFor();
+    await openOnScreen(page, A1);
     await page.getByLabel('Compare with another archive…').setInputFiles(B1);
     await page.locator('.compare-summary').waitFor({ timeout: 60000 });
     found.push(...await problemsOf(page, 'the Compare page'));
