@@ -106,8 +106,6 @@ pub struct LayerIndex {
     pub counts: KindCounts,
     /// Bodies of the few files later analysis needs: `(entry index, bytes)`.
     pub captured: Vec<(u32, Vec<u8>)>,
-    /// The walk ended without an end-of-archive marker.
-    pub no_end_marker: bool,
     /// A fault that cut the listing short (the entries before it are kept).
     pub damage: Option<Damage>,
     /// A fault in the compressed stream after the tar's end (gzip's trailer missing or wrong,
@@ -339,11 +337,10 @@ pub(crate) fn index_layer(
     };
     idx.uncompressed_size = src.pos();
     match result {
-        Ok(WalkEnd::Marker) => {}
-        // Layers are bounded by their member: a missing or half marker loses nothing.
-        Ok(WalkEnd::EofWithoutMarker | WalkEnd::LoneZeroBlock { .. }) => {
-            idx.no_end_marker = !idx.entries.is_empty() || idx.uncompressed_size > 0
-        }
+        // Layers are bounded by their member: a missing or half end marker loses nothing (GNU
+        // tar lists every entry of such a layer too), so unlike the outer archive's it is not
+        // worth a warning.
+        Ok(WalkEnd::Marker | WalkEnd::EofWithoutMarker | WalkEnd::LoneZeroBlock { .. }) => {}
         Err(WalkError::Callback(e)) => match e {
             // A short body read inside a capture is damage, not a failure.
             ImageError::Truncated { at, context } => {

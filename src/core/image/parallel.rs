@@ -240,7 +240,6 @@ impl PreIndexed {
         });
         let ix = &self.index;
         w.u64(ix.uncompressed_size);
-        w.u8(u8::from(ix.no_end_marker));
         for d in [&ix.damage, &ix.stream_damage] {
             match d {
                 None => w.u8(0),
@@ -331,7 +330,6 @@ impl PreIndexed {
             x => return Err(format!("unknown compression {x}")),
         };
         let uncompressed_size = r.u64()?;
-        let no_end_marker = r.flag()?;
         let damage = r.damage()?;
         let stream_damage = r.damage()?;
         let mut c = [0u64; 10];
@@ -446,7 +444,6 @@ impl PreIndexed {
                 uncompressed_size,
                 counts,
                 captured,
-                no_end_marker,
                 damage,
                 stream_damage,
             },

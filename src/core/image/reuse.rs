@@ -56,7 +56,6 @@ impl Analysis {
                     uncompressed_size: ix.uncompressed_size,
                     counts: ix.counts.clone(),
                     captured: ix.captured.clone(),
-                    no_end_marker: ix.no_end_marker,
                     damage: ix.damage.clone(),
                     stream_damage: ix.stream_damage.clone(),
                 };
