@@ -394,6 +394,44 @@ fn dpkg_licences_come_from_machine_readable_copyright_files() {
     assert_eq!(got, [("bash", None, Some("var/lib/dpkg/status")), ("zlib1g", Some("Zlib"), Some("var/lib/dpkg/status"))]);
 }
 
+/// A dpkg status file of 3 MiB, the size a full Debian system's reaches (a package's stanza
+/// keeps its whole description): read whole, every package with its version and architecture as
+/// `dpkg-query --admindir` reads the same file.
+#[test]
+fn a_full_size_dpkg_status_is_read_as_dpkg_query_reads_it() {
+    let mut status = String::new();
+    let mut n = 0;
+    while status.len() < 3 << 20 {
+        let arch = ["amd64", "all", "arm64"][n % 3];
+        status += &format!("Package: pkg{n:05}\nStatus: install ok installed\nPriority: optional\nArchitecture: {arch}\nVersion: 1:{n}.{}-{}+deb12u1\nDescription: package {n}\n", n % 7, n % 3);
+        status += &" a line of the long description that Debian keeps for every installed package\n".repeat(12);
+        status += "\n";
+        n += 1;
+    }
+    let dir = std::env::temp_dir().join(format!("tarsier-dpkg-{}", std::process::id()));
+    for sub in ["info", "updates"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    std::fs::write(dir.join("status"), &status).unwrap();
+    std::fs::write(dir.join("available"), "").unwrap();
+    let out = std::process::Command::new("dpkg-query")
+        .arg(format!("--admindir={}", dir.display()))
+        .args(["-W", "-f", "${Package}\t${Version}\t${Architecture}\n"])
+        .output()
+        .expect("dpkg-query (Debian package dpkg)");
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let want: Vec<String> = String::from_utf8(out.stdout).unwrap().lines().map(str::to_owned).collect();
+    assert_eq!(want.len(), n);
+    let a = analyse_bytes(common::image_with(&[common::simple_layer(&[(b"var/lib/dpkg/status", status.as_bytes())])], &["l0.tar"]));
+    let got: Vec<String> = a.report.images[0]
+        .packages
+        .iter()
+        .map(|p| format!("{}\t{}\t{}", p.name, p.version, p.architecture.as_deref().unwrap_or_default()))
+        .collect();
+    assert_eq!(got, want);
+}
+
 #[test]
 fn two_copies_of_one_npm_package_are_compared_each_where_it_sits() {
     use std::io::Cursor;
