@@ -274,6 +274,8 @@ fn check_merged_stats(m: &Value, ti: &Value, c: &str) {
     assert_eq!(u(&m["files"]) + u(&m["hardlinks"]), count("file"), "{c}: files (hard links included)");
     assert_eq!(u(&m["dirs"]), count("dir"), "{c}: directories");
     assert_eq!(u(&m["symlinks"]), count("symlink"), "{c}: symlinks");
+    let others = merged.iter().filter(|e| !matches!(e["kind"].as_str(), Some("file" | "dir" | "symlink"))).count() as u64;
+    assert_eq!(u(&m["others"]), others, "{c}: devices, fifos and sockets");
     let mut inodes = HashMap::new();
     for e in merged.iter().filter(|e| e["kind"] == "file") {
         inodes.insert(u(&e["inode"]), u(&e["size"]));
