@@ -713,6 +713,17 @@ mod tests {
         assert!(p.warnings.is_empty(), "{:?}", p.warnings);
     }
 
+    /// Words as apparmor.d(5) quotes them: a quoted string is one word whatever it holds, so a
+    /// quoted `(` or `)` opens or closes no list and a quoted space splits nothing, inside a
+    /// parenthesised list too.
+    #[test]
+    fn quoted_parentheses_and_spaces_stay_in_their_word() {
+        let w = |t: &str| words(t);
+        assert_eq!(w(r#"profile "app (beta" /usr/bin/app flags=(complain) {"#), [r#"profile"#, r#""app (beta""#, "/usr/bin/app", "flags=(complain)", "{"]);
+        assert_eq!(w(r#"mount options=("a)b" ro) -> /mnt/,"#), [r#"mount"#, r#"options=("a)b" ro)"#, "->", "/mnt/,"]);
+        assert_eq!(w("ptrace (trace, read) peer=d"), ["ptrace", "(trace, read)", "peer=d"]);
+    }
+
     /// Mount rules and the other kinds with their rest as written (apparmor.d(5): "MOUNT = [
     /// QUALIFIERS ] 'mount' [ MOUNT CONDITIONS ] [ SOURCE ] …", "REMOUNT", "UMOUNT", "PIVOT ROOT
     /// RULE"); `allow` is the default verb; `->` names the exec target.
