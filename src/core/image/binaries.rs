@@ -45,8 +45,10 @@ pub const MIN_ELF: u64 = 64;
 pub const GO_SCAN: u64 = 4 * 1024 * 1024;
 /// How many writable segments are searched.
 const GO_SEGMENTS: usize = 4;
-/// The Go magic is searched in steps of this many bytes.
-const GO_STEP: u64 = 64 * 1024;
+/// The Go magic is searched in steps of this many bytes (64 KiB). Any step finds the same magic
+/// (it is 14 bytes at a 16-byte boundary, and a step keeps the bytes a magic could straddle): the
+/// step only bounds what is held.
+const GO_STEP: u64 = 1 << 16;
 /// Longest Go version or module information read.
 pub const MAX_MODINFO: u64 = 1024 * 1024;
 /// Most bytes buffered after the last loaded segment (the section headers and what precedes them).
@@ -624,6 +626,31 @@ mod tests {
         assert_eq!(scan_bytes(&elf64_dep_v0(&vec![7u8; cap + 1])), None);
     }
 
+    /// The magic is searched in the first 4 MiB ([`GO_SCAN`]) of a segment: found at its last
+    /// 16-byte boundary there, not at the next one. (The sizes in these tests are written out,
+    /// not taken from the constants, so that a wrong constant fails them.)
+    #[test]
+    fn go_magic_within_the_scan_limit() {
+        let scan = 4 << 20;
+        for (pad, found) in [(scan - 16, true), (scan, false)] {
+            let data = [vec![0u8; pad], buildinfo(2, "go1.22.1", MODINFO)].concat();
+            let got = scan_bytes(&elf64(0x1000, &data, 1));
+            assert_eq!(got.as_deref().and_then(read_go).map(|b| b.go_version), found.then(|| "go1.22.1".to_owned()), "{pad}");
+        }
+    }
+
+    /// Module information of 1 MiB ([`MAX_MODINFO`], its sentinels included) is read; one byte
+    /// more is not build information.
+    #[test]
+    fn modinfo_up_to_its_cap() {
+        let max = 1 << 20;
+        for (len, found) in [(max, true), (max + 1, false)] {
+            let modinfo = format!("path\texample.com/x\n{}\n", "#".repeat(len - 32 - 20));
+            let got = scan_bytes(&elf64(0x1000, &buildinfo(2, "go1.22.1", &modinfo), 1));
+            assert_eq!(got.as_deref().and_then(read_go).and_then(|b| b.path), found.then(|| "example.com/x".to_owned()), "{len}");
+        }
+    }
+
     #[test]
     fn misaligned_magic_and_old_format() {
         // The magic off a 16-byte boundary is not build information.
@@ -723,5 +750,11 @@ mod tests {
         let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
         z.write_all(&vec![b' '; usize::try_from(MAX_DEP_V0_JSON).unwrap() + 10]).unwrap();
         assert!(parse_dep_v0(&z.finish().unwrap()).unwrap_err().contains("more than"));
+        // JSON of exactly the limit, 8 MiB (spaces after the value), is read.
+        let mut at_limit = br#"{"packages":[{"name":"hex","version":"0.4.3"}]}"#.to_vec();
+        at_limit.resize(8 << 20, b' ');
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&at_limit).unwrap();
+        assert_eq!(parse_dep_v0(&z.finish().unwrap()).unwrap().len(), 1);
     }
 }
