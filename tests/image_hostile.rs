@@ -461,6 +461,35 @@ fn gzip_bomb_is_capped_by_the_named_limit() {
     assert!(w.message.contains("limit"), "{}", w.message);
 }
 
+/// The default cap on a layer's decompressed bytes is 256 GiB: a gzip layer of a file of 1.1 GiB
+/// (compressed about 60 to 1, under the bomb guard's ratio) is read whole, its file as long as
+/// its header says, with no limit reached.
+#[test]
+fn a_layer_of_more_than_one_gib_is_within_the_default_limit() {
+    const BODY: u64 = (1 << 30) + (100 << 20);
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(&header(b"big.bin", BODY, b'0', 0o644, b"")).unwrap();
+    // 4 KiB blocks of zeros, each with 64 bytes of xorshift noise: about 60 to 1 compressed.
+    let mut block = vec![0u8; 4096];
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..BODY / 4096 {
+        for chunk in block[..64].chunks_mut(8) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            chunk.copy_from_slice(&x.to_le_bytes());
+        }
+        enc.write_all(&block).unwrap();
+    }
+    enc.write_all(&[0u8; 1024]).unwrap();
+    let gz = enc.finish().unwrap();
+    assert!(BODY / gz.len() as u64 > 20 && BODY / (gz.len() as u64) < 200, "{}", gz.len());
+    let a = run(&image_with(&[gz], &["l0.tar"])).unwrap();
+    assert!(a.report.warnings.is_empty(), "{:?}", a.report.warnings);
+    assert_eq!(a.report.layers[0].uncompressed_size, 512 + BODY + 1024);
+    assert_eq!(a.merged_entry(0, "big.bin").map(|e| e.size), Some(BODY));
+}
+
 #[test]
 fn non_utf8_names_are_kept_and_escaped() {
     let l = simple_layer(&[(b"dir/bad\xffname", b"payload")]);
@@ -627,6 +656,35 @@ fn findings_follow_the_merged_tree_deleted_files_and_present_link_targets() {
 fn config(n: usize) -> String {
     let ids: Vec<String> = (0..n).map(|i| format!("\"sha256:{i:064x}\"")).collect();
     format!("{{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{{}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{}]}}}}", ids.join(","))
+}
+
+/// A JSON member of 16 MiB (the limit, `MAX_JSON`; here a config padded with spaces after its
+/// value, which any JSON reader takes) is read; one byte more is refused, naming the member, its
+/// size and the limit.
+#[test]
+fn a_config_of_sixteen_mib_is_read_and_one_byte_more_is_named() {
+    let l0 = simple_layer(&[(b"etc/motd", b"hi\n")]);
+    let manifest = "[{\"Config\":\"config.json\",\"RepoTags\":[\"big:1\"],\"Layers\":[\"l0.tar\"]}]";
+    for size in [16usize << 20, (16 << 20) + 1] {
+        let mut cfg = config(1).replace("amd64", "riscv64").into_bytes();
+        cfg.resize(size, b' ');
+        let mut outer = Vec::new();
+        file(&mut outer, b"l0.tar", &l0);
+        file(&mut outer, b"config.json", &cfg);
+        file(&mut outer, b"manifest.json", manifest.as_bytes());
+        match run(&finish(outer)) {
+            Ok(a) => {
+                assert_eq!(size, 16 << 20);
+                assert_eq!(a.report.images[0].architecture.as_deref(), Some("riscv64"));
+            }
+            Err(e) => {
+                assert_eq!(size, (16 << 20) + 1, "{e}");
+                let (text, limit) = (e.to_string(), 16u64 << 20);
+                assert!(matches!(e, ImageError::LimitExceeded { limit: l, .. } if l == limit), "{e:?}");
+                assert!(text.contains(&format!("config.json ({size} bytes)")) && text.contains(&limit.to_string()), "{text}");
+            }
+        }
+    }
 }
 
 /// Two images sharing a bottom layer whose first entry is a world-writable directory: the first
