@@ -46,8 +46,9 @@ fn eocd(b: &[u8]) -> Option<usize> {
     (first..=last).rev().find(|&i| b.get(i..i + 4) == Some(b"PK\x05\x06"))
 }
 
-/// The bytes of the member whose local header is at `local`: stored or raw deflate.
-fn member(b: &[u8], local: usize, method: usize, csize: usize) -> Option<Vec<u8>> {
+/// The bytes of the member whose local header is at `local`, stored or raw deflate: at most
+/// [`MAX_MEMBER`] of them, and whether that is the whole member.
+fn member(b: &[u8], local: usize, method: usize, csize: usize) -> Option<(Vec<u8>, bool)> {
     if b.get(local..local.checked_add(4)?)? != b"PK\x03\x04" {
         return None;
     }
@@ -56,12 +57,15 @@ fn member(b: &[u8], local: usize, method: usize, csize: usize) -> Option<Vec<u8>
     let start = local.checked_add(30)?.checked_add(name_len)?.checked_add(extra_len)?;
     let data = b.get(start..start.checked_add(csize)?)?;
     let mut out = Vec::new();
+    let most = MAX_MEMBER.saturating_add(1);
     match method {
-        0 => data.take(MAX_MEMBER).read_to_end(&mut out).ok()?,
-        8 => flate2::read::DeflateDecoder::new(data).take(MAX_MEMBER).read_to_end(&mut out).ok()?,
+        0 => data.take(most).read_to_end(&mut out).ok()?,
+        8 => flate2::read::DeflateDecoder::new(data).take(most).read_to_end(&mut out).ok()?,
         _ => return None,
     };
-    Some(out)
+    let whole = out.len() as u64 <= MAX_MEMBER;
+    out.truncate(usize::try_from(MAX_MEMBER).unwrap_or(usize::MAX));
+    Some((out, whole))
 }
 
 /// Java `.properties` lines: `key=value` or `key: value`; `#`/`!` comments.
@@ -164,15 +168,17 @@ fn read_members(b: &[u8]) -> Option<(Vec<Pom>, Option<Vec<u8>>)> {
         let name = b.get(at + 46..at.checked_add(46)?.checked_add(name_len)?)?;
         let encrypted = flags & 1 != 0;
         if !encrypted && name == b"META-INF/MANIFEST.MF" {
-            manifest = member(b, local, method, csize);
+            manifest = member(b, local, method, csize).map(|(m, _)| m);
         }
         if !encrypted && name.starts_with(b"META-INF/maven/") && name.ends_with(b"/pom.xml") && pom_xml.len() < MAX_POMS {
-            if let Some(licence) = member(b, local, method, csize).and_then(|m| pom_licences(&m)) {
+            if let Some(licence) = member(b, local, method, csize).and_then(|(m, _)| pom_licences(&m)) {
                 pom_xml.push((name.get(..name.len() - b"pom.xml".len()).unwrap_or_default().to_vec(), licence));
             }
         }
         if !encrypted && name.starts_with(b"META-INF/maven/") && name.ends_with(b"/pom.properties") {
-            if let Some(p) = member(b, local, method, csize).and_then(|m| parse_pom_properties(&m)) {
+            // A cut pom.properties could give a cut version: only a whole one is read.
+            let whole = member(b, local, method, csize).filter(|(_, whole)| *whole);
+            if let Some(p) = whole.and_then(|(m, _)| parse_pom_properties(&m)) {
                 poms.push((name.get(..name.len() - b"pom.properties".len()).unwrap_or_default().to_vec(), p));
                 if poms.len() >= MAX_POMS {
                     break;
@@ -355,5 +361,25 @@ mod tests {
         let jar = zip(&[("META-INF/maven/a/b/pom.properties", &big, true)]);
         assert_eq!(read_jar(&jar), Some(Vec::new()));
         assert_eq!(parse_pom_properties(b"artifactId=b\n"), None);
+    }
+
+    /// A `pom.properties` of 64 KiB ([`MAX_MEMBER`]; written out here so that a wrong constant
+    /// fails): comment lines first, as Maven writes its header, and the coordinates last, read
+    /// whole, stored or deflated. One comment byte more and it is not read at all: cut, its last
+    /// line would give a version one character short.
+    #[test]
+    fn pom_properties_of_sixty_four_kib_are_read_whole() {
+        let keys = "groupId=org.example\nartifactId=big\nversion=1.0.1";
+        for (extra, want) in [(0, Some("1.0.1")), (1, None)] {
+            let comments = (64 << 10) + extra - keys.len();
+            let mut text = "#".repeat(comments - 1) + "\n";
+            text += keys;
+            for deflate in [false, true] {
+                let poms = read_jar(&zip(&[("META-INF/maven/org.example/big/pom.properties", text.as_bytes(), deflate)])).unwrap();
+                let got: Vec<(&str, &str, &str)> = poms.iter().map(|p| (p.group_id.as_str(), p.artifact_id.as_str(), p.version.as_str())).collect();
+                let want: Vec<(&str, &str, &str)> = want.map(|v| ("org.example", "big", v)).into_iter().collect();
+                assert_eq!(got, want, "{extra} {deflate}");
+            }
+        }
     }
 }
