@@ -432,6 +432,41 @@ fn a_full_size_dpkg_status_is_read_as_dpkg_query_reads_it() {
     assert_eq!(got, want);
 }
 
+/// Python metadata is read from its first 64 KiB (`PYTHON_CAPTURE`: the headers come before the
+/// description): a `License-Expression` ending exactly there is read as Python's email parser
+/// (what `importlib.metadata` uses) reads the whole file; one that a 64 KiB cut would split is
+/// not read at all, rather than as a shorter licence.
+#[test]
+fn python_metadata_headers_up_to_sixty_four_kib() {
+    for (extra, want) in [(0usize, Some("MIT")), (1, None)] {
+        let last = "License-Expression: MIT\n";
+        let mut head = "Metadata-Version: 2.4\nName: wide\nVersion: 3.1.4\n".to_owned();
+        let target = (64 << 10) + extra - last.len();
+        let mut i = 0;
+        while head.len() + 80 < target {
+            head += &format!("Requires-Dist: dependency-{i:06}>=1.0\n");
+            i += 1;
+        }
+        // One more header to the exact length: "X-Pad: ###…\n".
+        head += &format!("X-Pad: {}\n", "#".repeat(target - head.len() - 8));
+        let text = format!("{head}{last}\nThe description, long as descriptions are.\n");
+        assert_eq!(text.find(last).unwrap() + last.len(), (64 << 10) + extra);
+        let path = std::env::temp_dir().join(format!("tarsier-metadata-{}-{extra}", std::process::id()));
+        std::fs::write(&path, &text).unwrap();
+        let py = std::process::Command::new("python3")
+            .args(["-c", "import email,sys; m=email.message_from_bytes(open(sys.argv[1],'rb').read()); print(m['Name'], m['Version'], m['License-Expression'])"])
+            .arg(&path)
+            .output()
+            .expect("python3");
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(String::from_utf8_lossy(&py.stdout).trim(), "wide 3.1.4 MIT", "{}", String::from_utf8_lossy(&py.stderr));
+        let l0 = common::simple_layer(&[(b"usr/lib/python3/site-packages/wide-3.1.4.dist-info/METADATA", text.as_bytes())]);
+        let a = analyse_bytes(common::image_with(&[l0], &["l0.tar"]));
+        let got: Vec<(&str, &str, Option<&str>)> = a.report.images[0].packages.iter().map(|p| (p.name.as_str(), p.version.as_str(), p.licence.as_deref())).collect();
+        assert_eq!(got, [("wide", "3.1.4", want)], "{extra}");
+    }
+}
+
 #[test]
 fn two_copies_of_one_npm_package_are_compared_each_where_it_sits() {
     use std::io::Cursor;

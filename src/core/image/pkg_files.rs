@@ -192,6 +192,12 @@ fn headers(text: &str) -> Vec<(String, String)> {
 /// The licence is `License-Expression`, else `License` (as the standard library's
 /// `importlib.metadata` reports them); a licence stated only as a classifier is not taken.
 pub fn parse_python_metadata(bytes: &[u8]) -> Option<FileMeta> {
+    // A capture of PYTHON_CAPTURE bytes may end inside a line: only its whole lines are read,
+    // so that a header cut there is not taken for a shorter value.
+    let bytes = match bytes.iter().rposition(|&b| b == b'\n') {
+        Some(last) if bytes.len() as u64 >= PYTHON_CAPTURE => bytes.get(..=last).unwrap_or_default(),
+        _ => bytes,
+    };
     let text = String::from_utf8_lossy(bytes);
     let h = headers(&text);
     let get = |k: &str| h.iter().find(|(hk, _)| hk.eq_ignore_ascii_case(k)).map(|(_, v)| bounded(v)).filter(|v| !v.is_empty());
@@ -295,12 +301,17 @@ mod tests {
         // Not UTF-8 and huge: read lossily, fields bounded.
         let mut big = b"Name: caf\xe9\nVersion: ".to_vec();
         big.extend(std::iter::repeat_n(b'9', 1 << 20));
+        big.push(b'\n');
         let m = parse_python_metadata(&big).unwrap();
         assert_eq!(m.name, "caf\u{fffd}");
         assert_eq!(m.version.len(), MAX_FIELD);
         // A multi-line License keeps its lines.
         let m = parse_python_metadata(b"Name: a\nLicense: BSD\n        line two\n").unwrap();
         assert_eq!(m.licence.as_deref(), Some("BSD\nline two"));
+        // A short file whose last header has no newline is whole: its last line is read (only
+        // a capture of PYTHON_CAPTURE bytes can end inside a line).
+        let m = parse_python_metadata(b"Name: a\nVersion: 1.0").unwrap();
+        assert_eq!(m.version, "1.0");
     }
 
     #[test]
