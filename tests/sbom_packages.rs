@@ -467,6 +467,51 @@ fn python_metadata_headers_up_to_sixty_four_kib() {
     }
 }
 
+/// A dpkg copyright file is read from its first 64 KiB (`COPYRIGHT_CAPTURE`: the `Files: *`
+/// paragraph comes early): a `License:` line whose newline is the last byte there is read; one that a 64 KiB cut
+/// would split gives no licence, rather than a shorter one. (Here a long `Comment:` in the
+/// header paragraph pushes it there.)
+#[test]
+fn dpkg_copyright_up_to_sixty_four_kib() {
+    let status = "Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13.dfsg-1\nArchitecture: amd64\n";
+    for (extra, want) in [(0usize, Some("Zlib")), (1, None)] {
+        let tail = "\nFiles: *\nCopyright: 1995-2022 Jean-loup Gailly and Mark Adler\nLicense: Zlib\n";
+        let mut head = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: zlib\nComment: notes\n".to_owned();
+        let target = (64 << 10) + extra - tail.len();
+        while head.len() + 80 < target {
+            head += " a continuation line of a long comment, as some packages write them\n";
+        }
+        head += &format!(" {}\n", "x".repeat(target - head.len() - 2));
+        let text = format!("{head}{tail}\nFiles: debian/*\nLicense: GPL-2+\n");
+        assert_eq!(text.find(tail).unwrap() + tail.len(), (64 << 10) + extra);
+        let l0 = common::simple_layer(&[(b"var/lib/dpkg/status", status.as_bytes()), (b"usr/share/doc/zlib1g/copyright", text.as_bytes())]);
+        let a = analyse_bytes(common::image_with(&[l0], &["l0.tar"]));
+        let got: Vec<(&str, Option<&str>)> = a.report.images[0].packages.iter().map(|p| (p.name.as_str(), p.licence.as_deref())).collect();
+        assert_eq!(got, [("zlib1g", want)], "{extra}");
+    }
+}
+
+/// A `package.json` of 256 KiB (`NPM_CAPTURE`, written out here) is read whole; one byte more
+/// is not read, and the warning names it.
+#[test]
+fn package_json_up_to_256_kib() {
+    for (size, read) in [(256usize << 10, true), ((256 << 10) + 1, false)] {
+        let mut json = r#"{"name":"wide","version":"2.7.1","license":"ISC","description":""}"#.to_owned();
+        json.insert_str(json.len() - 2, &"d".repeat(size - json.len()));
+        assert_eq!(json.len(), size);
+        let l0 = common::simple_layer(&[(b"app/node_modules/wide/package.json", json.as_bytes())]);
+        let a = analyse_bytes(common::image_with(&[l0], &["l0.tar"]));
+        let got: Vec<(&str, &str, Option<&str>)> = a.report.images[0].packages.iter().map(|p| (p.name.as_str(), p.version.as_str(), p.licence.as_deref())).collect();
+        let unread: Vec<&str> = a.report.warnings.iter().filter(|w| w.code == "package_metadata_unread").map(|w| w.message.as_str()).collect();
+        if read {
+            assert_eq!((got, unread.len()), (vec![("wide", "2.7.1", Some("ISC"))], 0), "{:?}", a.report.warnings);
+        } else {
+            assert!(got.is_empty(), "{got:?}");
+            assert!(unread.len() == 1 && unread[0].contains("app/node_modules/wide/package.json"), "{unread:?}");
+        }
+    }
+}
+
 #[test]
 fn two_copies_of_one_npm_package_are_compared_each_where_it_sits() {
     use std::io::Cursor;

@@ -164,6 +164,16 @@ fn bounded(s: &str) -> String {
     s.get(..end).unwrap_or_default().to_owned()
 }
 
+/// `bytes` without a last line that a capture of `cap` bytes may have cut: up to its last
+/// newline when it is `cap` bytes or more, else all of it (so that a header cut by the capture is
+/// not taken for a shorter value).
+fn whole_lines(bytes: &[u8], cap: u64) -> &[u8] {
+    match bytes.iter().rposition(|&b| b == b'\n') {
+        Some(last) if bytes.len() as u64 >= cap => bytes.get(..=last).unwrap_or_default(),
+        _ => bytes,
+    }
+}
+
 /// RFC 822 style headers up to the first blank line, continuation lines joined with `\n`.
 fn headers(text: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
@@ -192,13 +202,7 @@ fn headers(text: &str) -> Vec<(String, String)> {
 /// The licence is `License-Expression`, else `License` (as the standard library's
 /// `importlib.metadata` reports them); a licence stated only as a classifier is not taken.
 pub fn parse_python_metadata(bytes: &[u8]) -> Option<FileMeta> {
-    // A capture of PYTHON_CAPTURE bytes may end inside a line: only its whole lines are read,
-    // so that a header cut there is not taken for a shorter value.
-    let bytes = match bytes.iter().rposition(|&b| b == b'\n') {
-        Some(last) if bytes.len() as u64 >= PYTHON_CAPTURE => bytes.get(..=last).unwrap_or_default(),
-        _ => bytes,
-    };
-    let text = String::from_utf8_lossy(bytes);
+    let text = String::from_utf8_lossy(whole_lines(bytes, PYTHON_CAPTURE));
     let h = headers(&text);
     let get = |k: &str| h.iter().find(|(hk, _)| hk.eq_ignore_ascii_case(k)).map(|(_, v)| bounded(v)).filter(|v| !v.is_empty());
     let name = get("Name")?;
@@ -238,7 +242,7 @@ pub fn parse_npm_package_json(bytes: &[u8], dir_name: &str) -> Option<FileMeta> 
 /// The licence of a machine-readable dpkg copyright file: the first line of the `License:`
 /// field of its `Files: *` paragraph. `None` if the file is not in that format.
 pub fn parse_dpkg_copyright(bytes: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(bytes).replace("\r\n", "\n");
+    let text = String::from_utf8_lossy(whole_lines(bytes, COPYRIGHT_CAPTURE)).replace("\r\n", "\n");
     let mut paragraphs = text.split("\n\n").filter(|p| !p.trim().is_empty());
     let header = paragraphs.next()?;
     if !header.lines().any(|l| l.starts_with("Format:") && l.contains("copyright-format")) {
