@@ -490,6 +490,24 @@ fn a_layer_of_more_than_one_gib_is_within_the_default_limit() {
     assert_eq!(a.merged_entry(0, "big.bin").map(|e| e.size), Some(BODY));
 }
 
+/// Progress comes at a bounded rate: about one report per MiB of input (`PROGRESS_BYTES`) or 4096
+/// entries, never one per entry. A layer of 2,048 files of 4 KiB (9 MiB) gives between 8 and
+/// 16 reports while it is indexed, not thousands.
+#[test]
+fn progress_comes_about_once_per_mib() {
+    let files: Vec<(Vec<u8>, Vec<u8>)> = (0..2048).map(|i| (format!("d/f{i:04}").into_bytes(), vec![b'x'; 4096])).collect();
+    let refs: Vec<(&[u8], &[u8])> = files.iter().map(|(n, b)| (n.as_slice(), b.as_slice())).collect();
+    let img = image_with(&[simple_layer(&refs)], &["l0.tar"]);
+    assert!(img.len() > 9 << 20 && img.len() < 10 << 20, "{}", img.len());
+    let mut indexing = 0;
+    analyze(Cursor::new(&img), img.len() as u64, &Options::named("many.tar"), &mut |p| {
+        indexing += usize::from(p.phase == tarsier::core::image::Phase::Indexing);
+        Flow::Continue
+    })
+    .unwrap();
+    assert!((8..=16).contains(&indexing), "{indexing} reports while indexing");
+}
+
 #[test]
 fn non_utf8_names_are_kept_and_escaped() {
     let l = simple_layer(&[(b"dir/bad\xffname", b"payload")]);
