@@ -593,6 +593,35 @@ fn pass_body<E>(
 mod tests {
     use super::*;
 
+    /// A body the callback leaves unread is skipped in steps of 4 MiB ([`SKIP_STEP`]), with a
+    /// [`Step::Skipping`] between them (the analysis' progress and Cancel inside one long body):
+    /// 16 of them for a body of 64 MiB and one byte.
+    #[test]
+    fn a_long_body_is_skipped_in_steps_of_four_mib() {
+        use std::io::Read as _;
+        let size: u64 = (64 << 20) + 1;
+        let mut h = tar::Header::new_ustar();
+        h.set_path("big").unwrap();
+        h.set_size(size);
+        h.set_mode(0o644);
+        h.set_entry_type(tar::EntryType::Regular);
+        h.set_cksum();
+        let padded = size.div_ceil(512) * 512;
+        let total = 512 + padded + 1024;
+        let reader = std::io::Cursor::new(h.as_bytes().to_vec()).chain(std::io::repeat(0).take(padded + 1024));
+        let mut src = super::super::source::StreamSource::new(reader, total);
+        let (mut members, mut skips) = (0, 0);
+        let end = walk(&mut src, &mut |step: Step<'_, '_>| -> Result<(), ()> {
+            match step {
+                Step::Member(..) => members += 1,
+                Step::Skipping => skips += 1,
+            }
+            Ok(())
+        });
+        assert!(matches!(end, Ok(WalkEnd::Marker)), "{:?}", end.map_err(|_| ()));
+        assert_eq!((members, skips), (1, 16));
+    }
+
     /// The word-at-a-time checksum equals the byte loop of the spec, signed and unsigned.
     #[test]
     fn checksum_matches_byte_loop() {
