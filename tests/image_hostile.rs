@@ -508,6 +508,51 @@ fn progress_comes_about_once_per_mib() {
     assert!((8..=16).contains(&indexing), "{indexing} reports while indexing");
 }
 
+/// A GNU long name of 64 KiB (`MAX_LONG_NAME`: 65,535 bytes and its NUL) is read, as GNU tar
+/// lists it; one byte more damages the layer there, naming the long name.
+#[test]
+fn a_gnu_long_name_of_sixty_four_kib_is_read_and_one_byte_more_is_named() {
+    for body in [64usize << 10, (64 << 10) + 1] {
+        let name = "d/".repeat((body - 2) / 2) + &"f".repeat(body - 1 - (body - 2) / 2 * 2);
+        assert_eq!(name.len() + 1, body);
+        let mut l = Vec::new();
+        file(&mut l, b"before", b"b\n");
+        push(&mut l, header(b"././@LongLink", body as u64, b'L', 0o644, b""), format!("{name}\0").as_bytes());
+        file(&mut l, b"truncated-name", b"long\n");
+        let layer = finish(l);
+        let a = run(&image_with(std::slice::from_ref(&layer), &["l0.tar"])).unwrap();
+        let damaged: Vec<&str> = a.report.warnings.iter().filter(|w| w.code == "damaged_layer").map(|w| w.message.as_str()).collect();
+        if body == 64 << 10 {
+            let gnu = gnu_tar(&layer, &["-t"]);
+            assert!(gnu.status.success(), "{}", String::from_utf8_lossy(&gnu.stderr));
+            assert_eq!(String::from_utf8_lossy(&gnu.stdout).lines().nth(1), Some(name.as_str()));
+            assert!(damaged.is_empty(), "{damaged:?}");
+            assert_eq!(a.merged_entry(0, &name).map(|e| e.size), Some(5));
+        } else {
+            assert!(damaged.len() == 1 && damaged[0].contains("GNU long name"), "{:?}", a.report.warnings);
+            assert!(a.merged_entry(0, "before").is_some());
+        }
+    }
+}
+
+/// An extended attribute of 64 KiB (`MAX_XATTR_VALUE`) is kept with its size; one byte more is
+/// left out (the entry is kept).
+#[test]
+fn an_xattr_of_sixty_four_kib_is_kept_and_one_byte_more_is_not() {
+    for size in [64usize << 10, (64 << 10) + 1] {
+        let value = vec![b'v'; size];
+        let mut l = Vec::new();
+        pax(&mut l, &[("SCHILY.xattr.user.big", &value)]);
+        file(&mut l, b"with-xattr", b"x\n");
+        let a = run(&image_with(&[finish(l)], &["l0.tar"])).unwrap();
+        let page = a.layer_entries(0, 0, 10).unwrap();
+        assert_eq!(page.items.len(), 1);
+        let kept: Vec<(&str, usize)> = page.items[0].xattrs.iter().map(|x| (x.name.as_str(), x.size)).collect();
+        let want: Vec<(&str, usize)> = if size == 64 << 10 { vec![("user.big", size)] } else { vec![] };
+        assert_eq!(kept, want);
+    }
+}
+
 #[test]
 fn non_utf8_names_are_kept_and_escaped() {
     let l = simple_layer(&[(b"dir/bad\xffname", b"payload")]);
