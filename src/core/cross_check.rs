@@ -228,6 +228,10 @@ mod tests {
         // The inheritable path gives what the bounding set does not.
         let facts = ProcessFacts { cap_inh: Some(CapSet(SYS_ADMIN)), ..facts };
         assert!(cross_check(&files[3..], None, None, &facts).is_empty());
+        // Both routes giving the same capability give it (capabilities(7): P'(permitted) =
+        // (P(inheritable) & F(inheritable)) | (F(permitted) & P(bounding)), an OR).
+        let both = ProcessFacts { cap_bnd: Some(CapSet(NET_RAW)), cap_inh: Some(CapSet(NET_RAW)), ..facts };
+        assert!(cross_check(&[file("raw", 0o755, Some((true, NET_RAW, NET_RAW)))], None, None, &both).is_empty());
     }
 
     #[test]

@@ -473,6 +473,18 @@ mod tests {
     use super::*;
 
     /// 0 is no signal (kill(2): "If sig is 0, then no signal is sent"), in every numbering.
+    /// Real-time names from both ends as bash's `support/signames.c` gives them (the doctest of
+    /// [`Numbering::name`], which the mutation runs do not build): with an even count of
+    /// real-time signals between SIGRTMIN and SIGRTMAX (MIPS: 92) the middle one is SIGRTMAX-;
+    /// with an odd one (generic: 29) it is SIGRTMIN+.
+    #[test]
+    fn real_time_names_meet_in_the_middle_as_bash_names_them() {
+        let mips: Vec<Option<String>> = [79u8, 80, 81, 82].map(|n| Numbering::Mips.name(n)).into();
+        assert_eq!(mips, ["SIGRTMIN+45", "SIGRTMIN+46", "SIGRTMAX-46", "SIGRTMAX-45"].map(|s| Some(s.to_owned())));
+        let generic: Vec<Option<String>> = [48u8, 49, 50].map(|n| Numbering::Generic.name(n)).into();
+        assert_eq!(generic, ["SIGRTMIN+14", "SIGRTMIN+15", "SIGRTMAX-14"].map(|s| Some(s.to_owned())));
+    }
+
     #[test]
     fn zero_is_no_signal() {
         for n in [Numbering::Generic, Numbering::Mips, Numbering::Alpha, Numbering::Sparc, Numbering::Parisc] {
