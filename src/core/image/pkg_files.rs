@@ -281,6 +281,9 @@ mod tests {
         assert_eq!(k("usr/share/doc/bash/copyright"), Some(PkgFile::DpkgCopyright));
         assert_eq!(k("usr/share/doc/bash/x/copyright"), None);
         assert_eq!(k("var/lib/dpkg/status.d/base"), Some(PkgFile::DpkgStatus));
+        // Only the files right in status.d (distroless writes one per package there).
+        assert_eq!(k("var/lib/dpkg/status.d/base/notes"), None);
+        assert_eq!(k("var/lib/dpkg/status.d/"), None);
         assert_eq!(location(PkgFile::Npm, "a/node_modules/ms/package.json").as_deref(), Some("a/node_modules/ms"));
         assert_eq!(location(PkgFile::Python, "s/dist-packages/x.dist-info/METADATA").as_deref(), Some("s/dist-packages"));
         assert_eq!(location(PkgFile::Python, "s/site-packages/x.egg-info").as_deref(), Some("s/site-packages"));
