@@ -161,8 +161,9 @@ fn check_pair(pair: &Value, got: &Value) {
 }
 
 /// `tarsier diff`'s text: the Files section lists the truth's added (`+ PATH (KIND, SIZE)`),
-/// removed (`-`) and changed paths (`~ PATH (WHAT, …)`), and nothing else.
-fn check_text(pair: &Value, a: &Path, ia: u64, b: &Path, ib: u64) {
+/// removed (`-`) and changed paths (`~ PATH (WHAT, …)`), and nothing else; a Config section
+/// only when config fields differ, one `FIELD: A → B` line each, as `--json` (`json`) has them.
+fn check_text(pair: &Value, json: &Value, a: &Path, ia: u64, b: &Path, ib: u64) {
     let name = pair["name"].as_str().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_tarsier"))
         .args(["diff", a.to_str().unwrap(), b.to_str().unwrap(), "--image-a", &ia.to_string(), "--image-b", &ib.to_string()])
@@ -170,6 +171,9 @@ fn check_text(pair: &Value, a: &Path, ia: u64, b: &Path, ib: u64) {
         .unwrap();
     assert!(out.status.success(), "{name}");
     let text = String::from_utf8(out.stdout).unwrap();
+    let config: Vec<String> = json["config"].as_array().unwrap().iter().map(|c| format!("  {}: {} → {}", c["field"].as_str().unwrap(), c["a"], c["b"])).collect();
+    let section = text.split_once("== Config\n").map(|(_, r)| r.lines().take_while(|l| l.starts_with("  ")).map(str::to_owned).collect::<Vec<_>>());
+    assert_eq!(section, (!config.is_empty()).then_some(config), "{name}: the Config section\n{text}");
     let files = text.split_once("== Files\n").map_or("", |(_, f)| f);
     let mut got: Vec<String> = files.lines().filter(|l| l.starts_with("  + ") || l.starts_with("  - ") || l.starts_with("  ~ ")).map(|l| {
         let (head, _) = l.rsplit_once(" (").unwrap_or((l, ""));
@@ -203,7 +207,7 @@ fn every_pair_differs_as_umoci_unpack_shows() {
         let ((a, ia), (b, ib)) = (side("a"), side("b"));
         let got = diff_json(&a, ia, &b, ib);
         check_pair(pair, &got);
-        check_text(pair, &a, ia, &b, ib);
+        check_text(pair, &got, &a, ia, &b, ib);
         layers_checked += check_layers(pair, dir, &got);
         checked += 1;
     }
