@@ -185,6 +185,24 @@ fn a_layer_beyond_the_last_is_a_clear_error() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("there is no image 3"), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// Each document names itself: CycloneDX's `serialNumber` and SPDX's `documentNamespace` are
+/// `urn:uuid:` and a hash of the image and the request, so the two formats, and two scopes, of
+/// one image are four documents, and the same request gives the same name again.
+#[test]
+fn each_format_and_scope_is_a_document_of_its_own() {
+    let archive = sbom_image().join("sbom.docker.tar");
+    let id = |format: &str, scope: &str| {
+        let out = tarsier(&["sbom", archive.to_str().unwrap(), "--format", format, "--scope", scope]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc[if format == "spdx" { "documentNamespace" } else { "serialNumber" }].as_str().unwrap().to_owned()
+    };
+    let ids = [id("cyclonedx", "merged"), id("spdx", "merged"), id("cyclonedx", "all"), id("spdx", "all")];
+    assert!(ids.iter().all(|i| i.starts_with("urn:uuid:") && i.len() == 45), "{ids:?}");
+    assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), 4, "{ids:?}");
+    assert_eq!(id("spdx", "merged"), ids[1]);
+}
+
 /// dpkg-small: `dpkg-query`'s package list (merged.tsv, with the architecture from
 /// layer2.extended.tsv), the first layer's (layer1.tsv), and os-release as recorded.
 fn dpkg_truth() -> (BTreeMap<String, (String, String)>, BTreeMap<String, String>) {
