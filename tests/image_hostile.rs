@@ -98,6 +98,11 @@ fn codes(a: &Analysis) -> Vec<&str> {
     a.report.warnings.iter().map(|w| w.code.as_str()).collect()
 }
 
+/// The messages of the warnings with this code.
+fn messages<'a>(a: &'a Analysis, code: &str) -> Vec<&'a str> {
+    a.report.warnings.iter().filter(|w| w.code == code).map(|w| w.message.as_str()).collect()
+}
+
 /// The end-of-archive marker is two zero blocks; an archive cut after the first one is cut
 /// short, which a walk that stops at the first zero block cannot tell.
 #[test]
@@ -521,7 +526,7 @@ fn a_gnu_long_name_of_sixty_four_kib_is_read_and_one_byte_more_is_named() {
         file(&mut l, b"truncated-name", b"long\n");
         let layer = finish(l);
         let a = run(&image_with(std::slice::from_ref(&layer), &["l0.tar"])).unwrap();
-        let damaged: Vec<&str> = a.report.warnings.iter().filter(|w| w.code == "damaged_layer").map(|w| w.message.as_str()).collect();
+        let damaged = messages(&a, "damaged_layer");
         if body == 64 << 10 {
             let gnu = gnu_tar(&layer, &["-t"]);
             assert!(gnu.status.success(), "{}", String::from_utf8_lossy(&gnu.stderr));
@@ -1126,7 +1131,7 @@ fn a_pax_header_of_one_mib_is_read_and_one_byte_more_is_named() {
         assert_eq!((layer[1024 + 156], usize::from_str_radix(&body, 8).unwrap()), (b'x', target));
         let gnu = String::from_utf8_lossy(&gnu_tar(&layer, &["-tv", "--warning=no-unknown-keyword"]).stdout).into_owned();
         let a = run(&image_with(&[layer], &["l0.tar"])).unwrap();
-        let damaged: Vec<&str> = a.report.warnings.iter().filter(|w| w.code == "damaged_layer").map(|w| w.message.as_str()).collect();
+        let damaged = messages(&a, "damaged_layer");
         if target == 1 << 20 {
             assert!(damaged.is_empty(), "{damaged:?}");
             assert_eq!(gnu.lines().map(|l| l.rsplit(' ').next().unwrap_or_default()).collect::<Vec<_>>(), ["e", "f"], "{gnu}");
@@ -1184,7 +1189,7 @@ fn a_pax_record_of_only_its_length_is_malformed_as_gnu_tar_says() {
     let gnu = gnu_tar(&layer, &["-t"]);
     assert!(!gnu.status.success() && String::from_utf8_lossy(&gnu.stderr).contains("Malformed extended header"), "{gnu:?}");
     let a = run(&image_with(&[layer], &["l0.tar"])).unwrap();
-    let damaged: Vec<&str> = a.report.warnings.iter().filter(|w| w.code == "damaged_layer").map(|w| w.message.as_str()).collect();
+    let damaged = messages(&a, "damaged_layer");
     assert_eq!(damaged.len(), 1, "{:?}", a.report.warnings);
     assert!(a.merged_entry(0, "e").is_some());
 }

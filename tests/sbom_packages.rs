@@ -342,6 +342,21 @@ fn analyse_bytes(bytes: Vec<u8>) -> Analysis {
     analyze(std::io::Cursor::new(bytes), len, &Options::named("made.tar"), &mut |_| Flow::Continue).unwrap()
 }
 
+/// Analyses an image of one layer holding `files`.
+fn analyse_layer(files: &[(&[u8], &[u8])]) -> Analysis {
+    analyse_bytes(common::image_with(&[common::simple_layer(files)], &["l0.tar"]))
+}
+
+/// Each package of the first image: name, version, licence.
+fn name_version_licence(a: &Analysis) -> Vec<(&str, &str, Option<&str>)> {
+    a.report.images[0].packages.iter().map(|p| (p.name.as_str(), p.version.as_str(), p.licence.as_deref())).collect()
+}
+
+/// The messages of the warnings with this code.
+fn messages<'a>(a: &'a Analysis, code: &str) -> Vec<&'a str> {
+    a.report.warnings.iter().filter(|w| w.code == code).map(|w| w.message.as_str()).collect()
+}
+
 #[test]
 fn hostile_metadata_is_read_as_far_as_it_goes_and_never_panics() {
     let big = format!(r#"{{"name":"big","version":"1.0.0","description":"{}"}}"#, "x".repeat(300 * 1024));
@@ -369,7 +384,7 @@ fn hostile_metadata_is_read_as_far_as_it_goes_and_never_panics() {
         .map(|p| (p.name.as_str(), p.version.as_str(), p.licence.as_deref(), p.removed_in))
         .collect();
     assert_eq!(removed, [("ok", "2.0.0", Some("BSD-3-Clause"), Some(1))]);
-    let w: Vec<&str> = a.report.warnings.iter().filter(|w| w.code == "package_metadata_unread").map(|w| w.message.as_str()).collect();
+    let w = messages(&a, "package_metadata_unread");
     assert_eq!(w.len(), 1, "{:?}", a.report.warnings);
     assert!(w[0].starts_with("1 package metadata file in layer position 0") && w[0].contains("starting with app/node_modules/big/package.json:"), "{}", w[0]);
 }
@@ -380,12 +395,11 @@ fn dpkg_licences_come_from_machine_readable_copyright_files() {
     // zlib1g's file as Debian ships it (head), and a copyright file in the old free-form style.
     let zlib = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\nUpstream-Name: zlib\nSource: http://zlib.net/\n\nFiles: *\nCopyright: 1995-2022 Jean-loup Gailly and Mark Adler\nLicense: Zlib\n\nFiles: debian/*\nCopyright: Mark Brown\nLicense: Zlib\n";
     let bash = "This is Debian GNU/Linux's prepackaged version of the FSF's GNU Bash.\n\nCopyright (C) 1987-2022 Free Software Foundation, Inc.\n";
-    let l0 = common::simple_layer(&[
+    let a = analyse_layer(&[
         (b"var/lib/dpkg/status", status.as_bytes()),
         (b"usr/share/doc/zlib1g/copyright", zlib.as_bytes()),
         (b"usr/share/doc/bash/copyright", bash.as_bytes()),
     ]);
-    let a = analyse_bytes(common::image_with(&[l0], &["l0.tar"]));
     let got: Vec<(&str, Option<&str>, Option<&str>)> = a.report.images[0]
         .packages
         .iter()
@@ -423,7 +437,7 @@ fn a_full_size_dpkg_status_is_read_as_dpkg_query_reads_it() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let want: Vec<String> = String::from_utf8(out.stdout).unwrap().lines().map(str::to_owned).collect();
     assert_eq!(want.len(), n);
-    let a = analyse_bytes(common::image_with(&[common::simple_layer(&[(b"var/lib/dpkg/status", status.as_bytes())])], &["l0.tar"]));
+    let a = analyse_layer(&[(b"var/lib/dpkg/status", status.as_bytes())]);
     let got: Vec<String> = a.report.images[0]
         .packages
         .iter()
@@ -460,10 +474,8 @@ fn python_metadata_headers_up_to_sixty_four_kib() {
             .expect("python3");
         std::fs::remove_file(&path).unwrap();
         assert_eq!(String::from_utf8_lossy(&py.stdout).trim(), "wide 3.1.4 MIT", "{}", String::from_utf8_lossy(&py.stderr));
-        let l0 = common::simple_layer(&[(b"usr/lib/python3/site-packages/wide-3.1.4.dist-info/METADATA", text.as_bytes())]);
-        let a = analyse_bytes(common::image_with(&[l0], &["l0.tar"]));
-        let got: Vec<(&str, &str, Option<&str>)> = a.report.images[0].packages.iter().map(|p| (p.name.as_str(), p.version.as_str(), p.licence.as_deref())).collect();
-        assert_eq!(got, [("wide", "3.1.4", want)], "{extra}");
+        let a = analyse_layer(&[(b"usr/lib/python3/site-packages/wide-3.1.4.dist-info/METADATA", text.as_bytes())]);
+        assert_eq!(name_version_licence(&a), [("wide", "3.1.4", want)], "{extra}");
     }
 }
 
@@ -484,10 +496,8 @@ fn dpkg_copyright_up_to_sixty_four_kib() {
         head += &format!(" {}\n", "x".repeat(target - head.len() - 2));
         let text = format!("{head}{tail}\nFiles: debian/*\nLicense: GPL-2+\n");
         assert_eq!(text.find(tail).unwrap() + tail.len(), (64 << 10) + extra);
-        let l0 = common::simple_layer(&[(b"var/lib/dpkg/status", status.as_bytes()), (b"usr/share/doc/zlib1g/copyright", text.as_bytes())]);
-        let a = analyse_bytes(common::image_with(&[l0], &["l0.tar"]));
-        let got: Vec<(&str, Option<&str>)> = a.report.images[0].packages.iter().map(|p| (p.name.as_str(), p.licence.as_deref())).collect();
-        assert_eq!(got, [("zlib1g", want)], "{extra}");
+        let a = analyse_layer(&[(b"var/lib/dpkg/status", status.as_bytes()), (b"usr/share/doc/zlib1g/copyright", text.as_bytes())]);
+        assert_eq!(name_version_licence(&a), [("zlib1g", "1:1.2.13.dfsg-1", want)], "{extra}");
     }
 }
 
@@ -499,10 +509,9 @@ fn package_json_up_to_256_kib() {
         let mut json = r#"{"name":"wide","version":"2.7.1","license":"ISC","description":""}"#.to_owned();
         json.insert_str(json.len() - 2, &"d".repeat(size - json.len()));
         assert_eq!(json.len(), size);
-        let l0 = common::simple_layer(&[(b"app/node_modules/wide/package.json", json.as_bytes())]);
-        let a = analyse_bytes(common::image_with(&[l0], &["l0.tar"]));
-        let got: Vec<(&str, &str, Option<&str>)> = a.report.images[0].packages.iter().map(|p| (p.name.as_str(), p.version.as_str(), p.licence.as_deref())).collect();
-        let unread: Vec<&str> = a.report.warnings.iter().filter(|w| w.code == "package_metadata_unread").map(|w| w.message.as_str()).collect();
+        let a = analyse_layer(&[(b"app/node_modules/wide/package.json", json.as_bytes())]);
+        let got = name_version_licence(&a);
+        let unread = messages(&a, "package_metadata_unread");
         if read {
             assert_eq!((got, unread.len()), (vec![("wide", "2.7.1", Some("ISC"))], 0), "{:?}", a.report.warnings);
         } else {
