@@ -34,9 +34,9 @@ pub fn unix_seconds(text: &str) -> Option<i64> {
     let offset = match rest {
         "Z" | "z" => 0,
         _ if rest.len() == 6 && rest.get(3..4) == Some(":") => {
-            let sign = match rest.as_bytes()[0] {
-                b'+' => 1,
-                b'-' => -1,
+            let sign = match rest.as_bytes().first() {
+                Some(b'+') => 1,
+                Some(b'-') => -1,
                 _ => return None,
             };
             let (hh, mm) = (num_in(rest, 1..3)?, num_in(rest, 4..6)?);
