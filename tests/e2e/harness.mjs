@@ -79,7 +79,31 @@ export async function open(browser, url) {
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(url);
+  // The load event does not wait for the app: index.html's module script awaits the wasm's
+  // instantiation (top-level await), and the page-wide drop listeners are attached in an effect
+  // of the first render. A file dropped before then lands on no listener, and the test waits in
+  // vain for what it should open (measured: with the wasm's response held 1.5 s, a drop right after
+  // `goto` opens nothing). The tools' bar is rendered in that same first render, and Yew runs the
+  // render's effects before it gives the event loop back, so once the bar is on screen the page
+  // listens.
+  await page.locator('nav.tools').waitFor();
   return { page, context, requests, errors };
+}
+
+/**
+ * The page's fragment as the page has it now. (`page.url()` is Playwright's copy, updated from a
+ * protocol event that can arrive after the page's `history.replaceState`.)
+ */
+export const hashOf = (page) => page.evaluate(() => location.hash);
+
+/**
+ * Waits until the page's fragment matches `pattern`, and returns it. The page writes its fragment
+ * in an effect of the render that shows the view, which can come after what a test read of that
+ * render: a check made at once saw `#image/layers` with the Files tab already selected.
+ */
+export async function settledHash(page, pattern) {
+  const handle = await page.waitForFunction((src) => new RegExp(src).test(location.hash) && location.hash, pattern.source);
+  return handle.jsonValue();
 }
 
 /** Requests to anything but `origin` (data: and blob: URLs stay in the tab). */

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, open, foreign, pasteText, pasteBox, FIXTURES } from './harness.mjs';
+import { serve, launch, open, foreign, pasteText, pasteBox, FIXTURES, hashOf, settledHash } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serve(); browser = await launch(); });
@@ -61,8 +61,7 @@ test('the redis-server seed dump: seccomp filter, 14 bounding capabilities, NSpi
   assert.match(await report.locator('.signals').textContent(), /SIGHUP SIGPIPE/);
   assert.match(await report.locator('.memory').textContent(), /VmPeak\s*28\.5 MiB/);
   // Shareable: the fragment carries the (compressed) dump and reopens it.
-  const hash = new URL(page.url()).hash;
-  assert.match(hash, /^#status=v1\./);
+  const hash = await settledHash(page, /^#status=v1\./);
   const again = await open(browser, server.url + hash);
   await again.page.locator('article.status-report h2.proc-title').waitFor();
   assert.equal(await again.page.locator('h2.proc-title').textContent(), 'redis-server (PID 1099)');
@@ -188,14 +187,14 @@ test('the status report: a section index in reach, one capability × set grid as
   assert.deepEqual(await brokenValues(page, 'article.status-report code.cap-name'), []);
   // The index stays in reach: after a jump to Memory, the index is still on screen, at the top,
   // and the link did not touch the fragment (which holds the dump).
-  const hash = new URL(page.url()).hash;
+  const hash = await settledHash(page, /^#status=v1\./);
   await index.getByRole('link', { name: 'Memory', exact: true }).click();
   await page.waitForFunction(() => { const r = document.querySelector('.status-report .memory').getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight / 2; });
   const box = await index.evaluate((el) => { const r = el.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, scrollY }; });
   assert.ok(box.scrollY > 500, `the page scrolled (${box.scrollY})`);
   assert.ok(box.top >= 0 && box.top < 2 && box.bottom < 200, `index at the top of the viewport: ${JSON.stringify(box)}`);
   assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('memory')), true);
-  assert.equal(new URL(page.url()).hash, hash);
+  assert.equal(await hashOf(page), hash);
   assert.deepEqual(errors, []);
 });
 
