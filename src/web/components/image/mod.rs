@@ -32,7 +32,15 @@ pub fn image_explorer(props: &Props) -> Html {
         let analyzer = analyzer.clone();
         let view = props.view;
         Callback::from(move |e: KeyboardEvent| {
-            let i = ImageView::ALL.iter().position(|v| *v == view).unwrap_or(0);
+            // From the tab that has the focus (WAI-ARIA's tabs pattern), which is the selected
+            // one unless a script moved the focus; and never from a `view` this callback kept
+            // from a render that a quick second key press overtook.
+            let focused = e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()).map(|el| el.id());
+            let i = ImageView::ALL
+                .iter()
+                .position(|v| focused.as_deref().and_then(|id| id.strip_prefix("tab-")) == Some(v.slug()))
+                .or_else(|| ImageView::ALL.iter().position(|v| *v == view))
+                .unwrap_or(0);
             let n = ImageView::ALL.len();
             let next = match e.key().as_str() {
                 "ArrowRight" => ImageView::ALL[(i + 1) % n],
