@@ -175,6 +175,7 @@ fn use_drop_anywhere(analyzer: &Analyzer) -> bool {
                 }
             });
             let drop_flag = dragging.clone();
+            let early_analyzer = analyzer.clone();
             let dropped = gloo::events::EventListener::new_with_options(&window, "drop", options, move |e| {
                 // A drop target of the page (the Build page's) handled it already.
                 let handled = e.default_prevented();
@@ -184,24 +185,41 @@ fn use_drop_anywhere(analyzer: &Analyzer) -> bool {
                     return;
                 }
                 let files = e.dyn_ref::<web_sys::DragEvent>().and_then(web_sys::DragEvent::data_transfer).and_then(|dt| dt.files());
-                let Some(files) = files else { return };
-                // Two archives dropped at once are compared, three or more shown as the layers
-                // their images share; one is opened (a `.json` one as a seccomp profile).
-                if files.length() > 2 {
-                    analyzer.compare_many((0..files.length()).filter_map(|i| files.get(i)).collect());
-                    return;
-                }
-                match (files.get(0), files.get(1)) {
-                    (Some(a), Some(b)) => analyzer.compare_files(a, b),
-                    (Some(file), None) if file.name().to_ascii_lowercase().ends_with(".json") => open_profile(&analyzer, &file),
-                    (Some(file), None) => analyzer.open_image(file),
-                    _ => {}
+                if let Some(files) = files {
+                    open_dropped(&analyzer, &files);
                 }
             });
+            // What was dropped before this effect ran (while the wasm loaded): `early.js` kept it.
+            let _ = js_sys::Reflect::set(&window, &EARLY_LISTENING.into(), &wasm_bindgen::JsValue::TRUE);
+            let early = js_sys::Reflect::get(&window, &EARLY_DROP.into()).ok().and_then(|v| v.dyn_into::<web_sys::FileList>().ok());
+            if let Some(files) = early {
+                let _ = js_sys::Reflect::set(&window, &EARLY_DROP.into(), &wasm_bindgen::JsValue::NULL);
+                open_dropped(&early_analyzer, &files);
+            }
             move || drop((over, leave, dropped))
         });
     }
     *dragging
+}
+
+/// The flag `static/early.js` reads: once set, the app's own listeners take drops.
+const EARLY_LISTENING: &str = "tarsierDropListening";
+/// Where `static/early.js` keeps the files of a drop that came before the app listened.
+const EARLY_DROP: &str = "tarsierEarlyDrop";
+
+/// Opens what was dropped on the page. Two archives dropped at once are compared, three or more
+/// shown as the layers their images share; one is opened (a `.json` one as a seccomp profile).
+fn open_dropped(analyzer: &Analyzer, files: &web_sys::FileList) {
+    if files.length() > 2 {
+        analyzer.compare_many((0..files.length()).filter_map(|i| files.get(i)).collect());
+        return;
+    }
+    match (files.get(0), files.get(1)) {
+        (Some(a), Some(b)) => analyzer.compare_files(a, b),
+        (Some(file), None) if file.name().to_ascii_lowercase().ends_with(".json") => open_profile(analyzer, &file),
+        (Some(file), None) => analyzer.open_image(file),
+        _ => {}
+    }
 }
 
 /// The images of the archive on screen, offered as bases on the Build page.

@@ -50,6 +50,28 @@ test('every fixture archive opens (drop and file button) with its tags and layer
   assert.deepEqual(errors, []);
 });
 
+test('an archive dropped while the app still loads is opened once it has loaded', async () => {
+  // The app's wasm is held until the file has been dropped: the drop lands on `early.js` alone.
+  let release;
+  const held = new Promise((ok) => { release = ok; });
+  const hold = (page) => page.route('**/app_bg.wasm', async (route) => { await held; await route.continue(); });
+  const { page, context, requests, errors } = await open(browser, server.url, { before: hold, app: false });
+  await page.waitForFunction(() => 'tarsierEarlyDrop' in window);
+  assert.equal(await page.locator('nav.tools').count(), 0, 'the app is not on the page yet');
+  const archive = 'a1_podman_docker-archive.tar';
+  await dropFile(page, join(IMAGES, archive));
+  assert.equal(await page.evaluate(() => window.tarsierEarlyDrop?.[0]?.name), archive);
+  release();
+  await archiveShown(page, archive);
+  const t = await truth(archive);
+  assert.equal(await page.locator('.image-card').count(), t.images.length);
+  assert.equal(await page.locator('.image-card h3.tags').textContent(), recordedTags(archive, t)[0].join(', '));
+  assert.equal(await page.evaluate(() => window.tarsierEarlyDrop), null, 'kept once, opened once');
+  assert.deepEqual(foreign(requests, server.origin), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a1: merged tree, a deleted file struck through, setuid finding, cap_net_raw+ep, file preview', async () => {
   const { page, requests } = await open(browser, server.url);
   await openImage(page, join(IMAGES, 'a1_podman_docker-archive.tar'));
