@@ -183,3 +183,43 @@ fn the_layered_generator_reaches_the_merge() {
     assert!(merged > 450, "only {merged} of 800 reached a merge of several layers");
     assert!(cut > 400, "only {cut} of 800 had a damaged (cut-off) layer");
 }
+
+/// The `json` target's model is the config's own, not only self-consistent: `fuzz_json` of a1's
+/// image config (taken out with GNU tar, read here with serde_json) gives its User, Env, Cmd,
+/// Entrypoint and WorkingDir, one history step per `history` entry with its `created_by` and
+/// `empty_layer`, and the `diff_ids` made, in order, by the steps that are not empty.
+#[test]
+fn the_json_target_reads_a_real_config() {
+    let archive = root().join("../shared/fixtures/images/a1_podman_docker-archive.tar");
+    let tar = |member: &str| {
+        let out = std::process::Command::new("tar")
+            .arg("-xOf")
+            .arg(&archive)
+            .arg(member)
+            .output()
+            .expect("GNU tar (apt-get install tar)");
+        assert!(out.status.success(), "tar -xOf {member}: {}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let manifest: serde_json::Value = serde_json::from_slice(&tar("manifest.json")).unwrap();
+    let bytes = tar(manifest[0]["Config"].as_str().unwrap());
+    let raw: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let (config, steps, per_layer) = tarsier::core::image::fuzz_json(&bytes).expect("a config's model");
+    let c = &raw["config"];
+    let strings = |v: &serde_json::Value| v.as_array().map(|a| a.iter().map(|s| s.as_str().unwrap().to_owned()).collect::<Vec<_>>());
+    assert_eq!(config.user.as_deref(), c["User"].as_str());
+    assert_eq!(Some(config.env.clone()), strings(&c["Env"]));
+    assert_eq!(config.cmd, strings(&c["Cmd"]));
+    assert_eq!(config.entrypoint, strings(&c["Entrypoint"]));
+    assert_eq!(config.working_dir.as_deref(), c["WorkingDir"].as_str());
+    assert!(!config.env.is_empty() && config.cmd.is_some() && config.user.is_some(), "{config:?}");
+    let history = raw["history"].as_array().unwrap();
+    let empty = |h: &serde_json::Value| h["empty_layer"].as_bool().unwrap_or(false);
+    assert_eq!(steps.len(), history.len());
+    for (s, h) in steps.iter().zip(history) {
+        assert_eq!((s.created_by.as_deref(), s.empty_layer), (h["created_by"].as_str(), empty(h)));
+    }
+    let making: Vec<Option<usize>> = history.iter().enumerate().filter(|(_, h)| !empty(h)).map(|(i, _)| Some(i)).collect();
+    assert_eq!(per_layer, making);
+    assert_eq!(per_layer.len(), raw["rootfs"]["diff_ids"].as_array().unwrap().len());
+}

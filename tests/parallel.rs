@@ -300,3 +300,32 @@ fn a_prepared_layers_entry_count_is_gnu_tars() {
     }
     assert!(checked >= 4, "only {checked} layers were prepared");
 }
+
+/// The CLI's `--threads` (its `prepare`: the big layers of an uncompressed archive indexed on
+/// threads, largest first, then adopted) changes nothing it prints. No fixture has two layers of
+/// 1 MiB or more, so without this archive (three such layers, their paths overlapping, one
+/// whiting out another's file) the threads would never run in a test.
+#[test]
+fn the_cli_prints_the_same_with_threads() {
+    let big = vec![b'x'; (1 << 20) + 1000];
+    let l0 = simple_layer(&[(b"etc/a", b"a0"), (b"usr/big0", &big[..(1 << 20) + 512]), (b"etc/gone", b"g")]);
+    let l1 = simple_layer(&[(b"etc/a", b"a1"), (b"usr/big1", &big[..(1 << 20) + 100]), (b"etc/.wh.gone", b"")]);
+    let l2 = simple_layer(&[(b"usr/big2", &big), (b"etc/b", b"b")]);
+    let img = image_with(&[l0, l1, l2], &["l0.tar", "l1.tar", "l2.tar"]);
+    let spans = parallel_candidates(Cursor::new(&img), img.len() as u64, tarsier::core::image::PARALLEL_MIN_MEMBER);
+    assert_eq!(spans.len(), 3, "three layers big enough for a thread");
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("three-big-layers.tar");
+    std::fs::write(&path, &img).unwrap();
+    let run = |args: &[&str], threads: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_tarsier")).args(args).args(["--threads", threads]).arg(&path).output().unwrap();
+        assert!(out.status.success(), "{args:?} --threads {threads}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for (args, third_layer) in [(&["inspect", "--json"][..], "\"l2.tar\""), (&["inspect"][..], "#2 ")] {
+        let serial = run(args, "1");
+        assert!(serial.contains(third_layer), "{serial:.2000}");
+        for threads in ["2", "3", "8"] {
+            assert!(run(args, threads) == serial, "{args:?} with {threads} threads differs from one");
+        }
+    }
+}

@@ -239,7 +239,15 @@ mod tests {
         let d = unified_diff(&a, &b).unwrap();
         assert_eq!(d.lines.len(), MAX_DIFF_LINES);
         assert!(d.cut.unwrap().starts_with("cut after 500 lines"));
-        assert!(unified_diff(&"x".repeat(MAX_TEXT_BYTES + 1), "y").unwrap().cut.is_some());
+        // A side of 256 KiB is diffed, one byte more is not: either side.
+        for len in [256 * 1024, 256 * 1024 + 1] {
+            let big = "x".repeat(len - 1) + "\n";
+            for (a, b) in [(big.as_str(), "y\n"), ("y\n", big.as_str())] {
+                let d = unified_diff(a, b).unwrap();
+                assert_eq!(d.cut.is_some(), len > 256 * 1024, "{len} bytes: {:?}", d.cut);
+                assert_eq!(d.lines.len(), if len > 256 * 1024 { 0 } else { 3 }, "{len} bytes");
+            }
+        }
         assert!(is_text(b"hello\n") && !is_text(b"a\0b") && !is_text(&[0xff, 0xfe]));
     }
 }
