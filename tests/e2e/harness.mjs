@@ -87,12 +87,12 @@ export async function open(browser, url, { before, app = true } = {}) {
   await page.goto(url);
   // The load event does not wait for the app: index.html's module script awaits the wasm's
   // instantiation (top-level await), and the page-wide drop listeners are attached in an effect
-  // of the first render. (A file dropped before then once landed on no listener, and a test
-  // waited in vain for what it should open: CI's failed run. `static/early.js` now keeps such a
-  // drop for the app, and image.test.mjs checks that path on its own.) The tests start from the
-  // app on the page: the tools' bar is rendered in that first render, and Yew runs the render's
-  // effects before it gives the event loop back, so once the bar is on screen the page listens.
-  await page.locator('nav.tools').waitFor();
+  // of the first render, which Yew may run after it has given the browser a turn (its scheduler
+  // yields every 16 ms once the DOM is consistent). A file dropped before then once landed on no
+  // listener, and a test waited in vain for what it should open: CI's failed run. `static/early.js`
+  // now keeps such a drop for the app (image.test.mjs checks that path on its own); the tests
+  // start from the app listening, which the effect marks (`tarsierDropListening`).
+  await page.waitForFunction(() => window.tarsierDropListening === true);
   return { page, context, requests, errors };
 }
 
