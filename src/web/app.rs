@@ -174,8 +174,15 @@ fn use_drop_anywhere(analyzer: &Analyzer) -> bool {
                     leave_flag.set(false);
                 }
             });
+            // What was dropped before this effect ran (while the wasm loaded): `early.js` kept it.
+            // The app's listener below is attached in this same task, before any other drop.
+            let _ = js_sys::Reflect::set(&window, &EARLY_LISTENING.into(), &wasm_bindgen::JsValue::TRUE);
+            let early = js_sys::Reflect::get(&window, &EARLY_DROP.into()).ok().and_then(|v| v.dyn_into::<web_sys::FileList>().ok());
+            if let Some(files) = early {
+                let _ = js_sys::Reflect::set(&window, &EARLY_DROP.into(), &wasm_bindgen::JsValue::NULL);
+                open_dropped(&analyzer, &files);
+            }
             let drop_flag = dragging.clone();
-            let early_analyzer = analyzer.clone();
             let dropped = gloo::events::EventListener::new_with_options(&window, "drop", options, move |e| {
                 // A drop target of the page (the Build page's) handled it already.
                 let handled = e.default_prevented();
@@ -189,13 +196,6 @@ fn use_drop_anywhere(analyzer: &Analyzer) -> bool {
                     open_dropped(&analyzer, &files);
                 }
             });
-            // What was dropped before this effect ran (while the wasm loaded): `early.js` kept it.
-            let _ = js_sys::Reflect::set(&window, &EARLY_LISTENING.into(), &wasm_bindgen::JsValue::TRUE);
-            let early = js_sys::Reflect::get(&window, &EARLY_DROP.into()).ok().and_then(|v| v.dyn_into::<web_sys::FileList>().ok());
-            if let Some(files) = early {
-                let _ = js_sys::Reflect::set(&window, &EARLY_DROP.into(), &wasm_bindgen::JsValue::NULL);
-                open_dropped(&early_analyzer, &files);
-            }
             move || drop((over, leave, dropped))
         });
     }

@@ -22,6 +22,11 @@ pub struct Props {
     pub view: ImageView,
 }
 
+/// The element id of `view`'s tab: what the arrow keys read the focused tab from and focus.
+fn tab_id(view: ImageView) -> String {
+    format!("tab-{}", view.slug())
+}
+
 /// Tabs and the current view.
 #[function_component(ImageExplorer)]
 pub fn image_explorer(props: &Props) -> Html {
@@ -38,7 +43,7 @@ pub fn image_explorer(props: &Props) -> Html {
             let focused = e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()).map(|el| el.id());
             let i = ImageView::ALL
                 .iter()
-                .position(|v| focused.as_deref().and_then(|id| id.strip_prefix("tab-")) == Some(v.slug()))
+                .position(|v| focused.as_deref() == Some(tab_id(*v).as_str()))
                 .or_else(|| ImageView::ALL.iter().position(|v| *v == view))
                 .unwrap_or(0);
             let n = ImageView::ALL.len();
@@ -51,7 +56,7 @@ pub fn image_explorer(props: &Props) -> Html {
             };
             e.prevent_default();
             analyzer.set_view(next);
-            if let Some(tab) = gloo::utils::document().get_element_by_id(&format!("tab-{}", next.slug())) {
+            if let Some(tab) = gloo::utils::document().get_element_by_id(&tab_id(next)) {
                 if let Ok(tab) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(tab) {
                     let _ = tab.focus();
                 }
@@ -81,13 +86,13 @@ pub fn image_explorer(props: &Props) -> Html {
                     let selected = v == props.view;
                     let a = analyzer.clone();
                     html! {
-                        <button type="button" role="tab" id={format!("tab-{}", v.slug())} aria-selected={selected.to_string()}
+                        <button type="button" role="tab" id={tab_id(v)} aria-selected={selected.to_string()}
                             aria-controls="image-panel" tabindex={if selected { "0" } else { "-1" }}
                             onclick={Callback::from(move |_| a.set_view(v))}>{ v.label() }</button>
                     }
                 }) }
             </div>
-            <div role="tabpanel" id="image-panel" aria-labelledby={format!("tab-{}", props.view.slug())} tabindex="0">
+            <div role="tabpanel" id="image-panel" aria-labelledby={tab_id(props.view)} tabindex="0">
                 { match props.view {
                     ImageView::Overview => html! { <overview::Overview loaded={loaded.clone()} /> },
                     ImageView::Layers => html! { <layers::Layers loaded={loaded.clone()} /> },
