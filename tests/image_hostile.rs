@@ -496,8 +496,8 @@ fn a_layer_of_more_than_one_gib_is_within_the_default_limit() {
 }
 
 /// Progress comes at a bounded rate: about one report per MiB of input (`PROGRESS_BYTES`) or 4096
-/// entries, never one per entry. A layer of 2,048 files of 4 KiB (9 MiB) gives between 8 and
-/// 16 reports while it is indexed, not thousands.
+/// entries, never one per entry. A layer of 2,048 files of 4 KiB (9 MiB) gives 8 or 9 reports
+/// while it is indexed (measured: 8, at 1 MiB and 3 KiB apart), not thousands.
 #[test]
 fn progress_comes_about_once_per_mib() {
     let files: Vec<(Vec<u8>, Vec<u8>)> = (0..2048).map(|i| (format!("d/f{i:04}").into_bytes(), vec![b'x'; 4096])).collect();
@@ -506,11 +506,12 @@ fn progress_comes_about_once_per_mib() {
     assert!(img.len() > 9 << 20 && img.len() < 10 << 20, "{}", img.len());
     let mut indexing = 0;
     analyze(Cursor::new(&img), img.len() as u64, &Options::named("many.tar"), &mut |p| {
-        indexing += usize::from(p.phase == tarsier::core::image::Phase::Indexing);
+        // (The overview's quick walk over the headers reports with no bytes: for Cancel only.)
+        indexing += usize::from(p.phase == tarsier::core::image::Phase::Indexing && p.bytes_done > 0);
         Flow::Continue
     })
     .unwrap();
-    assert!((8..=16).contains(&indexing), "{indexing} reports while indexing");
+    assert!((8..=9).contains(&indexing), "{indexing} reports while indexing");
 }
 
 /// A GNU long name of 64 KiB (`MAX_LONG_NAME`: 65,535 bytes and its NUL) is read, as GNU tar
@@ -806,7 +807,7 @@ fn a_zero_byte_layer_member_is_one_empty_layer_of_every_image_naming_it() {
 
 /// One 24 MiB file of incompressible bytes in a gzip layer: inflating its body takes a while, and
 /// progress must keep coming (and Cancel must work) inside that one entry, not only between
-/// entries.
+/// entries: as often as between small entries (`PROGRESS_BYTES`, one MiB).
 #[test]
 fn progress_and_cancel_inside_one_long_compressed_body() {
     const BODY: usize = 24 << 20;
@@ -836,8 +837,9 @@ fn progress_and_cancel_inside_one_long_compressed_body() {
     .unwrap();
     assert_eq!(a.report.layers[0].entry_count, 1);
     assert!(a.report.warnings.is_empty(), "{:?}", a.report.warnings);
-    assert!(inside.len() >= 4, "only {} progress reports inside the body: {inside:?}", inside.len());
-    assert!(inside.windows(2).all(|w| w[0] <= w[1]), "bytes go forward: {inside:?}");
+    // About one report per MiB of input (measured: 23 for the 24 MiB, 1 MiB and 32 KiB apart).
+    assert!(inside.len() >= 20, "only {} progress reports inside the body: {inside:?}", inside.len());
+    assert!(inside.windows(2).all(|w| w[0] < w[1] && w[1] - w[0] <= (1 << 20) + (64 << 10)), "about a MiB apart: {inside:?}");
 
     // Cancel: asked for half way through the body, honoured before the body ends.
     let mut last = 0;

@@ -12,7 +12,7 @@
 //!
 //! - [`analyze`]`(reader, total_len, &Options, &mut progress) -> Result<Analysis, ImageError>`:
 //!   one pass over the archive (header walk with seeks for plain tars, one stream for compressed
-//!   data). `progress` receives a [`Progress`] at least every [`PROGRESS_BYTES`] bytes or
+//!   data). `progress` receives a [`Progress`] about every [`PROGRESS_BYTES`] bytes or
 //!   [`PROGRESS_ENTRIES`] entries and returns [`Flow::Cancel`] to stop ([`ImageError::Cancelled`]).
 //!   [`analyze_observed`] takes an [`Observer`], which also receives the [`Overview`] (the images
 //!   from their manifests and configs) before the layers are indexed; [`read_overview`] reads

@@ -7,7 +7,7 @@ use super::report::Report;
 use super::source::Tick;
 use serde::{Deserialize, Serialize};
 
-/// Report progress at least this often (bytes of input).
+/// Report progress about this often (bytes of input; see [`Observer::progress`]).
 pub const PROGRESS_BYTES: u64 = 1024 * 1024;
 /// … or this often (entries seen).
 pub const PROGRESS_ENTRIES: u64 = 4096;
@@ -55,7 +55,9 @@ pub type Overview = Report;
 /// What an analysis tells its caller while it runs. A closure `FnMut(Progress) -> Flow` is one
 /// (it ignores the overview).
 pub trait Observer {
-    /// Progress, at least every [`PROGRESS_BYTES`] bytes or [`PROGRESS_ENTRIES`] entries.
+    /// Progress, once [`PROGRESS_BYTES`] bytes of input or [`PROGRESS_ENTRIES`] entries have
+    /// passed since the last: checked after every entry, and inside one long body after every
+    /// [`PROGRESS_BYTES`] of it.
     fn progress(&mut self, progress: Progress) -> Flow;
     /// The overview, once, before the layers are indexed, from a first walk over the outer
     /// archive's headers and JSON members. Only an uncompressed archive can be walked twice

@@ -16,8 +16,10 @@ use std::rc::Rc;
 /// A body the callback left unread is skipped in steps of this size, with a
 /// [`Step::Skipping`](super::tar_index::Step::Skipping) call after each: on a compressed stream,
 /// skipping means inflating, and one huge body can take seconds, so progress and cancellation
-/// must keep working inside it.
-pub const SKIP_STEP: u64 = 4 * 1024 * 1024;
+/// must keep working inside it. One step is one MiB, the progress interval
+/// ([`PROGRESS_BYTES`](super::progress::PROGRESS_BYTES)), so that progress inside one long body
+/// comes as often as between small ones.
+pub const SKIP_STEP: u64 = 1024 * 1024;
 
 /// Size of the read window over a seekable input: small bodies between headers cost no seek.
 pub const SEEK_WINDOW: usize = 256 * 1024;
